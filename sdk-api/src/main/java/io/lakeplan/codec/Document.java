@@ -1,0 +1,21 @@
+package io.lakeplan.codec;
+
+import io.lakeplan.model.UseCase;
+import io.lakeplan.validation.Problem;
+import java.util.List;
+
+/**
+ * One use-case file as read: the use case (null when the file could not be read or bound), whether
+ * it was in the legacy format, and the problems found while reading (located by file, line and
+ * column). Validation rules are not applied here; see {@link io.lakeplan.workspace.Workspace}.
+ *
+ * @param file the file name used in locations
+ * @param useCase the use case, or null
+ * @param legacy whether the file was in the legacy format
+ * @param problems reading problems, located
+ */
+public record Document(String file, UseCase useCase, boolean legacy, List<Problem> problems) {
+  public Document {
+    problems = List.copyOf(problems);
+  }
+}

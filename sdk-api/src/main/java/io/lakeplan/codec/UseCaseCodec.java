@@ -1,0 +1,192 @@
+package io.lakeplan.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakeplan.internal.Binder;
+import io.lakeplan.internal.LegacyImporter;
+import io.lakeplan.internal.Locator;
+import io.lakeplan.internal.Mappers;
+import io.lakeplan.internal.YamlTree;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.SourceLocation;
+import io.lakeplan.validation.ValidationException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and writes use cases as YAML or JSON, and plans as JSON.
+ *
+ * <p>Use-case files carry {@code api-version: lakeplan/v1} and kebab-case keys; values that are
+ * absent are left out. Round trips are lossless: {@code fromYaml(toYaml(u)).equals(u)}. Reading is
+ * safe for untrusted input (size, depth and alias expansion are bounded) and strict (unknown keys
+ * are problems). Files in the legacy format ({@code owner} + {@code dags[]}) are recognised by
+ * their shape and imported as Spark-job steps.
+ */
+public final class UseCaseCodec {
+  /** The api-version of the native format. */
+  public static final String API_VERSION = "lakeplan/v1";
+
+  private static final String API_VERSION_KEY = "api-version";
+
+  private UseCaseCodec() {}
+
+  /** {@code useCase} as YAML, {@code api-version} first. */
+  public static String toYaml(UseCase useCase) {
+    try {
+      return Mappers.yaml().writeValueAsString(document(useCase));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot write use case " + useCase.name() + " as YAML", e);
+    }
+  }
+
+  /** {@code useCase} as indented JSON, {@code api-version} first. */
+  public static String toJson(UseCase useCase) {
+    try {
+      return Mappers.prettyJson().writeValueAsString(document(useCase));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot write use case " + useCase.name() + " as JSON", e);
+    }
+  }
+
+  private static ObjectNode document(UseCase useCase) {
+    ObjectNode document = JsonNodeFactory.instance.objectNode();
+    document.put(API_VERSION_KEY, API_VERSION);
+    document.setAll((ObjectNode) Mappers.json().valueToTree(useCase));
+    return document;
+  }
+
+  /**
+   * Reads one use case from YAML or JSON text (native or legacy format).
+   *
+   * @throws ValidationException listing every reading problem (syntax, unknown keys, bad values)
+   */
+  public static UseCase fromYaml(String text) {
+    Document document = read("<text>", text);
+    if (!document.problems().isEmpty() || document.useCase() == null) {
+      throw new ValidationException(document.problems());
+    }
+    return document.useCase();
+  }
+
+  /**
+   * Reads one use-case file; never throws for bad content. Problems carry {@code file:line:col}.
+   * The legacy name of a use case comes from {@code file}'s base name.
+   */
+  public static Document read(String file, String text) {
+    YamlTree tree;
+    try {
+      tree = YamlTree.load(text);
+    } catch (YamlTree.LoadException e) {
+      ProblemCode code = e.unsafe() ? ProblemCode.UNSAFE_DOCUMENT : ProblemCode.YAML_SYNTAX;
+      String message = (e.unsafe() ? "Unsafe document: " : "Invalid YAML: ") + e.getMessage();
+      return new Document(
+          file,
+          null,
+          false,
+          List.of(
+              new Problem(
+                  null, "", code, message, new SourceLocation(file, e.line(), e.column()))));
+    }
+    JsonNode root = tree.root();
+    if (root == null || (root.isTextual() && root.asText().isBlank())) {
+      return failure(
+          file,
+          ProblemCode.UNREADABLE_FILE,
+          "The file is empty; write a use case or remove the file");
+    }
+    if (!root.isObject()) {
+      return failure(
+          file,
+          ProblemCode.WRONG_TYPE,
+          "A use-case file must be a map of keys, found " + (root.isArray() ? "a list" : "text"));
+    }
+    if (!root.has(API_VERSION_KEY) && root.has("dags")) {
+      LegacyImporter.Result imported = LegacyImporter.importFile(file, (ObjectNode) root);
+      return new Document(
+          file, imported.useCase(), true, locate(file, tree, imported.problems(), true));
+    }
+    ObjectNode body = ((ObjectNode) root).deepCopy();
+    JsonNode version = body.remove(API_VERSION_KEY);
+    List<Problem> problems = new ArrayList<>();
+    if (version == null || !API_VERSION.equals(version.asText())) {
+      problems.add(
+          new Problem(
+              null,
+              API_VERSION_KEY,
+              ProblemCode.UNSUPPORTED_API_VERSION,
+              version == null
+                  ? "Missing api-version; add 'api-version: " + API_VERSION + "' at the top"
+                  : "Unsupported api-version '"
+                      + version.asText()
+                      + "' (this Lakeplan reads "
+                      + API_VERSION
+                      + ")",
+              null));
+    }
+    Binder.Result<UseCase> bound = Binder.bind(Mappers.yaml(), body, UseCase.class);
+    String name = body.path("name").isTextual() ? body.get("name").asText() : null;
+    for (Binder.Issue issue : bound.issues()) {
+      problems.add(
+          new Problem(
+              name, Locator.path(root, issue.pointer()), issue.code(), issue.message(), null));
+    }
+    return new Document(
+        file,
+        problems.isEmpty() ? bound.value() : null,
+        false,
+        locate(file, tree, problems, false));
+  }
+
+  /** Adds {@code file:line:col} to problems whose path the tree can resolve. */
+  public static List<Problem> locate(
+      String file, YamlTree tree, List<Problem> problems, boolean legacy) {
+    List<Problem> located = new ArrayList<>();
+    for (Problem problem : problems) {
+      String path = legacy ? LegacyImporter.legacyPath(problem.path()) : problem.path();
+      String pointer = tree.root() == null ? "" : Locator.pointer(tree.root(), path);
+      int[] position = tree.position(pointer);
+      located.add(
+          problem.at(
+              position == null
+                  ? new SourceLocation(file, 0, 0)
+                  : new SourceLocation(file, position[0], position[1])));
+    }
+    return located;
+  }
+
+  private static Document failure(String file, ProblemCode code, String message) {
+    return new Document(
+        file,
+        null,
+        false,
+        List.of(new Problem(null, "", code, message, new SourceLocation(file, 0, 0))));
+  }
+
+  /** {@code plan} as JSON: deterministic, byte-identical for equal plans. */
+  public static String toJson(Plan plan) {
+    try {
+      return Mappers.prettyJson().writeValueAsString(plan) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot write plan as JSON", e);
+    }
+  }
+
+  /**
+   * Reads a plan written by {@link #toJson(Plan)}.
+   *
+   * @throws IllegalArgumentException naming the first problem, when the JSON is not a plan
+   */
+  public static Plan planFromJson(String json) {
+    try {
+      return Mappers.json().readValue(json, Plan.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Invalid plan JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package io.lakeplan.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
+import com.fasterxml.jackson.databind.jsontype.TypeIdResolver;
+import io.lakeplan.validation.ProblemCode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Binds a tree to a model type and collects every binding problem (unknown keys, wrong types, bad
+ * values, unknown type names) instead of stopping at the first, each with its JSON pointer.
+ */
+public final class Binder {
+  /** A binding problem at a JSON pointer. */
+  public record Issue(String pointer, ProblemCode code, String message) {}
+
+  /** The bound value (possibly partial) and every issue. */
+  public record Result<T>(T value, List<Issue> issues) {}
+
+  private Binder() {}
+
+  /** Binds {@code tree} to {@code type} with the YAML mapper's configuration. */
+  public static <T> Result<T> bind(ObjectMapper mapper, JsonNode tree, Class<T> type) {
+    Collector collector = new Collector();
+    try {
+      T value = mapper.readerFor(type).withHandler(collector).readValue(tree);
+      return new Result<>(value, collector.issues);
+    } catch (JsonMappingException e) {
+      collector.issues.add(
+          new Issue(
+              pointer(e.getPath()), ProblemCode.INVALID_VALUE, clean(e.getOriginalMessage())));
+      return new Result<>(null, collector.issues);
+    } catch (IOException e) {
+      collector.issues.add(new Issue("", ProblemCode.INVALID_VALUE, clean(e.getMessage())));
+      return new Result<>(null, collector.issues);
+    }
+  }
+
+  private static String pointer(List<JsonMappingException.Reference> path) {
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference reference : path) {
+      pointer.append('/');
+      pointer.append(
+          reference.getFieldName() != null
+              ? reference.getFieldName()
+              : String.valueOf(reference.getIndex()));
+    }
+    return pointer.toString();
+  }
+
+  static String pointer(JsonParser parser, String extraField) {
+    List<String> segments = new ArrayList<>();
+    for (JsonStreamContext context = parser.getParsingContext();
+        context != null && !context.inRoot();
+        context = context.getParent()) {
+      if (context.inObject()) {
+        if (context.getCurrentName() != null) {
+          segments.add(0, context.getCurrentName());
+        }
+      } else if (context.inArray()) {
+        segments.add(0, String.valueOf(Math.max(0, context.getCurrentIndex())));
+      }
+    }
+    if (extraField != null) {
+      segments.add(extraField);
+    }
+    return segments.isEmpty() ? "" : "/" + String.join("/", segments);
+  }
+
+  private static String clean(String message) {
+    if (message == null) {
+      return "invalid value";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static final class Collector extends DeserializationProblemHandler {
+    final List<Issue> issues = new ArrayList<>();
+
+    @Override
+    public boolean handleUnknownProperty(
+        DeserializationContext context,
+        JsonParser parser,
+        JsonDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName)
+        throws IOException {
+      String pointer = pointer(parser, null);
+      if (!pointer.endsWith("/" + propertyName)) {
+        pointer = pointer + "/" + propertyName;
+      }
+      Collection<Object> known = deserializer == null ? null : deserializer.getKnownPropertyNames();
+      issues.add(
+          new Issue(
+              pointer,
+              ProblemCode.UNKNOWN_KEY,
+              "Unknown key '"
+                  + propertyName
+                  + "'"
+                  + (known == null || known.isEmpty()
+                      ? ""
+                      : " (known keys here: " + sortedNames(known) + ")")));
+      parser.skipChildren();
+      return true;
+    }
+
+    private static String sortedNames(Collection<Object> names) {
+      List<String> sorted = new ArrayList<>();
+      names.forEach(name -> sorted.add(String.valueOf(name)));
+      sorted.remove("type");
+      java.util.Collections.sort(sorted);
+      return String.join(", ", sorted);
+    }
+
+    @Override
+    public Object handleWeirdStringValue(
+        DeserializationContext context, Class<?> targetType, String value, String failureMessage) {
+      issues.add(
+          new Issue(
+              pointer(context.getParser(), null),
+              ProblemCode.INVALID_VALUE,
+              clean(failureMessage)));
+      return targetType.isPrimitive() ? primitiveDefault(targetType) : null;
+    }
+
+    @Override
+    public Object handleWeirdNumberValue(
+        DeserializationContext context, Class<?> targetType, Number value, String failureMessage) {
+      issues.add(
+          new Issue(
+              pointer(context.getParser(), null),
+              ProblemCode.INVALID_VALUE,
+              clean(failureMessage)));
+      return targetType.isPrimitive() ? primitiveDefault(targetType) : null;
+    }
+
+    @Override
+    public Object handleUnexpectedToken(
+        DeserializationContext context,
+        JavaType targetType,
+        JsonToken token,
+        JsonParser parser,
+        String failureMessage)
+        throws IOException {
+      String expected = describe(targetType);
+      String found =
+          token == JsonToken.START_ARRAY
+              ? "a list"
+              : token == JsonToken.START_OBJECT
+                  ? "a map"
+                  : token == JsonToken.VALUE_NULL ? "nothing (null)" : "'" + parser.getText() + "'";
+      issues.add(
+          new Issue(
+              pointer(parser, null),
+              ProblemCode.WRONG_TYPE,
+              "Expected " + expected + ", found " + found));
+      parser.skipChildren();
+      return targetType.isPrimitive() ? primitiveDefault(targetType.getRawClass()) : null;
+    }
+
+    @Override
+    public Object handleInstantiationProblem(
+        DeserializationContext context, Class<?> instClass, Object argument, Throwable problem) {
+      Throwable cause = problem;
+      while (cause.getCause() != null && cause.getMessage() == null) {
+        cause = cause.getCause();
+      }
+      issues.add(
+          new Issue(
+              pointer(context.getParser(), null),
+              ProblemCode.INVALID_VALUE,
+              clean(cause.getMessage())));
+      return null;
+    }
+
+    @Override
+    public Object handleMissingInstantiator(
+        DeserializationContext context,
+        Class<?> instClass,
+        ValueInstantiator instantiator,
+        JsonParser parser,
+        String message)
+        throws IOException {
+      issues.add(
+          new Issue(
+              pointer(parser, null),
+              ProblemCode.WRONG_TYPE,
+              "Expected "
+                  + describe(context.constructType(instClass))
+                  + ", found '"
+                  + parser.getText()
+                  + "'"));
+      parser.skipChildren();
+      return null;
+    }
+
+    @Override
+    public JavaType handleUnknownTypeId(
+        DeserializationContext context,
+        JavaType baseType,
+        String subTypeId,
+        TypeIdResolver resolver,
+        String failureMessage) {
+      issues.add(
+          new Issue(
+              pointer(context.getParser(), "type"),
+              ProblemCode.INVALID_VALUE,
+              "Unknown type '"
+                  + subTypeId
+                  + "' (use one of: "
+                  + resolver.getDescForKnownTypeIds()
+                  + ")"));
+      return context.constructType(Void.class);
+    }
+
+    @Override
+    public JavaType handleMissingTypeId(
+        DeserializationContext context,
+        JavaType baseType,
+        TypeIdResolver resolver,
+        String failureMessage) {
+      issues.add(
+          new Issue(
+              pointer(context.getParser(), "type"),
+              ProblemCode.REQUIRED,
+              "Missing 'type' (use one of: " + resolver.getDescForKnownTypeIds() + ")"));
+      return context.constructType(Void.class);
+    }
+
+    private static String describe(JavaType type) {
+      if (type.isCollectionLikeType()) {
+        return "a list";
+      }
+      if (type.isMapLikeType()) {
+        return "a map of key: value";
+      }
+      Class<?> raw = type.getRawClass();
+      if (raw == String.class) {
+        return "text";
+      }
+      if (raw == boolean.class || raw == Boolean.class) {
+        return "true or false";
+      }
+      if (raw.isPrimitive() || Number.class.isAssignableFrom(raw)) {
+        return "a number";
+      }
+      if (raw.getPackageName().startsWith("io.lakeplan.model")
+          && !raw.isEnum()
+          && java.lang.reflect.Modifier.isAbstract(raw.getModifiers())) {
+        return "a map (" + raw.getSimpleName() + ")";
+      }
+      return "a " + raw.getSimpleName() + " value";
+    }
+
+    private static Object primitiveDefault(Class<?> type) {
+      if (type == boolean.class) {
+        return false;
+      }
+      if (type == long.class) {
+        return 0L;
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.lakeplan.internal;
+
+import io.lakeplan.model.Durations;
+import io.lakeplan.model.Identifiers;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** A place in a use case (its path) and the checks that report problems there. */
+final class Checks {
+  private static final Pattern SECRET_KEY =
+      Pattern.compile(
+          "(?i).*(password|passwd|secret|token|credential|api[-_.]?key|access[-_.]?key|private[-_.]?key|sasl\\.jaas\\.config).*");
+  private static final Pattern SECRET_ASSIGNMENT =
+      Pattern.compile(
+          "(?i)(?:^|[\\s;&?,])(?:--)?[\\w.-]*(password|passwd|secret|token|api[-_.]?key|access[-_.]?key)[\\w.-]*\\s*=\\s*([^\\s&;,]+)");
+  private static final Pattern SECRET_FLAG =
+      Pattern.compile("(?i)--?[\\w.-]*(password|passwd|secret|token|api[-_.]?key)[\\w.-]*");
+  private static final Pattern URL_USER_INFO = Pattern.compile("//[^/@\\s:]+:[^/@\\s]+@");
+
+  private final List<Problem> problems;
+  private final String useCase;
+  private final String path;
+
+  Checks(List<Problem> problems, String useCase, String path) {
+    this.problems = problems;
+    this.useCase = useCase;
+    this.path = path;
+  }
+
+  /** The place {@code key} below this one. */
+  Checks at(String key) {
+    return new Checks(problems, useCase, path.isEmpty() ? key : path + "." + key);
+  }
+
+  /**
+   * The element labelled {@code label} (its id, or its index when it has none) of list {@code key}.
+   */
+  Checks element(String key, String label, int index) {
+    String shown = label == null || label.isBlank() ? String.valueOf(index) : label;
+    return new Checks(
+        problems, useCase, (path.isEmpty() ? key : path + "." + key) + "[" + shown + "]");
+  }
+
+  String path() {
+    return path;
+  }
+
+  void report(ProblemCode code, String message) {
+    problems.add(new Problem(useCase, path, code, message, null));
+  }
+
+  /** Reports a missing value; true when present. */
+  boolean required(Object value, String what) {
+    if (value == null) {
+      report(ProblemCode.REQUIRED, "Missing " + what + "; add it");
+      return false;
+    }
+    if (value instanceof String text && text.isBlank()) {
+      report(ProblemCode.BLANK, "Blank " + what + "; write a value");
+      return false;
+    }
+    return true;
+  }
+
+  void stepId(String id) {
+    if (required(id, "id") && !Identifiers.isValidStepId(id)) {
+      report(
+          ProblemCode.INVALID_ID,
+          "Invalid id '"
+              + id
+              + "' (use lower-case letters, digits, - and _, starting with a letter or digit, at"
+              + " most 63 characters)");
+    }
+  }
+
+  /** Checks a name that reaches SQL; true when safe. */
+  boolean identifier(String name, String what) {
+    if (!required(name, what)) {
+      return false;
+    }
+    if (!Identifiers.isSafeSqlIdentifier(name)) {
+      report(
+          ProblemCode.UNSAFE_IDENTIFIER,
+          "Unsafe "
+              + what
+              + " '"
+              + printable(name)
+              + "' (use letters, digits and _, starting with a letter or _)");
+      return false;
+    }
+    return true;
+  }
+
+  void positive(Duration duration, String what) {
+    if (duration != null && (duration.isZero() || duration.isNegative())) {
+      report(
+          ProblemCode.NON_POSITIVE_DURATION,
+          "Invalid " + what + ": " + Durations.format(duration) + " (must be positive, e.g. 7d)");
+    }
+  }
+
+  void range(long value, long min, long max, String what) {
+    if (value < min || value > max) {
+      report(
+          ProblemCode.OUT_OF_RANGE,
+          "Invalid "
+              + what
+              + ": "
+              + value
+              + " (must be "
+              + (max == Long.MAX_VALUE ? "at least " + min : min + "-" + max)
+              + ")");
+    }
+  }
+
+  /** Exactly one of two alternatives must be set. */
+  void exactlyOne(Object first, String firstName, Object second, String secondName) {
+    boolean hasFirst =
+        first != null
+            && !(first instanceof String s && s.isBlank())
+            && !(first instanceof List<?> l && l.isEmpty());
+    boolean hasSecond =
+        second != null
+            && !(second instanceof String s && s.isBlank())
+            && !(second instanceof List<?> l && l.isEmpty());
+    if (hasFirst == hasSecond) {
+      report(
+          hasFirst ? ProblemCode.CONFLICTING_SETTINGS : ProblemCode.REQUIRED,
+          hasFirst
+              ? "Both " + firstName + " and " + secondName + " are set; keep one"
+              : "Missing " + firstName + " or " + secondName + "; set one of them");
+    }
+  }
+
+  void uniqueIds(List<String> ids, String what) {
+    Set<String> seen = new HashSet<>();
+    for (String id : ids) {
+      if (id != null && !seen.add(id)) {
+        report(ProblemCode.DUPLICATE_ID, "Duplicate " + what + " '" + id + "'; ids must be unique");
+      }
+    }
+  }
+
+  /** Secret-looking keys in a property map are plaintext secrets. */
+  void noSecretProperties(java.util.Map<String, String> properties) {
+    for (String key : properties.keySet()) {
+      if (SECRET_KEY.matcher(key).matches()) {
+        at(key)
+            .report(
+                ProblemCode.PLAINTEXT_SECRET,
+                "Property '"
+                    + key
+                    + "' holds a secret in plain text; remove it and use a secret reference"
+                    + " (env:NAME, secretsmanager:NAME or ssm:/NAME) in the field made for it");
+      }
+    }
+  }
+
+  /** Secrets in free text: {@code password=…}, {@code --password X}, {@code user:pass@host}. */
+  void noSecretInText(String text, String what) {
+    if (text == null) {
+      return;
+    }
+    java.util.regex.Matcher assignment = SECRET_ASSIGNMENT.matcher(text);
+    boolean plain = URL_USER_INFO.matcher(text).find();
+    while (!plain && assignment.find()) {
+      plain = !looksLikeReference(assignment.group(2));
+    }
+    if (plain) {
+      report(
+          ProblemCode.PLAINTEXT_SECRET,
+          "The "
+              + what
+              + " contains a secret in plain text (value hidden); pass a secret reference such as"
+              + " env:NAME or secretsmanager:NAME and resolve it in the job");
+    }
+  }
+
+  /** Secrets in argument lists: a secret flag followed by its value. */
+  void noSecretInArguments(List<String> arguments) {
+    for (int i = 0; i < arguments.size(); i++) {
+      String argument = arguments.get(i);
+      Checks at = element("arguments", null, i);
+      if (argument == null) {
+        continue;
+      }
+      boolean flagWithValue =
+          SECRET_FLAG.matcher(argument).matches()
+              && i + 1 < arguments.size()
+              && arguments.get(i + 1) != null
+              && !looksLikeReference(arguments.get(i + 1));
+      if (flagWithValue) {
+        element("arguments", null, i + 1)
+            .report(
+                ProblemCode.PLAINTEXT_SECRET,
+                "Argument after '"
+                    + argument
+                    + "' is a secret in plain text (value hidden); pass a reference such as"
+                    + " env:NAME or secretsmanager:NAME instead");
+      } else {
+        at.noSecretInText(argument, "argument");
+      }
+    }
+  }
+
+  private static boolean looksLikeReference(String value) {
+    return value.startsWith("env:")
+        || value.startsWith("secretsmanager:")
+        || value.startsWith("ssm:");
+  }
+
+  static String printable(String text) {
+    return text.replace("\n", "\\n").replace("\t", "\\t");
+  }
+}

@@ -1,0 +1,437 @@
+package io.lakeplan.internal;
+
+import io.lakeplan.model.DagKind;
+import io.lakeplan.model.Dependency;
+import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Maintenance;
+import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.Merge;
+import io.lakeplan.model.Migration;
+import io.lakeplan.model.ReconcileLevel;
+import io.lakeplan.model.Schedule;
+import io.lakeplan.model.SparkJob;
+import io.lakeplan.model.StartingPosition;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.model.TableId;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.DagDependency;
+import io.lakeplan.plan.Edge;
+import io.lakeplan.plan.ImmutableDag;
+import io.lakeplan.plan.ImmutableDagDependency;
+import io.lakeplan.plan.ImmutablePlan;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.plan.Task;
+import io.lakeplan.plan.TaskSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Compiles valid use cases into a plan: DAG layout, task ids, in-DAG edges from lineage and the
+ * migration chain, and cross-DAG dependencies from lineage, watermarks and declarations. Pure and
+ * deterministic. Also finds dependency cycles, which validation reports.
+ */
+public final class PlanCompiler {
+
+  /** A task with the use-case path of the step it came from (for problem messages). */
+  record DraftTask(String dagId, Task task, String origin) {}
+
+  /** A DAG under construction. */
+  static final class DraftDag {
+    final String id;
+    final UseCase useCase;
+    final DagKind kind;
+    final Schedule schedule;
+    final List<String> extraTags = new ArrayList<>();
+    io.lakeplan.model.NotificationPolicy notifications;
+    final Map<String, DraftTask> tasks = new TreeMap<>();
+    final Set<Edge> edges = new TreeSet<>();
+    final Set<Dependency> declared = new TreeSet<>();
+
+    DraftDag(String id, UseCase useCase, DagKind kind, Schedule schedule) {
+      this.id = id;
+      this.useCase = useCase;
+      this.kind = kind;
+      this.schedule = schedule;
+      this.notifications = useCase.notifications();
+    }
+
+    void add(String taskId, TaskSpec spec, String origin) {
+      tasks.put(taskId, new DraftTask(id, Task.of(taskId, spec), origin));
+    }
+  }
+
+  /** A dependency cycle: the ids in order, first repeated last, and where to report it. */
+  public record Cycle(String useCase, String path, List<String> members, boolean betweenDags) {}
+
+  /** The result: the plan (null when cycles make it impossible) and the cycles found. */
+  public record Compilation(Plan plan, List<Cycle> cycles) {}
+
+  private final Map<String, DraftDag> dags = new TreeMap<>();
+  private final Map<TableId, List<DraftTask>> writers = new HashMap<>();
+  private final Map<TableId, List<DraftTask>> watermarkRecorders = new HashMap<>();
+
+  private PlanCompiler() {}
+
+  /** Compiles {@code useCases}, which must have passed local validation. */
+  public static Compilation compile(Collection<UseCase> useCases) {
+    PlanCompiler compiler = new PlanCompiler();
+    List<UseCase> sorted = new ArrayList<>(useCases);
+    sorted.sort(Comparator.comparing(UseCase::name));
+    for (UseCase useCase : sorted) {
+      compiler.layOut(useCase);
+    }
+    compiler.indexLineage();
+    List<Cycle> cycles = new ArrayList<>();
+    Map<String, Map<String, DagDependency>> upstream = new TreeMap<>();
+    for (DraftDag dag : compiler.dags.values()) {
+      compiler.linkTasks(dag);
+      cycles.addAll(compiler.taskCycles(dag));
+      upstream.put(dag.id, compiler.upstreamOf(dag));
+    }
+    cycles.addAll(compiler.dagCycles(upstream));
+    if (!cycles.isEmpty()) {
+      return new Compilation(null, cycles);
+    }
+    return new Compilation(compiler.build(upstream), List.of());
+  }
+
+  /** The ids of the DAGs {@code useCase} compiles to, without linking anything. */
+  static Set<String> dagIds(UseCase useCase) {
+    PlanCompiler compiler = new PlanCompiler();
+    compiler.layOut(useCase);
+    return compiler.dags.keySet();
+  }
+
+  /** The id of the DAG a use case's tasks of {@code kind} go to by default. */
+  public static String dagId(String useCase, DagKind kind) {
+    return useCase + "." + kind.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The id of the maintenance DAG for tasks on {@code schedule}. */
+  static String maintenanceDagId(UseCase useCase, Schedule schedule) {
+    String base = dagId(useCase.name(), DagKind.MAINTENANCE);
+    if (schedule == null ? useCase.schedule() == null : schedule.equals(useCase.schedule())) {
+      return base;
+    }
+    if (schedule == null) {
+      return base + ".manual";
+    }
+    String text = schedule.toString();
+    if (schedule.isPreset()) {
+      return base + "." + text.substring(1);
+    }
+    StringBuilder slug = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      slug.append(
+          switch (c) {
+            case ' ' -> "_";
+            case '*', '?' -> "x";
+            case '/' -> "e";
+            case ',' -> "c";
+            case '-' -> "t";
+            default -> String.valueOf(Character.toLowerCase(c));
+          });
+    }
+    return base + ".cron_" + slug;
+  }
+
+  private DraftDag dag(UseCase useCase, DagKind kind) {
+    Schedule schedule = kind == DagKind.MIGRATION ? null : useCase.schedule();
+    return dags.computeIfAbsent(
+        dagId(useCase.name(), kind), id -> new DraftDag(id, useCase, kind, schedule));
+  }
+
+  private void layOut(UseCase useCase) {
+    for (Migration migration : useCase.migrations()) {
+      DraftDag dag = dag(useCase, DagKind.MIGRATION);
+      String origin = "migrations[" + migration.id() + "]";
+      String id = migration.id();
+      dag.add(
+          id + ".create-table", TaskSpec.CreateTable.of(migration.target()), origin + ".target");
+      if (migration.landing() != null) {
+        dag.add(id + ".copy", TaskSpec.Copy.of(migration), origin);
+        dag.edges.add(Edge.of(id + ".copy", id + ".convert"));
+      }
+      dag.add(id + ".convert", TaskSpec.Convert.of(migration), origin);
+      dag.edges.add(Edge.of(id + ".create-table", id + ".convert"));
+      String last = id + ".convert";
+      if (migration.reconcile() != ReconcileLevel.NONE) {
+        dag.add(id + ".reconcile", TaskSpec.Reconcile.of(migration), origin);
+        dag.edges.add(Edge.of(last, id + ".reconcile"));
+        last = id + ".reconcile";
+      }
+      if (migration.watermarkColumn() != null) {
+        dag.add(id + ".watermark", TaskSpec.RecordWatermark.of(migration), origin);
+        dag.edges.add(Edge.of(last, id + ".watermark"));
+      }
+    }
+    for (JdbcIngestion ingestion : useCase.jdbcIngestions()) {
+      dag(useCase, DagKind.INGESTION)
+          .add(
+              ingestion.id(),
+              TaskSpec.IngestJdbc.of(ingestion),
+              "jdbc-ingestions[" + ingestion.id() + "]");
+    }
+    for (KafkaIngestion ingestion : useCase.kafkaIngestions()) {
+      dag(useCase, DagKind.INGESTION)
+          .add(
+              ingestion.id(),
+              TaskSpec.IngestKafka.of(ingestion),
+              "kafka-ingestions[" + ingestion.id() + "]");
+    }
+    for (Merge merge : useCase.merges()) {
+      dag(useCase, DagKind.TRANSFORMATION)
+          .add(merge.id(), TaskSpec.MergeInto.of(merge), "merges[" + merge.id() + "]");
+    }
+    for (SparkJob job : useCase.sparkJobs()) {
+      String origin = "spark-jobs[" + job.id() + "]";
+      DraftDag dag;
+      if (job.dag() != null) {
+        Schedule schedule = job.schedule() != null ? job.schedule() : useCase.schedule();
+        dag =
+            dags.computeIfAbsent(job.dag(), id -> new DraftDag(id, useCase, job.kind(), schedule));
+        dag.extraTags.addAll(job.tags());
+        if (job.notifications() != null) {
+          dag.notifications = job.notifications();
+        }
+      } else {
+        dag = dag(useCase, job.kind());
+      }
+      dag.add(job.id(), TaskSpec.RunSparkJob.of(job), origin);
+      dag.declared.addAll(job.dependencies());
+    }
+    for (Maintenance maintenance : useCase.maintenance()) {
+      for (MaintenanceTask task : maintenance.tasks()) {
+        Schedule schedule =
+            task.schedule() != null
+                ? task.schedule()
+                : maintenance.schedule() != null ? maintenance.schedule() : useCase.schedule();
+        String dagId = maintenanceDagId(useCase, schedule);
+        DraftDag dag =
+            dags.computeIfAbsent(
+                dagId, id -> new DraftDag(id, useCase, DagKind.MAINTENANCE, schedule));
+        dag.add(
+            maintenance.id() + "." + task.id(),
+            TaskSpec.Maintain.of(maintenance.table(), task),
+            "maintenance[" + maintenance.id() + "].tasks[" + task.id() + "]");
+      }
+    }
+    placeTableCreation(useCase);
+    for (DraftDag dag : dags.values()) {
+      if (dag.useCase == useCase && dag.kind != DagKind.MAINTENANCE) {
+        dag.declared.addAll(useCase.dependencies());
+      }
+    }
+  }
+
+  /** Each declared table is created in the DAG of its first writer, else of its first reader. */
+  private void placeTableCreation(UseCase useCase) {
+    for (TableDefinition table : useCase.tables()) {
+      DraftDag home = null;
+      for (boolean writing : new boolean[] {true, false}) {
+        for (DraftDag dag : dags.values()) {
+          if (dag.useCase != useCase || dag.kind == DagKind.MAINTENANCE || home != null) {
+            continue;
+          }
+          for (DraftTask task : dag.tasks.values()) {
+            Set<TableId> touched =
+                writing ? task.task().spec().writes() : task.task().spec().reads();
+            if (touched.contains(table.table())) {
+              home = dag;
+              break;
+            }
+          }
+        }
+      }
+      if (home == null) {
+        home = dag(useCase, DagKind.MIGRATION);
+      }
+      home.add(
+          "create." + table.table(),
+          TaskSpec.CreateTable.of(table),
+          "tables[" + table.table() + "]");
+    }
+  }
+
+  private void indexLineage() {
+    for (DraftDag dag : dags.values()) {
+      for (DraftTask task : dag.tasks.values()) {
+        TaskSpec spec = task.task().spec();
+        for (TableId table : spec.writes()) {
+          writers.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
+        }
+        if (spec instanceof TaskSpec.RecordWatermark watermark) {
+          watermarkRecorders
+              .computeIfAbsent(watermark.migration().target().table(), key -> new ArrayList<>())
+              .add(task);
+        }
+      }
+    }
+  }
+
+  private void linkTasks(DraftDag dag) {
+    for (DraftTask task : dag.tasks.values()) {
+      TaskSpec spec = task.task().spec();
+      if (spec instanceof TaskSpec.CreateTable create) {
+        TableId table = create.table().table();
+        for (DraftTask other : dag.tasks.values()) {
+          if (other != task
+              && !(other.task().spec() instanceof TaskSpec.CreateTable)
+              && (other.task().spec().writes().contains(table)
+                  || other.task().spec().reads().contains(table))) {
+            dag.edges.add(Edge.of(task.task().id(), other.task().id()));
+          }
+        }
+        continue;
+      }
+      for (TableId table : spec.reads()) {
+        for (DraftTask writer : writers.getOrDefault(table, List.of())) {
+          if (writer.dagId().equals(dag.id)
+              && writer != task
+              && !(writer.task().spec() instanceof TaskSpec.CreateTable)) {
+            dag.edges.add(Edge.of(writer.task().id(), task.task().id()));
+          }
+        }
+      }
+    }
+    // The migration chain reads the table it writes; those edges point forward already.
+    dag.edges.removeIf(edge -> edge.from().equals(edge.to()));
+  }
+
+  private Map<String, DagDependency> upstreamOf(DraftDag dag) {
+    Map<String, DagDependency.Reason> reasons = new TreeMap<>();
+    Map<String, Set<TableId>> tables = new TreeMap<>();
+    for (DraftTask task : dag.tasks.values()) {
+      TaskSpec spec = task.task().spec();
+      for (TableId table : spec.reads()) {
+        for (DraftTask writer : writers.getOrDefault(table, List.of())) {
+          link(dag, writer.dagId(), DagDependency.Reason.LINEAGE, table, reasons, tables);
+        }
+      }
+      TableId continued = continuedTable(spec);
+      if (continued != null) {
+        for (DraftTask recorder : watermarkRecorders.getOrDefault(continued, List.of())) {
+          link(dag, recorder.dagId(), DagDependency.Reason.WATERMARK, continued, reasons, tables);
+        }
+      }
+    }
+    for (Dependency dependency : dag.declared) {
+      if (dependency.kind() == Dependency.Kind.DAG) {
+        if (dags.containsKey(dependency.target())) {
+          link(dag, dependency.target(), DagDependency.Reason.DECLARED, null, reasons, tables);
+        }
+      } else {
+        for (DraftTask writer : writers.getOrDefault(dependency.table(), List.of())) {
+          link(
+              dag,
+              writer.dagId(),
+              DagDependency.Reason.DECLARED,
+              dependency.table(),
+              reasons,
+              tables);
+        }
+      }
+    }
+    Map<String, DagDependency> upstream = new LinkedHashMap<>();
+    reasons.forEach(
+        (upstreamId, reason) ->
+            upstream.put(
+                upstreamId,
+                ImmutableDagDependency.builder()
+                    .dag(upstreamId)
+                    .reason(reason)
+                    .tables(tables.getOrDefault(upstreamId, Set.of()))
+                    .build()));
+    return upstream;
+  }
+
+  private static TableId continuedTable(TaskSpec spec) {
+    if (spec instanceof TaskSpec.IngestKafka kafka
+        && kafka.ingestion().startingPosition() == StartingPosition.MIGRATION_WATERMARK) {
+      return kafka.ingestion().target();
+    }
+    if (spec instanceof TaskSpec.IngestJdbc jdbc && jdbc.ingestion().incrementalColumn() != null) {
+      return jdbc.ingestion().target();
+    }
+    return null;
+  }
+
+  private static void link(
+      DraftDag dag,
+      String upstreamId,
+      DagDependency.Reason reason,
+      TableId table,
+      Map<String, DagDependency.Reason> reasons,
+      Map<String, Set<TableId>> tables) {
+    if (upstreamId.equals(dag.id)) {
+      return;
+    }
+    reasons.merge(upstreamId, reason, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    if (table != null) {
+      tables.computeIfAbsent(upstreamId, key -> new TreeSet<>()).add(table);
+    }
+  }
+
+  private List<Cycle> taskCycles(DraftDag dag) {
+    Map<String, List<String>> graph = new TreeMap<>();
+    dag.tasks.keySet().forEach(id -> graph.put(id, new ArrayList<>()));
+    dag.edges.forEach(edge -> graph.get(edge.from()).add(edge.to()));
+    List<Cycle> cycles = new ArrayList<>();
+    for (List<String> cycle : Cycles.find(graph)) {
+      DraftTask first = dag.tasks.get(cycle.get(0));
+      cycles.add(new Cycle(dag.useCase.name(), first.origin(), cycle, false));
+    }
+    return cycles;
+  }
+
+  private List<Cycle> dagCycles(Map<String, Map<String, DagDependency>> upstream) {
+    Map<String, List<String>> graph = new TreeMap<>();
+    upstream.forEach((dagId, ups) -> graph.put(dagId, new ArrayList<>(ups.keySet())));
+    List<Cycle> cycles = new ArrayList<>();
+    for (List<String> cycle : Cycles.find(graph)) {
+      List<String> downstreamFirst = new ArrayList<>(cycle);
+      java.util.Collections.reverse(downstreamFirst);
+      DraftDag first = dags.get(cycle.get(0));
+      cycles.add(new Cycle(first.useCase.name(), "dependencies", downstreamFirst, true));
+    }
+    return cycles;
+  }
+
+  private Plan build(Map<String, Map<String, DagDependency>> upstream) {
+    Map<UseCase, String> versions = new HashMap<>();
+    ImmutablePlan.Builder plan = ImmutablePlan.builder();
+    for (DraftDag draft : dags.values()) {
+      UseCase useCase = draft.useCase;
+      Set<String> tags = new TreeSet<>(useCase.tags());
+      tags.addAll(draft.extraTags);
+      ImmutableDag.Builder dag =
+          ImmutableDag.builder()
+              .id(draft.id)
+              .useCase(useCase.name())
+              .specVersion(versions.computeIfAbsent(useCase, SpecVersion::of))
+              .kind(draft.kind)
+              .schedule(draft.schedule)
+              .owner(useCase.owner())
+              .tags(tags)
+              .notifications(draft.notifications)
+              .retries(useCase.retries())
+              .retryDelay(useCase.retryDelay())
+              .dependsOnPast(useCase.dependsOnPast())
+              .edges(draft.edges)
+              .upstream(upstream.get(draft.id).values());
+      draft.tasks.values().forEach(task -> dag.addTask(task.task()));
+      plan.addDag(dag.build());
+    }
+    return plan.build();
+  }
+}

@@ -1,0 +1,537 @@
+package io.lakeplan.internal;
+
+import io.lakeplan.model.Column;
+import io.lakeplan.model.ConversionMode;
+import io.lakeplan.model.JdbcConnection;
+import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.KafkaAuth;
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Maintenance;
+import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.Merge;
+import io.lakeplan.model.Migration;
+import io.lakeplan.model.MigrationSource;
+import io.lakeplan.model.NotificationPolicy;
+import io.lakeplan.model.NotificationTarget;
+import io.lakeplan.model.PartitionField;
+import io.lakeplan.model.PartitionedRead;
+import io.lakeplan.model.SortField;
+import io.lakeplan.model.SparkJob;
+import io.lakeplan.model.StartingPosition;
+import io.lakeplan.model.StreamMode;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.model.TableId;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.model.ValueFormat;
+import io.lakeplan.model.WriteMode;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The rules a use case must follow on its own, without looking at other use cases. */
+final class UseCaseRules {
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  private static final Pattern BOOTSTRAP = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
+  private static final Pattern DAG_ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
+  private static final Pattern SNS_ARN =
+      Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
+
+  private UseCaseRules() {}
+
+  static List<Problem> check(UseCase useCase) {
+    List<Problem> problems = new ArrayList<>();
+    Checks root = new Checks(problems, useCase.name(), "");
+    Checks name = root.at("name");
+    if (name.required(useCase.name(), "use-case name")
+        && !io.lakeplan.model.Identifiers.isValidStepId(useCase.name())) {
+      name.report(
+          ProblemCode.INVALID_ID,
+          "Invalid use-case name '"
+              + useCase.name()
+              + "' (use lower-case letters, digits, - and _; it prefixes every DAG id)");
+    }
+    root.at("owner").required(useCase.owner(), "owner (a team address)");
+    for (int i = 0; i < useCase.tags().size(); i++) {
+      root.element("tags", null, i).required(useCase.tags().get(i), "tag");
+    }
+    root.at("retries").range(useCase.retries(), 0, 10, "retries");
+    root.at("retry-delay").positive(useCase.retryDelay(), "retry-delay");
+    notifications(root.at("notifications"), useCase.notifications());
+
+    List<String> stepIds = new ArrayList<>();
+    useCase.migrations().forEach(step -> stepIds.add(step.id()));
+    useCase.jdbcIngestions().forEach(step -> stepIds.add(step.id()));
+    useCase.kafkaIngestions().forEach(step -> stepIds.add(step.id()));
+    useCase.merges().forEach(step -> stepIds.add(step.id()));
+    useCase.maintenance().forEach(step -> stepIds.add(step.id()));
+    useCase.sparkJobs().forEach(step -> stepIds.add(step.id()));
+    root.uniqueIds(stepIds, "step id");
+
+    List<String> declared = new ArrayList<>();
+    for (int i = 0; i < useCase.tables().size(); i++) {
+      TableDefinition table = useCase.tables().get(i);
+      table(root.element("tables", label(table.table()), i), table);
+      declared.add(label(table.table()));
+    }
+    for (int i = 0; i < useCase.migrations().size(); i++) {
+      Migration migration = useCase.migrations().get(i);
+      migration(root.element("migrations", migration.id(), i), migration);
+      if (migration.target() != null) {
+        declared.add(label(migration.target().table()));
+      }
+    }
+    root.at("tables").uniqueIds(declared, "table declaration");
+    for (int i = 0; i < useCase.jdbcIngestions().size(); i++) {
+      JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
+      jdbc(root.element("jdbc-ingestions", ingestion.id(), i), ingestion);
+    }
+    for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
+      KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
+      kafka(root.element("kafka-ingestions", ingestion.id(), i), ingestion);
+    }
+    for (int i = 0; i < useCase.merges().size(); i++) {
+      Merge merge = useCase.merges().get(i);
+      merge(root.element("merges", merge.id(), i), merge);
+    }
+    for (int i = 0; i < useCase.maintenance().size(); i++) {
+      Maintenance maintenance = useCase.maintenance().get(i);
+      maintenance(root.element("maintenance", maintenance.id(), i), maintenance);
+    }
+    for (int i = 0; i < useCase.sparkJobs().size(); i++) {
+      SparkJob job = useCase.sparkJobs().get(i);
+      sparkJob(root.element("spark-jobs", job.id(), i), job);
+    }
+    return problems;
+  }
+
+  static String label(TableId table) {
+    return table == null ? null : table.toString();
+  }
+
+  private static void notifications(Checks at, NotificationPolicy policy) {
+    if (policy == null) {
+      return;
+    }
+    at.at("sla").positive(policy.sla(), "sla");
+    if (policy.onSlaMiss() && policy.sla() == null) {
+      at.at("sla")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              "on-sla-miss is set but sla is missing; set sla, e.g. 2h");
+    }
+    for (int i = 0; i < policy.targets().size(); i++) {
+      NotificationTarget target = policy.targets().get(i);
+      Checks element = at.element("targets", null, i);
+      if (target instanceof NotificationTarget.Sns sns) {
+        Checks arn = element.at("topic-arn");
+        if (arn.required(sns.topicArn(), "SNS topic ARN")
+            && !SNS_ARN.matcher(sns.topicArn()).matches()) {
+          arn.report(
+              ProblemCode.INVALID_VALUE,
+              "Invalid SNS topic ARN '"
+                  + sns.topicArn()
+                  + "' (write arn:aws:sns:REGION:ACCOUNT:TOPIC)");
+        }
+      } else if (target instanceof NotificationTarget.Email email) {
+        Checks address = element.at("address");
+        if (address.required(email.address(), "e-mail address")
+            && !email.address().matches("[^@\\s]+@[^@\\s]+")) {
+          address.report(
+              ProblemCode.INVALID_VALUE, "Invalid e-mail address '" + email.address() + "'");
+        }
+      } else if (target instanceof NotificationTarget.Slack slack) {
+        element.at("webhook").required(slack.webhook(), "webhook secret reference");
+      }
+    }
+  }
+
+  static void table(Checks at, TableDefinition table) {
+    Checks name = at.at("table");
+    if (name.required(table.table(), "table")) {
+      name.identifier(table.table().namespace(), "namespace");
+      name.identifier(table.table().name(), "table name");
+    }
+    columns(at, table.columns(), true);
+    for (int i = 0; i < table.partitionBy().size(); i++) {
+      PartitionField field = table.partitionBy().get(i);
+      Checks element = at.element("partition-by", null, i);
+      Column column = table.column(field.column());
+      if (column == null) {
+        element.report(
+            ProblemCode.UNKNOWN_COLUMN,
+            "Partition column '"
+                + field.column()
+                + "' is not in columns; declare it or fix the name");
+      } else if (field.transform().ordinal() >= PartitionField.Transform.YEAR.ordinal()
+          && field.transform().ordinal() <= PartitionField.Transform.HOUR.ordinal()
+          && !column.type().kind().isTemporal()) {
+        element.report(
+            ProblemCode.INVALID_VALUE,
+            "Partition transform "
+                + field
+                + " needs a date or timestamp column, but '"
+                + column.name()
+                + "' is "
+                + column.type());
+      } else if (field.transform() == PartitionField.Transform.HOUR
+          && column.type().kind() == io.lakeplan.model.ColumnType.Kind.DATE) {
+        element.report(
+            ProblemCode.INVALID_VALUE,
+            "Partition transform "
+                + field
+                + " needs a timestamp column, but '"
+                + column.name()
+                + "' is a date");
+      }
+    }
+    sortColumns(at, table.sortBy(), table);
+    at.at("format-version").range(table.formatVersion(), 1, 3, "format-version");
+    at.at("properties").noSecretProperties(table.properties());
+  }
+
+  private static void sortColumns(Checks at, List<SortField> fields, TableDefinition table) {
+    for (int i = 0; i < fields.size(); i++) {
+      SortField field = fields.get(i);
+      if (table != null && table.column(field.column()) == null) {
+        at.element("sort-by", null, i)
+            .report(
+                ProblemCode.UNKNOWN_COLUMN,
+                "Sort column '"
+                    + field.column()
+                    + "' is not in columns; declare it or fix the name");
+      }
+    }
+  }
+
+  private static void columns(Checks at, List<Column> columns, boolean required) {
+    if (required && columns.isEmpty()) {
+      at.at("columns")
+          .report(
+              ProblemCode.REQUIRED,
+              "Missing columns; declare at least one column with name and type");
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      Column column = columns.get(i);
+      Checks element = at.element("columns", column.name(), i);
+      element.at("name").identifier(column.name(), "column name");
+      element.at("type").required(column.type(), "column type");
+      names.add(column.name());
+    }
+    at.at("columns").uniqueIds(names, "column");
+  }
+
+  private static void migration(Checks at, Migration migration) {
+    at.at("id").stepId(migration.id());
+    Checks source = at.at("source");
+    MigrationSource from = migration.source();
+    if (source.required(from, "source (a path or a hive-table)")) {
+      source.exactlyOne(from.path(), "path", from.hiveTable(), "hive-table");
+      if (from.hiveTable() != null) {
+        String[] parts = from.hiveTable().split("\\.", -1);
+        if (parts.length != 2) {
+          source
+              .at("hive-table")
+              .report(
+                  ProblemCode.INVALID_VALUE,
+                  "Invalid Hive table '" + from.hiveTable() + "' (write database.table)");
+        } else {
+          source.at("hive-table").identifier(parts[0], "Hive database");
+          source.at("hive-table").identifier(parts[1], "Hive table name");
+        }
+      }
+      if (migration.mode() == ConversionMode.ADD_FILES && !from.format().supportsAddFiles()) {
+        at.at("mode")
+            .report(
+                ProblemCode.CONFLICTING_SETTINGS,
+                "mode add-files cannot register "
+                    + Mappers.enumName(from.format())
+                    + " files; use mode rewrite, or convert parquet, orc or avro");
+      }
+    }
+    if (migration.landing() != null) {
+      at.at("landing").required(migration.landing(), "landing location");
+    }
+    Checks target = at.at("target");
+    if (target.required(migration.target(), "target table definition")) {
+      table(target, migration.target());
+      String watermark = migration.watermarkColumn();
+      if (watermark != null) {
+        Checks column = at.at("watermark-column");
+        Column declared = migration.target().column(watermark);
+        if (declared == null) {
+          column.report(
+              ProblemCode.UNKNOWN_COLUMN,
+              "Watermark column '"
+                  + watermark
+                  + "' is not in the target's columns; declare it or fix the name");
+        } else if (!declared.type().kind().isTemporal() && !declared.type().kind().isNumeric()) {
+          column.report(
+              ProblemCode.INVALID_VALUE,
+              "Watermark column '"
+                  + watermark
+                  + "' is "
+                  + declared.type()
+                  + "; use a date, timestamp or numeric column");
+        }
+      }
+    }
+  }
+
+  private static void jdbc(Checks at, JdbcIngestion ingestion) {
+    at.at("id").stepId(ingestion.id());
+    Checks connection = at.at("connection");
+    JdbcConnection jdbc = ingestion.connection();
+    if (connection.required(jdbc, "connection")) {
+      Checks url = connection.at("url");
+      if (url.required(jdbc.url(), "JDBC URL")) {
+        if (!jdbc.url().startsWith("jdbc:")) {
+          url.report(
+              ProblemCode.INVALID_VALUE,
+              "Invalid JDBC URL (must start with jdbc:, e.g. jdbc:postgresql://host:5432/db)");
+        }
+        url.noSecretInText(
+            jdbc.url().replace('?', ' ').replace('&', ' ').replace(';', ' '), "JDBC URL");
+      }
+      connection.at("properties").noSecretProperties(jdbc.properties());
+    }
+    at.exactlyOne(ingestion.table(), "table", ingestion.query(), "query");
+    if (ingestion.table() != null && !ingestion.table().isBlank()) {
+      for (String part : ingestion.table().split("\\.", -1)) {
+        at.at("table").identifier(part, "source table part");
+      }
+    }
+    if (ingestion.incrementalColumn() != null) {
+      at.at("incremental-column").identifier(ingestion.incrementalColumn(), "incremental column");
+    }
+    PartitionedRead read = ingestion.partitionedRead();
+    if (read != null) {
+      Checks partitioned = at.at("partitioned-read");
+      partitioned.at("column").identifier(read.column(), "partition column");
+      partitioned.at("partitions").range(read.partitions(), 1, 1024, "partitions");
+      if (read.lowerBound() >= read.upperBound()) {
+        partitioned
+            .at("upper-bound")
+            .report(
+                ProblemCode.OUT_OF_RANGE,
+                "Invalid bounds: lower-bound "
+                    + read.lowerBound()
+                    + " must be below upper-bound "
+                    + read.upperBound());
+      }
+    }
+    at.at("fetch-size").range(ingestion.fetchSize(), 1, 1_000_000, "fetch-size");
+    target(at.at("target"), ingestion.target());
+    keys(at, ingestion.keys());
+    if (ingestion.writeMode() == WriteMode.MERGE && ingestion.keys().isEmpty()) {
+      at.at("keys")
+          .report(ProblemCode.REQUIRED, "write-mode merge needs keys; list the key columns");
+    }
+  }
+
+  private static void target(Checks at, TableId table) {
+    if (at.required(table, "target table")) {
+      at.identifier(table.namespace(), "namespace");
+      at.identifier(table.name(), "table name");
+    }
+  }
+
+  private static void keys(Checks at, List<String> keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      at.element("keys", null, i).identifier(keys.get(i), "key column");
+    }
+    at.at("keys").uniqueIds(keys, "key column");
+  }
+
+  private static void kafka(Checks at, KafkaIngestion ingestion) {
+    at.at("id").stepId(ingestion.id());
+    Checks servers = at.at("bootstrap-servers");
+    if (servers.required(ingestion.bootstrapServers(), "bootstrap-servers")) {
+      for (String server : ingestion.bootstrapServers().split(",")) {
+        if (!BOOTSTRAP.matcher(server.trim()).matches()) {
+          servers.report(
+              ProblemCode.INVALID_VALUE,
+              "Invalid bootstrap server '"
+                  + server.trim()
+                  + "' (write host:port, comma-separated)");
+        }
+      }
+    }
+    KafkaAuth auth = ingestion.auth();
+    if (auth != null && auth.mechanism() != KafkaAuth.Mechanism.AWS_MSK_IAM) {
+      at.at("auth").at("username").required(auth.username(), "username");
+      at.at("auth").at("password").required(auth.password(), "password secret reference");
+    }
+    at.exactlyOne(ingestion.topics(), "topics", ingestion.topicPattern(), "topic-pattern");
+    for (int i = 0; i < ingestion.topics().size(); i++) {
+      String topic = ingestion.topics().get(i);
+      if (topic == null || !TOPIC.matcher(topic).matches()) {
+        at.element("topics", null, i)
+            .report(
+                ProblemCode.INVALID_VALUE,
+                "Invalid topic '" + topic + "' (letters, digits, . _ and - only)");
+      }
+    }
+    if (ingestion.topicPattern() != null) {
+      try {
+        Pattern.compile(ingestion.topicPattern());
+      } catch (PatternSyntaxException e) {
+        at.at("topic-pattern")
+            .report(ProblemCode.INVALID_VALUE, "Invalid topic-pattern: " + e.getDescription());
+      }
+    }
+    if (ingestion.format() == ValueFormat.JSON) {
+      columns(at, ingestion.columns(), true);
+    } else {
+      columns(at, ingestion.columns(), false);
+    }
+    if (ingestion.mode() == StreamMode.STREAMING) {
+      at.at("trigger").positive(ingestion.trigger(), "trigger");
+    }
+    at.at("checkpoint").required(ingestion.checkpoint(), "checkpoint location");
+    boolean timestamp = ingestion.startingPosition() == StartingPosition.TIMESTAMP;
+    if (timestamp && ingestion.startingTimestamp() == null) {
+      at.at("starting-timestamp")
+          .report(
+              ProblemCode.REQUIRED,
+              "starting-position timestamp needs starting-timestamp, e.g. 2024-05-01T00:00:00Z");
+    } else if (!timestamp && ingestion.startingTimestamp() != null) {
+      at.at("starting-timestamp")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              "starting-timestamp is set but starting-position is "
+                  + Mappers.enumName(ingestion.startingPosition())
+                  + "; set starting-position: timestamp or remove it");
+    }
+    target(at.at("target"), ingestion.target());
+    if (ingestion.deadLetterTable() != null) {
+      target(at.at("dead-letter-table"), ingestion.deadLetterTable());
+    }
+    at.at("options").noSecretProperties(ingestion.options());
+  }
+
+  private static void merge(Checks at, Merge merge) {
+    at.at("id").stepId(merge.id());
+    target(at.at("target"), merge.target());
+    at.exactlyOne(merge.source(), "source", merge.sqlFile(), "sql-file");
+    if (merge.source() != null) {
+      target(at.at("source"), merge.source());
+      if (merge.keys().isEmpty()) {
+        at.at("keys")
+            .report(
+                ProblemCode.REQUIRED,
+                "Missing keys; list the columns that match source and target rows");
+      }
+      if (merge.source().equals(merge.target())) {
+        at.at("source")
+            .report(
+                ProblemCode.CONFLICTING_SETTINGS,
+                "A merge cannot read the table it writes (" + merge.target() + ")");
+      }
+    }
+    keys(at, merge.keys());
+    if (merge.orderBy() != null) {
+      at.at("order-by").identifier(merge.orderBy(), "order-by column");
+    }
+    if (merge.deleteWhen() != null) {
+      for (String column : merge.deleteWhen().columns()) {
+        at.at("delete-when").identifier(column, "delete-when column");
+      }
+    }
+    merge
+        .columns()
+        .forEach(
+            (targetColumn, sourceColumn) -> {
+              at.at("columns").at(targetColumn).identifier(targetColumn, "target column");
+              at.at("columns").at(targetColumn).identifier(sourceColumn, "source column");
+            });
+  }
+
+  private static void maintenance(Checks at, Maintenance maintenance) {
+    at.at("id").stepId(maintenance.id());
+    target(at.at("table"), maintenance.table());
+    if (maintenance.tasks().isEmpty()) {
+      at.at("tasks")
+          .report(
+              ProblemCode.REQUIRED,
+              "Missing tasks; add at least one (expire-snapshots, compact, …)");
+    }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < maintenance.tasks().size(); i++) {
+      MaintenanceTask task = maintenance.tasks().get(i);
+      if (task == null) {
+        continue;
+      }
+      ids.add(task.id());
+      Checks element = at.element("tasks", task.id(), i);
+      element.at("id").stepId(task.id());
+      if (task instanceof MaintenanceTask.ExpireSnapshots expire) {
+        if (element.at("older-than").required(expire.olderThan(), "older-than")) {
+          element.at("older-than").positive(expire.olderThan(), "older-than");
+        }
+        element.at("retain-last").range(expire.retainLast(), 1, Integer.MAX_VALUE, "retain-last");
+      } else if (task instanceof MaintenanceTask.RemoveOldMetadata metadata) {
+        element.at("keep").range(metadata.keep(), 1, 10_000, "keep");
+      } else if (task instanceof MaintenanceTask.Compact compact) {
+        element.at("min-input-files").range(compact.minInputFiles(), 1, 100_000, "min-input-files");
+        if (compact.targetFileSize().bytes() < 1024 * 1024) {
+          element
+              .at("target-file-size")
+              .report(
+                  ProblemCode.OUT_OF_RANGE,
+                  "Invalid target-file-size: "
+                      + compact.targetFileSize()
+                      + " (must be at least 1MB)");
+        }
+        if (compact.strategy() == MaintenanceTask.Compact.Strategy.BINPACK
+            && !compact.sortBy().isEmpty()) {
+          element
+              .at("sort-by")
+              .report(
+                  ProblemCode.CONFLICTING_SETTINGS,
+                  "sort-by is only used by strategy sort; remove it or set strategy: sort");
+        }
+      } else if (task instanceof MaintenanceTask.RemoveOrphans orphans) {
+        Duration olderThan = orphans.olderThan();
+        element.at("older-than").positive(olderThan, "older-than");
+        if (olderThan != null
+            && olderThan.compareTo(Duration.ofDays(1)) < 0
+            && !olderThan.isNegative()
+            && !olderThan.isZero()) {
+          element
+              .at("older-than")
+              .report(
+                  ProblemCode.OUT_OF_RANGE,
+                  "Invalid older-than: "
+                      + io.lakeplan.model.Durations.format(olderThan)
+                      + " (must be at least 1d, so files of writes still in progress are never removed)");
+        }
+      } else if (task instanceof MaintenanceTask.HardDelete delete) {
+        element.at("column").identifier(delete.column(), "hard-delete column");
+        if (element.at("older-than").required(delete.olderThan(), "older-than")) {
+          element.at("older-than").positive(delete.olderThan(), "older-than");
+        }
+      }
+    }
+    at.at("tasks").uniqueIds(ids, "maintenance task id");
+  }
+
+  private static void sparkJob(Checks at, SparkJob job) {
+    at.at("id").stepId(job.id());
+    at.at("entrypoint").required(job.entrypoint(), "entrypoint (the job script or jar)");
+    at.noSecretInArguments(job.arguments());
+    at.at("spark-submit-parameters")
+        .noSecretInText(job.sparkSubmitParameters(), "spark-submit parameters");
+    if (job.dag() != null && !DAG_ID.matcher(job.dag()).matches()) {
+      at.at("dag")
+          .report(
+              ProblemCode.INVALID_ID,
+              "Invalid DAG id '" + job.dag() + "' (letters, digits, _, . and - only)");
+    }
+    notifications(at.at("notifications"), job.notifications());
+  }
+}

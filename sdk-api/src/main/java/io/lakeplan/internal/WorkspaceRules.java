@@ -1,0 +1,427 @@
+package io.lakeplan.internal;
+
+import io.lakeplan.model.Column;
+import io.lakeplan.model.Dependency;
+import io.lakeplan.model.Durations;
+import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Maintenance;
+import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.Merge;
+import io.lakeplan.model.Migration;
+import io.lakeplan.model.Schedule;
+import io.lakeplan.model.StartingPosition;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.model.TableId;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.model.WriteMode;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Rules across use cases: references (tables, DAGs), schemas of declared tables, snapshot retention
+ * against incremental readers, and dependency cycles. With {@code complete} false (one use case
+ * checked alone) references to things outside it are not reported.
+ */
+public final class WorkspaceRules {
+  private final Map<TableId, TableDefinition> declared = new HashMap<>();
+  private final Set<TableId> written = new HashSet<>();
+  private final Set<TableId> watermarked = new HashSet<>();
+  private final Set<String> dagIds = new HashSet<>();
+  private final Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
+  private final boolean complete;
+
+  private record Reader(String useCase, String mergeId, Schedule schedule) {}
+
+  private WorkspaceRules(boolean complete) {
+    this.complete = complete;
+  }
+
+  /** Local and cross-use-case problems of {@code useCases}. */
+  public static List<Problem> check(Collection<UseCase> useCases, boolean complete) {
+    List<Problem> problems = new ArrayList<>();
+    List<UseCase> locallyValid = new ArrayList<>();
+    for (UseCase useCase : useCases) {
+      List<Problem> local = UseCaseRules.check(useCase);
+      problems.addAll(local);
+      if (local.isEmpty()) {
+        locallyValid.add(useCase);
+      }
+    }
+    WorkspaceRules rules = new WorkspaceRules(complete);
+    rules.index(useCases, problems);
+    for (UseCase useCase : useCases) {
+      rules.references(useCase, problems);
+    }
+    if (problems.isEmpty()) {
+      for (PlanCompiler.Cycle cycle : PlanCompiler.compile(locallyValid).cycles()) {
+        problems.add(
+            new Problem(
+                cycle.useCase(),
+                cycle.path(),
+                ProblemCode.DEPENDENCY_CYCLE,
+                (cycle.betweenDags()
+                        ? "DAGs wait on each other in a circle: "
+                        : "Tasks wait on each other in a circle: ")
+                    + String.join(" → ", cycle.members())
+                    + "; remove a declared dependency or break the read/write loop",
+                null));
+      }
+    }
+    return problems;
+  }
+
+  private void index(Collection<UseCase> useCases, List<Problem> problems) {
+    Map<String, Integer> names = new HashMap<>();
+    Map<TableId, String> declaredBy = new HashMap<>();
+    Map<String, String> dagOwners = new HashMap<>();
+    for (UseCase useCase : useCases) {
+      if (useCase.name() != null && names.merge(useCase.name(), 1, Integer::sum) == 2) {
+        problems.add(
+            new Problem(
+                useCase.name(),
+                "name",
+                ProblemCode.DUPLICATE_ID,
+                "Use case '" + useCase.name() + "' is defined twice; use-case names must be unique",
+                null));
+      }
+      List<TableDefinition> tables = new ArrayList<>(useCase.tables());
+      useCase.migrations().stream()
+          .filter(m -> m.target() != null)
+          .forEach(m -> tables.add(m.target()));
+      for (TableDefinition table : tables) {
+        if (table.table() == null) {
+          continue;
+        }
+        String previous = declaredBy.putIfAbsent(table.table(), useCase.name());
+        if (previous != null && !previous.equals(useCase.name())) {
+          problems.add(
+              new Problem(
+                  useCase.name(),
+                  "tables[" + table.table() + "]",
+                  ProblemCode.DUPLICATE_ID,
+                  "Table "
+                      + table.table()
+                      + " is also declared by use case '"
+                      + previous
+                      + "'; declare it in one use case only",
+                  null));
+        }
+        declared.putIfAbsent(table.table(), table);
+      }
+      for (Migration migration : useCase.migrations()) {
+        if (migration.target() != null
+            && migration.target().table() != null
+            && migration.watermarkColumn() != null) {
+          watermarked.add(migration.target().table());
+        }
+      }
+      useCase.jdbcIngestions().forEach(i -> add(written, i.target()));
+      for (KafkaIngestion ingestion : useCase.kafkaIngestions()) {
+        add(written, ingestion.target());
+        if (ingestion.target() != null) {
+          written.add(ingestion.effectiveDeadLetterTable());
+        }
+      }
+      for (Merge merge : useCase.merges()) {
+        add(written, merge.target());
+        if (merge.incremental() && merge.source() != null) {
+          incrementalReaders
+              .computeIfAbsent(merge.source(), key -> new ArrayList<>())
+              .add(new Reader(useCase.name(), merge.id(), useCase.schedule()));
+        }
+      }
+      if (useCase.name() != null) {
+        for (String dagId : PlanCompiler.dagIds(useCase)) {
+          String owner = dagOwners.putIfAbsent(dagId, useCase.name());
+          if (owner != null && !owner.equals(useCase.name())) {
+            problems.add(
+                new Problem(
+                    useCase.name(),
+                    "spark-jobs",
+                    ProblemCode.DUPLICATE_ID,
+                    "DAG id '"
+                        + dagId
+                        + "' is also used by use case '"
+                        + owner
+                        + "'; rename the dag",
+                    null));
+          }
+          dagIds.add(dagId);
+        }
+      }
+    }
+  }
+
+  private static void add(Set<TableId> set, TableId table) {
+    if (table != null) {
+      set.add(table);
+    }
+  }
+
+  private boolean known(TableId table) {
+    return declared.containsKey(table) || written.contains(table);
+  }
+
+  private void references(UseCase useCase, List<Problem> problems) {
+    Checks root = new Checks(problems, useCase.name(), "");
+    for (int i = 0; i < useCase.dependencies().size(); i++) {
+      dependency(root.element("dependencies", null, i), useCase.dependencies().get(i));
+    }
+    for (int i = 0; i < useCase.sparkJobs().size(); i++) {
+      var job = useCase.sparkJobs().get(i);
+      Checks at = root.element("spark-jobs", job.id(), i);
+      for (int d = 0; d < job.dependencies().size(); d++) {
+        dependency(at.element("dependencies", null, d), job.dependencies().get(d));
+      }
+    }
+    for (int i = 0; i < useCase.jdbcIngestions().size(); i++) {
+      JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
+      Checks at = root.element("jdbc-ingestions", ingestion.id(), i);
+      TableDefinition target = declared.get(ingestion.target());
+      if (ingestion.writeMode() == WriteMode.MERGE && target != null) {
+        columnsExist(at, "keys", ingestion.keys(), target, "target " + target.table());
+      }
+    }
+    for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
+      KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
+      Checks at = root.element("kafka-ingestions", ingestion.id(), i);
+      if (complete
+          && ingestion.startingPosition() == StartingPosition.MIGRATION_WATERMARK
+          && ingestion.target() != null
+          && !watermarked.contains(ingestion.target())) {
+        at.at("starting-position")
+            .report(
+                ProblemCode.CONFLICTING_SETTINGS,
+                "starting-position migration-watermark needs a migration into "
+                    + ingestion.target()
+                    + " with a watermark-column; add one, or set starting-position to earliest, latest or timestamp");
+      }
+    }
+    for (int i = 0; i < useCase.merges().size(); i++) {
+      Merge merge = useCase.merges().get(i);
+      merge(root.element("merges", merge.id(), i), merge);
+    }
+    for (int i = 0; i < useCase.maintenance().size(); i++) {
+      Maintenance maintenance = useCase.maintenance().get(i);
+      maintenance(root.element("maintenance", maintenance.id(), i), maintenance);
+    }
+  }
+
+  private void dependency(Checks at, Dependency dependency) {
+    if (!complete) {
+      return;
+    }
+    if (dependency.kind() == Dependency.Kind.DAG && !dagIds.contains(dependency.target())) {
+      at.report(
+          ProblemCode.DANGLING_DEPENDENCY,
+          "Dependency on DAG '"
+              + dependency.target()
+              + "', which no use case defines (known: "
+              + String.join(", ", new TreeSet<>(dagIds))
+              + ")");
+    } else if (dependency.kind() == Dependency.Kind.TABLE && !known(dependency.table())) {
+      at.report(
+          ProblemCode.UNKNOWN_TABLE,
+          "Dependency on table "
+              + dependency.target()
+              + ", which no use case declares or writes; fix the name or declare it under tables");
+    }
+  }
+
+  private void merge(Checks at, Merge merge) {
+    if (merge.target() != null) {
+      TableDefinition target = declared.get(merge.target());
+      if (target == null) {
+        if (complete) {
+          at.at("target")
+              .report(
+                  ProblemCode.UNKNOWN_TABLE,
+                  "Merge target "
+                      + merge.target()
+                      + " is not declared; declare it with its columns under tables");
+        }
+      } else {
+        columnsExist(at, "keys", merge.keys(), target, "target " + target.table());
+        for (String column : merge.columns().keySet()) {
+          if (target.column(column) == null) {
+            at.at("columns")
+                .at(column)
+                .report(
+                    ProblemCode.UNKNOWN_COLUMN,
+                    "Column '"
+                        + column
+                        + "' is not in target "
+                        + target.table()
+                        + "; fix the mapping");
+          }
+        }
+      }
+    }
+    if (merge.source() != null) {
+      TableDefinition source = declared.get(merge.source());
+      if (!known(merge.source())) {
+        if (complete) {
+          at.at("source")
+              .report(
+                  ProblemCode.UNKNOWN_TABLE,
+                  "Merge source "
+                      + merge.source()
+                      + " is not declared or written by any use case; fix the name or declare it under tables");
+        }
+      } else if (source != null) {
+        List<String> sourceKeys = merge.keys().stream().map(merge::sourceColumn).toList();
+        columnsExist(at, "keys", sourceKeys, source, "source " + source.table());
+        if (merge.orderBy() != null && source.column(merge.orderBy()) == null) {
+          at.at("order-by")
+              .report(
+                  ProblemCode.UNKNOWN_COLUMN,
+                  "order-by column '"
+                      + merge.orderBy()
+                      + "' is not in source "
+                      + source.table()
+                      + "; fix the name");
+        }
+        if (merge.deleteWhen() != null) {
+          for (String column : merge.deleteWhen().columns()) {
+            if (source.column(column) == null) {
+              at.at("delete-when")
+                  .report(
+                      ProblemCode.UNKNOWN_COLUMN,
+                      "delete-when reads column '"
+                          + column
+                          + "', which is not in source "
+                          + source.table());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void columnsExist(
+      Checks at, String field, List<String> columns, TableDefinition table, String what) {
+    for (int i = 0; i < columns.size(); i++) {
+      String column = columns.get(i);
+      if (column != null && table.column(column) == null) {
+        at.element(field, null, i)
+            .report(
+                ProblemCode.UNKNOWN_COLUMN,
+                "Key column '"
+                    + column
+                    + "' is not in the declared schema of "
+                    + what
+                    + " (columns: "
+                    + String.join(", ", table.columns().stream().map(Column::name).toList())
+                    + ")");
+      }
+    }
+  }
+
+  private void maintenance(Checks at, Maintenance maintenance) {
+    TableId table = maintenance.table();
+    if (table == null) {
+      return;
+    }
+    if (!known(table)) {
+      if (complete) {
+        at.at("table")
+            .report(
+                ProblemCode.UNKNOWN_TABLE,
+                "Maintained table "
+                    + table
+                    + " is not declared or written by any use case; fix the name");
+      }
+      return;
+    }
+    TableDefinition definition = declared.get(table);
+    for (int i = 0; i < maintenance.tasks().size(); i++) {
+      MaintenanceTask task = maintenance.tasks().get(i);
+      if (task == null) {
+        continue;
+      }
+      Checks element = at.element("tasks", task.id(), i);
+      if (task instanceof MaintenanceTask.HardDelete delete && delete.column() != null) {
+        Column column = definition == null ? null : definition.column(delete.column());
+        if (definition == null) {
+          element
+              .at("column")
+              .report(
+                  ProblemCode.INVALID_HARD_DELETE_COLUMN,
+                  "Cannot check hard-delete column '"
+                      + delete.column()
+                      + "': "
+                      + table
+                      + " has no declared columns; declare the table under tables");
+        } else if (column == null) {
+          element
+              .at("column")
+              .report(
+                  ProblemCode.INVALID_HARD_DELETE_COLUMN,
+                  "Hard-delete column '"
+                      + delete.column()
+                      + "' is not in "
+                      + table
+                      + "; use one of its date or timestamp columns");
+        } else if (!column.type().kind().isTemporal()) {
+          element
+              .at("column")
+              .report(
+                  ProblemCode.INVALID_HARD_DELETE_COLUMN,
+                  "Hard-delete column '"
+                      + delete.column()
+                      + "' is "
+                      + column.type()
+                      + "; it must be a date or timestamp");
+        }
+      }
+      if (task instanceof MaintenanceTask.Compact compact
+          && compact.strategy() == MaintenanceTask.Compact.Strategy.SORT
+          && compact.sortBy().isEmpty()
+          && definition != null
+          && definition.sortBy().isEmpty()) {
+        element
+            .at("sort-by")
+            .report(
+                ProblemCode.REQUIRED,
+                "strategy sort needs sort-by here or a sort-by on table " + table);
+      }
+      if (task instanceof MaintenanceTask.ExpireSnapshots expire && expire.olderThan() != null) {
+        for (Reader reader : incrementalReaders.getOrDefault(table, List.of())) {
+          Duration gap = reader.schedule() == null ? null : reader.schedule().longestInterval();
+          if (gap != null && expire.olderThan().compareTo(gap) <= 0) {
+            element
+                .at("older-than")
+                .report(
+                    ProblemCode.RETENTION_TOO_SHORT,
+                    "Snapshots of "
+                        + table
+                        + " expire after "
+                        + Durations.format(expire.olderThan())
+                        + ", but merge '"
+                        + reader.mergeId()
+                        + "' of use case '"
+                        + reader.useCase()
+                        + "' reads them incrementally and runs "
+                        + reader.schedule()
+                        + " (up to "
+                        + Durations.format(gap)
+                        + " apart); set older-than above "
+                        + Durations.format(gap)
+                        + ", e.g. "
+                        + Durations.format(gap.multipliedBy(2)));
+          }
+        }
+      }
+    }
+  }
+}

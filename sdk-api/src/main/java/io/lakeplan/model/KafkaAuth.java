@@ -1,0 +1,36 @@
+package io.lakeplan.model;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import org.immutables.value.Value;
+
+/** SASL authentication to Kafka; the password is a secret reference. */
+@Value.Immutable
+@JsonSerialize(as = ImmutableKafkaAuth.class)
+@JsonDeserialize(as = ImmutableKafkaAuth.class)
+public abstract class KafkaAuth {
+  /** SASL mechanisms. */
+  public enum Mechanism {
+    PLAIN,
+    SCRAM_SHA_256,
+    SCRAM_SHA_512,
+    AWS_MSK_IAM
+  }
+
+  /** The mechanism. Default: SCRAM_SHA_512. */
+  @Value.Default
+  public Mechanism mechanism() {
+    return Mechanism.SCRAM_SHA_512;
+  }
+
+  /** The user name; null for AWS_MSK_IAM. */
+  public abstract String username();
+
+  /** The password reference; null for AWS_MSK_IAM. */
+  public abstract SecretRef password();
+
+  /** A builder of Kafka authentication settings. */
+  public static ImmutableKafkaAuth.Builder builder() {
+    return ImmutableKafkaAuth.builder();
+  }
+}

@@ -1,0 +1,108 @@
+package io.lakeplan.model;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.immutables.value.Value;
+
+/**
+ * Reads Kafka topics into an Iceberg table, streaming or in micro-batches. A first run without a
+ * checkpoint starts at {@link #startingPosition()}; after that the checkpoint decides. Records that
+ * cannot be decoded go to {@link #deadLetterTable()} with the reason.
+ */
+@Value.Immutable
+@JsonSerialize(as = ImmutableKafkaIngestion.class)
+@JsonDeserialize(as = ImmutableKafkaIngestion.class)
+public abstract class KafkaIngestion {
+  /** The step id, unique in the use case. Required. */
+  public abstract String id();
+
+  /** Comma-separated {@code host:port} bootstrap servers. Required. */
+  public abstract String bootstrapServers();
+
+  /** SASL authentication; null for none. */
+  public abstract KafkaAuth auth();
+
+  /** The topics read; set these or {@link #topicPattern()}. */
+  public abstract List<String> topics();
+
+  /** A Java regular expression of topics; set this or {@link #topics()}. */
+  public abstract String topicPattern();
+
+  /** The value format. Default: JSON. */
+  @Value.Default
+  public ValueFormat format() {
+    return ValueFormat.JSON;
+  }
+
+  /** The declared columns of JSON values; required for JSON. */
+  public abstract List<Column> columns();
+
+  /** Streaming or micro-batch. Default: MICRO_BATCH. */
+  @Value.Default
+  public StreamMode mode() {
+    return StreamMode.MICRO_BATCH;
+  }
+
+  /** The processing-time trigger interval in STREAMING mode. Default: 1m. */
+  @Value.Default
+  public Duration trigger() {
+    return Duration.ofMinutes(1);
+  }
+
+  /** The streaming checkpoint location (a URI or path). Required. */
+  public abstract String checkpoint();
+
+  /** Where a first run starts. Default: MIGRATION_WATERMARK. */
+  @Value.Default
+  public StartingPosition startingPosition() {
+    return StartingPosition.MIGRATION_WATERMARK;
+  }
+
+  /** The start time when {@link #startingPosition()} is TIMESTAMP. */
+  public abstract Instant startingTimestamp();
+
+  /** The Iceberg table written. Required. */
+  public abstract TableId target();
+
+  /** Where undecodable records go; null means {@code <target>_dead_letter}. */
+  public abstract TableId deadLetterTable();
+
+  /** Whether one undecodable record fails the batch. Default: false (it is dead-lettered). */
+  @Value.Default
+  public boolean failOnMalformed() {
+    return false;
+  }
+
+  /** Extra Kafka consumer options; no secrets here (validation rejects them). */
+  public abstract Map<String, String> options();
+
+  /** The dead-letter table in effect. */
+  public TableId effectiveDeadLetterTable() {
+    TableId target = target();
+    return deadLetterTable() != null
+        ? deadLetterTable()
+        : TableId.of(target.namespace(), target.name() + "_dead_letter");
+  }
+
+  /** A builder of Kafka ingestions. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link KafkaIngestion}; every setter is named after its property. */
+  public static final class Builder extends ImmutableKafkaIngestion.Builder {
+    /** Sets the target from its {@code namespace.name} text. */
+    public Builder target(String table) {
+      return target(TableId.parse(table));
+    }
+
+    /** Appends a declared JSON column of the type written {@code type}. */
+    public Builder column(String name, String type) {
+      return addColumn(Column.of(name, type));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.lakeplan.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Objects;
+
+/**
+ * An Iceberg table in the catalog: a namespace and a table name, written {@code raw.orders}.
+ *
+ * <p>By convention the namespace is the lake layer ({@link Layer}); a use case may use any other
+ * namespace. Parsing is lenient (any non-blank text around one dot) so that validation, not
+ * parsing, reports unsafe names with their path.
+ */
+public final class TableId implements Comparable<TableId> {
+  private final String namespace;
+  private final String name;
+
+  private TableId(String namespace, String name) {
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  /** A table in {@code namespace} named {@code name}. */
+  public static TableId of(String namespace, String name) {
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException(
+          "Invalid table namespace: '" + namespace + "' (must not be blank)");
+    }
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("Invalid table name: '" + name + "' (must not be blank)");
+    }
+    return new TableId(namespace, name);
+  }
+
+  /** A table named {@code name} in the namespace of {@code layer}. */
+  public static TableId of(Layer layer, String name) {
+    return of(layer.namespace(), name);
+  }
+
+  /**
+   * Parses {@code namespace.name}; the namespace is everything before the last dot.
+   *
+   * @throws IllegalArgumentException naming the text when it has no dot or a blank part
+   */
+  @JsonCreator
+  public static TableId parse(String text) {
+    int dot = text == null ? -1 : text.lastIndexOf('.');
+    if (dot <= 0 || dot == text.length() - 1) {
+      throw new IllegalArgumentException(
+          "Invalid table: '" + text + "' (write it as namespace.name, e.g. raw.orders)");
+    }
+    return of(text.substring(0, dot), text.substring(dot + 1));
+  }
+
+  /** The catalog namespace, e.g. {@code raw}. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The table name inside its namespace, e.g. {@code orders}. */
+  public String name() {
+    return name;
+  }
+
+  /** The layer this table's namespace names, or {@code null} when it names none. */
+  public Layer layer() {
+    return Layer.ofNamespace(namespace);
+  }
+
+  @JsonValue
+  @Override
+  public String toString() {
+    return namespace + "." + name;
+  }
+
+  @Override
+  public int compareTo(TableId other) {
+    return toString().compareTo(other.toString());
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TableId that
+        && namespace.equals(that.namespace)
+        && name.equals(that.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(namespace, name);
+  }
+}

@@ -1,0 +1,63 @@
+package io.lakeplan.validation;
+
+import java.util.Locale;
+
+/** Stable codes of problems; tools may match on {@link #code()}, which never changes. */
+public enum ProblemCode {
+  /** A required value is missing. */
+  REQUIRED,
+  /** A text value is empty or only blanks. */
+  BLANK,
+  /** Two things share an id (steps, use cases, DAGs, tables, columns). */
+  DUPLICATE_ID,
+  /** An id has characters ids may not have. */
+  INVALID_ID,
+  /** A table is read or maintained but nothing declares or writes it. */
+  UNKNOWN_TABLE,
+  /** A column named here is not in the declared schema. */
+  UNKNOWN_COLUMN,
+  /** DAGs or tasks wait on each other in a circle. */
+  DEPENDENCY_CYCLE,
+  /** A dependency names a DAG that does not exist. */
+  DANGLING_DEPENDENCY,
+  /** A schedule is not a preset or a valid five-field cron expression. */
+  INVALID_CRON,
+  /** A duration is zero or negative. */
+  NON_POSITIVE_DURATION,
+  /** A number is outside its valid range. */
+  OUT_OF_RANGE,
+  /** A secret value is written in the use case instead of a reference. */
+  PLAINTEXT_SECRET,
+  /** A name that reaches SQL is not a safe identifier. */
+  UNSAFE_IDENTIFIER,
+  /** Snapshots expire before an incremental reader of the table has read them. */
+  RETENTION_TOO_SHORT,
+  /** A hard-delete column is missing or not a date or timestamp. */
+  INVALID_HARD_DELETE_COLUMN,
+  /** Two settings exclude each other, or one needs another that is missing. */
+  CONFLICTING_SETTINGS,
+  /** A value has the wrong form (a table name, a duration, a condition…). */
+  INVALID_VALUE,
+  /** A key the format does not know. */
+  UNKNOWN_KEY,
+  /** A value of the wrong YAML type (a list where text belongs…). */
+  WRONG_TYPE,
+  /** The file is not well-formed YAML. */
+  YAML_SYNTAX,
+  /** The document is too large, too deep or has too many aliases to load safely. */
+  UNSAFE_DOCUMENT,
+  /** The api-version is missing or not supported. */
+  UNSUPPORTED_API_VERSION,
+  /** The file could not be read, or holds nothing. */
+  UNREADABLE_FILE;
+
+  /** The code as printed and serialized, e.g. {@code duplicate-id}. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  @Override
+  public String toString() {
+    return code();
+  }
+}

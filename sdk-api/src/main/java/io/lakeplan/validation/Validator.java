@@ -1,0 +1,31 @@
+package io.lakeplan.validation;
+
+import io.lakeplan.internal.WorkspaceRules;
+import io.lakeplan.model.UseCase;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Checks use cases and returns every problem at once. Nothing here throws for bad input; the
+ * planner and strict loads turn problems into a {@link ValidationException}.
+ */
+public final class Validator {
+  private Validator() {}
+
+  /**
+   * The problems of {@code useCase} on its own: its fields, ids, schedules, secrets, identifiers
+   * and the schemas of tables it declares. References to other use cases are not checked.
+   */
+  public static List<Problem> validate(UseCase useCase) {
+    return WorkspaceRules.check(List.of(useCase), false);
+  }
+
+  /**
+   * The problems of {@code useCases} taken as the whole workspace: each one's own problems plus
+   * unknown tables, dangling or cyclic dependencies, and retention shorter than incremental readers
+   * need.
+   */
+  public static List<Problem> validate(Collection<UseCase> useCases) {
+    return WorkspaceRules.check(useCases, true);
+  }
+}

@@ -1,0 +1,234 @@
+package io.lakeplan.workspace;
+
+import io.lakeplan.codec.Document;
+import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.internal.Limits;
+import io.lakeplan.internal.YamlTree;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.plan.Planner;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.SourceLocation;
+import io.lakeplan.validation.ValidationException;
+import io.lakeplan.validation.Validator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The use cases of a folder (searched recursively for {@code .yaml} and {@code .yml} files) or of
+ * one file. A corrupt, invalid, empty or unreadable file never stops the others: it is left out and
+ * its problems are reported, and so is a use case that depends on one left out. {@link
+ * #loadStrict(Path)} turns any problem into a failure, for CI.
+ */
+public final class Workspace {
+  private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
+
+  private final List<LoadedUseCase> useCases;
+  private final List<Problem> problems;
+  private final int files;
+
+  private Workspace(List<LoadedUseCase> useCases, List<Problem> problems, int files) {
+    this.useCases = List.copyOf(useCases);
+    this.problems = List.copyOf(problems);
+    this.files = files;
+  }
+
+  /**
+   * Loads every use case under {@code path}, keeping the valid ones.
+   *
+   * @throws UncheckedIOException only when {@code path} itself cannot be listed
+   */
+  public static Workspace load(Path path) {
+    List<Path> paths = files(path);
+    Map<String, Document> documents = new LinkedHashMap<>();
+    Map<String, String> texts = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    for (Path file : paths) {
+      String name =
+          Files.isDirectory(path)
+              ? path.relativize(file).toString()
+              : file.getFileName().toString();
+      String text = readText(file, name, problems);
+      if (text == null) {
+        continue;
+      }
+      Document document = UseCaseCodec.read(name, text);
+      problems.addAll(document.problems());
+      if (document.useCase() != null) {
+        documents.put(name, document);
+        texts.put(name, text);
+      }
+    }
+    List<LoadedUseCase> valid = validate(documents, texts, problems);
+    LOG.info(
+        "Loaded {} of {} use-case files from {} ({} problems)",
+        valid.size(),
+        paths.size(),
+        path,
+        problems.size());
+    return new Workspace(valid, problems, paths.size());
+  }
+
+  /**
+   * Loads like {@link #load(Path)} but fails on any problem.
+   *
+   * @throws ValidationException listing every problem of every file
+   */
+  public static Workspace loadStrict(Path path) {
+    Workspace workspace = load(path);
+    if (!workspace.problems.isEmpty()) {
+      throw new ValidationException(workspace.problems);
+    }
+    return workspace;
+  }
+
+  private static List<Path> files(Path path) {
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(
+              file -> {
+                String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                return lower.endsWith(".yaml") || lower.endsWith(".yml");
+              })
+          .sorted(Comparator.comparing(Path::toString))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list use-case files under " + path, e);
+    }
+  }
+
+  private static String readText(Path file, String name, List<Problem> problems) {
+    SourceLocation location = new SourceLocation(name, 0, 0);
+    try {
+      long size = Files.size(file);
+      if (size > 4L * Limits.MAX_DOCUMENT_CHARS) {
+        problems.add(
+            new Problem(
+                null,
+                "",
+                ProblemCode.UNSAFE_DOCUMENT,
+                "File has "
+                    + size
+                    + " bytes, more than the limit; split it into several use-case files",
+                location));
+        return null;
+      }
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      problems.add(
+          new Problem(
+              null,
+              "",
+              ProblemCode.UNREADABLE_FILE,
+              "File is not UTF-8 text; save it as UTF-8",
+              location));
+    } catch (IOException e) {
+      problems.add(
+          new Problem(
+              null,
+              "",
+              ProblemCode.UNREADABLE_FILE,
+              "Cannot read file: " + e.getMessage(),
+              location));
+    }
+    return null;
+  }
+
+  /** Validates the documents as one workspace, dropping invalid ones until the rest is clean. */
+  private static List<LoadedUseCase> validate(
+      Map<String, Document> documents, Map<String, String> texts, List<Problem> problems) {
+    Map<String, Document> remaining = new LinkedHashMap<>(documents);
+    Set<String> reported = new HashSet<>();
+    while (!remaining.isEmpty()) {
+      List<UseCase> useCases = remaining.values().stream().map(Document::useCase).toList();
+      List<Problem> found = Validator.validate(useCases);
+      if (found.isEmpty()) {
+        break;
+      }
+      Set<String> failing = new HashSet<>();
+      found.forEach(problem -> failing.add(problem.useCase()));
+      List<String> dropped = new ArrayList<>();
+      for (Map.Entry<String, Document> entry : remaining.entrySet()) {
+        if (failing.contains(entry.getValue().useCase().name())) {
+          dropped.add(entry.getKey());
+        }
+      }
+      for (String file : dropped) {
+        Document document = remaining.remove(file);
+        List<Problem> own =
+            found.stream()
+                .filter(problem -> document.useCase().name().equals(problem.useCase()))
+                .filter(
+                    problem ->
+                        reported.add(
+                            file + "\u0000" + problem.path() + "\u0000" + problem.message()))
+                .toList();
+        problems.addAll(locate(file, texts.get(file), own, document.legacy()));
+      }
+      if (dropped.isEmpty()) {
+        break;
+      }
+    }
+    List<LoadedUseCase> valid = new ArrayList<>();
+    remaining.forEach(
+        (file, document) ->
+            valid.add(new LoadedUseCase(file, document.useCase(), document.legacy())));
+    return valid;
+  }
+
+  private static List<Problem> locate(
+      String file, String text, List<Problem> problems, boolean legacy) {
+    try {
+      return UseCaseCodec.locate(file, YamlTree.load(text), problems, legacy);
+    } catch (YamlTree.LoadException e) {
+      throw new IllegalStateException("A file that loaded once failed to load again: " + file, e);
+    }
+  }
+
+  /** The valid use cases, by file path order. */
+  public List<LoadedUseCase> useCases() {
+    return useCases;
+  }
+
+  /** Every problem of every file, located by file, line and column. */
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  /** How many use-case files were found. */
+  public int fileCount() {
+    return files;
+  }
+
+  /** Whether every file loaded without problems. */
+  public boolean isClean() {
+    return problems.isEmpty();
+  }
+
+  /** The plan of the valid use cases. */
+  public Plan plan() {
+    return Planner.plan(useCases.stream().map(LoadedUseCase::useCase).toList());
+  }
+}
