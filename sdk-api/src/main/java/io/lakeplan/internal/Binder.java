@@ -62,7 +62,14 @@ public final class Binder {
 
   static String pointer(JsonParser parser, String extraField) {
     List<String> segments = new ArrayList<>();
-    for (JsonStreamContext context = parser.getParsingContext();
+    JsonStreamContext start = parser.getParsingContext();
+    JsonToken token = parser.currentToken();
+    if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)
+        && start.getParent() != null) {
+      // The parser has already entered the value's own context; the value sits in the parent.
+      start = start.getParent();
+    }
+    for (JsonStreamContext context = start;
         context != null && !context.inRoot();
         context = context.getParent()) {
       if (context.inObject()) {
@@ -73,7 +80,8 @@ public final class Binder {
         segments.add(0, String.valueOf(Math.max(0, context.getCurrentIndex())));
       }
     }
-    if (extraField != null) {
+    if (extraField != null
+        && (segments.isEmpty() || !segments.get(segments.size() - 1).equals(extraField))) {
       segments.add(extraField);
     }
     return segments.isEmpty() ? "" : "/" + String.join("/", segments);
@@ -84,7 +92,9 @@ public final class Binder {
       return "invalid value";
     }
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    String line = newline < 0 ? message : message.substring(0, newline);
+    int problem = line.indexOf("problem: ");
+    return problem < 0 ? line : line.substring(problem + "problem: ".length());
   }
 
   private static final class Collector extends DeserializationProblemHandler {
@@ -218,11 +228,7 @@ public final class Binder {
           new Issue(
               pointer(context.getParser(), "type"),
               ProblemCode.INVALID_VALUE,
-              "Unknown type '"
-                  + subTypeId
-                  + "' (use one of: "
-                  + resolver.getDescForKnownTypeIds()
-                  + ")"));
+              "Unknown type '" + subTypeId + "' (use one of: " + knownTypes(baseType) + ")"));
       return context.constructType(Void.class);
     }
 
@@ -236,8 +242,21 @@ public final class Binder {
           new Issue(
               pointer(context.getParser(), "type"),
               ProblemCode.REQUIRED,
-              "Missing 'type' (use one of: " + resolver.getDescForKnownTypeIds() + ")"));
+              "Missing 'type' (use one of: " + knownTypes(baseType) + ")"));
       return context.constructType(Void.class);
+    }
+
+    private static String knownTypes(JavaType baseType) {
+      com.fasterxml.jackson.annotation.JsonSubTypes subTypes =
+          baseType.getRawClass().getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+      if (subTypes == null) {
+        return "?";
+      }
+      List<String> names = new ArrayList<>();
+      for (com.fasterxml.jackson.annotation.JsonSubTypes.Type type : subTypes.value()) {
+        names.add(type.name());
+      }
+      return String.join(", ", names);
     }
 
     private static String describe(JavaType type) {

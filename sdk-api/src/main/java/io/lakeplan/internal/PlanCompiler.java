@@ -314,7 +314,13 @@ public final class PlanCompiler {
     for (DraftTask task : dag.tasks.values()) {
       TaskSpec spec = task.task().spec();
       for (TableId table : spec.reads()) {
-        for (DraftTask writer : writers.getOrDefault(table, List.of())) {
+        List<DraftTask> tableWriters = writers.getOrDefault(table, List.of());
+        // A read is satisfied inside the DAG when the DAG writes the table itself (a migration's
+        // reconcile reads its own conversion, not the ingestion that continues after it).
+        if (tableWriters.stream().anyMatch(writer -> writer.dagId().equals(dag.id))) {
+          continue;
+        }
+        for (DraftTask writer : tableWriters) {
           link(dag, writer.dagId(), DagDependency.Reason.LINEAGE, table, reasons, tables);
         }
       }

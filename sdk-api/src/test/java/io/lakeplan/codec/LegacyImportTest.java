@@ -1,0 +1,109 @@
+package io.lakeplan.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeplan.model.DagKind;
+import io.lakeplan.model.Dependency;
+import io.lakeplan.model.SparkJob;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.workspace.Workspace;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The fixtures in shared/fixtures/legacy-yaml behave as their README says. */
+class LegacyImportTest {
+  private static final Path FIXTURES = Path.of("../../shared/fixtures/legacy-yaml");
+
+  @Test
+  void validFiles_importAsSparkJobsWithEveryField() {
+    Workspace workspace = Workspace.load(FIXTURES.resolve("valid"));
+    assertThat(workspace.problems()).isEmpty();
+    UseCase orders =
+        workspace.useCases().stream()
+            .filter(u -> u.useCase().name().equals("orders"))
+            .findFirst()
+            .orElseThrow()
+            .useCase();
+    assertThat(orders.owner()).isEqualTo("sales-data@example.com");
+    SparkJob ingestion = orders.sparkJobs().get(1);
+    assertThat(ingestion.dag()).isEqualTo("orders_ingestion");
+    assertThat(ingestion.kind()).isEqualTo(DagKind.INGESTION);
+    assertThat(ingestion.schedule()).hasToString("0 * * * *");
+    assertThat(ingestion.tags()).containsExactly("sales");
+    assertThat(ingestion.dependencies()).containsExactly(Dependency.onDag("orders_migration"));
+    assertThat(ingestion.notifications().onSuccess()).isFalse();
+    assertThat(ingestion.notifications().onFailure()).isTrue();
+    assertThat(ingestion.entrypoint())
+        .isEqualTo("s3://acme-artifacts/frameworks/ingestion/main.py");
+    assertThat(ingestion.arguments())
+        .containsExactly("--config", "s3://acme-config/usecases/orders/ingestion.yaml");
+    assertThat(ingestion.sparkSubmitParameters())
+        .isEqualTo("--conf spark.dynamicAllocation.maxExecutors=8");
+  }
+
+  @Test
+  void validFiles_planWithTheirDagNamesAndDependencies() {
+    Plan plan = Workspace.load(FIXTURES.resolve("valid")).plan();
+    assertThat(plan.dags())
+        .extracting(d -> d.id())
+        .containsExactly(
+            "customers_maintenance",
+            "customers_transformation",
+            "orders_ingestion",
+            "orders_migration");
+    assertThat(plan.dag("orders_ingestion").upstream())
+        .extracting(u -> u.dag())
+        .containsExactly("orders_migration");
+    assertThat(plan.dag("customers_maintenance").schedule()).hasToString("30 2 * * 0");
+    assertThat(plan.dag("orders_migration").tags()).containsExactly("migration", "sales");
+  }
+
+  @Test
+  void invalidFiles_eachGiveALocatedProblem_andDoNotStopTheValidOnes() {
+    Workspace workspace = Workspace.load(FIXTURES);
+    assertThat(workspace.useCases())
+        .extracting(u -> u.useCase().name())
+        .containsExactly("customers", "orders");
+    assertThat(workspace.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "invalid/bad-indentation.yaml:5:10: Invalid YAML: mapping values are not allowed here [yaml-syntax]",
+            "invalid/missing-entrypoint.yaml:10:7: dags[payments_ingestion].spark.entrypoint: Missing entrypoint; add it [required]",
+            "invalid/unknown-type.yaml:4:11: dags[campaigns_export].type: Invalid DAG type 'exportation' (use migration, ingestion, transformation or maintenance) [invalid-value]");
+    assertThat(workspace.problems())
+        .extracting(Problem::code)
+        .containsExactly(ProblemCode.YAML_SYNTAX, ProblemCode.REQUIRED, ProblemCode.INVALID_VALUE);
+    assertThat(workspace.plan().dags()).hasSize(4);
+  }
+
+  @Test
+  void importedUseCase_roundTripsThroughNativeYaml() {
+    for (var loaded : Workspace.load(FIXTURES.resolve("valid")).useCases()) {
+      String yaml = UseCaseCodec.toYaml(loaded.useCase());
+      assertThat(UseCaseCodec.fromYaml(yaml)).isEqualTo(loaded.useCase());
+    }
+  }
+
+  @Test
+  void secretInLegacyArguments_isLocatedInTheLegacyFile() {
+    String legacy =
+        """
+        owner: a@example.com
+        dags:
+          - name: leaky_job
+            type: ingestion
+            spark:
+              entrypoint: s3://x/main.py
+              arguments: ["--password", "hunter2"]
+        """;
+    Document document = UseCaseCodec.read("leaky.yaml", legacy);
+    assertThat(document.legacy()).isTrue();
+    var problems = io.lakeplan.validation.Validator.validate(document.useCase());
+    assertThat(problems)
+        .extracting(Problem::path)
+        .containsExactly("spark-jobs[leaky_job].arguments[1]");
+  }
+}

@@ -1,0 +1,264 @@
+package io.lakeplan.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeplan.TestUseCases;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.ValidationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UseCaseCodecTest {
+  private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+  private static String golden(String name, String actual) throws IOException {
+    Path file = GOLDEN.resolve(name);
+    if (Boolean.getBoolean("lakeplan.updateGolden") || !Files.exists(file)) {
+      Files.createDirectories(GOLDEN);
+      Files.writeString(file, actual, StandardCharsets.UTF_8);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void toYaml_matchesGoldenFile_andReadsBack() throws IOException {
+    UseCase orders = TestUseCases.orders().build();
+    String yaml = UseCaseCodec.toYaml(orders);
+    assertThat(yaml).isEqualTo(golden("orders-dsl.yaml", yaml));
+    assertThat(yaml).startsWith("api-version: lakeplan/v1\nname: orders\n");
+    assertThat(UseCaseCodec.fromYaml(yaml)).isEqualTo(orders);
+  }
+
+  @Test
+  void exampleFile_isStableUnderReadWrite() throws IOException {
+    String text = Files.readString(Path.of("../examples/orders/orders.yaml"));
+    UseCase read = UseCaseCodec.fromYaml(text);
+    String written = UseCaseCodec.toYaml(read);
+    assertThat(UseCaseCodec.toYaml(UseCaseCodec.fromYaml(written))).isEqualTo(written);
+    assertThat(UseCaseCodec.fromYaml(written)).isEqualTo(read);
+  }
+
+  @Test
+  void unknownKeys_areAllReportedWithPathAndPosition() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: me@example.com
+        merges:
+          - id: upsert
+            target: process.orders
+            source: raw.orders
+            keyz: [order_id]
+        maintenance:
+          - id: m
+            table: raw.orders
+            tasks:
+              - type: expire-snapshots
+                older-than: 7d
+                retain: 3
+        """;
+    Document document = UseCaseCodec.read("orders.yaml", yaml);
+    assertThat(document.useCase()).isNull();
+    assertThat(document.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "orders.yaml:8:11: merges[upsert].keyz: Unknown key 'keyz' (known keys here: columns, delete-when, id, incremental, keys, order-by, source, sql-file, target) [unknown-key]",
+            "orders.yaml:15:17: maintenance[m].tasks[0].retain: Unknown key 'retain' (known keys here: id, older-than, retain-last, schedule) [unknown-key]");
+  }
+
+  @Test
+  void badValues_areReportedWithTheParsersMessage() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: me@example.com
+        schedule: "61 * * * *"
+        retry-delay: soon
+        migrations:
+          - id: history
+            mode: copy-paste
+            source: {path: /data, format: parquet}
+            target: {table: raw.orders, columns: [{name: id, type: long}]}
+        """;
+    Document document = UseCaseCodec.read("orders.yaml", yaml);
+    assertThat(document.problems())
+        .extracting(Problem::path, Problem::message)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "schedule", "Invalid cron '61 * * * *': minute value 61 is outside 0-59"),
+            org.assertj.core.groups.Tuple.tuple(
+                "retry-delay", "Invalid duration: 'soon' (write e.g. 7d, 12h, 30m, 45s or 1d12h)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "migrations[history].mode",
+                "Invalid value 'copy-paste' (use one of: rewrite, add-files)"));
+    assertThat(document.problems())
+        .extracting(p -> p.location().line())
+        .containsExactlyInAnyOrder(4, 5, 8);
+  }
+
+  @Test
+  void wrongYamlType_isReported() {
+    Document document =
+        UseCaseCodec.read("x.yaml", "api-version: lakeplan/v1\nname: [a, b]\nowner: o\n");
+    assertThat(document.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.code()).isEqualTo(ProblemCode.WRONG_TYPE);
+              assertThat(problem.toString())
+                  .isEqualTo("x.yaml:2:7: name: Expected text, found a list [wrong-type]");
+            });
+  }
+
+  @Test
+  void syntaxError_reportsLineAndColumn() {
+    Document document =
+        UseCaseCodec.read("broken.yaml", "api-version: lakeplan/v1\nname: x\n  owner: y\n");
+    assertThat(document.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.code()).isEqualTo(ProblemCode.YAML_SYNTAX);
+              assertThat(problem.location().line()).isEqualTo(3);
+              assertThat(problem.message()).startsWith("Invalid YAML: ");
+            });
+  }
+
+  @Test
+  void aliasBomb_failsFastWithAClearError() {
+    StringBuilder yaml = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    char previous = 'a';
+    for (char c = 'b'; c <= 'j'; c++) {
+      yaml.append(c).append(": &").append(c).append(" [");
+      for (int i = 0; i < 10; i++) {
+        yaml.append(i == 0 ? "" : ", ").append('*').append(previous);
+      }
+      yaml.append("]\n");
+      previous = c;
+    }
+    long start = System.nanoTime();
+    Document document = UseCaseCodec.read("bomb.yaml", yaml.toString());
+    assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    assertThat(document.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.code()).isEqualTo(ProblemCode.UNSAFE_DOCUMENT);
+              assertThat(problem.message()).startsWith("Unsafe document: ");
+            });
+  }
+
+  @Test
+  void aliases_withinLimits_expandToTheirValues() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: &owner me@example.com
+        tags: [*owner]
+        """;
+    assertThat(UseCaseCodec.fromYaml(yaml).tags()).containsExactly("me@example.com");
+  }
+
+  @Test
+  void deepNesting_isRefused() {
+    String yaml =
+        "api-version: lakeplan/v1\nname: x\nowner: o\ndescription: "
+            + "[".repeat(200)
+            + "]".repeat(200)
+            + "\n";
+    Document document = UseCaseCodec.read("deep.yaml", yaml);
+    assertThat(document.problems())
+        .singleElement()
+        .extracting(Problem::code)
+        .isIn(ProblemCode.UNSAFE_DOCUMENT, ProblemCode.YAML_SYNTAX);
+  }
+
+  @Test
+  void hugeDocument_isRefused() {
+    String yaml =
+        "api-version: lakeplan/v1\nname: x\nowner: o\ndescription: " + "x".repeat(2 << 20) + "\n";
+    Document document = UseCaseCodec.read("huge.yaml", yaml);
+    assertThat(document.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.code()).isEqualTo(ProblemCode.UNSAFE_DOCUMENT);
+              assertThat(problem.message()).contains("split it");
+            });
+  }
+
+  @Test
+  void missingApiVersion_isReported() {
+    Document document = UseCaseCodec.read("x.yaml", "name: x\nowner: o\n");
+    assertThat(document.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.code()).isEqualTo(ProblemCode.UNSUPPORTED_API_VERSION);
+              assertThat(problem.message())
+                  .isEqualTo("Missing api-version; add 'api-version: lakeplan/v1' at the top");
+            });
+  }
+
+  @Test
+  void emptyFile_isReported() {
+    assertThat(UseCaseCodec.read("empty.yaml", "# nothing\n").problems())
+        .singleElement()
+        .extracting(Problem::message)
+        .isEqualTo("The file is empty; write a use case or remove the file");
+  }
+
+  @Test
+  void unknownPolymorphicType_listsTheKnownOnes() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: o
+        maintenance:
+          - id: m
+            table: raw.orders
+            tasks:
+              - type: vacuum
+        """;
+    assertThat(UseCaseCodec.read("x.yaml", yaml).problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.path()).isEqualTo("maintenance[m].tasks[0].type");
+              assertThat(problem.message())
+                  .startsWith("Unknown type 'vacuum' (use one of:")
+                  .contains("expire-snapshots")
+                  .contains("hard-delete");
+            });
+  }
+
+  @Test
+  void fromYaml_throwsOnceWithEveryProblem() {
+    assertThatThrownBy(
+            () -> UseCaseCodec.fromYaml("api-version: lakeplan/v2\nname: x\nowner: o\nfoo: 1\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Unsupported api-version 'lakeplan/v2'")
+        .hasMessageContaining("Unknown key 'foo'")
+        .satisfies(e -> assertThat(((ValidationException) e).problems()).hasSize(2));
+  }
+
+  @Test
+  void secretsNeverAppearInToString() {
+    UseCase orders = TestUseCases.orders().build();
+    assertThat(orders.toString()).contains("SALES_DB_PASSWORD");
+    List<String> texts = List.of(orders.toString(), UseCaseCodec.toYaml(orders));
+    // Only the reference's name is held: the model has no field that could carry the value.
+    assertThat(texts).allMatch(text -> text.contains("env:SALES_DB_PASSWORD"));
+  }
+}

@@ -1,0 +1,457 @@
+package io.lakeplan.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeplan.TestUseCases;
+import io.lakeplan.model.ConversionMode;
+import io.lakeplan.model.Dependency;
+import io.lakeplan.model.FileFormat;
+import io.lakeplan.model.ImmutableMerge;
+import io.lakeplan.model.JdbcConnection;
+import io.lakeplan.model.SecretRef;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Planner;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.ListAssert;
+import org.junit.jupiter.api.Test;
+
+class ValidatorTest {
+
+  private static ListAssert<Problem> problems(UseCase useCase) {
+    return assertThat(Validator.validate(List.of(useCase)));
+  }
+
+  private static Problem only(List<Problem> problems, ProblemCode code) {
+    List<Problem> matching = problems.stream().filter(p -> p.code() == code).toList();
+    assertThat(matching).as("problems with code %s in %s", code, problems).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static Problem only(UseCase useCase, ProblemCode code) {
+    return only(Validator.validate(List.of(useCase)), code);
+  }
+
+  @Test
+  void validUseCase_hasNoProblems() {
+    problems(TestUseCases.orders().build()).isEmpty();
+    assertThat(TestUseCases.orders().build().validate()).isEmpty();
+  }
+
+  @Test
+  void missingRequiredFields_areAllReportedAtOnce() {
+    UseCase useCase =
+        UseCase.builder()
+            .migrate(m -> m.fromPath("hdfs://nn/data", FileFormat.PARQUET))
+            .mergeInto("process.orders", m -> m.id("upsert"))
+            .build();
+    List<Problem> problems = Validator.validate(useCase);
+    assertThat(problems)
+        .extracting(Problem::path, Problem::code)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("name", ProblemCode.REQUIRED),
+            org.assertj.core.groups.Tuple.tuple("owner", ProblemCode.REQUIRED),
+            org.assertj.core.groups.Tuple.tuple("migrations[0].id", ProblemCode.REQUIRED),
+            org.assertj.core.groups.Tuple.tuple("migrations[0].target", ProblemCode.REQUIRED),
+            org.assertj.core.groups.Tuple.tuple("merges[upsert]", ProblemCode.REQUIRED));
+    assertThat(
+            problems.stream()
+                .filter(p -> p.path().equals("owner"))
+                .findFirst()
+                .orElseThrow()
+                .message())
+        .isEqualTo("Missing owner (a team address); add it");
+  }
+
+  @Test
+  void blankOwner_isReportedAsBlank() {
+    Problem problem = only(TestUseCases.orders().owner("  ").build(), ProblemCode.BLANK);
+    assertThat(problem.path()).isEqualTo("owner");
+    assertThat(problem.message()).contains("Blank owner");
+  }
+
+  @Test
+  void duplicateStepIds_areReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .mergeInto(
+                "process.orders",
+                m -> m.id("orders-history").source("raw.orders").addKey("order_id"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.DUPLICATE_ID);
+    assertThat(problem.message())
+        .isEqualTo("Duplicate step id 'orders-history'; ids must be unique");
+  }
+
+  @Test
+  void invalidStepId_namesTheValueAndTheRule() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .mergeInto(
+                "process.orders",
+                m -> m.id("Upsert Orders").source("raw.orders").addKey("order_id"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.INVALID_ID);
+    assertThat(problem.path()).isEqualTo("merges[Upsert Orders].id");
+    assertThat(problem.message())
+        .startsWith("Invalid id 'Upsert Orders'")
+        .contains("lower-case letters");
+  }
+
+  @Test
+  void unknownMergeSource_isReportedWithItsPath() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .mergeInto("process.orders", m -> m.id("typo").source("raw.ordrs").addKey("order_id"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_TABLE);
+    assertThat(problem.path()).isEqualTo("merges[typo].source");
+    assertThat(problem.message()).contains("raw.ordrs").contains("declare it under tables");
+  }
+
+  @Test
+  void unknownTable_isNotReportedWhenOneUseCaseIsCheckedAlone() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .mergeInto("process.orders", m -> m.id("typo").source("raw.ordrs").addKey("order_id"))
+            .build();
+    assertThat(useCase.validate())
+        .extracting(Problem::code)
+        .doesNotContain(ProblemCode.UNKNOWN_TABLE);
+  }
+
+  @Test
+  void danglingDagDependency_listsKnownDags() {
+    UseCase useCase = TestUseCases.orders().dependsOn("dag:customers.ingestion").build();
+    Problem problem = only(useCase, ProblemCode.DANGLING_DEPENDENCY);
+    assertThat(problem.path()).isEqualTo("dependencies[0]");
+    assertThat(problem.message())
+        .contains("'customers.ingestion'")
+        .contains("orders.transformation");
+  }
+
+  @Test
+  void dependencyCycleAcrossUseCases_isReported() {
+    UseCase orders = TestUseCases.orders().dependsOn("dag:customers.transformation").build();
+    UseCase customers =
+        UseCase.named("customers")
+            .owner("crm@example.com")
+            .schedule("@daily")
+            .table("process.customers", t -> t.requiredColumn("order_id", "long"))
+            .mergeInto(
+                "process.customers",
+                m -> m.id("upsert").source("process.orders").addKey("order_id"))
+            .build();
+    List<Problem> problems = Validator.validate(List.of(orders, customers));
+    Problem cycle = only(problems, ProblemCode.DEPENDENCY_CYCLE);
+    assertThat(cycle.message())
+        .startsWith("DAGs wait on each other in a circle: ")
+        .contains("orders.transformation")
+        .contains("customers.transformation");
+  }
+
+  @Test
+  void dependencyCycleWithinUseCase_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .table("process.a", t -> t.requiredColumn("id", "long"))
+            .table("process.b", t -> t.requiredColumn("id", "long"))
+            .mergeInto("process.a", m -> m.id("a-from-b").source("process.b").addKey("id"))
+            .mergeInto("process.b", m -> m.id("b-from-a").source("process.a").addKey("id"))
+            .build();
+    Problem cycle = only(useCase, ProblemCode.DEPENDENCY_CYCLE);
+    assertThat(cycle.message())
+        .startsWith("Tasks wait on each other in a circle: ")
+        .contains("a-from-b")
+        .contains("b-from-a");
+  }
+
+  @Test
+  void invalidCron_isRejectedWhenParsed() {
+    assertThatThrownBy(() -> TestUseCases.orders().schedule("61 * * * *"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid cron '61 * * * *': minute value 61 is outside 0-59");
+  }
+
+  @Test
+  void nonPositiveDuration_namesTheValue() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .maintain("raw.orders", m -> m.id("bad").expireSnapshots(Duration.ofDays(-3), 1))
+            .build();
+    Problem problem = only(useCase, ProblemCode.NON_POSITIVE_DURATION);
+    assertThat(problem.path()).isEqualTo("maintenance[bad].tasks[expire-snapshots].older-than");
+    assertThat(problem.message()).isEqualTo("Invalid older-than: -3d (must be positive, e.g. 7d)");
+  }
+
+  @Test
+  void mergeKeyAbsentFromDeclaredSchema_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .mergeInto(
+                "process.orders",
+                m -> m.id("by-customer").source("raw.orders").addKey("customer_id"))
+            .build();
+    List<Problem> problems =
+        Validator.validate(List.of(useCase)).stream()
+            .filter(p -> p.code() == ProblemCode.UNKNOWN_COLUMN)
+            .toList();
+    assertThat(problems).extracting(Problem::path).containsOnly("merges[by-customer].keys[0]");
+    assertThat(problems.get(0).message())
+        .contains("'customer_id'")
+        .contains("process.orders")
+        .contains("order_id");
+  }
+
+  @Test
+  void passwordInJdbcUrl_isAPlaintextSecret() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .ingestJdbc(
+                j ->
+                    j.id("leaky")
+                        .connection(
+                            JdbcConnection.builder()
+                                .url("jdbc:postgresql://db/sales?user=x&password=hunter2")
+                                .build())
+                        .table("public.orders")
+                        .target("raw.orders"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.PLAINTEXT_SECRET);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[leaky].connection.url");
+    assertThat(problem.message()).contains("value hidden").doesNotContain("hunter2");
+  }
+
+  @Test
+  void userInfoPasswordInJdbcUrl_isAPlaintextSecret() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .ingestJdbc(
+                j ->
+                    j.id("leaky")
+                        .connection(
+                            JdbcConnection.builder()
+                                .url("jdbc:oracle:thin://scott:tiger@db:1521/orcl")
+                                .build())
+                        .table("orders")
+                        .target("raw.orders"))
+            .build();
+    assertThat(only(useCase, ProblemCode.PLAINTEXT_SECRET).message()).doesNotContain("tiger");
+  }
+
+  @Test
+  void secretInArgumentsOrProperties_isAPlaintextSecret() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .sparkJob(
+                j ->
+                    j.id("own-job")
+                        .entrypoint("s3://jobs/main.py")
+                        .addArgument("--db-password")
+                        .addArgument("hunter2")
+                        .sparkSubmitParameters("--conf spark.hadoop.fs.s3a.secret.key=AKIAXYZ"))
+            .ingestJdbc(
+                j ->
+                    j.id("props")
+                        .connection(
+                            JdbcConnection.builder()
+                                .url("jdbc:postgresql://db/sales")
+                                .putProperty("password", "x")
+                                .build())
+                        .table("public.orders")
+                        .target("raw.orders"))
+            .build();
+    List<Problem> secrets =
+        Validator.validate(List.of(useCase)).stream()
+            .filter(p -> p.code() == ProblemCode.PLAINTEXT_SECRET)
+            .toList();
+    assertThat(secrets)
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "spark-jobs[own-job].arguments[1]",
+            "spark-jobs[own-job].spark-submit-parameters",
+            "jdbc-ingestions[props].connection.properties.password");
+    assertThat(secrets)
+        .extracting(Problem::message)
+        .noneMatch(m -> m.contains("hunter2") || m.contains("AKIAXYZ"));
+  }
+
+  @Test
+  void secretReferences_areNotPlaintextSecrets() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .sparkJob(
+                j ->
+                    j.id("own-job")
+                        .entrypoint("s3://jobs/main.py")
+                        .addArgument("--db-password")
+                        .addArgument("secretsmanager:prod/db")
+                        .addArgument("password=env:DB_PASSWORD"))
+            .build();
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
+  }
+
+  @Test
+  void unsafeIdentifier_isReported() {
+    UseCase useCase =
+        TestUseCases.orders().table("process.o'rders", t -> t.requiredColumn("id", "long")).build();
+    Problem problem = only(useCase, ProblemCode.UNSAFE_IDENTIFIER);
+    assertThat(problem.path()).isEqualTo("tables[process.o'rders].table");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Unsafe table name 'o'rders' (use letters, digits and _, starting with a letter or _)");
+  }
+
+  @Test
+  void snapshotExpiryShorterThanIncrementalReaderInterval_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .schedule("@daily")
+            .maintain("raw.orders", m -> m.id("tight").expireSnapshots(Duration.ofHours(12), 1))
+            .build();
+    Problem problem = only(useCase, ProblemCode.RETENTION_TOO_SHORT);
+    assertThat(problem.path()).isEqualTo("maintenance[tight].tasks[expire-snapshots].older-than");
+    assertThat(problem.message())
+        .contains("12h")
+        .contains("orders-upsert")
+        .contains("@daily")
+        .contains("set older-than above 1d");
+  }
+
+  @Test
+  void hardDeleteColumnAbsent_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .maintain(
+                "process.orders", m -> m.id("gdpr").hardDelete("created_at", Duration.ofDays(30)))
+            .build();
+    Problem problem = only(useCase, ProblemCode.INVALID_HARD_DELETE_COLUMN);
+    assertThat(problem.path()).isEqualTo("maintenance[gdpr].tasks[hard-delete].column");
+    assertThat(problem.message()).contains("'created_at' is not in process.orders");
+  }
+
+  @Test
+  void hardDeleteColumnNotTemporal_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .maintain("process.orders", m -> m.id("gdpr").hardDelete("status", Duration.ofDays(30)))
+            .build();
+    assertThat(only(useCase, ProblemCode.INVALID_HARD_DELETE_COLUMN).message())
+        .isEqualTo("Hard-delete column 'status' is string; it must be a date or timestamp");
+  }
+
+  @Test
+  void addFilesWithCsv_conflicts() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .migrate(
+                m ->
+                    m.id("csv")
+                        .fromPath("hdfs://nn/csv", FileFormat.CSV)
+                        .mode(ConversionMode.ADD_FILES)
+                        .target("raw.csv_orders", t -> t.requiredColumn("id", "long")))
+            .build();
+    assertThat(only(useCase, ProblemCode.CONFLICTING_SETTINGS).message())
+        .startsWith("mode add-files cannot register csv files");
+  }
+
+  @Test
+  void kafkaFromMigrationWatermark_needsAWatermarkedMigration() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .ingestKafka(
+                k ->
+                    k.id("clicks")
+                        .bootstrapServers("b:9092")
+                        .addTopic("clicks")
+                        .column("id", "long")
+                        .checkpoint("s3://c/clicks")
+                        .target("raw.clicks"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+    assertThat(problem.path()).isEqualTo("kafka-ingestions[clicks].starting-position");
+    assertThat(problem.message()).contains("raw.clicks").contains("earliest, latest or timestamp");
+  }
+
+  @Test
+  void planner_throwsOnceWithEveryProblem() {
+    UseCase useCase = TestUseCases.orders().owner(" ").retries(42).build();
+    assertThatThrownBy(() -> Planner.plan(useCase))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("2 problems:")
+        .hasMessageContaining("owner: Blank owner")
+        .hasMessageContaining("retries: Invalid retries: 42 (must be 0-10)");
+  }
+
+  @Test
+  void duplicateUseCaseNames_areReported() {
+    List<Problem> problems =
+        Validator.validate(List.of(TestUseCases.orders().build(), TestUseCases.orders().build()));
+    assertThat(problems).extracting(Problem::code).contains(ProblemCode.DUPLICATE_ID);
+    assertThat(problems)
+        .extracting(Problem::message)
+        .anyMatch(
+            m -> m.equals("Use case 'orders' is defined twice; use-case names must be unique"));
+  }
+
+  @Test
+  void declaredTableDependencyOnUnknownTable_isReported() {
+    UseCase useCase =
+        TestUseCases.orders().addDependency(Dependency.parse("table:raw.nowhere")).build();
+    assertThat(only(useCase, ProblemCode.UNKNOWN_TABLE).message()).contains("raw.nowhere");
+  }
+
+  @Test
+  void problemToString_isOneReadableLine() {
+    Problem problem =
+        new Problem(
+            "orders",
+            "merges[x].keys",
+            ProblemCode.UNKNOWN_COLUMN,
+            "Key column 'k' is not there",
+            new SourceLocation("orders.yaml", 12, 7));
+    assertThat(problem)
+        .hasToString(
+            "orders.yaml:12:7: merges[x].keys: Key column 'k' is not there [unknown-column]");
+  }
+
+  @Test
+  void secretRefToString_neverEchoesABadValue() {
+    assertThatThrownBy(() -> SecretRef.parse("hunter2"))
+        .hasMessage(
+            "Invalid secret reference (value hidden): write env:NAME, secretsmanager:NAME or ssm:/PARAMETER, never the secret itself");
+  }
+
+  @Test
+  void mergeWithoutKeys_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .addMerge(
+                ImmutableMerge.builder()
+                    .id("nokeys")
+                    .target(io.lakeplan.model.TableId.parse("process.orders"))
+                    .source(io.lakeplan.model.TableId.parse("raw.orders"))
+                    .build())
+            .build();
+    Problem problem = only(useCase, ProblemCode.REQUIRED);
+    assertThat(problem.path()).isEqualTo("merges[nokeys].keys");
+    assertThat(problem.message())
+        .isEqualTo("Missing keys; list the columns that match source and target rows");
+  }
+
+  @Test
+  void tablePropertiesWithSecrets_areReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .table(
+                "process.extra",
+                t ->
+                    t.requiredColumn("id", "long")
+                        .properties(Map.of("s3.secret-access-key", "abc")))
+            .build();
+    assertThat(only(useCase, ProblemCode.PLAINTEXT_SECRET).path())
+        .isEqualTo("tables[process.extra].properties.s3.secret-access-key");
+  }
+}
