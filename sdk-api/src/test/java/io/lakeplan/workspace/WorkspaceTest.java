@@ -1,0 +1,115 @@
+package io.lakeplan.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeplan.TestUseCases;
+import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.ValidationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkspaceTest {
+  @TempDir Path folder;
+
+  private void write(String name, String text) throws IOException {
+    Path file = folder.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private void writeValid() throws IOException {
+    write("team/orders.yaml", UseCaseCodec.toYaml(TestUseCases.orders().build()));
+  }
+
+  @Test
+  void badFiles_neverStopTheGoodOnes() throws IOException {
+    writeValid();
+    write("corrupt.yaml", "name: [unclosed\n");
+    write("empty.yml", "");
+    write("invalid.yaml", "api-version: lakeplan/v1\nname: Bad Name\nowner: o\n");
+    Files.write(
+        folder.resolve("latin1.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9});
+    write("notes.txt", "not a use case");
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.fileCount()).isEqualTo(5);
+    assertThat(workspace.useCases()).extracting(u -> u.file()).containsExactly("team/orders.yaml");
+    assertThat(workspace.problems())
+        .extracting(p -> p.location().file() + " " + p.code())
+        .containsExactly(
+            "corrupt.yaml yaml-syntax",
+            "empty.yml unreadable-file",
+            "latin1.yaml unreadable-file",
+            "invalid.yaml invalid-id");
+    assertThat(workspace.problems().get(3).toString())
+        .startsWith("invalid.yaml:2:7: name: Invalid use-case name 'Bad Name'");
+    assertThat(workspace.plan().dags()).isNotEmpty();
+  }
+
+  @Test
+  void useCaseDependingOnAnInvalidOne_isLeftOutWithAReason() throws IOException {
+    writeValid();
+    write(
+        "reports.yaml",
+        """
+        api-version: lakeplan/v1
+        name: reports
+        owner: bi@example.com
+        dependencies: ["dag:broken.transformation"]
+        spark-jobs:
+          - id: report
+            entrypoint: s3://jobs/report.py
+        """);
+    write(
+        "broken.yaml",
+        """
+        api-version: lakeplan/v1
+        name: broken
+        owner: ""
+        spark-jobs:
+          - id: job
+            entrypoint: s3://jobs/x.py
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.useCases()).extracting(u -> u.useCase().name()).containsExactly("orders");
+    assertThat(workspace.problems())
+        .extracting(Problem::code)
+        .containsExactly(ProblemCode.BLANK, ProblemCode.DANGLING_DEPENDENCY);
+    assertThat(workspace.problems().get(1).toString())
+        .startsWith(
+            "reports.yaml:4:16: dependencies[0]: Dependency on DAG 'broken.transformation'");
+  }
+
+  @Test
+  void strictMode_failsOnAnyProblem_listingThemAll() throws IOException {
+    writeValid();
+    write("corrupt.yaml", "a: [\n");
+    write("empty.yaml", "");
+    assertThatThrownBy(() -> Workspace.loadStrict(folder))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("2 problems:")
+        .hasMessageContaining("corrupt.yaml:")
+        .hasMessageContaining("empty.yaml: The file is empty");
+  }
+
+  @Test
+  void strictMode_passesACleanFolder() throws IOException {
+    writeValid();
+    assertThat(Workspace.loadStrict(folder).isClean()).isTrue();
+  }
+
+  @Test
+  void singleFile_canBeLoaded() throws IOException {
+    writeValid();
+    Workspace workspace = Workspace.load(folder.resolve("team/orders.yaml"));
+    assertThat(workspace.useCases())
+        .singleElement()
+        .extracting(LoadedUseCase::file)
+        .isEqualTo("orders.yaml");
+  }
+}
