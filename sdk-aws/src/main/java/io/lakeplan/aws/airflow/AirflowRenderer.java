@@ -1,0 +1,630 @@
+package io.lakeplan.aws.airflow;
+
+import io.lakeplan.aws.airflow.AirflowTarget.CrossDagMode;
+import io.lakeplan.model.NotificationPolicy;
+import io.lakeplan.model.NotificationTarget;
+import io.lakeplan.model.Schedule;
+import io.lakeplan.model.SparkJob;
+import io.lakeplan.model.TableId;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.DagDependency;
+import io.lakeplan.plan.Edge;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.plan.Task;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.workspace.Workspace;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Renders a {@link Plan} as Airflow DAG files: one static Python file per DAG, named {@code
+ * <dag_id>.py}, that imports on Airflow 2.10/2.11 and 3.x. The files read nothing at parse time (no
+ * YAML, no JSON): the structure is fixed when they are rendered, so they parse fast and a DAG
+ * changes only when it is rendered again. The same plan and target give byte-identical files.
+ *
+ * <ul>
+ *   <li>Spark tasks run the Lakeplan job jar on EMR Serverless ({@code
+ *       EmrServerlessStartJobOperator}, main class {@code io.lakeplan.spark.JobMain}, arguments:
+ *       plan location, DAG id, task id); a team's own Spark job runs its own entry point.
+ *   <li>Copy tasks run a DataSync task ({@code DataSyncOperator}).
+ *   <li>Cross-DAG dependencies become assets (datasets on Airflow 2) or sensors, see {@link
+ *       CrossDagMode}. In assets mode a consumer DAG with a cron schedule keeps it and also runs
+ *       when an upstream asset is updated ({@code AssetOrTimeSchedule}, {@code
+ *       DatasetOrTimeSchedule} on Airflow 2); a manual or {@code @once} consumer runs on the assets
+ *       only.
+ *   <li>Failure, retry and success notifications publish to the DAG's SNS targets ({@code
+ *       SnsNotifier}); e-mail and Slack targets and SLA misses are not rendered (Airflow 3 has no
+ *       SLAs).
+ * </ul>
+ */
+public final class AirflowRenderer {
+  /** The id of the DAG that lists the problems of invalid use-case files. */
+  public static final String QUARANTINE_DAG_ID = "lakeplan_quarantine";
+
+  /** The main class of the Lakeplan job jar. */
+  public static final String JOB_MAIN_CLASS = "io.lakeplan.spark.JobMain";
+
+  /** The prefix of the task id of a SENSORS-mode sensor; followed by the upstream DAG id. */
+  public static final String SENSOR_TASK_PREFIX = "wait-for.";
+
+  private final AirflowTarget target;
+
+  private AirflowRenderer(AirflowTarget target) {
+    this.target = Objects.requireNonNull(target, "target");
+  }
+
+  /** A renderer for {@code target}. */
+  public static AirflowRenderer to(AirflowTarget target) {
+    return new AirflowRenderer(target);
+  }
+
+  /** The asset URI of an Iceberg table: {@code iceberg://<namespace>/<table>}. */
+  public static String tableAssetUri(TableId table) {
+    return "iceberg://" + table.namespace() + "/" + table.name();
+  }
+
+  /**
+   * The asset URI a DAG's last tasks update when the DAG completes, for dependencies that are not
+   * about one table (declared or watermark): {@code lakeplan://dags/<dag_id>}.
+   */
+  public static String dagAssetUri(String dagId) {
+    return "lakeplan://dags/" + dagId;
+  }
+
+  /**
+   * The asset URIs a DAG consumes for one upstream dependency in DATASETS mode: the tables' assets
+   * for a lineage dependency, else the upstream DAG's completion asset.
+   */
+  public static List<String> assetUris(DagDependency dependency) {
+    if (dependency.reason() == DagDependency.Reason.LINEAGE && !dependency.tables().isEmpty()) {
+      return dependency.tables().stream().map(AirflowRenderer::tableAssetUri).toList();
+    }
+    return List.of(dagAssetUri(dependency.dag()));
+  }
+
+  /** Renders the workspace's valid use cases and reports its problems. */
+  public Rendering render(Workspace workspace) {
+    return render(workspace.plan(), workspace.problems());
+  }
+
+  /** Renders every DAG of {@code plan}. */
+  public Rendering render(Plan plan) {
+    return render(plan, List.of());
+  }
+
+  /**
+   * Renders every DAG of {@code plan} and, when the target asks for it, the quarantine DAG listing
+   * {@code problems}.
+   */
+  public Rendering render(Plan plan, List<Problem> problems) {
+    Set<String> completionAssets = new HashSet<>();
+    for (Dag dag : plan.dags()) {
+      for (DagDependency dependency : dag.upstream()) {
+        if (assetUris(dependency).contains(dagAssetUri(dependency.dag()))) {
+          completionAssets.add(dependency.dag());
+        }
+      }
+    }
+    List<RenderedFile> files = new ArrayList<>();
+    for (Dag dag : plan.dags()) {
+      String source = new DagFile(dag, completionAssets.contains(dag.id())).render();
+      files.add(new RenderedFile(dag.id() + ".py", dag.id(), source));
+    }
+    if (target.quarantineDag()) {
+      files.add(
+          new RenderedFile(
+              QUARANTINE_DAG_ID + ".py",
+              QUARANTINE_DAG_ID,
+              quarantine(new Rendering(files, problems))));
+    }
+    files.sort((left, right) -> left.fileName().compareTo(right.fileName()));
+    return new Rendering(files, problems);
+  }
+
+  private String quarantine(Rendering rendering) {
+    Map<String, List<Problem>> byUseCase = rendering.problemsByUseCase();
+    StringBuilder doc = new StringBuilder("# Lakeplan quarantine\n\n");
+    if (byUseCase.isEmpty()) {
+      doc.append("Every use-case file rendered; nothing is quarantined.\n");
+    } else {
+      doc.append(byUseCase.size())
+          .append(
+              " use cases were left out because their files are invalid. Fix them and render"
+                  + " again.\n");
+      byUseCase.forEach(
+          (useCase, own) -> {
+            doc.append("\n## ").append(useCase).append("\n\n");
+            own.forEach(problem -> doc.append("- `").append(problem).append("`\n"));
+          });
+    }
+    StringBuilder out = new StringBuilder();
+    header(out, QUARANTINE_DAG_ID, "Invalid use-case files and their problems.");
+    out.append("from __future__ import annotations\n\n");
+    out.append("import pendulum\n\n");
+    importDag(out, false);
+    out.append("\nDOC_MD = ").append(Python.string(doc.toString())).append("\n\n");
+    out.append("with DAG(\n");
+    out.append("    dag_id=").append(Python.string(QUARANTINE_DAG_ID)).append(",\n");
+    out.append("    description=")
+        .append(Python.string(byUseCase.size() + " invalid use cases left out of rendering"))
+        .append(",\n");
+    out.append("    schedule=None,\n");
+    out.append("    start_date=").append(startDate()).append(",\n");
+    out.append("    catchup=False,\n");
+    out.append("    tags=").append(Python.strings(List.of("lakeplan", "quarantine"))).append(",\n");
+    out.append("    doc_md=DOC_MD,\n");
+    out.append(") as dag:\n");
+    out.append("    pass\n");
+    return out.toString();
+  }
+
+  private static void header(StringBuilder out, String dagId, String what) {
+    out.append("# Airflow DAG ").append(Python.comment(dagId)).append('\n');
+    out.append("# ").append(Python.comment(what)).append('\n');
+    out.append("# Generated by Lakeplan — do not edit: change the use case and render again.\n");
+  }
+
+  private static void importDag(StringBuilder out, boolean withAsset) {
+    out.append("try:\n");
+    out.append("    from airflow.sdk import DAG").append(withAsset ? ", Asset" : "").append('\n');
+    out.append("except ImportError:  # Airflow 2\n");
+    out.append("    from airflow import DAG\n");
+    if (withAsset) {
+      out.append("    from airflow.datasets import Dataset as Asset\n");
+    }
+  }
+
+  private String startDate() {
+    ZonedDateTime start = target.startDate().atZone(ZoneOffset.UTC);
+    return String.format(
+        "pendulum.datetime(%d, %d, %d, %d, %d, %d, tz=\"UTC\")",
+        start.getYear(),
+        start.getMonthValue(),
+        start.getDayOfMonth(),
+        start.getHour(),
+        start.getMinute(),
+        start.getSecond());
+  }
+
+  /** The source of one DAG file. */
+  private final class DagFile {
+    private final Dag dag;
+    private final boolean completionAsset;
+    private final CrossDagMode mode = target.crossDagMode();
+    private final Map<String, String> variables = new LinkedHashMap<>();
+    private final List<String> topics;
+
+    DagFile(Dag dag, boolean completionAsset) {
+      this.dag = dag;
+      this.completionAsset = completionAsset;
+      this.topics = snsTopics(dag.notifications());
+      Set<String> used = new HashSet<>();
+      List<String> ids = new ArrayList<>();
+      if (mode == CrossDagMode.SENSORS) {
+        dag.upstream().forEach(dependency -> ids.add(sensorTaskId(dependency)));
+      }
+      dag.tasksInOrder().forEach(task -> ids.add(task.id()));
+      for (String id : ids) {
+        String name = Python.identifier(id);
+        String unique = name;
+        for (int i = 2; !used.add(unique); i++) {
+          unique = name + "_" + i;
+        }
+        if (variables.put(id, unique) != null) {
+          throw new IllegalArgumentException(
+              "Task id '" + id + "' in DAG " + dag.id() + " clashes with a sensor task id");
+        }
+      }
+    }
+
+    private List<String> snsTopics(NotificationPolicy policy) {
+      Set<String> arns = new TreeSet<>();
+      for (NotificationTarget notificationTarget : policy.targets()) {
+        if (notificationTarget instanceof NotificationTarget.Sns sns) {
+          arns.add(sns.topicArn());
+        }
+      }
+      if (arns.isEmpty() && target.defaultSnsTopicArn() != null) {
+        arns.add(target.defaultSnsTopicArn());
+      }
+      return List.copyOf(arns);
+    }
+
+    private boolean hasSpark() {
+      return dag.tasks().stream().anyMatch(task -> task.spec().runsOnSpark());
+    }
+
+    private boolean hasCopy() {
+      return dag.tasks().stream().anyMatch(task -> !task.spec().runsOnSpark());
+    }
+
+    private boolean usesAssets() {
+      return mode == CrossDagMode.DATASETS
+          && (!dag.upstream().isEmpty()
+              || completionAsset
+              || dag.tasks().stream().anyMatch(task -> !task.spec().writes().isEmpty()));
+    }
+
+    private boolean assetOrTime() {
+      return mode == CrossDagMode.DATASETS
+          && !dag.upstream().isEmpty()
+          && dag.schedule() != null
+          && !dag.schedule().isOnce();
+    }
+
+    private boolean notifies() {
+      NotificationPolicy policy = dag.notifications();
+      return !topics.isEmpty() && (policy.onFailure() || policy.onRetry() || policy.onSuccess());
+    }
+
+    String render() {
+      StringBuilder out = new StringBuilder();
+      header(
+          out,
+          dag.id(),
+          "Use case "
+              + dag.useCase()
+              + ", spec version "
+              + dag.specVersion()
+              + ", "
+              + dag.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " DAG.");
+      out.append('"')
+          .append("\"\"\n")
+          .append(docMd().replace("\\", "\\\\").replace("\"\"\"", "\\\"\\\"\\\""));
+      out.append("\"\"\"\n\n");
+      imports(out);
+      constants(out);
+      if (notifies()) {
+        notifyFunction(out);
+      }
+      defaultArgs(out);
+      out.append("with DAG(\n");
+      out.append("    dag_id=DAG_ID,\n");
+      out.append("    description=")
+          .append(Python.string("Lakeplan " + dag.useCase() + " " + kindName()))
+          .append(",\n");
+      out.append("    schedule=").append(schedule()).append(",\n");
+      out.append("    start_date=").append(startDate()).append(",\n");
+      out.append("    catchup=False,\n");
+      out.append("    max_active_runs=").append(target.maxActiveRuns()).append(",\n");
+      out.append("    tags=").append(Python.strings(dag.tags())).append(",\n");
+      out.append("    default_args=default_args,\n");
+      if (notifies() && dag.notifications().onSuccess()) {
+        out.append("    on_success_callback=notify(\"succeeded\"),\n");
+      }
+      out.append("    doc_md=__doc__,\n");
+      out.append(") as dag:\n");
+      if (mode == CrossDagMode.SENSORS) {
+        dag.upstream().forEach(dependency -> sensor(out, dependency));
+      }
+      for (Task task : dag.tasksInOrder()) {
+        task(out, task);
+      }
+      edges(out);
+      return out.toString();
+    }
+
+    private String kindName() {
+      return dag.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private String docMd() {
+      StringBuilder doc = new StringBuilder();
+      doc.append("# ").append(dag.id()).append("\n\n");
+      doc.append("The ")
+          .append(kindName())
+          .append(" DAG of the Lakeplan use case `")
+          .append(dag.useCase())
+          .append("` (spec version `")
+          .append(dag.specVersion())
+          .append("`), owned by ")
+          .append(dag.owner())
+          .append(".\n");
+      if (!dag.upstream().isEmpty()) {
+        doc.append("\nWaits for:\n\n");
+        for (DagDependency dependency : dag.upstream()) {
+          doc.append("- `")
+              .append(dependency.dag())
+              .append("` (")
+              .append(dependency.reason().name().toLowerCase(java.util.Locale.ROOT));
+          if (!dependency.tables().isEmpty()) {
+            doc.append(": ");
+            doc.append(
+                String.join(", ", dependency.tables().stream().map(TableId::toString).toList()));
+          }
+          doc.append(")\n");
+        }
+        if (assetOrTime()) {
+          doc.append("\nRuns on its schedule `")
+              .append(dag.schedule())
+              .append("` and whenever one of these DAGs updates an asset it reads.\n");
+        } else if (mode == CrossDagMode.DATASETS) {
+          doc.append("\nRuns whenever one of these DAGs updates an asset it reads.\n");
+        }
+      }
+      return doc.toString();
+    }
+
+    private void imports(StringBuilder out) {
+      out.append("from __future__ import annotations\n\n");
+      out.append("from datetime import timedelta\n\n");
+      out.append("import pendulum\n\n");
+      importDag(out, usesAssets());
+      if (hasSpark()) {
+        out.append(
+            "from airflow.providers.amazon.aws.operators.emr import"
+                + " EmrServerlessStartJobOperator\n");
+      }
+      if (hasCopy()) {
+        out.append(
+            "from airflow.providers.amazon.aws.operators.datasync import DataSyncOperator\n");
+      }
+      if (notifies()) {
+        out.append("from airflow.providers.amazon.aws.notifications.sns import SnsNotifier\n");
+      }
+      if (dag.schedule() != null && !dag.schedule().isOnce()) {
+        out.append("from airflow.timetables.trigger import CronTriggerTimetable\n");
+      }
+      if (assetOrTime()) {
+        out.append("\ntry:\n");
+        out.append("    from airflow.timetables.assets import AssetOrTimeSchedule\n");
+        out.append("except ImportError:  # Airflow 2\n");
+        out.append("    from airflow.timetables.datasets import DatasetOrTimeSchedule\n\n");
+        out.append("    def AssetOrTimeSchedule(*, timetable, assets):\n");
+        out.append("        return DatasetOrTimeSchedule(timetable=timetable, datasets=assets)\n");
+      }
+      if (mode == CrossDagMode.SENSORS && !dag.upstream().isEmpty()) {
+        out.append("\ntry:\n");
+        out.append(
+            "    from airflow.providers.standard.sensors.external_task import"
+                + " ExternalTaskSensor\n");
+        out.append("except ImportError:  # Airflow 2\n");
+        out.append("    from airflow.sensors.external_task import ExternalTaskSensor\n");
+      }
+      out.append('\n');
+    }
+
+    private void constants(StringBuilder out) {
+      out.append("DAG_ID = ").append(Python.string(dag.id())).append('\n');
+      out.append("AWS_CONN_ID = ").append(Python.string(target.awsConnectionId())).append('\n');
+      out.append("REGION_NAME = ").append(Python.stringOrNone(target.region())).append('\n');
+      if (hasSpark()) {
+        out.append("EMR_APPLICATION_ID = ")
+            .append(Python.string(target.emrApplicationId()))
+            .append('\n');
+        out.append("EXECUTION_ROLE_ARN = ")
+            .append(Python.string(target.executionRoleArn()))
+            .append('\n');
+        out.append("JOB_JAR = ").append(Python.string(target.jobJar())).append('\n');
+        out.append("SPEC_LOCATION = ").append(Python.string(specLocation())).append('\n');
+      }
+      if (hasSpark() || notifies()) {
+        out.append("LOG_URI = ").append(Python.string(target.logUri())).append('\n');
+      }
+      out.append('\n');
+    }
+
+    private String specLocation() {
+      return target
+          .specLocation()
+          .replace("{use_case}", dag.useCase())
+          .replace("{spec_version}", dag.specVersion())
+          .replace("{dag_id}", dag.id());
+    }
+
+    private void notifyFunction(StringBuilder out) {
+      out.append("SNS_TOPIC_ARNS = ").append(Python.strings(topics)).append("\n\n\n");
+      out.append("def notify(event):\n");
+      out.append(
+          "    \"\"\"One SnsNotifier per topic; Jinja fills in the run when the callback fires.\"\"\"\n");
+      out.append("    message = (\n");
+      out.append("        \"Lakeplan: \" + event + \" in use case \"\n");
+      out.append("        + ").append(Python.string(dag.useCase())).append('\n');
+      out.append(
+          "        + \", DAG {{ dag.dag_id }}, task {{ ti.task_id if ti else '-' }},"
+              + " run {{ run_id }}.\"\n");
+      out.append(
+          "        \" Airflow log: {{ ti.log_url if ti else '-' }}. Spark logs: \" + LOG_URI\n");
+      out.append("    )\n");
+      out.append("    return [\n");
+      out.append("        SnsNotifier(\n");
+      out.append("            aws_conn_id=AWS_CONN_ID,\n");
+      out.append("            target_arn=arn,\n");
+      out.append("            region_name=arn.split(\":\")[3],\n");
+      out.append("            subject=(\"Lakeplan \" + DAG_ID + \" \" + event)[:100],\n");
+      out.append("            message=message,\n");
+      out.append("        )\n");
+      out.append("        for arn in SNS_TOPIC_ARNS\n");
+      out.append("    ]\n\n\n");
+    }
+
+    private void defaultArgs(StringBuilder out) {
+      out.append("default_args = {\n");
+      out.append("    \"owner\": ").append(Python.string(dag.owner())).append(",\n");
+      out.append("    \"retries\": ").append(dag.retries()).append(",\n");
+      out.append("    \"retry_delay\": ").append(Python.timedelta(dag.retryDelay())).append(",\n");
+      out.append("    \"depends_on_past\": ")
+          .append(dag.dependsOnPast() ? "True" : "False")
+          .append(",\n");
+      if (notifies() && dag.notifications().onFailure()) {
+        out.append("    \"on_failure_callback\": notify(\"task failed\"),\n");
+      }
+      if (notifies() && dag.notifications().onRetry()) {
+        out.append("    \"on_retry_callback\": notify(\"task retried\"),\n");
+      }
+      out.append("}\n\n");
+    }
+
+    private String schedule() {
+      Schedule schedule = dag.schedule();
+      String time;
+      if (schedule == null) {
+        time = "None";
+      } else if (schedule.isOnce()) {
+        time = Python.string("@once");
+      } else {
+        time = "CronTriggerTimetable(" + Python.string(schedule.toString()) + ", timezone=\"UTC\")";
+      }
+      if (mode != CrossDagMode.DATASETS || dag.upstream().isEmpty()) {
+        return time;
+      }
+      Set<String> uris = new TreeSet<>();
+      dag.upstream().forEach(dependency -> uris.addAll(assetUris(dependency)));
+      String assets =
+          uris.stream()
+              .map(uri -> "Asset(" + Python.string(uri) + ")")
+              .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+      if (assetOrTime()) {
+        return "AssetOrTimeSchedule(\n        timetable="
+            + time
+            + ",\n        assets="
+            + assets
+            + ",\n    )";
+      }
+      return assets;
+    }
+
+    private String sensorTaskId(DagDependency dependency) {
+      return SENSOR_TASK_PREFIX + dependency.dag();
+    }
+
+    private void sensor(StringBuilder out, DagDependency dependency) {
+      out.append("    ")
+          .append(variables.get(sensorTaskId(dependency)))
+          .append(" = ExternalTaskSensor(\n");
+      out.append("        task_id=").append(Python.string(sensorTaskId(dependency))).append(",\n");
+      out.append("        external_dag_id=").append(Python.string(dependency.dag())).append(",\n");
+      out.append("        external_task_id=None,\n");
+      out.append("        allowed_states=[\"success\"],\n");
+      out.append("        failed_states=[\"failed\"],\n");
+      out.append("        mode=\"reschedule\",\n");
+      out.append("        poke_interval=").append(target.pollInterval().getSeconds()).append(",\n");
+      out.append("        timeout=").append(target.sensorTimeout().getSeconds()).append(",\n");
+      out.append("    )\n");
+    }
+
+    private void task(StringBuilder out, Task task) {
+      String variable = variables.get(task.id());
+      TaskSpec spec = task.spec();
+      if (!spec.runsOnSpark()) {
+        TaskSpec.Copy copy = (TaskSpec.Copy) spec;
+        out.append("    ").append(variable).append(" = DataSyncOperator(\n");
+        out.append("        task_id=").append(Python.string(task.id())).append(",\n");
+        out.append("        task_arn=")
+            .append(Python.string(target.dataSyncTaskArn(copy.migration().id())))
+            .append(",\n");
+        out.append("        aws_conn_id=AWS_CONN_ID,\n");
+        out.append("        region_name=REGION_NAME,\n");
+        out.append("        wait_interval_seconds=")
+            .append(target.pollInterval().getSeconds())
+            .append(",\n");
+        out.append("        max_iterations=").append(target.maxAttempts()).append(",\n");
+      } else {
+        String entryPoint;
+        String arguments;
+        String parameters;
+        if (spec instanceof TaskSpec.RunSparkJob run) {
+          SparkJob job = run.job();
+          entryPoint = Python.string(job.entrypoint());
+          arguments = Python.strings(job.arguments());
+          String own = job.sparkSubmitParameters();
+          parameters = Python.string(own == null ? "" : own.trim());
+        } else {
+          entryPoint = "JOB_JAR";
+          arguments = "[SPEC_LOCATION, DAG_ID, " + Python.string(task.id()) + "]";
+          String extra = target.sparkSubmitParameters();
+          parameters =
+              Python.string(
+                  "--class "
+                      + JOB_MAIN_CLASS
+                      + (extra == null || extra.isBlank() ? "" : " " + extra.trim()));
+        }
+        out.append("    ").append(variable).append(" = EmrServerlessStartJobOperator(\n");
+        out.append("        task_id=").append(Python.string(task.id())).append(",\n");
+        out.append("        name=").append(Python.string(dag.id() + "." + task.id())).append(",\n");
+        out.append("        application_id=EMR_APPLICATION_ID,\n");
+        out.append("        execution_role_arn=EXECUTION_ROLE_ARN,\n");
+        out.append("        job_driver={\n");
+        out.append("            \"sparkSubmit\": {\n");
+        out.append("                \"entryPoint\": ").append(entryPoint).append(",\n");
+        out.append("                \"entryPointArguments\": ").append(arguments).append(",\n");
+        out.append("                \"sparkSubmitParameters\": ").append(parameters).append(",\n");
+        out.append("            }\n");
+        out.append("        },\n");
+        out.append("        configuration_overrides={\n");
+        out.append(
+            "            \"monitoringConfiguration\": {\"s3MonitoringConfiguration\": {\"logUri\":"
+                + " LOG_URI}}\n");
+        out.append("        },\n");
+        out.append("        aws_conn_id=AWS_CONN_ID,\n");
+        out.append("        region_name=REGION_NAME,\n");
+        out.append("        waiter_delay=")
+            .append(target.pollInterval().getSeconds())
+            .append(",\n");
+        out.append("        waiter_max_attempts=").append(target.maxAttempts()).append(",\n");
+      }
+      List<String> outlets = outlets(task);
+      if (!outlets.isEmpty()) {
+        out.append("        outlets=[")
+            .append(
+                String.join(
+                    ", ",
+                    outlets.stream().map(uri -> "Asset(" + Python.string(uri) + ")").toList()))
+            .append("],\n");
+      }
+      out.append("    )\n");
+    }
+
+    private List<String> outlets(Task task) {
+      if (mode != CrossDagMode.DATASETS) {
+        return List.of();
+      }
+      Set<String> uris = new TreeSet<>();
+      // Creating a table changes no data, so it must not trigger the table's readers.
+      if (!(task.spec() instanceof TaskSpec.CreateTable)) {
+        task.spec().writes().forEach(table -> uris.add(tableAssetUri(table)));
+      }
+      if (completionAsset && isSink(task)) {
+        uris.add(dagAssetUri(dag.id()));
+      }
+      return List.copyOf(uris);
+    }
+
+    private boolean isSink(Task task) {
+      return dag.edges().stream().noneMatch(edge -> edge.from().equals(task.id()));
+    }
+
+    private void edges(StringBuilder out) {
+      List<String> lines = new ArrayList<>();
+      if (mode == CrossDagMode.SENSORS && !dag.upstream().isEmpty()) {
+        Set<String> withUpstream = new HashSet<>();
+        dag.edges().forEach(edge -> withUpstream.add(edge.to()));
+        for (DagDependency dependency : dag.upstream()) {
+          for (Task task : dag.tasksInOrder()) {
+            if (!withUpstream.contains(task.id())) {
+              lines.add(
+                  variables.get(sensorTaskId(dependency)) + " >> " + variables.get(task.id()));
+            }
+          }
+        }
+      }
+      for (Edge edge : dag.edges()) {
+        lines.add(variables.get(edge.from()) + " >> " + variables.get(edge.to()));
+      }
+      if (!lines.isEmpty()) {
+        out.append('\n');
+        lines.forEach(line -> out.append("    ").append(line).append('\n'));
+      }
+    }
+  }
+}

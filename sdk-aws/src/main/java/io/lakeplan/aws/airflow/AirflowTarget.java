@@ -1,0 +1,265 @@
+package io.lakeplan.aws.airflow;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.immutables.value.Value;
+
+/**
+ * Where and how rendered DAGs run: the EMR Serverless application and job jar, DataSync tasks,
+ * waiter settings, and how cross-DAG dependencies and notifications are wired. Read from and
+ * written to YAML with {@link #fromYaml(String)} and {@link #toYaml()} (kebab-case keys, unknown
+ * keys rejected).
+ *
+ * <p>Every AWS setting defaults to an Airflow Variable template such as {@code {{
+ * var.value.lakeplan_emr_application_id }}}: the rendered operators resolve it when the task runs,
+ * so one set of DAG files can be deployed to several MWAA environments that differ only in their
+ * Variables. Set a value here to fix it in the files instead.
+ */
+@Value.Immutable
+@JsonSerialize(as = ImmutableAirflowTarget.class)
+@JsonDeserialize(as = ImmutableAirflowTarget.class)
+public abstract class AirflowTarget {
+  /** How a DAG waits for the DAGs it depends on. */
+  public enum CrossDagMode {
+    /**
+     * Producer tasks declare the Iceberg tables they write as assets (datasets on Airflow 2);
+     * consumer DAGs are scheduled on those assets. Needs no schedule alignment between DAGs.
+     */
+    DATASETS,
+    /**
+     * Each consumer DAG starts with one {@code ExternalTaskSensor} per upstream DAG, waiting for
+     * the upstream run of the same logical date. Needs aligned schedules.
+     */
+    SENSORS;
+
+    @JsonValue
+    String text() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    static CrossDagMode parse(String text) {
+      for (CrossDagMode mode : values()) {
+        if (mode.text().equals(text)) {
+          return mode;
+        }
+      }
+      throw new IllegalArgumentException(
+          "Invalid cross-dag-mode: '" + text + "' (use datasets or sensors)");
+    }
+  }
+
+  /** The EMR Serverless application id. Default: the Variable lakeplan_emr_application_id. */
+  @Value.Default
+  public String emrApplicationId() {
+    return variable("lakeplan_emr_application_id");
+  }
+
+  /** The job runtime role ARN. Default: the Variable lakeplan_emr_execution_role_arn. */
+  @Value.Default
+  public String executionRoleArn() {
+    return variable("lakeplan_emr_execution_role_arn");
+  }
+
+  /**
+   * The S3 URI of the Lakeplan job jar (sdk-spark's shaded jar, entry point {@code
+   * io.lakeplan.spark.JobMain}). Default: the Variable lakeplan_job_jar.
+   */
+  @Value.Default
+  public String jobJar() {
+    return variable("lakeplan_job_jar");
+  }
+
+  /**
+   * Where the job finds the plan JSON, with placeholders {@code {use_case}}, {@code {spec_version}}
+   * and {@code {dag_id}} filled in at render time. Default: {@code {{ var.value.lakeplan_spec_root
+   * }}/{use_case}/{spec_version}/plan.json}; keep {@code {spec_version}} in it so a deployed DAG
+   * never runs a newer or older plan than it was rendered from.
+   */
+  @Value.Default
+  public String specLocation() {
+    return variable("lakeplan_spec_root") + "/{use_case}/{spec_version}/plan.json";
+  }
+
+  /** The S3 URI EMR Serverless writes job logs under. Default: the Variable lakeplan_log_uri. */
+  @Value.Default
+  public String logUri() {
+    return variable("lakeplan_log_uri");
+  }
+
+  /**
+   * The AWS region of EMR Serverless and DataSync; null (the default) uses the region of the
+   * Airflow connection.
+   */
+  public abstract String region();
+
+  /** The Airflow AWS connection id. Default: {@code aws_default}. */
+  @Value.Default
+  public String awsConnectionId() {
+    return "aws_default";
+  }
+
+  /** Extra spark-submit parameters for Lakeplan jobs, e.g. {@code --conf ...}; may be null. */
+  public abstract String sparkSubmitParameters();
+
+  /** How often a task polls its EMR job or DataSync execution. Default: 60s; at least 1s. */
+  @Value.Default
+  public Duration pollInterval() {
+    return Duration.ofSeconds(60);
+  }
+
+  /**
+   * How many polls before a task gives up waiting. Default: 1440, i.e. 24 hours at the default poll
+   * interval — long migrations and compactions run for hours.
+   */
+  @Value.Default
+  public int maxAttempts() {
+    return 1440;
+  }
+
+  /** The DataSync task ARN per migration id, for copy tasks. */
+  public abstract Map<String, String> dataSyncTaskArns();
+
+  /**
+   * The DataSync task ARN of migrations not in {@link #dataSyncTaskArns()}. Default: the Variable
+   * lakeplan_datasync_task_arn.
+   */
+  @Value.Default
+  public String defaultDataSyncTaskArn() {
+    return variable("lakeplan_datasync_task_arn");
+  }
+
+  /**
+   * The start date of every DAG (UTC). Default: 2024-01-01T00:00:00Z. Runs before it never happen;
+   * catch-up is always off, so an early date costs nothing.
+   */
+  @Value.Default
+  public Instant startDate() {
+    return Instant.parse("2024-01-01T00:00:00Z");
+  }
+
+  /** How DAGs wait for each other. Default: DATASETS. */
+  @Value.Default
+  public CrossDagMode crossDagMode() {
+    return CrossDagMode.DATASETS;
+  }
+
+  /** How long a SENSORS-mode sensor waits before failing. Default: 12h. */
+  @Value.Default
+  public Duration sensorTimeout() {
+    return Duration.ofHours(12);
+  }
+
+  /** Concurrent runs per DAG. Default: 1 (runs of one DAG write the same tables); 1–100. */
+  @Value.Default
+  public int maxActiveRuns() {
+    return 1;
+  }
+
+  /**
+   * Whether to render the {@code lakeplan_quarantine} DAG, which lists every invalid file's
+   * problems in its documentation so a broken file never silently disappears. Default: true.
+   */
+  @Value.Default
+  public boolean quarantineDag() {
+    return true;
+  }
+
+  /**
+   * The SNS topic ARN for callbacks of DAGs whose use case names no SNS target; null (the default):
+   * such DAGs get no callbacks.
+   */
+  public abstract String defaultSnsTopicArn();
+
+  /** The DataSync task ARN for the migration {@code migrationId}. */
+  public String dataSyncTaskArn(String migrationId) {
+    return dataSyncTaskArns().getOrDefault(migrationId, defaultDataSyncTaskArn());
+  }
+
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException listing every invalid value and how to fix it
+   */
+  @Value.Check
+  protected void check() {
+    List<String> problems = new ArrayList<>();
+    requireText(problems, "emr-application-id", emrApplicationId());
+    requireText(problems, "execution-role-arn", executionRoleArn());
+    requireText(problems, "job-jar", jobJar());
+    requireText(problems, "spec-location", specLocation());
+    requireText(problems, "log-uri", logUri());
+    requireText(problems, "aws-connection-id", awsConnectionId());
+    requireText(problems, "default-data-sync-task-arn", defaultDataSyncTaskArn());
+    if (pollInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add("poll-interval: " + pollInterval() + " (must be at least 1s)");
+    }
+    if (maxAttempts() < 1) {
+      problems.add("max-attempts: " + maxAttempts() + " (must be positive)");
+    }
+    if (sensorTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add("sensor-timeout: " + sensorTimeout() + " (must be at least 1s)");
+    }
+    if (maxActiveRuns() < 1 || maxActiveRuns() > 100) {
+      problems.add("max-active-runs: " + maxActiveRuns() + " (must be 1–100)");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Invalid Airflow target: " + String.join("; ", problems));
+    }
+  }
+
+  private static void requireText(List<String> problems, String key, String value) {
+    if (value == null || value.isBlank()) {
+      problems.add(key + ": '" + value + "' (must not be blank; leave it out for the default)");
+    }
+  }
+
+  private static String variable(String name) {
+    return "{{ var.value." + name + " }}";
+  }
+
+  /** The target with every default. */
+  public static AirflowTarget defaults() {
+    return builder().build();
+  }
+
+  /** A builder of targets. */
+  public static ImmutableAirflowTarget.Builder builder() {
+    return ImmutableAirflowTarget.builder();
+  }
+
+  /**
+   * Reads a target from YAML.
+   *
+   * @throws IllegalArgumentException naming the bad key or value
+   */
+  public static AirflowTarget fromYaml(String yaml) {
+    try {
+      AirflowTarget target = TargetYaml.MAPPER.readValue(yaml, AirflowTarget.class);
+      if (target == null) {
+        throw new IllegalArgumentException("Invalid Airflow target: the document is empty");
+      }
+      return target;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Invalid Airflow target: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** This target as YAML, with every value (defaults included). */
+  public String toYaml() {
+    try {
+      return TargetYaml.MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write an Airflow target as YAML", e);
+    }
+  }
+}

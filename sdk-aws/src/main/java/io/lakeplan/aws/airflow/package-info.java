@@ -1,0 +1,10 @@
+/**
+ * Renders a Lakeplan {@link io.lakeplan.plan.Plan} as Apache Airflow DAG files for Amazon MWAA: one
+ * static Python file per DAG that imports on Airflow 2.10/2.11 and 3.x. Start at {@link
+ * io.lakeplan.aws.airflow.AirflowRenderer}; the deployment settings live in {@link
+ * io.lakeplan.aws.airflow.AirflowTarget}.
+ */
+@LakeplanStyle
+package io.lakeplan.aws.airflow;
+
+import io.lakeplan.model.LakeplanStyle;
