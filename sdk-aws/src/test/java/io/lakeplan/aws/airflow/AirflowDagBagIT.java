@@ -1,0 +1,260 @@
+package io.lakeplan.aws.airflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.aws.airflow.AirflowTarget.CrossDagMode;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.DagDependency;
+import io.lakeplan.plan.Edge;
+import io.lakeplan.plan.Task;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.workspace.Workspace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Renders the examples and the legacy fixtures, parses the files with a real Airflow DagBag (3.x
+ * and 2.x venvs built by {@code bin/setup-airflow}), and checks that Airflow sees exactly the plan:
+ * DAG ids, task ids, task edges, schedules, tags, owners, retries and cross-DAG dependencies.
+ */
+class AirflowDagBagIT {
+  private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
+  private static final Path EXAMPLES = Path.of("../examples");
+  private static final Path LEGACY = Path.of("../../shared/fixtures/legacy-yaml");
+  private static final Path REPORT_SCRIPT = Path.of("src/test/python/dagbag_report.py");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Airflow's cron presets: its DagBag reports a preset schedule by its expression. */
+  private static final Map<String, String> PRESETS =
+      Map.of(
+          "@hourly", "0 * * * *",
+          "@daily", "0 0 * * *",
+          "@weekly", "0 0 * * 0",
+          "@monthly", "0 0 1 * *",
+          "@yearly", "0 0 1 1 *");
+
+  static List<Arguments> venvs() {
+    List<Arguments> arguments = new ArrayList<>();
+    for (String venv : List.of(".venv-airflow", ".venv-airflow2")) {
+      for (CrossDagMode mode : CrossDagMode.values()) {
+        arguments.add(Arguments.of(venv, mode));
+      }
+    }
+    return arguments;
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("venvs")
+  void renderedDags_parseWithoutErrors_andMatchThePlan(
+      String venv, CrossDagMode mode, @TempDir Path folder) throws Exception {
+    Path python = ROOT.resolve(venv).resolve("bin/python");
+    assumeTrue(
+        Files.isExecutable(python),
+        venv + " is missing: run bin/setup-airflow" + (venv.endsWith("2") ? " --airflow2" : ""));
+    AirflowTarget plain = AirflowTarget.builder().crossDagMode(mode).quarantineDag(false).build();
+    AirflowTarget withQuarantine = AirflowTarget.builder().crossDagMode(mode).build();
+    Workspace examples = Workspace.load(EXAMPLES);
+    Workspace legacy = Workspace.load(LEGACY);
+    AirflowRenderer.to(plain).render(examples).writeTo(folder.resolve("examples"));
+    AirflowRenderer.to(withQuarantine).render(legacy).writeTo(folder.resolve("legacy"));
+    List<Dag> dags = new ArrayList<>(examples.plan().dags());
+    dags.addAll(legacy.plan().dags());
+
+    long started = System.nanoTime();
+    JsonNode report = dagBagReport(python, folder);
+    System.out.printf(
+        "%s %s: DagBag report of %d DAGs in %d ms (parse %.2f s)%n",
+        venv,
+        mode,
+        dags.size() + 1,
+        Duration.ofNanos(System.nanoTime() - started).toMillis(),
+        report.get("parse_seconds").asDouble());
+
+    assertThat(fieldNames(report.get("import_errors"))).isEmpty();
+    JsonNode found = report.get("dags");
+    Set<String> expectedIds = new TreeSet<>();
+    dags.forEach(dag -> expectedIds.add(dag.id()));
+    expectedIds.add(AirflowRenderer.QUARANTINE_DAG_ID);
+    assertThat(fieldNames(found)).isEqualTo(expectedIds);
+    assertThat(found.get(AirflowRenderer.QUARANTINE_DAG_ID).get("tags").toString())
+        .contains("quarantine");
+
+    Map<String, Set<String>> producers = producersByUri(found);
+    for (Dag dag : dags) {
+      JsonNode actual = found.get(dag.id());
+      assertThat(textList(actual.get("tags"))).as(dag.id()).isEqualTo(dag.tags());
+      assertThat(actual.get("owner").asText()).as(dag.id()).isEqualTo(dag.owner());
+      assertThat(actual.get("catchup").asBoolean()).as(dag.id()).isFalse();
+      assertThat(actual.get("max_active_runs").asInt()).isEqualTo(plain.maxActiveRuns());
+      // Airflow 2 calls assets datasets.
+      assertThat(
+              actual.get("schedule").isNull()
+                  ? null
+                  : actual.get("schedule").asText().replaceFirst("^Dataset", "Asset"))
+          .as(dag.id() + " schedule")
+          .isEqualTo(expectedSchedule(dag, mode));
+      assertThat(upstreamByTask(actual.get("tasks")))
+          .as(dag.id() + " tasks and edges")
+          .isEqualTo(expectedUpstreamByTask(dag, mode));
+      dag.tasks()
+          .forEach(
+              task ->
+                  assertThat(actual.get("tasks").get(task.id()).get("retries").asInt())
+                      .isEqualTo(dag.retries()));
+      Set<String> upstreamDags = new TreeSet<>();
+      dag.upstream().forEach(dependency -> upstreamDags.add(dependency.dag()));
+      if (mode == CrossDagMode.DATASETS) {
+        Set<String> producing = new TreeSet<>();
+        for (String uri : textList(actual.get("datasets_consumed"))) {
+          producing.addAll(producers.getOrDefault(uri, Set.of()));
+        }
+        assertThat(producing).as(dag.id() + " waits for").isEqualTo(upstreamDags);
+        assertThat(actual.get("datasets_produced").isEmpty())
+            .as(dag.id() + " produces")
+            .isEqualTo(
+                dag.tasks().stream().noneMatch(AirflowDagBagIT::writesData)
+                    && !isUpstream(dag, dags));
+      } else {
+        assertThat(textList(actual.get("datasets_consumed"))).isEmpty();
+      }
+    }
+  }
+
+  private static boolean writesData(Task task) {
+    return !(task.spec() instanceof TaskSpec.CreateTable) && !task.spec().writes().isEmpty();
+  }
+
+  private static boolean isUpstream(Dag dag, List<Dag> dags) {
+    return dags.stream()
+        .flatMap(other -> other.upstream().stream())
+        .anyMatch(dependency -> dependency.dag().equals(dag.id()));
+  }
+
+  private static String expectedSchedule(Dag dag, CrossDagMode mode) {
+    String time;
+    if (dag.schedule() == null) {
+      time = null;
+    } else if (dag.schedule().isOnce()) {
+      time = "@once";
+    } else {
+      time = PRESETS.getOrDefault(dag.schedule().toString(), dag.schedule().toString());
+    }
+    if (mode == CrossDagMode.SENSORS || dag.upstream().isEmpty()) {
+      return time;
+    }
+    return time == null || time.equals("@once") ? "Asset" : "Asset or " + time;
+  }
+
+  private static Map<String, Set<String>> expectedUpstreamByTask(Dag dag, CrossDagMode mode) {
+    Map<String, Set<String>> upstream = new TreeMap<>();
+    dag.tasks().forEach(task -> upstream.put(task.id(), new TreeSet<>()));
+    for (Edge edge : dag.edges()) {
+      upstream.get(edge.to()).add(edge.from());
+    }
+    if (mode == CrossDagMode.SENSORS) {
+      Set<String> sensors = new TreeSet<>();
+      for (DagDependency dependency : dag.upstream()) {
+        String sensor = AirflowRenderer.SENSOR_TASK_PREFIX + dependency.dag();
+        sensors.add(sensor);
+      }
+      for (Set<String> fromTasks : upstream.values()) {
+        if (fromTasks.isEmpty()) {
+          fromTasks.addAll(sensors);
+        }
+      }
+      sensors.forEach(sensor -> upstream.put(sensor, new TreeSet<>()));
+    }
+    return upstream;
+  }
+
+  private static Map<String, Set<String>> upstreamByTask(JsonNode tasks) {
+    Map<String, Set<String>> upstream = new TreeMap<>();
+    tasks
+        .fields()
+        .forEachRemaining(
+            entry ->
+                upstream.put(
+                    entry.getKey(), new TreeSet<>(textList(entry.getValue().get("upstream")))));
+    return upstream;
+  }
+
+  private static Map<String, Set<String>> producersByUri(JsonNode dags) {
+    Map<String, Set<String>> producers = new HashMap<>();
+    dags.fields()
+        .forEachRemaining(
+            dag ->
+                dag.getValue()
+                    .get("datasets_produced")
+                    .fields()
+                    .forEachRemaining(
+                        task ->
+                            textList(task.getValue())
+                                .forEach(
+                                    uri ->
+                                        producers
+                                            .computeIfAbsent(uri, key -> new HashSet<>())
+                                            .add(dag.getKey()))));
+    return producers;
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new TreeSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static List<String> textList(JsonNode node) {
+    List<String> texts = new ArrayList<>();
+    node.forEach(item -> texts.add(item.asText()));
+    return texts;
+  }
+
+  static JsonNode dagBagReport(Path python, Path folder) throws IOException, InterruptedException {
+    Path stderr = Files.createTempFile("dagbag-report", ".log");
+    try {
+      Process process =
+          new ProcessBuilder(
+                  python.toString(), REPORT_SCRIPT.toString(), folder.toAbsolutePath().toString())
+              .redirectError(stderr.toFile())
+              .start();
+      process.getOutputStream().close();
+      byte[] stdout = process.getInputStream().readAllBytes();
+      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError("dagbag_report.py did not finish in 5 minutes");
+      }
+      String output = new String(stdout, StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new AssertionError(
+            "dagbag_report.py exited with "
+                + process.exitValue()
+                + ":\n"
+                + output
+                + "\n"
+                + Files.readString(stderr));
+      }
+      return JSON.readTree(output);
+    } finally {
+      Files.deleteIfExists(stderr);
+    }
+  }
+}
