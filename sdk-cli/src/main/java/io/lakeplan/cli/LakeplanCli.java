@@ -1,0 +1,121 @@
+package io.lakeplan.cli;
+
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code lakeplan} command: validates, plans, draws and converts use-case files, and prints the
+ * use-case JSON Schema. Results go to standard output; errors are one line each on standard error
+ * (with the stack trace only under {@code --verbose}).
+ *
+ * <p>Exit codes: 0 success, 1 the use cases have problems, 2 the command could not run (bad
+ * arguments, unreadable paths, unexpected errors).
+ */
+@Command(
+    name = "lakeplan",
+    mixinStandardHelpOptions = true,
+    versionProvider = LakeplanCli.Version.class,
+    description = "Validate, plan and convert Lakeplan use cases.")
+public final class LakeplanCli implements Runnable {
+  /** Exit code when the command could not run. */
+  static final int ERROR = 2;
+
+  /**
+   * Every subcommand, in help order. Add new subcommands here (e.g. {@code new RenderCommand()}
+   * once {@code io.lakeplan.cli.RenderCommand} exists).
+   */
+  static List<Object> subcommands() {
+    return List.of(
+        new ValidateCommand(),
+        new PlanCommand(),
+        new GraphCommand(),
+        new ImportLegacyCommand(),
+        new SchemaCommand());
+  }
+
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Log at INFO and print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+  }
+
+  /** A configured command line; tests set its output streams. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new LakeplanCli());
+    for (Object subcommand : subcommands()) {
+      commandLine.addSubcommand(subcommand);
+    }
+    commandLine.setExecutionExceptionHandler(LakeplanCli::handleError);
+    commandLine.setParameterExceptionHandler(LakeplanCli::handleUsageError);
+    return commandLine;
+  }
+
+  /** Runs the command and exits with its exit code. */
+  public static void main(String[] args) {
+    // slf4j-simple reads its level once, when the first logger is created: set it before that.
+    boolean verbose = List.of(args).contains("--verbose");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.exit(commandLine().execute(args));
+  }
+
+  private static int handleError(
+      Exception exception, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    boolean verbose = parseResult.hasMatchedOption("--verbose") || isVerbose(parseResult);
+    if (verbose) {
+      exception.printStackTrace(commandLine.getErr());
+    }
+    String message = exception.getMessage() == null ? "" : exception.getMessage();
+    commandLine
+        .getErr()
+        .println(
+            "lakeplan: error: "
+                + (message.isBlank() ? exception.getClass().getSimpleName() : message)
+                + (verbose ? "" : " (run with --verbose for details)"));
+    commandLine.getErr().flush();
+    return ERROR;
+  }
+
+  private static int handleUsageError(CommandLine.ParameterException exception, String[] args) {
+    CommandLine commandLine = exception.getCommandLine();
+    commandLine
+        .getErr()
+        .println(
+            "lakeplan: error: "
+                + exception.getMessage()
+                + " (see '"
+                + commandLine.getCommandSpec().qualifiedName()
+                + " --help')");
+    commandLine.getErr().flush();
+    return ERROR;
+  }
+
+  private static boolean isVerbose(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult result = parseResult;
+        result != null;
+        result = result.subcommand()) {
+      if (result.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The version from the jar manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LakeplanCli.class.getPackage().getImplementationVersion();
+      return new String[] {"lakeplan " + (version == null ? "development" : version)};
+    }
+  }
+}

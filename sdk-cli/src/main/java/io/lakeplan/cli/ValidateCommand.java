@@ -1,0 +1,145 @@
+package io.lakeplan.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.SourceLocation;
+import io.lakeplan.workspace.LoadedUseCase;
+import io.lakeplan.workspace.Workspace;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lakeplan validate PATH}: loads a use-case file or folder and lists every problem.
+ *
+ * <p>Without {@code --strict}, valid legacy-format files are accepted. With {@code --strict} (for
+ * CI) they are problems too (convert them with {@code import-legacy}), and so is a folder without
+ * use-case files.
+ */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = "Check use-case files; exit 0 when clean, 1 when there is any problem.")
+final class ValidateCommand implements Callable<Integer> {
+  /** Output formats. */
+  enum Format {
+    text,
+    json
+  }
+
+  @Parameters(index = "0", paramLabel = "PATH", description = "A use-case file or folder.")
+  Path path;
+
+  @Option(
+      names = "--strict",
+      description = "Also reject legacy-format files and folders without use cases.")
+  boolean strict;
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Workspace workspace = Workspace.load(Inputs.existing(spec.commandLine(), path));
+    List<Problem> problems = problems(workspace, strict);
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == Format.json) {
+      out.println(toJson(problems));
+    } else {
+      problems.forEach(out::println);
+      out.println(summary(workspace, problems));
+    }
+    out.flush();
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /** The workspace's problems, plus under {@code strict} one per legacy file and empty input. */
+  static List<Problem> problems(Workspace workspace, boolean strict) {
+    List<Problem> problems = new ArrayList<>(workspace.problems());
+    if (strict) {
+      for (LoadedUseCase loaded : workspace.useCases()) {
+        if (loaded.legacy()) {
+          problems.add(
+              new Problem(
+                  loaded.useCase().name(),
+                  "",
+                  ProblemCode.UNSUPPORTED_API_VERSION,
+                  "Legacy format is not accepted in strict mode; convert it with 'lakeplan"
+                      + " import-legacy'",
+                  new SourceLocation(loaded.file(), 1, 1)));
+        }
+      }
+      if (workspace.fileCount() == 0) {
+        problems.add(
+            new Problem(
+                null,
+                "",
+                ProblemCode.UNREADABLE_FILE,
+                "No .yaml or .yml use-case files found",
+                null));
+      }
+    }
+    return problems;
+  }
+
+  static String summary(Workspace workspace, List<Problem> problems) {
+    Set<String> files = new LinkedHashSet<>();
+    for (Problem problem : problems) {
+      if (problem.location() != null) {
+        files.add(problem.location().file());
+      }
+    }
+    return (problems.isEmpty() ? "OK: " : "FAILED: ")
+        + problems.size()
+        + (problems.size() == 1 ? " problem" : " problems")
+        + " in "
+        + files.size()
+        + (files.size() == 1 ? " file" : " files")
+        + "; "
+        + workspace.useCases().size()
+        + " of "
+        + workspace.fileCount()
+        + " use-case files valid";
+  }
+
+  static String toJson(List<Problem> problems) {
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    for (Problem problem : problems) {
+      ObjectNode node = array.addObject();
+      SourceLocation location = problem.location();
+      node.put("file", location == null ? null : location.file());
+      node.put("line", location == null ? 0 : location.line());
+      node.put("column", location == null ? 0 : location.column());
+      node.put("path", problem.path());
+      node.put("code", problem.code().code());
+      node.put("message", problem.message());
+      node.put("useCase", problem.useCase());
+    }
+    try {
+      return new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(array);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write problems as JSON", e);
+    }
+  }
+}
