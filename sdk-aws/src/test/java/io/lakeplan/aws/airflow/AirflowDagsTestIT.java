@@ -1,0 +1,209 @@
+package io.lakeplan.aws.airflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Task;
+import io.lakeplan.workspace.Workspace;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs one rendered DAG end to end with {@code airflow dags test}: its EMR Serverless tasks start
+ * real (moto-emulated) job runs, and the runs carry the job jar, the plan location, the DAG id and
+ * the task id the renderer promised.
+ */
+class AirflowDagsTestIT {
+  private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
+  private static final Path FIXTURE = Path.of("src/test/python/emr_serverless_fixture.py");
+  private static final String DAG_ID = "orders.transformation";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @ParameterizedTest
+  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
+  void dagsTest_transformationDag_runsEveryTaskOnEmrServerless(String venv, @TempDir Path work)
+      throws Exception {
+    Path bin = ROOT.resolve(venv).resolve("bin");
+    assumeTrue(
+        Files.isExecutable(bin.resolve("airflow")), venv + " is missing: run bin/setup-airflow");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String endpoint = "http://127.0.0.1:" + port;
+    Process moto =
+        new ProcessBuilder(
+                bin.resolve("moto_server").toString(), "-H", "127.0.0.1", "-p", "" + port)
+            .redirectErrorStream(true)
+            .start();
+    try {
+      awaitListening(moto);
+      String applicationId =
+          run(
+                  work,
+                  Map.of(),
+                  bin.resolve("python").toString(),
+                  FIXTURE.toString(),
+                  endpoint,
+                  "create-app")
+              .trim();
+      AirflowTarget target =
+          AirflowTarget.builder()
+              .emrApplicationId(applicationId)
+              .executionRoleArn("arn:aws:iam::123456789012:role/lakeplan-jobs")
+              .jobJar("s3://lakeplan-artifacts/lakeplan-job.jar")
+              .specLocation("s3://lakeplan-artifacts/plans/{use_case}/{spec_version}/plan.json")
+              .logUri("s3://lakeplan-logs/emr/")
+              .region("us-east-1")
+              .pollInterval(Duration.ofSeconds(1))
+              .maxAttempts(60)
+              .quarantineDag(false)
+              .build();
+      Workspace workspace = Workspace.load(Path.of("../examples/orders"));
+      Dag dag = workspace.plan().dag(DAG_ID);
+      Path dags = Files.createDirectories(work.resolve("dags"));
+      AirflowRenderer.to(target).render(workspace).files().stream()
+          .filter(file -> file.dagId().equals(DAG_ID))
+          .forEach(file -> write(dags.resolve(file.fileName()), file.content()));
+
+      Map<String, String> environment = new HashMap<>();
+      environment.put("AIRFLOW_HOME", work.resolve("airflow-home").toString());
+      environment.put("AIRFLOW__CORE__DAGS_FOLDER", dags.toString());
+      environment.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
+      environment.put(
+          "AIRFLOW_CONN_AWS_DEFAULT",
+          "{\"conn_type\":\"aws\",\"login\":\"testing\",\"password\":\"testing\",\"extra\":"
+              + "{\"region_name\":\"us-east-1\",\"endpoint_url\":\""
+              + endpoint
+              + "\"}}");
+      long started = System.nanoTime();
+      run(work, environment, bin.resolve("airflow").toString(), "db", "migrate");
+      long migrated = System.nanoTime();
+      run(
+          work,
+          environment,
+          bin.resolve("airflow").toString(),
+          "dags",
+          "test",
+          DAG_ID,
+          "2024-06-01");
+      System.out.printf(
+          "%s: airflow db migrate %d ms, dags test %s %d ms%n",
+          venv,
+          Duration.ofNanos(migrated - started).toMillis(),
+          DAG_ID,
+          Duration.ofNanos(System.nanoTime() - migrated).toMillis());
+
+      JsonNode runs =
+          JSON.readTree(
+              run(
+                  work,
+                  Map.of(),
+                  bin.resolve("python").toString(),
+                  FIXTURE.toString(),
+                  endpoint,
+                  "list-runs",
+                  applicationId));
+      List<String> names = new ArrayList<>();
+      runs.forEach(jobRun -> names.add(jobRun.get("name").asText()));
+      assertThat(names)
+          .containsExactlyInAnyOrderElementsOf(
+              dag.tasks().stream().map(task -> DAG_ID + "." + task.id()).toList());
+      for (JsonNode jobRun : runs) {
+        String taskId = jobRun.get("name").asText().substring(DAG_ID.length() + 1);
+        Task task = dag.task(taskId);
+        JsonNode submit = jobRun.get("jobDriver").get("sparkSubmit");
+        assertThat(jobRun.get("state").asText()).isEqualTo("SUCCESS");
+        assertThat(jobRun.get("executionRole").asText()).isEqualTo(target.executionRoleArn());
+        assertThat(submit.get("entryPoint").asText()).isEqualTo(target.jobJar());
+        assertThat(submit.get("entryPointArguments").toString())
+            .isEqualTo(
+                JSON.writeValueAsString(
+                    List.of(
+                        "s3://lakeplan-artifacts/plans/orders/" + dag.specVersion() + "/plan.json",
+                        DAG_ID,
+                        task.id())));
+        assertThat(submit.get("sparkSubmitParameters").asText())
+            .startsWith("--class " + AirflowRenderer.JOB_MAIN_CLASS);
+        assertThat(
+                jobRun
+                    .at(
+                        "/configurationOverrides/monitoringConfiguration/s3MonitoringConfiguration/logUri")
+                    .asText())
+            .isEqualTo(target.logUri());
+      }
+    } finally {
+      moto.destroy();
+      if (!moto.waitFor(10, TimeUnit.SECONDS)) {
+        moto.destroyForcibly();
+      }
+    }
+  }
+
+  /** Reads moto's log until it says it is listening, then keeps draining it in the background. */
+  private static void awaitListening(Process moto) throws Exception {
+    BufferedReader log =
+        new BufferedReader(new InputStreamReader(moto.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Void> listening = new CompletableFuture<>();
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                for (String line = log.readLine(); line != null; line = log.readLine()) {
+                  if (line.contains("Running on")) {
+                    listening.complete(null);
+                  }
+                }
+                listening.completeExceptionally(new AssertionError("moto_server exited"));
+              } catch (IOException e) {
+                listening.completeExceptionally(e);
+              }
+            },
+            "moto-log");
+    drain.setDaemon(true);
+    drain.start();
+    listening.get(60, TimeUnit.SECONDS);
+  }
+
+  private static String run(Path work, Map<String, String> environment, String... command)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile(work, "process", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          String.join(" ", command) + " failed:\n" + output + "\n" + Files.readString(log));
+    }
+    return output;
+  }
+
+  private static void write(Path path, String content) {
+    try {
+      Files.writeString(path, content, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
