@@ -25,8 +25,10 @@ import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +79,14 @@ public final class PlanCompiler {
   public record Compilation(Plan plan, List<Cycle> cycles) {}
 
   private final Map<String, DraftDag> dags = new TreeMap<>();
+
+  /**
+   * The DAGs of each use case (those whose {@code useCase} it is), by id, so that laying out one
+   * use case looks at its own DAGs instead of scanning every DAG of the workspace (which made
+   * compilation quadratic in the number of use cases).
+   */
+  private final Map<UseCase, Map<String, DraftDag>> dagsByUseCase = new IdentityHashMap<>();
+
   private final Map<TableId, List<DraftTask>> writers = new HashMap<>();
   private final Map<TableId, List<DraftTask>> watermarkRecorders = new HashMap<>();
 
@@ -145,10 +155,21 @@ public final class PlanCompiler {
     return base + ".cron_" + slug;
   }
 
+  private DraftDag newDag(String id, UseCase useCase, DagKind kind, Schedule schedule) {
+    DraftDag dag = new DraftDag(id, useCase, kind, schedule);
+    dagsByUseCase.computeIfAbsent(useCase, key -> new TreeMap<>()).put(id, dag);
+    return dag;
+  }
+
+  /** The DAGs of {@code useCase}, by id: the same as filtering all DAGs on their use case. */
+  private Collection<DraftDag> dagsOf(UseCase useCase) {
+    return dagsByUseCase.getOrDefault(useCase, Collections.emptyMap()).values();
+  }
+
   private DraftDag dag(UseCase useCase, DagKind kind) {
     Schedule schedule = kind == DagKind.MIGRATION ? null : useCase.schedule();
     return dags.computeIfAbsent(
-        dagId(useCase.name(), kind), id -> new DraftDag(id, useCase, kind, schedule));
+        dagId(useCase.name(), kind), id -> newDag(id, useCase, kind, schedule));
   }
 
   private void layOut(UseCase useCase) {
@@ -198,8 +219,7 @@ public final class PlanCompiler {
       DraftDag dag;
       if (job.dag() != null) {
         Schedule schedule = job.schedule() != null ? job.schedule() : useCase.schedule();
-        dag =
-            dags.computeIfAbsent(job.dag(), id -> new DraftDag(id, useCase, job.kind(), schedule));
+        dag = dags.computeIfAbsent(job.dag(), id -> newDag(id, useCase, job.kind(), schedule));
         dag.extraTags.addAll(job.tags());
         if (job.notifications() != null) {
           dag.notifications = job.notifications();
@@ -218,8 +238,7 @@ public final class PlanCompiler {
                 : maintenance.schedule() != null ? maintenance.schedule() : useCase.schedule();
         String dagId = maintenanceDagId(useCase, schedule);
         DraftDag dag =
-            dags.computeIfAbsent(
-                dagId, id -> new DraftDag(id, useCase, DagKind.MAINTENANCE, schedule));
+            dags.computeIfAbsent(dagId, id -> newDag(id, useCase, DagKind.MAINTENANCE, schedule));
         dag.add(
             maintenance.id() + "." + task.id(),
             TaskSpec.Maintain.of(maintenance.table(), task),
@@ -227,7 +246,7 @@ public final class PlanCompiler {
       }
     }
     placeTableCreation(useCase);
-    for (DraftDag dag : dags.values()) {
+    for (DraftDag dag : dagsOf(useCase)) {
       if (dag.useCase == useCase && dag.kind != DagKind.MAINTENANCE) {
         dag.declared.addAll(useCase.dependencies());
       }
@@ -239,7 +258,7 @@ public final class PlanCompiler {
     for (TableDefinition table : useCase.tables()) {
       DraftDag home = null;
       for (boolean writing : new boolean[] {true, false}) {
-        for (DraftDag dag : dags.values()) {
+        for (DraftDag dag : dagsOf(useCase)) {
           if (dag.useCase != useCase || dag.kind == DagKind.MAINTENANCE || home != null) {
             continue;
           }

@@ -40,6 +40,12 @@ public final class WorkspaceRules {
   private final Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
   private final boolean complete;
 
+  /**
+   * {@link Schedule#longestInterval()} by schedule: it walks the cron's firings, and a workspace
+   * has few distinct schedules but one retention check per reader of every expired table.
+   */
+  private final Map<Schedule, Duration> longestIntervals = new HashMap<>();
+
   private record Reader(String useCase, String mergeId, Schedule schedule) {}
 
   private WorkspaceRules(boolean complete) {
@@ -397,7 +403,7 @@ public final class WorkspaceRules {
       }
       if (task instanceof MaintenanceTask.ExpireSnapshots expire && expire.olderThan() != null) {
         for (Reader reader : incrementalReaders.getOrDefault(table, List.of())) {
-          Duration gap = reader.schedule() == null ? null : reader.schedule().longestInterval();
+          Duration gap = reader.schedule() == null ? null : longestInterval(reader.schedule());
           if (gap != null && expire.olderThan().compareTo(gap) <= 0) {
             element
                 .at("older-than")
@@ -423,5 +429,12 @@ public final class WorkspaceRules {
         }
       }
     }
+  }
+
+  private Duration longestInterval(Schedule schedule) {
+    if (!longestIntervals.containsKey(schedule)) {
+      longestIntervals.put(schedule, schedule.longestInterval());
+    }
+    return longestIntervals.get(schedule);
   }
 }
