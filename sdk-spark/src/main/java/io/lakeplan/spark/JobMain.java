@@ -1,0 +1,124 @@
+package io.lakeplan.spark;
+
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Task;
+import io.lakeplan.spi.TaskResult;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single entry point of the job jar (EMR Serverless, {@code spark-submit}, local runs): loads
+ * the use cases, plans them and runs exactly one task.
+ *
+ * <pre>
+ * JobMain --spec PATH --dag ID --task ID [--warehouse DIR] [--watermarks DIR]
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code --spec}: a use-case file or folder; a local path or a Hadoop file system URI ({@code
+ *       hdfs://}, {@code s3://}). Relative data paths in a use case resolve against the folder of
+ *       its file.
+ *   <li>{@code --dag}, {@code --task}: the ids in the plan, e.g. {@code orders.migration} and
+ *       {@code orders-history.convert}.
+ *   <li>{@code --warehouse}: the local Hadoop-catalog warehouse used when no Spark session is
+ *       active; default {@code ./warehouse}. Ignored when the job runs in a session that already
+ *       configures the {@value LakeplanCatalog#NAME} catalog (e.g. Glue on EMR).
+ *   <li>{@code --watermarks}: the folder of the file watermark store; default {@code
+ *       <warehouse>/.lakeplan/watermarks}.
+ * </ul>
+ *
+ * <p>Prints one summary line to standard output; exit code 0 when the task succeeded, 1 otherwise
+ * (failed, skipped, or bad arguments).
+ */
+public final class JobMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobMain.class);
+
+  private JobMain() {}
+
+  /** Runs the task and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(run(System.out, args));
+  }
+
+  /**
+   * Runs the task in this JVM's active Spark session (or a new local one) and returns the exit code
+   * instead of exiting.
+   *
+   * @param out where the one-line summary goes
+   * @param args the command-line arguments
+   * @return 0 when the task succeeded, 1 otherwise
+   */
+  public static int run(PrintStream out, String... args) {
+    Map<String, String> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println("lakeplan job: " + e.getMessage());
+      out.println(
+          "usage: JobMain --spec PATH --dag ID --task ID [--warehouse DIR] [--watermarks DIR]");
+      return 1;
+    }
+    String dagId = options.get("--dag");
+    String taskId = options.get("--task");
+    Path warehouse = Path.of(options.getOrDefault("--warehouse", "warehouse"));
+    Path watermarks =
+        options.containsKey("--watermarks")
+            ? Path.of(options.get("--watermarks"))
+            : warehouse.resolve(".lakeplan").resolve("watermarks");
+    SparkSession spark =
+        SparkSession.getActiveSession()
+            .getOrElse(
+                () ->
+                    SparkSession.getDefaultSession()
+                        .getOrElse(() -> LakeplanCatalog.localSession(warehouse)));
+    try {
+      Specs specs = Specs.load(options.get("--spec"), spark.sparkContext().hadoopConfiguration());
+      Dag dag = specs.plan.dag(dagId);
+      Task task = dag.task(taskId);
+      SparkEngine engine =
+          new SparkEngine(spark, specs.base(dag.useCase()), new FileWatermarkStore(watermarks));
+      TaskResult result = engine.run(dag, task);
+      out.println(dag.id() + "/" + task.id() + " " + result);
+      return result.isSuccess() ? 0 : 1;
+    } catch (Exception e) {
+      LOG.error("Task {}/{} could not run", dagId, taskId, e);
+      out.println(
+          dagId
+              + "/"
+              + taskId
+              + " FAILED — "
+              + String.valueOf(e.getMessage()).replaceAll("\\R", " | "));
+      return 1;
+    }
+  }
+
+  private static Map<String, String> parse(String... args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      String name = args[i];
+      if (!name.equals("--spec")
+          && !name.equals("--dag")
+          && !name.equals("--task")
+          && !name.equals("--warehouse")
+          && !name.equals("--watermarks")) {
+        throw new IllegalArgumentException("unknown option: " + name);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("missing value for " + name);
+      }
+      options.put(name, args[i + 1]);
+    }
+    for (String required : new String[] {"--spec", "--dag", "--task"}) {
+      if (!options.containsKey(required)) {
+        throw new IllegalArgumentException("missing required option " + required);
+      }
+    }
+    return options;
+  }
+}

@@ -1,0 +1,89 @@
+package io.lakeplan.spark;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark settings for the Iceberg catalog named {@value #NAME}, the catalog every Lakeplan task
+ * reads and writes. Two flavours: a Hadoop catalog over a warehouse folder (local runs and tests)
+ * and the AWS Glue catalog with S3FileIO (EMR Serverless). This class only produces configuration;
+ * it never talks to a catalog.
+ */
+public final class LakeplanCatalog {
+
+  /** The catalog name used in every generated statement: {@code lakeplan.<namespace>.<table>}. */
+  public static final String NAME = "lakeplan";
+
+  private static final String PREFIX = "spark.sql.catalog." + NAME;
+
+  private LakeplanCatalog() {}
+
+  /**
+   * Settings of a Hadoop-type Iceberg catalog whose tables live under {@code warehouse}, plus the
+   * Iceberg SQL extensions ({@code MERGE INTO}, {@code CALL}, {@code WRITE ORDERED BY}).
+   *
+   * @param warehouse a folder URI or path: a local folder, {@code hdfs://…} or {@code s3a://…}
+   */
+  public static Map<String, String> hadoop(String warehouse) {
+    Objects.requireNonNull(warehouse, "warehouse");
+    Map<String, String> settings = common();
+    settings.put(PREFIX + ".type", "hadoop");
+    settings.put(PREFIX + ".warehouse", warehouse);
+    return settings;
+  }
+
+  /** {@link #hadoop(String)} with a local warehouse folder. */
+  public static Map<String, String> hadoop(Path warehouse) {
+    return hadoop(warehouse.toAbsolutePath().toUri().toString());
+  }
+
+  /**
+   * Settings of the AWS Glue Data Catalog with S3FileIO, as used on EMR Serverless.
+   *
+   * @param warehouse the S3 location of new tables, e.g. {@code s3://bucket/warehouse}
+   */
+  public static Map<String, String> glue(String warehouse) {
+    Objects.requireNonNull(warehouse, "warehouse");
+    if (!warehouse.startsWith("s3://")) {
+      throw new IllegalArgumentException(
+          "Invalid Glue warehouse: '" + warehouse + "' (must be an s3:// location)");
+    }
+    Map<String, String> settings = common();
+    settings.put(PREFIX + ".catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog");
+    settings.put(PREFIX + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    settings.put(PREFIX + ".warehouse", warehouse);
+    return settings;
+  }
+
+  /**
+   * A local Spark session ({@code local[2]}, UI off, driver on 127.0.0.1, UTC) with a Hadoop
+   * catalog over {@code warehouse}, or the already running session of this JVM if there is one
+   * (Spark allows one per JVM; its catalog settings are then left as they are).
+   */
+  public static SparkSession localSession(Path warehouse) {
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("lakeplan-local")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.sql.session.timeZone", "UTC");
+    hadoop(warehouse).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  private static Map<String, String> common() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(
+        "spark.sql.extensions",
+        "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    settings.put(PREFIX, "org.apache.iceberg.spark.SparkCatalog");
+    return settings;
+  }
+}

@@ -1,0 +1,74 @@
+package io.lakeplan.spark;
+
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Task;
+import io.lakeplan.spark.internal.TaskExecutors;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.WatermarkStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs plan tasks on a Spark session whose {@value LakeplanCatalog#NAME} catalog is configured (see
+ * {@link LakeplanCatalog}). One executor per task kind: create-table, copy, convert, reconcile,
+ * record-watermark and merge; other kinds (ingestion, maintenance, custom Spark jobs) come back
+ * {@link TaskResult.Status#SKIPPED}.
+ *
+ * <p>A task never throws for a failure the user can act on — missing input, schema mismatch, table
+ * drift, an unsafe identifier, corrupt files: it returns {@link TaskResult.Status#FAILED} with a
+ * one-line reason, and its target tables are left as they were. Each task runs under the Spark job
+ * group {@code <use case>/<dag>/<task>}, visible in the Spark UI and event logs.
+ */
+public final class SparkEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
+
+  private final SparkSession spark;
+  private final URI base;
+  private final WatermarkStore watermarks;
+
+  /**
+   * An engine.
+   *
+   * @param spark the session to run on, with the {@value LakeplanCatalog#NAME} catalog configured
+   * @param base the folder relative paths in the use case (source, landing) are resolved against,
+   *     normally the folder of the use-case file; any Hadoop file system URI
+   * @param watermarks where record-watermark tasks store their watermark
+   */
+  public SparkEngine(SparkSession spark, URI base, WatermarkStore watermarks) {
+    this.spark = Objects.requireNonNull(spark, "spark");
+    this.base = Objects.requireNonNull(base, "base");
+    this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
+  }
+
+  /**
+   * Runs one task of {@code dag}.
+   *
+   * @return the result; {@link TaskResult.Status#FAILED} with the reason when the task failed
+   *     (unexpected errors are also logged with their stack trace)
+   */
+  public TaskResult run(Dag dag, Task task) {
+    String group = dag.useCase() + "/" + dag.id() + "/" + task.id();
+    spark.sparkContext().setJobGroup(group, group, false);
+    long start = System.nanoTime();
+    try {
+      TaskResult result = TaskExecutors.execute(spark, base, watermarks, task.spec());
+      return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
+    } catch (Exception e) {
+      Duration duration = Duration.ofNanos(System.nanoTime() - start);
+      if (TaskExecutors.isExpected(e)) {
+        LOG.warn("Task {} failed: {}", group, e.getMessage(), e.getCause());
+        return TaskResult.failed(duration, e.getMessage());
+      }
+      // a defect or an infrastructure error: keep the whole trace in the log
+      LOG.error("Task {} failed unexpectedly", group, e);
+      return TaskResult.failed(duration, e.getClass().getSimpleName() + ": " + e.getMessage());
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.spi.WatermarkStore;
+import java.net.URI;
+import org.apache.spark.sql.SparkSession;
+
+/** What every executor needs: the session, where relative paths start, the watermark store. */
+final class Context {
+  final SparkSession spark;
+  final URI base;
+  final WatermarkStore watermarks;
+
+  Context(SparkSession spark, URI base, WatermarkStore watermarks) {
+    this.spark = spark;
+    this.base = base;
+    this.watermarks = watermarks;
+  }
+
+  /**
+   * {@code path} as a Hadoop path string: URIs ({@code hdfs://…}, {@code s3://…}, {@code file:…})
+   * and absolute paths as they are, relative paths against the folder of the use-case file.
+   */
+  String resolve(String path) {
+    if (path.contains("://") || path.startsWith("file:") || path.startsWith("/")) {
+      return path;
+    }
+    String root = base.toString();
+    return root.endsWith("/") ? root + path : root + "/" + path;
+  }
+}

@@ -1,0 +1,221 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.Column;
+import io.lakeplan.model.ConversionMode;
+import io.lakeplan.model.Migration;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.spi.TaskResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Converts a migration's data into its Iceberg table. REWRITE reads, casts and writes with a
+ * dynamic partition overwrite (a re-run replaces exactly the partitions it wrote); ADD_FILES
+ * registers the existing Parquet/ORC/Avro files in place with Iceberg's {@code add_files} procedure
+ * (a re-run finds them registered and does nothing).
+ */
+final class ConvertExecutor {
+
+  private ConvertExecutor() {}
+
+  static TaskResult run(Context context, Migration migration) {
+    TableDefinition target = migration.target();
+    String table = Sql.table(target.table());
+    Tables.requireExists(context, target.table());
+    return migration.mode() == ConversionMode.ADD_FILES
+        ? addFiles(context, migration, table)
+        : rewrite(context, migration, table);
+  }
+
+  private static TaskResult rewrite(Context context, Migration migration, String table) {
+    TableDefinition target = migration.target();
+    Dataset<Row> data = SourceReader.shaped(context, migration).cache();
+    try {
+      List<String> required = SourceReader.requiredColumns(target);
+      String nullCheck =
+          required.isEmpty()
+              ? "0"
+              : "count_if("
+                  + String.join(
+                      " OR ", required.stream().map(c -> Sql.quote(c) + " IS NULL").toList())
+                  + ")";
+      Row counts;
+      try {
+        counts = data.selectExpr("count(*)", nullCheck).first();
+      } catch (Exception e) {
+        throw new TaskFailedException(
+            "Cannot read "
+                + SourceReader.location(context, migration)
+                + ": "
+                + Failures.rootMessage(e)
+                + " (table "
+                + target.table()
+                + " unchanged)",
+            e);
+      }
+      long rows = counts.getLong(0);
+      long nulls = ((Number) counts.get(1)).longValue();
+      if (nulls > 0) {
+        throw new TaskFailedException(
+            nulls
+                + " input rows have a null in a required column ("
+                + String.join(", ", required)
+                + "); table "
+                + target.table()
+                + " unchanged");
+      }
+      try {
+        data.writeTo(table).overwritePartitions();
+      } catch (Exception e) {
+        throw new TaskFailedException(
+            "Write to " + target.table() + " failed: " + Failures.rootMessage(e), e);
+      }
+      Snapshot snapshot = Tables.load(context, target.table()).currentSnapshot();
+      return TaskResult.succeeded(
+          rows,
+          Tables.summaryLong(snapshot, "added-data-files"),
+          Tables.summaryLong(snapshot, "added-files-size"),
+          Duration.ZERO,
+          "wrote "
+              + rows
+              + " rows to "
+              + target.table()
+              + " (overwrote "
+              + Tables.summaryLong(snapshot, "changed-partition-count")
+              + " partitions)");
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  private static TaskResult addFiles(Context context, Migration migration, String table) {
+    TableDefinition target = migration.target();
+    if (!migration.source().format().supportsAddFiles()) {
+      throw new TaskFailedException(
+          "Format " + migration.source().format() + " cannot be added in place; use mode rewrite");
+    }
+    String location = SourceReader.location(context, migration);
+    if (location.contains("'") || location.contains("`") || location.contains("\\")) {
+      throw new TaskFailedException(
+          "Unsafe input path for add_files: '" + location + "' (quotes are not allowed)");
+    }
+    // add_files does not cast: the stored types must already be the declared ones
+    Dataset<Row> raw = SourceReader.raw(context, migration);
+    Map<String, StructField> fields = new LinkedHashMap<>();
+    for (StructField field : raw.schema().fields()) {
+      fields.put(field.name().toLowerCase(Locale.ROOT), field);
+    }
+    List<String> problems = new ArrayList<>();
+    for (Column column : target.columns()) {
+      StructField field = fields.get(column.name().toLowerCase(Locale.ROOT));
+      String type = Sql.type(column.type());
+      if (field == null) {
+        problems.add("column " + column.name() + " is missing in the input");
+      } else if (!field.dataType().sql().toLowerCase(Locale.ROOT).equals(type)) {
+        problems.add(
+            "column "
+                + column.name()
+                + " is "
+                + field.dataType().sql().toLowerCase(Locale.ROOT)
+                + " in the input, table has "
+                + type);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new TaskFailedException(
+          "Schema mismatch between "
+              + location
+              + " and "
+              + target.table()
+              + " (add_files does not cast): "
+              + String.join("; ", problems));
+    }
+    Table iceberg = Tables.load(context, target.table());
+    Set<String> registered = new HashSet<>();
+    iceberg
+        .newScan()
+        .planFiles()
+        .forEach(task -> registered.add(new Path(task.file().location()).toUri().getPath()));
+    List<String> files = dataFiles(context, location);
+    long present = files.stream().filter(registered::contains).count();
+    if (present == files.size() && !files.isEmpty()) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "all " + files.size() + " files of " + location + " already in " + target.table());
+    }
+    if (present > 0) {
+      throw new TaskFailedException(
+          present
+              + " of "
+              + files.size()
+              + " files of "
+              + location
+              + " are already in "
+              + target.table()
+              + "; remove them or the others before adding");
+    }
+    String format = migration.source().format().name().toLowerCase(Locale.ROOT);
+    String call =
+        "CALL "
+            + io.lakeplan.spark.LakeplanCatalog.NAME
+            + ".system.add_files(table => "
+            + Sql.literal(target.table().namespace() + "." + target.table().name())
+            + ", source_table => "
+            + Sql.literal("`" + format + "`.`" + location + "`")
+            + ")";
+    Row result;
+    try {
+      result = context.spark.sql(call).first();
+    } catch (Exception e) {
+      throw new TaskFailedException(
+          "add_files into " + target.table() + " failed: " + Failures.rootMessage(e), e);
+    }
+    Snapshot snapshot = Tables.load(context, target.table()).currentSnapshot();
+    long added = ((Number) result.get(0)).longValue();
+    return TaskResult.succeeded(
+        Tables.summaryLong(snapshot, "added-records"),
+        added,
+        Tables.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        "added " + added + " files of " + location + " to " + target.table() + " in place");
+  }
+
+  private static List<String> dataFiles(Context context, String location) {
+    Path root = new Path(location);
+    List<String> files = new ArrayList<>();
+    try {
+      FileSystem fs = root.getFileSystem(context.spark.sparkContext().hadoopConfiguration());
+      RemoteIterator<LocatedFileStatus> iterator = fs.listFiles(root, true);
+      while (iterator.hasNext()) {
+        Path path = iterator.next().getPath();
+        String name = path.getName();
+        if (!name.startsWith("_") && !name.startsWith(".")) {
+          files.add(path.toUri().getPath());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + location, e);
+    }
+    return files;
+  }
+}

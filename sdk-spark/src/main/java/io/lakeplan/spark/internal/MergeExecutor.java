@@ -1,0 +1,284 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.Merge;
+import io.lakeplan.spi.TaskResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Upserts a source table into a target table with a generated {@code MERGE INTO}: duplicates of a
+ * key are reduced to the latest by the order column, source rows matching the delete condition
+ * delete their target row, other matches update and the rest insert. Incremental merges read only
+ * the source snapshots committed after the one recorded in the target's last merge commit (the
+ * snapshot summary property {@code lakeplan.merge.<merge-id>.source-snapshot}), so a re-run without
+ * new source data commits nothing.
+ */
+final class MergeExecutor {
+
+  static final String RANK = "__lakeplan_rank";
+
+  private MergeExecutor() {}
+
+  /** The snapshot summary property recording the last merged source snapshot of {@code merge}. */
+  static String sourceSnapshotProperty(Merge merge) {
+    return "lakeplan.merge." + merge.id() + ".source-snapshot";
+  }
+
+  static TaskResult run(Context context, Merge merge) {
+    if (merge.source() == null) {
+      throw new TaskFailedException(
+          "Merge " + merge.id() + " uses a SQL file; the Spark engine runs table merges only");
+    }
+    // every identifier is checked before anything touches the catalog
+    String target = Sql.table(merge.target());
+    String source = Sql.table(merge.source());
+    merge.keys().forEach(Sql::quote);
+    if (merge.orderBy() != null) {
+      Sql.quote(merge.orderBy());
+    }
+    merge
+        .columns()
+        .forEach(
+            (targetColumn, sourceColumn) -> {
+              Sql.quote(targetColumn);
+              Sql.quote(sourceColumn);
+            });
+    if (merge.deleteWhen() != null) {
+      merge.deleteWhen().columns().forEach(Sql::quote);
+    }
+    Tables.requireExists(context, merge.target());
+    Tables.requireExists(context, merge.source());
+
+    Table sourceTable = Tables.load(context, merge.source());
+    Table targetTable = Tables.load(context, merge.target());
+    long sourceSnapshot = Tables.currentSnapshotId(sourceTable);
+    if (sourceSnapshot < 0) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "source " + merge.source() + " is empty");
+    }
+    Long lastMerged = lastMergedSourceSnapshot(targetTable, sourceSnapshotProperty(merge));
+    if (merge.incremental() && lastMerged != null && lastMerged == sourceSnapshot) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "no new snapshots of "
+              + merge.source()
+              + " since "
+              + sourceSnapshot
+              + "; nothing merged");
+    }
+    boolean incrementalRead =
+        merge.incremental()
+            && lastMerged != null
+            && onlyAppendsBetween(sourceTable, lastMerged, sourceSnapshot);
+    String sourceName = LakeplanCatalogNames.of(merge.source());
+    Dataset<Row> input =
+        incrementalRead
+            ? context
+                .spark
+                .read()
+                .format("iceberg")
+                .option("start-snapshot-id", Long.toString(lastMerged))
+                .option("end-snapshot-id", Long.toString(sourceSnapshot))
+                .load(sourceName)
+            : context
+                .spark
+                .read()
+                .format("iceberg")
+                .option("versionAsOf", Long.toString(sourceSnapshot))
+                .load(sourceName);
+
+    List<String> targetColumns = new ArrayList<>();
+    for (StructField field : context.spark.table(target).schema().fields()) {
+      targetColumns.add(field.name());
+    }
+    Set<String> sourceColumns = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (StructField field : input.schema().fields()) {
+      sourceColumns.add(field.name());
+    }
+    List<String> problems = new ArrayList<>();
+    for (String column : targetColumns) {
+      if (!sourceColumns.contains(merge.sourceColumn(column))) {
+        problems.add(
+            "target column "
+                + column
+                + " has no source column "
+                + merge.sourceColumn(column)
+                + " in "
+                + merge.source());
+      }
+    }
+    for (String key : merge.keys()) {
+      if (targetColumns.stream().noneMatch(key::equalsIgnoreCase)) {
+        problems.add("key " + key + " is not a column of " + merge.target());
+      }
+    }
+    Set<String> needed = new TreeSet<>();
+    if (merge.orderBy() != null) {
+      needed.add(merge.orderBy());
+    }
+    if (merge.deleteWhen() != null) {
+      needed.addAll(merge.deleteWhen().columns());
+    }
+    for (String column : needed) {
+      if (!sourceColumns.contains(column)) {
+        problems.add("column " + column + " is not in " + merge.source());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new TaskFailedException(
+          "Merge " + merge.id() + " does not fit its tables: " + String.join("; ", problems));
+    }
+
+    String view = "lakeplan_merge_" + merge.id().replace('-', '_').toLowerCase(Locale.ROOT);
+    input.createOrReplaceTempView(view);
+    try {
+      String deduplicated = deduplicated(merge, view);
+      long rows =
+          context.spark.sql("SELECT count(*) FROM (" + deduplicated + ")").first().getLong(0);
+      String statement = statement(merge, target, deduplicated, targetColumns);
+      long before = Tables.currentSnapshotId(targetTable);
+      try {
+        CommitMetadata.withCommitProperties(
+            Map.of(sourceSnapshotProperty(merge), Long.toString(sourceSnapshot)),
+            () -> context.spark.sql(statement),
+            RuntimeException.class);
+      } catch (Exception e) {
+        throw new TaskFailedException(
+            "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e);
+      }
+      Table after = Tables.load(context, merge.target());
+      Snapshot snapshot = after.currentSnapshot();
+      boolean committed = snapshot != null && snapshot.snapshotId() != before;
+      return TaskResult.succeeded(
+          rows,
+          committed ? Tables.summaryLong(snapshot, "added-data-files") : 0,
+          committed ? Tables.summaryLong(snapshot, "added-files-size") : 0,
+          Duration.ZERO,
+          "merged "
+              + rows
+              + " source rows ("
+              + (incrementalRead ? "incremental" : "full")
+              + " read of "
+              + merge.source()
+              + " up to snapshot "
+              + sourceSnapshot
+              + ") into "
+              + merge.target());
+    } finally {
+      context.spark.catalog().dropTempView(view);
+    }
+  }
+
+  /** The source rows to merge: one per key, the one with the greatest order value. */
+  static String deduplicated(Merge merge, String view) {
+    if (merge.orderBy() == null) {
+      return "SELECT * FROM " + Sql.quote(view);
+    }
+    List<String> keys = new ArrayList<>();
+    for (String key : merge.keys()) {
+      keys.add(Sql.quote(merge.sourceColumn(key)));
+    }
+    return "SELECT * EXCEPT ("
+        + RANK
+        + ") FROM (SELECT *, row_number() OVER (PARTITION BY "
+        + String.join(", ", keys)
+        + " ORDER BY "
+        + Sql.quote(merge.orderBy())
+        + " DESC NULLS LAST) AS "
+        + RANK
+        + " FROM "
+        + Sql.quote(view)
+        + ") WHERE "
+        + RANK
+        + " = 1";
+  }
+
+  /** The {@code MERGE INTO} statement; every identifier validated and quoted. */
+  static String statement(Merge merge, String target, String source, List<String> targetColumns) {
+    List<String> on = new ArrayList<>();
+    for (String key : merge.keys()) {
+      on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
+    }
+    List<String> set = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (String column : targetColumns) {
+      String value = "s." + Sql.quote(merge.sourceColumn(column));
+      set.add("t." + Sql.quote(column) + " = " + value);
+      names.add(Sql.quote(column));
+      values.add(value);
+    }
+    StringBuilder sql = new StringBuilder();
+    sql.append("MERGE INTO ")
+        .append(target)
+        .append(" AS t USING (")
+        .append(source)
+        .append(") AS s ON ")
+        .append(String.join(" AND ", on));
+    String insertGuard = "";
+    if (merge.deleteWhen() != null) {
+      String condition = merge.deleteWhen().toSql(name -> "s." + Sql.quote(name));
+      sql.append(" WHEN MATCHED AND (").append(condition).append(") THEN DELETE");
+      insertGuard = " AND NOT coalesce((" + condition + "), false)";
+    }
+    sql.append(" WHEN MATCHED THEN UPDATE SET ").append(String.join(", ", set));
+    sql.append(" WHEN NOT MATCHED")
+        .append(insertGuard)
+        .append(" THEN INSERT (")
+        .append(String.join(", ", names))
+        .append(") VALUES (")
+        .append(String.join(", ", values))
+        .append(")");
+    return sql.toString();
+  }
+
+  /** The source snapshot recorded by the latest merge commit of the target, or null. */
+  static Long lastMergedSourceSnapshot(Table target, String property) {
+    Snapshot snapshot = target.currentSnapshot();
+    while (snapshot != null) {
+      String value = snapshot.summary() == null ? null : snapshot.summary().get(property);
+      if (value != null) {
+        return Long.parseLong(value);
+      }
+      Long parent = snapshot.parentId();
+      snapshot = parent == null ? null : target.snapshot(parent);
+    }
+    return null;
+  }
+
+  /**
+   * Whether every source snapshot after {@code from} up to {@code to} only appended data (or
+   * rewrote it without change): then an incremental read sees every new row. Otherwise (an
+   * overwrite or delete, or {@code from} is no longer an ancestor) the merge reads the whole
+   * source, which is still correct because duplicates reduce to the latest row.
+   */
+  static boolean onlyAppendsBetween(Table source, long from, long to) {
+    if (!SnapshotUtil.isAncestorOf(source, to, from)) {
+      return false;
+    }
+    Snapshot snapshot = source.snapshot(to);
+    while (snapshot != null && snapshot.snapshotId() != from) {
+      String operation = snapshot.operation();
+      if (!DataOperations.APPEND.equals(operation) && !DataOperations.REPLACE.equals(operation)) {
+        return false;
+      }
+      snapshot = snapshot.parentId() == null ? null : source.snapshot(snapshot.parentId());
+    }
+    return snapshot != null;
+  }
+}

@@ -1,0 +1,50 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.TableId;
+import java.util.Map;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+
+/** Iceberg table handles for the {@code lakeplan} catalog. */
+final class Tables {
+  private Tables() {}
+
+  static boolean exists(Context context, TableId table) {
+    return context.spark.catalog().tableExists(LakeplanCatalogNames.of(table));
+  }
+
+  static void requireExists(Context context, TableId table) {
+    if (!exists(context, table)) {
+      throw new TaskFailedException(
+          "Table " + table + " does not exist (its create-table task must run first)");
+    }
+  }
+
+  /** The current Iceberg table (freshly loaded, so it sees the latest commit). */
+  static Table load(Context context, TableId table) {
+    try {
+      Table loaded = Spark3Util.loadIcebergTable(context.spark, LakeplanCatalogNames.of(table));
+      loaded.refresh();
+      return loaded;
+    } catch (ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new TaskFailedException("Cannot load table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The current snapshot id, or -1 for a table without snapshots. */
+  static long currentSnapshotId(Table table) {
+    Snapshot snapshot = table.currentSnapshot();
+    return snapshot == null ? -1 : snapshot.snapshotId();
+  }
+
+  static long summaryLong(Snapshot snapshot, String key) {
+    if (snapshot == null) {
+      return 0;
+    }
+    Map<String, String> summary = snapshot.summary();
+    String value = summary == null ? null : summary.get(key);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+}

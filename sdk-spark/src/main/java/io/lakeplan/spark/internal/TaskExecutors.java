@@ -1,0 +1,53 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.WatermarkStore;
+import java.net.URI;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Dispatches a task to the executor of its kind. Internal: use {@code
+ * io.lakeplan.spark.SparkEngine}.
+ */
+public final class TaskExecutors {
+
+  private TaskExecutors() {}
+
+  /**
+   * Runs {@code spec}; the returned result has no duration (the caller measures it).
+   *
+   * @throws RuntimeException when the task fails; {@link #isExpected(Throwable)} tells user-facing
+   *     failures (bad input, drift, unsafe identifiers) from defects
+   */
+  public static TaskResult execute(
+      SparkSession spark, URI base, WatermarkStore watermarks, TaskSpec spec) {
+    Context context = new Context(spark, base, watermarks);
+    if (spec instanceof TaskSpec.CreateTable) {
+      return CreateTableExecutor.run(context, ((TaskSpec.CreateTable) spec).table());
+    }
+    if (spec instanceof TaskSpec.Copy) {
+      return CopyExecutor.run(context, ((TaskSpec.Copy) spec).migration());
+    }
+    if (spec instanceof TaskSpec.Convert) {
+      return ConvertExecutor.run(context, ((TaskSpec.Convert) spec).migration());
+    }
+    if (spec instanceof TaskSpec.Reconcile) {
+      return ReconcileExecutor.run(context, ((TaskSpec.Reconcile) spec).migration());
+    }
+    if (spec instanceof TaskSpec.RecordWatermark) {
+      return WatermarkExecutor.run(context, ((TaskSpec.RecordWatermark) spec).migration());
+    }
+    if (spec instanceof TaskSpec.MergeInto) {
+      return MergeExecutor.run(context, ((TaskSpec.MergeInto) spec).merge());
+    }
+    return TaskResult.skipped(
+        spec.getClass().getSimpleName().replace("Immutable", "")
+            + " tasks are not run by the Spark engine yet");
+  }
+
+  /** Whether {@code error} is a reported task failure rather than a defect. */
+  public static boolean isExpected(Throwable error) {
+    return error instanceof TaskFailedException || error instanceof IllegalArgumentException;
+  }
+}

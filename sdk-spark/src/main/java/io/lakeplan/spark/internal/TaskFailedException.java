@@ -1,0 +1,14 @@
+package io.lakeplan.spark.internal;
+
+/** A task failed for a reason the user can act on; the message is the one-line explanation. */
+final class TaskFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  TaskFailedException(String message) {
+    super(message);
+  }
+
+  TaskFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

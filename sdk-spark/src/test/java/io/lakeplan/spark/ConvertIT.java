@@ -1,0 +1,148 @@
+package io.lakeplan.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeplan.model.ConversionMode;
+import io.lakeplan.model.FileFormat;
+import io.lakeplan.model.Migration;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.TaskResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.junit.jupiter.api.Test;
+
+class ConvertIT {
+
+  private final Path base = TestSpark.newDir("convert");
+
+  private static long snapshotId(String table) throws Exception {
+    Table loaded = Spark3Util.loadIcebergTable(TestSpark.session(), table);
+    loaded.refresh();
+    return loaded.currentSnapshot() == null ? -1 : loaded.currentSnapshot().snapshotId();
+  }
+
+  private static long count(String table) {
+    return TestSpark.session().table(table).count();
+  }
+
+  private Migration prepared(String name, int rows) {
+    TestData.writeParquet(base.resolve("src-" + name), TestData.ordersSql(rows));
+    Migration migration = TestData.migration(name, "src-" + name, "conv." + name);
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+    return migration;
+  }
+
+  @Test
+  void rewrite_parquetSource_writesEveryRowAndRerunIsIdempotent() {
+    Migration migration = prepared("rewrite", 120);
+
+    TaskResult first = TestSpark.run(base, TaskSpec.Convert.of(migration));
+    TaskResult second = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(first.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(first.rows()).isEqualTo(120);
+    assertThat(first.files()).isPositive();
+    assertThat(second.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(count("lakeplan.conv.rewrite")).isEqualTo(120);
+    assertThat(
+            TestSpark.session()
+                .sql("SELECT sum(amount) FROM lakeplan.conv.rewrite")
+                .first()
+                .getDecimal(0))
+        .isEqualByComparingTo(
+            TestSpark.session()
+                .sql("SELECT sum(amount) FROM (" + TestData.ordersSql(120) + ")")
+                .first()
+                .getDecimal(0));
+  }
+
+  @Test
+  void rewrite_missingSourcePath_failsAndLeavesTableUnchanged() throws Exception {
+    Migration good = prepared("missing", 10);
+    TestSpark.run(base, TaskSpec.Convert.of(good));
+    long before = snapshotId("lakeplan.conv.missing");
+    Migration missing = TestData.migration("missing", "no-such-folder", "conv.missing");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(missing));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("Input path of migration missing does not exist")
+        .contains("no-such-folder");
+    assertThat(snapshotId("lakeplan.conv.missing")).isEqualTo(before);
+  }
+
+  @Test
+  void rewrite_schemaMismatch_namesColumnsAndLeavesTableUnchanged() throws Exception {
+    Migration good = prepared("mismatch", 10);
+    TestSpark.run(base, TaskSpec.Convert.of(good));
+    long before = snapshotId("lakeplan.conv.mismatch");
+    TestData.writeParquet(
+        base.resolve("bad-schema"),
+        "SELECT id AS order_id, id AS customer_id, X'01' AS amount,"
+            + " TIMESTAMP_NTZ '2024-01-01 00:00:00' AS updated_at FROM range(1, 5)");
+    Migration bad = TestData.migration("mismatch", "bad-schema", "conv.mismatch");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(bad));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("Schema mismatch")
+        .contains("column status is missing in the input")
+        .contains("column amount is binary in the input and cannot become decimal(12,2)");
+    assertThat(snapshotId("lakeplan.conv.mismatch")).isEqualTo(before);
+    assertThat(count("lakeplan.conv.mismatch")).isEqualTo(10);
+  }
+
+  @Test
+  void rewrite_corruptParquetFile_failsAndLeavesTableUnchanged() throws Exception {
+    Migration migration = prepared("corrupt", 10);
+    TestSpark.run(base, TaskSpec.Convert.of(migration));
+    long before = snapshotId("lakeplan.conv.corrupt");
+    Files.write(
+        base.resolve("src-corrupt").resolve("part-99999-corrupt.parquet"),
+        "this is not parquet at all, just text pretending".getBytes());
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary()).contains("Cannot read").contains("src-corrupt");
+    assertThat(snapshotId("lakeplan.conv.corrupt")).isEqualTo(before);
+    assertThat(count("lakeplan.conv.corrupt")).isEqualTo(10);
+  }
+
+  @Test
+  void addFiles_parquetWithDeclaredTypes_registersInPlaceAndRerunAddsNothing() throws Exception {
+    TestData.writeParquet(
+        base.resolve("in-place"),
+        "SELECT id AS order_id, CAST(id * 2 AS decimal(12,2)) AS amount FROM range(0, 50)");
+    Migration migration =
+        Migration.builder()
+            .id("in-place")
+            .fromPath("in-place", FileFormat.PARQUET)
+            .target(
+                TableDefinition.builder()
+                    .table("conv.in_place")
+                    .column("order_id", "long")
+                    .column("amount", "decimal(12,2)")
+                    .build())
+            .mode(ConversionMode.ADD_FILES)
+            .build();
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+
+    TaskResult first = TestSpark.run(base, TaskSpec.Convert.of(migration));
+    long after = snapshotId("lakeplan.conv.in_place");
+    TaskResult second = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(first.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(first.files()).isEqualTo(1);
+    assertThat(first.rows()).isEqualTo(50);
+    assertThat(second.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(second.summary()).contains("already in conv.in_place");
+    assertThat(snapshotId("lakeplan.conv.in_place")).isEqualTo(after);
+    assertThat(count("lakeplan.conv.in_place")).isEqualTo(50);
+  }
+}

@@ -1,0 +1,156 @@
+package io.lakeplan.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeplan.model.Merge;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.model.TableId;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.TaskResult;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class MergeIT {
+
+  private final Path base = TestSpark.newDir("merge");
+  private final SparkSession spark = TestSpark.session();
+
+  private void tables(String name) {
+    TestSpark.run(
+        base,
+        TaskSpec.CreateTable.of(
+            TableDefinition.builder()
+                .table("mrg.src_" + name)
+                .requiredColumn("order_id", "long")
+                .column("status", "string")
+                .column("op", "string")
+                .column("updated_at", "timestamp")
+                .build()));
+    TestSpark.run(
+        base,
+        TaskSpec.CreateTable.of(
+            TableDefinition.builder()
+                .table("mrg.tgt_" + name)
+                .requiredColumn("order_id", "long")
+                .column("status", "string")
+                .column("updated_at", "timestamp")
+                .partitionBy("bucket(4, order_id)")
+                .build()));
+  }
+
+  private static Merge merge(String name) {
+    return Merge.builder()
+        .id("upsert-" + name)
+        .target("mrg.tgt_" + name)
+        .source("mrg.src_" + name)
+        .addKey("order_id")
+        .orderBy("updated_at")
+        .deleteWhen("op = 'D'")
+        .build();
+  }
+
+  private void insertSource(String name, String values) {
+    spark.sql("INSERT INTO lakeplan.mrg.src_" + name + " VALUES " + values);
+  }
+
+  private long snapshotId(String table) throws Exception {
+    Table loaded = Spark3Util.loadIcebergTable(spark, table);
+    loaded.refresh();
+    return loaded.currentSnapshot().snapshotId();
+  }
+
+  private List<String> target(String name) {
+    return spark
+        .sql("SELECT order_id, status FROM lakeplan.mrg.tgt_" + name + " ORDER BY order_id")
+        .collectAsList()
+        .stream()
+        .map((Row row) -> row.getLong(0) + ":" + row.getString(1))
+        .toList();
+  }
+
+  @Test
+  void merge_duplicateKeysAndDeleteCondition_latestWinsAndDeletesMatchedRows() {
+    tables("dedupe");
+    spark.sql(
+        "INSERT INTO lakeplan.mrg.tgt_dedupe VALUES"
+            + " (3, 'old', TIMESTAMP_NTZ '2024-01-01 00:00:00'),"
+            + " (4, 'untouched', TIMESTAMP_NTZ '2024-01-01 00:00:00')");
+    insertSource(
+        "dedupe",
+        "(1, 'first', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (1, 'latest', 'U', TIMESTAMP_NTZ '2024-01-03 00:00:00'),"
+            + " (1, 'middle', 'U', TIMESTAMP_NTZ '2024-01-02 12:00:00'),"
+            + " (2, 'new', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (3, 'updated', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (3, 'gone', 'D', TIMESTAMP_NTZ '2024-01-04 00:00:00'),"
+            + " (5, 'never', 'D', TIMESTAMP_NTZ '2024-01-04 00:00:00')");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(merge("dedupe")));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.rows()).isEqualTo(4);
+    assertThat(target("dedupe")).containsExactly("1:latest", "2:new", "4:untouched");
+  }
+
+  @Test
+  void merge_incrementalRerunWithoutNewData_commitsNothing() throws Exception {
+    tables("rerun");
+    insertSource("rerun", "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    assertThat(TestSpark.run(base, TaskSpec.MergeInto.of(merge("rerun"))).isSuccess()).isTrue();
+    long after = snapshotId("lakeplan.mrg.tgt_rerun");
+
+    TaskResult again = TestSpark.run(base, TaskSpec.MergeInto.of(merge("rerun")));
+
+    assertThat(again.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(again.rows()).isZero();
+    assertThat(again.summary()).contains("nothing merged");
+    assertThat(snapshotId("lakeplan.mrg.tgt_rerun")).isEqualTo(after);
+    Table target = Spark3Util.loadIcebergTable(spark, "lakeplan.mrg.tgt_rerun");
+    assertThat(target.currentSnapshot().summary())
+        .containsEntry(
+            "lakeplan.merge.upsert-rerun.source-snapshot",
+            Long.toString(snapshotId("lakeplan.mrg.src_rerun")));
+  }
+
+  @Test
+  void merge_newSourceAppend_readsOnlyNewSnapshots() {
+    tables("incr");
+    insertSource(
+        "incr",
+        "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (2, 'b', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    TestSpark.run(base, TaskSpec.MergeInto.of(merge("incr")));
+    insertSource("incr", "(2, 'b2', 'U', TIMESTAMP_NTZ '2024-01-03 00:00:00')");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(merge("incr")));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.rows()).isEqualTo(1);
+    assertThat(result.summary()).contains("incremental read");
+    assertThat(target("incr")).containsExactly("1:a", "2:b2");
+  }
+
+  @Test
+  void merge_tableNameWithQuote_isRejectedBeforeAnySqlAndTablesStayUnchanged() throws Exception {
+    tables("unsafe");
+    insertSource("unsafe", "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    long source = snapshotId("lakeplan.mrg.src_unsafe");
+    Merge unsafe =
+        Merge.builder()
+            .from(merge("unsafe"))
+            .target(TableId.of("mrg", "tgt_unsafe` SET x = 1 --"))
+            .build();
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(unsafe));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary()).contains("Unsafe SQL identifier: 'tgt_unsafe` SET x = 1 --'");
+    assertThat(snapshotId("lakeplan.mrg.src_unsafe")).isEqualTo(source);
+    assertThat(spark.table("lakeplan.mrg.tgt_unsafe").count()).isZero();
+  }
+}

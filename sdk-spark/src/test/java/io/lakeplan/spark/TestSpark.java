@@ -1,0 +1,79 @@
+package io.lakeplan.spark;
+
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.ImmutableDag;
+import io.lakeplan.plan.Task;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.TaskResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one local SparkSession of the test JVM (Spark allows one), with the {@code lakeplan} Hadoop
+ * catalog in a temporary warehouse removed at JVM exit, and helpers to run single tasks.
+ */
+final class TestSpark {
+
+  private static SparkSession session;
+  private static Path root;
+
+  private TestSpark() {}
+
+  static synchronized SparkSession session() {
+    if (session == null) {
+      root = createRoot();
+      session = LakeplanCatalog.localSession(root.resolve("warehouse"));
+    }
+    return session;
+  }
+
+  static Path warehouse() {
+    session();
+    return root.resolve("warehouse");
+  }
+
+  /** A fresh folder under the shared temporary root. */
+  static Path newDir(String prefix) {
+    session();
+    try {
+      return Files.createTempDirectory(root, prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An engine resolving relative paths against {@code base}, with watermarks under it. */
+  static SparkEngine engine(Path base) {
+    return new SparkEngine(
+        session(), base.toUri(), new FileWatermarkStore(base.resolve("watermarks")));
+  }
+
+  /** Runs {@code spec} as task {@code it.task} of DAG {@code it.dag}. */
+  static TaskResult run(Path base, TaskSpec spec) {
+    Dag dag = ImmutableDag.builder().id("it.dag").useCase("it").build();
+    return engine(base).run(dag, Task.of("it.task", spec));
+  }
+
+  private static Path createRoot() {
+    try {
+      Path dir = Files.createTempDirectory("lakeplan-spark-it-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort: a temporary folder
+    }
+  }
+}
