@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# DagBag parse time of N rendered Lakeplan DAGs vs. N dag-factory DAGs, measured in the same run.
+#
+#   bench/airflow/lakeplan_bench.sh [N] [--airflow2]     (N defaults to 200)
+#
+# 1. builds sdk-aws (offline) and renders N generated use cases (sdk-aws test class BenchmarkDags),
+# 2. runs bench/airflow/dagfactory_bench.py -n N --compare <rendered folder>, which parses both
+#    folders interleaved with one DagBag each and prints a JSON summary on stdout.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+N=${1:-200}
+VENV="$ROOT/.venv-airflow"
+[[ "${2:-}" == "--airflow2" ]] && VENV="$ROOT/.venv-airflow2"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+cd "$ROOT"
+./mvnw -q -B -o -pl sdk-aws -am -Denforcer.skip -Dspotless.check.skip=true -DskipTests \
+    test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >&2
+CP="sdk-aws/target/test-classes:sdk-aws/target/classes:sdk-api/target/classes:$(cat "$WORK/cp.txt")"
+java -cp "$CP" io.lakeplan.aws.airflow.BenchmarkDags "$WORK/use-cases" "$WORK/dags" "$N" 2>&1 \
+    | grep -v ' INFO ' >&2
+"$VENV/bin/python" bench/airflow/dagfactory_bench.py -n "$N" --compare "$WORK/dags"
