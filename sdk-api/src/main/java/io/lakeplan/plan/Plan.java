@@ -3,6 +3,7 @@ package io.lakeplan.plan;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.immutables.value.Value;
 
@@ -40,7 +41,11 @@ public abstract class Plan {
         "Unknown DAG '" + dagId + "' (known: " + String.join(", ", known) + ")");
   }
 
-  /** The DAGs in an order that respects every cross-DAG dependency (ties broken by id). */
+  /**
+   * The DAGs in an order that respects every cross-DAG dependency; among DAGs free to run, those of
+   * an earlier phase first (migration, ingestion, transformation, maintenance), then by id — the
+   * order a local run executes them in.
+   */
   public List<Dag> dagsInOrder() {
     List<Edge> edges = new ArrayList<>();
     for (Dag dag : dags()) {
@@ -48,6 +53,7 @@ public abstract class Plan {
         edges.add(Edge.of(upstream.dag(), dag.id()));
       }
     }
-    return TopologicalOrder.sort(dags(), Dag::id, edges);
+    return TopologicalOrder.sort(
+        dags(), Dag::id, edges, Comparator.comparing(Dag::kind).thenComparing(Dag::id));
   }
 }

@@ -1,17 +1,25 @@
 package io.lakeplan.plan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Function;
 
-/** Kahn's algorithm with a priority queue, so ties always break the same way (by id). */
+/** Kahn's algorithm with a priority queue, so ties always break the same way. */
 final class TopologicalOrder {
   private TopologicalOrder() {}
 
+  /** {@code items} in dependency order, ties broken by id. */
   static <T> List<T> sort(List<T> items, Function<T, String> id, List<Edge> edges) {
+    return sort(items, id, edges, Comparator.comparing(id));
+  }
+
+  /** {@code items} in dependency order, ties broken by {@code order} (which must be total). */
+  static <T> List<T> sort(
+      List<T> items, Function<T, String> id, List<Edge> edges, Comparator<T> order) {
     Map<String, T> byId = new HashMap<>();
     Map<String, Integer> incoming = new HashMap<>();
     Map<String, List<String>> outgoing = new HashMap<>();
@@ -25,20 +33,20 @@ final class TopologicalOrder {
         incoming.merge(edge.to(), 1, Integer::sum);
       }
     }
-    PriorityQueue<String> ready = new PriorityQueue<>();
+    PriorityQueue<T> ready = new PriorityQueue<>(order);
     incoming.forEach(
         (key, count) -> {
           if (count == 0) {
-            ready.add(key);
+            ready.add(byId.get(key));
           }
         });
     List<T> sorted = new ArrayList<>();
     while (!ready.isEmpty()) {
-      String next = ready.poll();
-      sorted.add(byId.get(next));
-      for (String to : outgoing.getOrDefault(next, List.of())) {
+      T next = ready.poll();
+      sorted.add(next);
+      for (String to : outgoing.getOrDefault(id.apply(next), List.of())) {
         if (incoming.merge(to, -1, Integer::sum) == 0) {
-          ready.add(to);
+          ready.add(byId.get(to));
         }
       }
     }

@@ -114,6 +114,8 @@ class PlannerTest {
             "orders.ingestion",
             "orders.transformation",
             "customers.transformation");
+    List<DagKind> kinds = plan.dagsInOrder().stream().map(Dag::kind).toList();
+    assertThat(kinds).as("phases in order when dependencies allow").isSorted();
   }
 
   @Test
