@@ -1,14 +1,18 @@
 package io.lakeplan.spark;
 
 import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.spi.TaskResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * the end (SLF4J). The run stops at the first failed task; skipped tasks (kinds the Spark engine
  * does not run yet: ingestion, maintenance, custom jobs) do not stop it.
  *
- * <p>From the CLI: {@code LocalRunner.Report report = LocalRunner.run(specPath, warehousePath);}
- * then exit with {@code report.succeeded() ? 0 : 1}.
+ * <p>{@code lakeplan run} calls {@link #run(Path, Path, Selection, Progress)} and exits with {@code
+ * report.succeeded() ? 0 : 1}.
  */
 public final class LocalRunner {
 
@@ -100,6 +104,41 @@ public final class LocalRunner {
   }
 
   /**
+   * Which tasks a run executes: every task, the tasks of one DAG, or one task.
+   *
+   * @param dag the DAG id, or null for every DAG
+   * @param task the task id, or null for every task of the selected DAGs
+   */
+  public record Selection(String dag, String task) {
+    /** Every task of every DAG. */
+    public static Selection all() {
+      return new Selection(null, null);
+    }
+
+    /** The tasks of DAG {@code dag}. */
+    public static Selection dag(String dag) {
+      return new Selection(Objects.requireNonNull(dag, "dag"), null);
+    }
+
+    /** Task {@code task}, of DAG {@code dag} or (when null) of whichever DAG has it. */
+    public static Selection task(String dag, String task) {
+      return new Selection(dag, Objects.requireNonNull(task, "task"));
+    }
+  }
+
+  /** Hears about each task as a run goes: for a progress display. */
+  public interface Progress {
+    /** Task {@code number} of {@code total} is starting. */
+    default void started(int number, int total, String dagId, String taskId) {}
+
+    /** Task {@code number} of {@code total} has finished. */
+    default void finished(int number, int total, Entry entry) {}
+
+    /** No progress display. */
+    Progress NONE = new Progress() {};
+  }
+
+  /**
    * Runs every task of the use cases under {@code spec} on a new local Spark session ({@code
    * local[2]}) with a Hadoop Iceberg catalog in {@code warehouse}; watermarks go to {@code
    * <warehouse>/.lakeplan/watermarks}. If this JVM already has a Spark session, that one is used as
@@ -112,7 +151,20 @@ public final class LocalRunner {
    * @throws io.lakeplan.validation.ValidationException when any use case has a problem
    */
   public static Report run(Path spec, Path warehouse) {
-    return run(spec, warehouse, LakeplanCatalog.localSession(warehouse));
+    return run(spec, warehouse, Selection.all(), Progress.NONE);
+  }
+
+  /**
+   * Like {@link #run(Path, Path)}, for the selected tasks only, telling {@code progress} about each
+   * task. The use cases are validated and planned before Spark starts.
+   *
+   * @throws IllegalArgumentException when the selection names a DAG or task the plan does not have
+   *     (the message lists the known ones)
+   */
+  public static Report run(Path spec, Path warehouse, Selection selection, Progress progress) {
+    Specs specs = Specs.loadLocal(spec);
+    List<Step> steps = select(specs.plan, selection);
+    return run(specs, steps, warehouse, LakeplanCatalog.localSession(warehouse), progress);
   }
 
   /**
@@ -122,36 +174,89 @@ public final class LocalRunner {
   public static Report run(Path spec, Path warehouse, SparkSession spark) {
     Objects.requireNonNull(spark, "spark");
     Specs specs = Specs.loadLocal(spec);
+    return run(specs, select(specs.plan, Selection.all()), warehouse, spark, Progress.NONE);
+  }
+
+  private record Step(Dag dag, Task task) {}
+
+  private static List<Step> select(Plan plan, Selection selection) {
+    List<Step> steps = new ArrayList<>();
+    for (Dag dag : plan.dagsInOrder()) {
+      if (selection.dag() != null && !dag.id().equals(selection.dag())) {
+        continue;
+      }
+      for (Task task : dag.tasksInOrder()) {
+        if (selection.task() == null || task.id().equals(selection.task())) {
+          steps.add(new Step(dag, task));
+        }
+      }
+    }
+    if (steps.isEmpty()
+        && selection.dag() != null
+        && plan.dags().stream().noneMatch(dag -> dag.id().equals(selection.dag()))) {
+      throw new IllegalArgumentException(
+          "Unknown DAG '"
+              + selection.dag()
+              + "'; the plan has: "
+              + plan.dags().stream().map(Dag::id).collect(Collectors.joining(", ")));
+    }
+    if (steps.isEmpty() && selection.task() != null) {
+      throw new IllegalArgumentException(
+          "Unknown task '"
+              + selection.task()
+              + "'"
+              + (selection.dag() == null ? "" : " in DAG " + selection.dag())
+              + "; known tasks: "
+              + plan.dags().stream()
+                  .filter(dag -> selection.dag() == null || dag.id().equals(selection.dag()))
+                  .flatMap(dag -> dag.tasksInOrder().stream().map(t -> dag.id() + "/" + t.id()))
+                  .collect(Collectors.joining(", ")));
+    }
+    if (selection.dag() == null && selection.task() != null && steps.size() > 1) {
+      throw new IllegalArgumentException(
+          "Task id '"
+              + selection.task()
+              + "' is in several DAGs ("
+              + steps.stream().map(step -> step.dag().id()).collect(Collectors.joining(", "))
+              + "); name the DAG too");
+    }
+    return steps;
+  }
+
+  private static Report run(
+      Specs specs, List<Step> steps, Path warehouse, SparkSession spark, Progress progress) {
     FileWatermarkStore watermarks =
         new FileWatermarkStore(warehouse.resolve(".lakeplan").resolve("watermarks"));
-    List<Dag> dags = specs.plan.dagsInOrder();
-    int total = dags.stream().mapToInt(dag -> dag.tasks().size()).sum();
+    int total = steps.size();
     List<Entry> entries = new ArrayList<>();
-    boolean failed = false;
-    for (Dag dag : dags) {
-      SparkEngine engine = new SparkEngine(spark, specs.base(dag.useCase()), watermarks);
-      for (Task task : dag.tasksInOrder()) {
-        if (failed) {
-          break;
-        }
-        TaskResult result = engine.run(dag, task);
-        entries.add(new Entry(dag.id(), task.id(), result));
-        LOG.info(
-            "[{}/{}] {}/{} {} in {} s — {}",
-            entries.size(),
-            total,
-            dag.id(),
-            task.id(),
-            result.status(),
-            seconds(result.duration()),
-            result.summary());
-        failed = result.status() == TaskResult.Status.FAILED;
+    Map<String, SparkEngine> engines = new HashMap<>();
+    for (Step step : steps) {
+      Dag dag = step.dag();
+      Task task = step.task();
+      SparkEngine engine =
+          engines.computeIfAbsent(
+              dag.useCase(), name -> new SparkEngine(spark, specs.base(name), watermarks));
+      progress.started(entries.size() + 1, total, dag.id(), task.id());
+      TaskResult result = engine.run(dag, task);
+      Entry entry = new Entry(dag.id(), task.id(), result);
+      entries.add(entry);
+      progress.finished(entries.size(), total, entry);
+      LOG.info(
+          "[{}/{}] {}/{} {} in {} s — {}",
+          entries.size(),
+          total,
+          dag.id(),
+          task.id(),
+          result.status(),
+          seconds(result.duration()),
+          result.summary());
+      if (result.status() == TaskResult.Status.FAILED) {
+        break;
       }
     }
     Report report = new Report(entries, total - entries.size());
     LOG.info(
-        "Run of {} {}:{}{}",
-        spec,
+        "Run {}:{}{}",
         report.succeeded() ? "succeeded" : "failed",
         System.lineSeparator(),
         report.table());

@@ -10,9 +10,12 @@ import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ConvertIT {
 
@@ -144,5 +147,40 @@ class ConvertIT {
     assertThat(second.summary()).contains("already in conv.in_place");
     assertThat(snapshotId("lakeplan.conv.in_place")).isEqualTo(after);
     assertThat(count("lakeplan.conv.in_place")).isEqualTo(50);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FileFormat.class,
+      names = {"ORC", "AVRO", "JSON", "CSV"})
+  void rewrite_everySourceFormat_landsTheSameRows(FileFormat format) {
+    String name = "fmt_" + format.name().toLowerCase(Locale.ROOT);
+    var writer =
+        TestSpark.session().sql(TestData.ordersSql(50)).coalesce(1).write().mode("overwrite");
+    if (format == FileFormat.CSV) {
+      writer = writer.option("header", "true");
+    }
+    writer
+        .format(format.name().toLowerCase(Locale.ROOT))
+        .save(base.resolve("src-" + name).toUri().toString());
+    Migration parquet = TestData.migration(name, "src-" + name, "conv." + name);
+    Migration migration = Migration.builder().from(parquet).fromPath("src-" + name, format).build();
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(
+            TestSpark.session()
+                .sql(
+                    "SELECT order_id, customer_id, status, amount, updated_at FROM lakeplan.conv."
+                        + name
+                        + " EXCEPT ALL SELECT order_id, customer_id, status, amount, updated_at"
+                        + " FROM ("
+                        + TestData.ordersSql(50)
+                        + ")")
+                .count())
+        .isZero();
+    assertThat(count("lakeplan.conv." + name)).isEqualTo(50);
   }
 }

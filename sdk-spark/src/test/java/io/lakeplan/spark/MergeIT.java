@@ -153,4 +153,63 @@ class MergeIT {
     assertThat(snapshotId("lakeplan.mrg.src_unsafe")).isEqualTo(source);
     assertThat(spark.table("lakeplan.mrg.tgt_unsafe").count()).isZero();
   }
+
+  @Test
+  void merge_failingMidWay_leavesTargetAtItsPreviousSnapshot() throws Exception {
+    tables("crash");
+    spark.sql(
+        "INSERT INTO lakeplan.mrg.tgt_crash VALUES (1, 'kept', TIMESTAMP_NTZ '2024-01-01 00:00:00')");
+    long before = snapshotId("lakeplan.mrg.tgt_crash");
+    // the target's order_id is required: a null key makes the write fail after the join ran
+    spark.sql("ALTER TABLE lakeplan.mrg.src_crash ALTER COLUMN order_id DROP NOT NULL");
+    insertSource(
+        "crash",
+        "(1, 'changed', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (NULL, 'broken', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(merge("crash")));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary()).contains("MERGE into mrg.tgt_crash failed");
+    assertThat(snapshotId("lakeplan.mrg.tgt_crash")).isEqualTo(before);
+    assertThat(target("crash")).containsExactly("1:kept");
+  }
+
+  @Test
+  void merge_sqlFile_runsItsStatementsInOrder() throws Exception {
+    tables("sqlfile");
+    insertSource(
+        "sqlfile",
+        "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (2, 'b', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    java.nio.file.Files.writeString(
+        base.resolve("upsert.sql"),
+        "-- a team's own merge\n"
+            + "MERGE INTO lakeplan.mrg.tgt_sqlfile t USING lakeplan.mrg.src_sqlfile s\n"
+            + "  ON t.order_id = s.order_id\n"
+            + "  WHEN MATCHED THEN UPDATE SET t.status = s.status\n"
+            + "  WHEN NOT MATCHED THEN INSERT (order_id, status, updated_at)"
+            + " VALUES (s.order_id, s.status, s.updated_at);\n"
+            + "DELETE FROM lakeplan.mrg.tgt_sqlfile WHERE order_id = 2;\n");
+    Merge fromFile =
+        Merge.builder().id("own-sql").target("mrg.tgt_sqlfile").sqlFile("upsert.sql").build();
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(fromFile));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary()).contains("ran 2 statement(s) of");
+    assertThat(target("sqlfile")).containsExactly("1:a");
+  }
+
+  @Test
+  void merge_missingSqlFile_failsNamingThePath() {
+    tables("nosql");
+    Merge fromFile =
+        Merge.builder().id("own-sql").target("mrg.tgt_nosql").sqlFile("missing.sql").build();
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(fromFile));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary()).contains("SQL file does not exist: ").contains("missing.sql");
+  }
 }

@@ -2,6 +2,10 @@ package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.TaskResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -39,8 +46,7 @@ final class MergeExecutor {
 
   static TaskResult run(Context context, Merge merge) {
     if (merge.source() == null) {
-      throw new TaskFailedException(
-          "Merge " + merge.id() + " uses a SQL file; the Spark engine runs table merges only");
+      return runSqlFile(context, merge);
     }
     // every identifier is checked before anything touches the catalog
     String target = Sql.table(merge.target());
@@ -181,6 +187,86 @@ final class MergeExecutor {
               + merge.target());
     } finally {
       context.spark.catalog().dropTempView(view);
+    }
+  }
+
+  /**
+   * Runs a user-supplied SQL file (path relative to the use-case file, or any Hadoop URI): its
+   * statements, separated by a {@code ;} at the end of a line, in order. The file owns its
+   * semantics — no dedupe, delete condition or incremental read is added — and each statement
+   * commits on its own, so a failing statement leaves the target at the previous statement's
+   * snapshot.
+   */
+  static TaskResult runSqlFile(Context context, Merge merge) {
+    Tables.requireExists(context, merge.target());
+    String location = context.resolve(merge.sqlFile());
+    List<String> statements = statements(readText(context, location));
+    if (statements.isEmpty()) {
+      throw new TaskFailedException(
+          "SQL file " + location + " of merge " + merge.id() + " has no statement");
+    }
+    long before = Tables.currentSnapshotId(Tables.load(context, merge.target()));
+    for (int i = 0; i < statements.size(); i++) {
+      try {
+        context.spark.sql(statements.get(i));
+      } catch (Exception e) {
+        throw new TaskFailedException(
+            "Statement "
+                + (i + 1)
+                + " of "
+                + location
+                + " failed: "
+                + Failures.rootMessage(e)
+                + (i == 0 ? "" : " (the " + i + " statement(s) before it are committed)"),
+            e);
+      }
+    }
+    Snapshot snapshot = Tables.load(context, merge.target()).currentSnapshot();
+    boolean committed = snapshot != null && snapshot.snapshotId() != before;
+    return TaskResult.succeeded(
+        committed ? Tables.summaryLong(snapshot, "added-records") : 0,
+        committed ? Tables.summaryLong(snapshot, "added-data-files") : 0,
+        committed ? Tables.summaryLong(snapshot, "added-files-size") : 0,
+        Duration.ZERO,
+        "ran "
+            + statements.size()
+            + " statement(s) of "
+            + location
+            + (committed
+                ? "; " + merge.target() + " is at snapshot " + snapshot.snapshotId()
+                : "; " + merge.target() + " unchanged"));
+  }
+
+  /**
+   * The statements of a SQL script: split at a {@code ;} ending a line, blanks and comments out.
+   */
+  static List<String> statements(String script) {
+    List<String> statements = new ArrayList<>();
+    for (String part : script.split(";[ \\t]*(\\R|$)")) {
+      String statement =
+          part.lines()
+              .filter(line -> !line.strip().startsWith("--"))
+              .collect(Collectors.joining("\n"))
+              .strip();
+      if (!statement.isEmpty()) {
+        statements.add(statement);
+      }
+    }
+    return statements;
+  }
+
+  private static String readText(Context context, String location) {
+    Path path = new Path(location);
+    try {
+      FileSystem fs = path.getFileSystem(context.spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw new TaskFailedException("SQL file does not exist: " + location);
+      }
+      try (InputStream in = fs.open(path)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read SQL file " + location, e);
     }
   }
 
