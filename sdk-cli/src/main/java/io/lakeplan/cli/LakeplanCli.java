@@ -17,22 +17,21 @@ import picocli.CommandLine.Option;
     name = "lakeplan",
     mixinStandardHelpOptions = true,
     versionProvider = LakeplanCli.Version.class,
-    description = "Validate, plan and convert Lakeplan use cases.")
+    description = "Validate, plan, render, run and convert Lakeplan use cases.")
 public final class LakeplanCli implements Runnable {
   /** Exit code when the command could not run. */
   static final int ERROR = 2;
 
-  /**
-   * Every subcommand, in help order. Add new subcommands here (e.g. {@code new RenderCommand()}
-   * once {@code io.lakeplan.cli.RenderCommand} exists).
-   */
+  /** Every subcommand, in help order. */
   static List<Object> subcommands() {
     return List.of(
         new ValidateCommand(),
         new PlanCommand(),
         new GraphCommand(),
         new ImportLegacyCommand(),
-        new SchemaCommand());
+        new SchemaCommand(),
+        new RenderCommand(),
+        new RunCommand());
   }
 
   @Option(
@@ -65,6 +64,12 @@ public final class LakeplanCli implements Runnable {
     boolean verbose = List.of(args).contains("--verbose");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    // lakeplan run: Spark's own warnings (plan strings truncated, native libraries) are noise
+    // next to the progress display; --verbose shows them.
+    if (!verbose) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "error");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
+    }
     System.exit(commandLine().execute(args));
   }
 

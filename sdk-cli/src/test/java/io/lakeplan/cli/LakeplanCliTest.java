@@ -12,7 +12,8 @@ class LakeplanCliTest {
   void subcommands_areRegisteredInOnePlace() {
     List<String> names = new ArrayList<>(LakeplanCli.commandLine().getSubcommands().keySet());
 
-    assertThat(names).containsExactly("validate", "plan", "graph", "import-legacy", "schema");
+    assertThat(names)
+        .containsExactly("validate", "plan", "graph", "import-legacy", "schema", "render", "run");
   }
 
   @Test

@@ -1,0 +1,98 @@
+package io.lakeplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeplan.aws.airflow.AirflowRenderer;
+import io.lakeplan.aws.airflow.AirflowTarget;
+import io.lakeplan.aws.airflow.RenderedFile;
+import io.lakeplan.aws.airflow.Rendering;
+import io.lakeplan.workspace.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderCommandTest {
+  @TempDir Path out;
+
+  @Test
+  void renderAirflow_example_writesTheRenderersFilesAndReport() throws Exception {
+    Path orders = CliRun.EXAMPLES.resolve("orders");
+
+    CliRun run = CliRun.of("render", "airflow", orders.toString(), "--out", out.toString());
+
+    Rendering expected =
+        AirflowRenderer.to(AirflowTarget.defaults()).render(Workspace.load(orders));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith(expected.report()).contains("Written to " + out);
+    for (RenderedFile file : expected.files()) {
+      assertThat(out.resolve(file.fileName())).hasContent(file.content());
+    }
+    try (Stream<Path> written = Files.list(out)) {
+      assertThat(written).hasSize(expected.files().size());
+    }
+  }
+
+  @Test
+  void renderAirflow_withTargetFile_usesItsValues() throws Exception {
+    Path target = out.resolve("target.yaml");
+    AirflowTarget custom =
+        AirflowTarget.builder()
+            .from(AirflowTarget.defaults())
+            .emrApplicationId("00fabcdef123")
+            .build();
+    Files.writeString(target, custom.toYaml());
+    Path dags = out.resolve("dags");
+
+    CliRun run =
+        CliRun.of(
+            "render",
+            "airflow",
+            CliRun.EXAMPLES.resolve("orders").toString(),
+            "--out",
+            dags.toString(),
+            "--target",
+            target.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(dags.resolve("orders.transformation.py")).content().contains("00fabcdef123");
+  }
+
+  @Test
+  void renderAirflow_invalidUseCases_areLeftOutListedAndExit1() {
+    CliRun run = CliRun.of("render", "airflow", CliRun.LEGACY.toString(), "--out", out.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("invalid use cases left out:").contains("unknown-type.yaml");
+    assertThat(out.resolve(AirflowRenderer.QUARANTINE_DAG_ID + ".py")).exists();
+  }
+
+  @Test
+  void renderAirflow_badTargetFile_isOneLineNamingTheFile() throws Exception {
+    Path target = out.resolve("target.yaml");
+    Files.writeString(target, "emr-aplication-id: typo\n");
+
+    CliRun run =
+        CliRun.of(
+            "render",
+            "airflow",
+            CliRun.EXAMPLES.resolve("orders").toString(),
+            "--out",
+            out.resolve("dags").toString(),
+            "--target",
+            target.toString());
+
+    assertThat(run.exitCode()).isEqualTo(LakeplanCli.ERROR);
+    assertThat(run.err()).startsWith("lakeplan: error: " + target + ": Invalid Airflow target");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void render_withoutTarget_isAUsageError() {
+    CliRun run = CliRun.of("render");
+
+    assertThat(run.exitCode()).isEqualTo(LakeplanCli.ERROR);
+    assertThat(run.err()).contains("Missing target (one of: airflow)");
+  }
+}
