@@ -53,6 +53,31 @@ def notify(event):
     ]
 
 
+def job_main(task_id, **kwargs):
+    """Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR Serverless."""
+    return EmrServerlessStartJobOperator(
+        task_id=task_id,
+        name=DAG_ID + "." + task_id,
+        application_id=EMR_APPLICATION_ID,
+        execution_role_arn=EXECUTION_ROLE_ARN,
+        job_driver={
+            "sparkSubmit": {
+                "entryPoint": JOB_JAR,
+                "entryPointArguments": ["--spec", SPEC_LOCATION, "--dag", DAG_ID, "--task", task_id],
+                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
+            }
+        },
+        configuration_overrides={
+            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
+        },
+        aws_conn_id=AWS_CONN_ID,
+        region_name=REGION_NAME,
+        waiter_delay=60,
+        waiter_max_attempts=1440,
+        **kwargs,
+    )
+
+
 default_args = {
     "owner": "sales-data@example.com",
     "retries": 1,
@@ -73,23 +98,4 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
-    raw_orders_remove_orphans = EmrServerlessStartJobOperator(
-        task_id="raw-orders.remove-orphans",
-        name="orders.maintenance.cron_30_2_x_x_0.raw-orders.remove-orphans",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "raw-orders.remove-orphans"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
+    raw_orders_remove_orphans = job_main("raw-orders.remove-orphans")

@@ -53,6 +53,31 @@ def notify(event):
     ]
 
 
+def job_main(task_id, **kwargs):
+    """Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR Serverless."""
+    return EmrServerlessStartJobOperator(
+        task_id=task_id,
+        name=DAG_ID + "." + task_id,
+        application_id=EMR_APPLICATION_ID,
+        execution_role_arn=EXECUTION_ROLE_ARN,
+        job_driver={
+            "sparkSubmit": {
+                "entryPoint": JOB_JAR,
+                "entryPointArguments": ["--spec", SPEC_LOCATION, "--dag", DAG_ID, "--task", task_id],
+                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
+            }
+        },
+        configuration_overrides={
+            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
+        },
+        aws_conn_id=AWS_CONN_ID,
+        region_name=REGION_NAME,
+        waiter_delay=60,
+        waiter_max_attempts=1440,
+        **kwargs,
+    )
+
+
 default_args = {
     "owner": "sales-data@example.com",
     "retries": 1,
@@ -73,63 +98,6 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
-    process_orders_compact = EmrServerlessStartJobOperator(
-        task_id="process-orders.compact",
-        name="orders.maintenance.daily.process-orders.compact",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "process-orders.compact"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
-    raw_orders_expire_snapshots = EmrServerlessStartJobOperator(
-        task_id="raw-orders.expire-snapshots",
-        name="orders.maintenance.daily.raw-orders.expire-snapshots",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "raw-orders.expire-snapshots"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
-    raw_orders_remove_old_metadata = EmrServerlessStartJobOperator(
-        task_id="raw-orders.remove-old-metadata",
-        name="orders.maintenance.daily.raw-orders.remove-old-metadata",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "raw-orders.remove-old-metadata"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
+    process_orders_compact = job_main("process-orders.compact")
+    raw_orders_expire_snapshots = job_main("raw-orders.expire-snapshots")
+    raw_orders_remove_old_metadata = job_main("raw-orders.remove-old-metadata")

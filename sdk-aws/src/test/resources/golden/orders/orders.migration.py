@@ -54,6 +54,31 @@ def notify(event):
     ]
 
 
+def job_main(task_id, **kwargs):
+    """Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR Serverless."""
+    return EmrServerlessStartJobOperator(
+        task_id=task_id,
+        name=DAG_ID + "." + task_id,
+        application_id=EMR_APPLICATION_ID,
+        execution_role_arn=EXECUTION_ROLE_ARN,
+        job_driver={
+            "sparkSubmit": {
+                "entryPoint": JOB_JAR,
+                "entryPointArguments": ["--spec", SPEC_LOCATION, "--dag", DAG_ID, "--task", task_id],
+                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
+            }
+        },
+        configuration_overrides={
+            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
+        },
+        aws_conn_id=AWS_CONN_ID,
+        region_name=REGION_NAME,
+        waiter_delay=60,
+        waiter_max_attempts=1440,
+        **kwargs,
+    )
+
+
 default_args = {
     "owner": "sales-data@example.com",
     "retries": 1,
@@ -82,87 +107,10 @@ with DAG(
         wait_interval_seconds=60,
         max_iterations=1440,
     )
-    orders_history_create_table = EmrServerlessStartJobOperator(
-        task_id="orders-history.create-table",
-        name="orders.migration.orders-history.create-table",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "orders-history.create-table"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
-    orders_history_convert = EmrServerlessStartJobOperator(
-        task_id="orders-history.convert",
-        name="orders.migration.orders-history.convert",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "orders-history.convert"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-        outlets=[Asset("iceberg://raw/orders")],
-    )
-    orders_history_reconcile = EmrServerlessStartJobOperator(
-        task_id="orders-history.reconcile",
-        name="orders.migration.orders-history.reconcile",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "orders-history.reconcile"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
-    orders_history_watermark = EmrServerlessStartJobOperator(
-        task_id="orders-history.watermark",
-        name="orders.migration.orders-history.watermark",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "orders-history.watermark"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
+    orders_history_create_table = job_main("orders-history.create-table")
+    orders_history_convert = job_main("orders-history.convert", outlets=[Asset("iceberg://raw/orders")])
+    orders_history_reconcile = job_main("orders-history.reconcile")
+    orders_history_watermark = job_main("orders-history.watermark")
 
     orders_history_convert >> orders_history_reconcile
     orders_history_convert >> orders_history_watermark

@@ -68,6 +68,31 @@ def notify(event):
     ]
 
 
+def job_main(task_id, **kwargs):
+    """Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR Serverless."""
+    return EmrServerlessStartJobOperator(
+        task_id=task_id,
+        name=DAG_ID + "." + task_id,
+        application_id=EMR_APPLICATION_ID,
+        execution_role_arn=EXECUTION_ROLE_ARN,
+        job_driver={
+            "sparkSubmit": {
+                "entryPoint": JOB_JAR,
+                "entryPointArguments": ["--spec", SPEC_LOCATION, "--dag", DAG_ID, "--task", task_id],
+                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
+            }
+        },
+        configuration_overrides={
+            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
+        },
+        aws_conn_id=AWS_CONN_ID,
+        region_name=REGION_NAME,
+        waiter_delay=60,
+        waiter_max_attempts=1440,
+        **kwargs,
+    )
+
+
 default_args = {
     "owner": "sales-data@example.com",
     "retries": 1,
@@ -91,46 +116,7 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
-    create_process_orders = EmrServerlessStartJobOperator(
-        task_id="create.process.orders",
-        name="orders.transformation.create.process.orders",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "create.process.orders"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-    )
-    orders_upsert = EmrServerlessStartJobOperator(
-        task_id="orders-upsert",
-        name="orders.transformation.orders-upsert",
-        application_id=EMR_APPLICATION_ID,
-        execution_role_arn=EXECUTION_ROLE_ARN,
-        job_driver={
-            "sparkSubmit": {
-                "entryPoint": JOB_JAR,
-                "entryPointArguments": [SPEC_LOCATION, DAG_ID, "orders-upsert"],
-                "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
-            }
-        },
-        configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
-        },
-        aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
-        waiter_delay=60,
-        waiter_max_attempts=1440,
-        outlets=[Asset("iceberg://process/orders")],
-    )
+    create_process_orders = job_main("create.process.orders")
+    orders_upsert = job_main("orders-upsert", outlets=[Asset("iceberg://process/orders")])
 
     create_process_orders >> orders_upsert

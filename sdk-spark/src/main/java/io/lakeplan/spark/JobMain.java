@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <ul>
- *   <li>{@code --spec}: a use-case file or folder; a local path or a Hadoop file system URI ({@code
- *       hdfs://}, {@code s3://}). Relative data paths in a use case resolve against the folder of
- *       its file.
+ *   <li>{@code --spec}: a use-case file or folder, or a plan JSON ({@code lakeplan plan --format
+ *       json}, what the rendered Airflow DAGs pass); a local path or a Hadoop file system URI
+ *       ({@code hdfs://}, {@code s3://}). Relative data paths resolve against the folder of the
+ *       use-case file (of the plan JSON).
  *   <li>{@code --dag}, {@code --task}: the ids in the plan, e.g. {@code orders.migration} and
  *       {@code orders-history.convert}.
  *   <li>{@code --warehouse}: the local Hadoop-catalog warehouse used when no Spark session is

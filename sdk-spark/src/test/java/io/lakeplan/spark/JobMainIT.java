@@ -2,6 +2,8 @@ package io.lakeplan.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.workspace.Workspace;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +64,34 @@ class JobMainIT {
     assertThat(convert.exitCode()).as(convert.out()).isZero();
     assertThat(convert.out()).startsWith("jm.migration/hist.convert SUCCEEDED").contains("40 rows");
     assertThat(TestSpark.session().table("lakeplan.jobmain.orders").count()).isEqualTo(40);
+  }
+
+  @Test
+  void jobMain_planJsonWithTheRenderedDagsArguments_runsTheTask() throws Exception {
+    Path plan = base.resolve("plan.json");
+    Files.writeString(plan, UseCaseCodec.toJson(Workspace.loadStrict(spec()).plan()));
+
+    // the argument list the Airflow renderer puts in entryPointArguments
+    Outcome create =
+        run("--spec", plan.toString(), "--dag", "jm.migration", "--task", "hist.create-table");
+    Outcome convert =
+        run("--spec", plan.toString(), "--dag", "jm.migration", "--task", "hist.convert");
+
+    assertThat(create.exitCode()).as(create.out()).isZero();
+    assertThat(convert.exitCode()).as(convert.out()).isZero();
+    assertThat(convert.out()).contains("40 rows");
+  }
+
+  @Test
+  void jobMain_corruptPlanJson_exits1NamingTheFix() throws Exception {
+    Path plan = base.resolve("broken.json");
+    Files.writeString(plan, "{\"dags\": [");
+
+    Outcome outcome =
+        run("--spec", plan.toString(), "--dag", "jm.migration", "--task", "hist.convert");
+
+    assertThat(outcome.exitCode()).isEqualTo(1);
+    assertThat(outcome.out()).contains("Invalid plan JSON").contains("lakeplan plan --format json");
   }
 
   @Test

@@ -243,6 +243,13 @@ public final class AirflowRenderer {
       return dag.tasks().stream().anyMatch(task -> task.spec().runsOnSpark());
     }
 
+    /** Whether any task runs the job jar's JobMain (rather than a team's own Spark job). */
+    private boolean hasJobMain() {
+      return dag.tasks().stream()
+          .anyMatch(
+              task -> task.spec().runsOnSpark() && !(task.spec() instanceof TaskSpec.RunSparkJob));
+    }
+
     private boolean hasCopy() {
       return dag.tasks().stream().anyMatch(task -> !task.spec().runsOnSpark());
     }
@@ -286,6 +293,9 @@ public final class AirflowRenderer {
       constants(out);
       if (notifies()) {
         notifyFunction(out);
+      }
+      if (hasJobMain()) {
+        jobMainFunction(out);
       }
       defaultArgs(out);
       out.append("with DAG(\n");
@@ -448,6 +458,53 @@ public final class AirflowRenderer {
       out.append("    ]\n\n\n");
     }
 
+    /**
+     * The one function that builds every JobMain task: the tasks differ only in their id (and
+     * outlets), and one definition keeps the file short, readable and quick to compile when Airflow
+     * parses it.
+     */
+    private void jobMainFunction(StringBuilder out) {
+      String extra = target.sparkSubmitParameters();
+      String parameters =
+          "--class "
+              + JOB_MAIN_CLASS
+              + (extra == null || extra.isBlank() ? "" : " " + extra.trim());
+      while (!out.toString().endsWith("\n\n\n")) {
+        out.append('\n'); // two blank lines before a top-level function
+      }
+      out.append("def job_main(task_id, **kwargs):\n");
+      out.append(
+          "    \"\"\"Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR"
+              + " Serverless.\"\"\"\n");
+      out.append("    return EmrServerlessStartJobOperator(\n");
+      out.append("        task_id=task_id,\n");
+      out.append("        name=DAG_ID + \".\" + task_id,\n");
+      out.append("        application_id=EMR_APPLICATION_ID,\n");
+      out.append("        execution_role_arn=EXECUTION_ROLE_ARN,\n");
+      out.append("        job_driver={\n");
+      out.append("            \"sparkSubmit\": {\n");
+      out.append("                \"entryPoint\": JOB_JAR,\n");
+      out.append(
+          "                \"entryPointArguments\": [\"--spec\", SPEC_LOCATION, \"--dag\","
+              + " DAG_ID, \"--task\", task_id],\n");
+      out.append("                \"sparkSubmitParameters\": ")
+          .append(Python.string(parameters))
+          .append(",\n");
+      out.append("            }\n");
+      out.append("        },\n");
+      out.append("        configuration_overrides={\n");
+      out.append(
+          "            \"monitoringConfiguration\": {\"s3MonitoringConfiguration\": {\"logUri\":"
+              + " LOG_URI}}\n");
+      out.append("        },\n");
+      out.append("        aws_conn_id=AWS_CONN_ID,\n");
+      out.append("        region_name=REGION_NAME,\n");
+      out.append("        waiter_delay=").append(target.pollInterval().getSeconds()).append(",\n");
+      out.append("        waiter_max_attempts=").append(target.maxAttempts()).append(",\n");
+      out.append("        **kwargs,\n");
+      out.append("    )\n\n\n");
+    }
+
     private void defaultArgs(StringBuilder out) {
       out.append("default_args = {\n");
       out.append("    \"owner\": ").append(Python.string(dag.owner())).append(",\n");
@@ -516,6 +573,15 @@ public final class AirflowRenderer {
     private void task(StringBuilder out, Task task) {
       String variable = variables.get(task.id());
       TaskSpec spec = task.spec();
+      if (spec.runsOnSpark() && !(spec instanceof TaskSpec.RunSparkJob)) {
+        out.append("    ").append(variable).append(" = job_main(").append(Python.string(task.id()));
+        List<String> outlets = outlets(task);
+        if (!outlets.isEmpty()) {
+          out.append(", outlets=").append(assets(outlets));
+        }
+        out.append(")\n");
+        return;
+      }
       if (!spec.runsOnSpark()) {
         TaskSpec.Copy copy = (TaskSpec.Copy) spec;
         out.append("    ").append(variable).append(" = DataSyncOperator(\n");
@@ -529,26 +595,13 @@ public final class AirflowRenderer {
             .append(target.pollInterval().getSeconds())
             .append(",\n");
         out.append("        max_iterations=").append(target.maxAttempts()).append(",\n");
-      } else {
-        String entryPoint;
-        String arguments;
-        String parameters;
-        if (spec instanceof TaskSpec.RunSparkJob run) {
-          SparkJob job = run.job();
-          entryPoint = Python.string(job.entrypoint());
-          arguments = Python.strings(job.arguments());
-          String own = job.sparkSubmitParameters();
-          parameters = Python.string(own == null ? "" : own.trim());
-        } else {
-          entryPoint = "JOB_JAR";
-          arguments = "[SPEC_LOCATION, DAG_ID, " + Python.string(task.id()) + "]";
-          String extra = target.sparkSubmitParameters();
-          parameters =
-              Python.string(
-                  "--class "
-                      + JOB_MAIN_CLASS
-                      + (extra == null || extra.isBlank() ? "" : " " + extra.trim()));
-        }
+      } else if (spec instanceof TaskSpec.RunSparkJob run) {
+        // a team's own Spark job: its entry point, arguments and parameters as they are
+        SparkJob job = run.job();
+        String entryPoint = Python.string(job.entrypoint());
+        String arguments = Python.strings(job.arguments());
+        String own = job.sparkSubmitParameters();
+        String parameters = Python.string(own == null ? "" : own.trim());
         out.append("    ").append(variable).append(" = EmrServerlessStartJobOperator(\n");
         out.append("        task_id=").append(Python.string(task.id())).append(",\n");
         out.append("        name=").append(Python.string(dag.id() + "." + task.id())).append(",\n");
@@ -575,14 +628,16 @@ public final class AirflowRenderer {
       }
       List<String> outlets = outlets(task);
       if (!outlets.isEmpty()) {
-        out.append("        outlets=[")
-            .append(
-                String.join(
-                    ", ",
-                    outlets.stream().map(uri -> "Asset(" + Python.string(uri) + ")").toList()))
-            .append("],\n");
+        out.append("        outlets=").append(assets(outlets)).append(",\n");
       }
       out.append("    )\n");
+    }
+
+    private static String assets(List<String> uris) {
+      return "["
+          + String.join(
+              ", ", uris.stream().map(uri -> "Asset(" + Python.string(uri) + ")").toList())
+          + "]";
     }
 
     private List<String> outlets(Task task) {

@@ -138,8 +138,11 @@ class AirflowDagsTestIT {
             .isEqualTo(
                 JSON.writeValueAsString(
                     List.of(
+                        "--spec",
                         "s3://lakeplan-artifacts/plans/orders/" + dag.specVersion() + "/plan.json",
+                        "--dag",
                         DAG_ID,
+                        "--task",
                         task.id())));
         assertThat(submit.get("sparkSubmitParameters").asText())
             .startsWith("--class " + AirflowRenderer.JOB_MAIN_CLASS);

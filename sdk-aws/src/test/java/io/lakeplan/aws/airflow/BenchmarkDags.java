@@ -1,5 +1,6 @@
 package io.lakeplan.aws.airflow;
 
+import io.lakeplan.plan.Dag;
 import io.lakeplan.workspace.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
  * reconcile, record watermark — five tasks, like the dag-factory benchmark's DAGs) and renders them
  * as Airflow DAG files, for {@code bench/airflow/lakeplan_bench.sh}.
  *
- * <p>Usage: {@code BenchmarkDags USE_CASE_DIR DAG_DIR [N]} (N defaults to 200).
+ * <p>Usage: {@code BenchmarkDags USE_CASE_DIR DAG_DIR [N [DAG_FACTORY_DIR]]} (N defaults to 200).
+ * With {@code DAG_FACTORY_DIR}, also writes the same DAGs as dag-factory YAML (see {@link
+ * DagFactoryYaml}).
  */
 public final class BenchmarkDags {
   private BenchmarkDags() {}
@@ -48,9 +51,23 @@ public final class BenchmarkDags {
     }
     long started = System.nanoTime();
     Workspace workspace = Workspace.load(useCases);
-    Rendering rendering =
-        AirflowRenderer.to(AirflowTarget.builder().quarantineDag(false).build()).render(workspace);
+    AirflowTarget target = AirflowTarget.builder().quarantineDag(false).build();
+    Rendering rendering = AirflowRenderer.to(target).render(workspace);
     rendering.writeTo(dags);
+    if (args.length > 3) {
+      // the same DAGs as dag-factory configurations: one YAML plus its loader .py per DAG
+      Path dagFactory = Path.of(args[3]);
+      Files.createDirectories(dagFactory);
+      for (Dag dag : workspace.plan().dags()) {
+        String yaml = dag.id() + ".yml";
+        Files.writeString(
+            dagFactory.resolve(yaml), DagFactoryYaml.of(dag, target), StandardCharsets.UTF_8);
+        Files.writeString(
+            dagFactory.resolve(dag.id() + ".py"),
+            DagFactoryYaml.loader(yaml),
+            StandardCharsets.UTF_8);
+      }
+    }
     if (!workspace.isClean()) {
       throw new IllegalStateException("Generated use cases are invalid:\n" + rendering.report());
     }

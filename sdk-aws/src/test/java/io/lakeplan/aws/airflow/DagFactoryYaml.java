@@ -1,0 +1,114 @@
+package io.lakeplan.aws.airflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Edge;
+import io.lakeplan.plan.Task;
+import io.lakeplan.plan.TaskSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A dag-factory (1.x) configuration of the same DAG that {@link AirflowRenderer} renders: the same
+ * operators with the same arguments, the same dependencies, schedule, tags and default arguments,
+ * so the parse benchmark compares the two ways of defining one DAG. Only the dataset outlets are
+ * left out (dag-factory spells them differently), which makes dag-factory's side slightly cheaper.
+ */
+final class DagFactoryYaml {
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
+
+  /** The loader every dag-factory YAML file needs beside it, as teams deploy them. */
+  static String loader(String yamlFileName) {
+    return "# Airflow DAG loader for "
+        + yamlFileName
+        + " (dag-factory).\n"
+        + "from pathlib import Path\n\n"
+        + "from dagfactory import load_yaml_dags\n\n"
+        + "load_yaml_dags(globals_dict=globals(),"
+        + " config_filepath=str(Path(__file__).with_name(\""
+        + yamlFileName
+        + "\")))\n";
+  }
+
+  private DagFactoryYaml() {}
+
+  /** The YAML of {@code dag} for {@code target}. */
+  static String of(Dag dag, AirflowTarget target) {
+    Map<String, Object> defaultArgs = new LinkedHashMap<>();
+    defaultArgs.put("owner", dag.owner());
+    defaultArgs.put("retries", dag.retries());
+    defaultArgs.put("retry_delay_sec", dag.retryDelay().toSeconds());
+    defaultArgs.put("depends_on_past", dag.dependsOnPast());
+    defaultArgs.put("start_date", "2024-01-01");
+
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("default_args", defaultArgs);
+    config.put("description", "Lakeplan " + dag.useCase() + " " + dag.kind());
+    config.put("schedule", dag.schedule() == null ? null : dag.schedule().toString());
+    config.put("catchup", false);
+    config.put("max_active_runs", target.maxActiveRuns());
+    config.put("tags", dag.tags());
+
+    List<Map<String, Object>> tasks = new ArrayList<>();
+    for (Task task : dag.tasksInOrder()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("task_id", task.id());
+      if (task.spec() instanceof TaskSpec.Copy) {
+        entry.put("operator", "airflow.providers.amazon.aws.operators.datasync.DataSyncOperator");
+        entry.put("task_arn", target.defaultDataSyncTaskArn());
+        entry.put("aws_conn_id", target.awsConnectionId());
+        entry.put("wait_interval_seconds", 60);
+        entry.put("max_iterations", 1440);
+      } else {
+        entry.put(
+            "operator", "airflow.providers.amazon.aws.operators.emr.EmrServerlessStartJobOperator");
+        entry.put("name", dag.id() + "." + task.id());
+        entry.put("application_id", target.emrApplicationId());
+        entry.put("execution_role_arn", target.executionRoleArn());
+        String spec =
+            target
+                .specLocation()
+                .replace("{use_case}", dag.useCase())
+                .replace("{spec_version}", dag.specVersion());
+        entry.put(
+            "job_driver",
+            Map.of(
+                "sparkSubmit",
+                Map.of(
+                    "entryPoint", target.jobJar(),
+                    "entryPointArguments",
+                        List.of("--spec", spec, "--dag", dag.id(), "--task", task.id()),
+                    "sparkSubmitParameters", "--class " + AirflowRenderer.JOB_MAIN_CLASS)));
+        entry.put(
+            "configuration_overrides",
+            Map.of(
+                "monitoringConfiguration",
+                Map.of("s3MonitoringConfiguration", Map.of("logUri", target.logUri()))));
+        entry.put("aws_conn_id", target.awsConnectionId());
+        entry.put("waiter_delay", target.pollInterval().toSeconds());
+        entry.put("waiter_max_attempts", target.maxAttempts());
+      }
+      List<String> upstream = new ArrayList<>();
+      for (Edge edge : dag.edges()) {
+        if (edge.to().equals(task.id())) {
+          upstream.add(edge.from());
+        }
+      }
+      if (!upstream.isEmpty()) {
+        entry.put("dependencies", upstream);
+      }
+      tasks.add(entry);
+    }
+    config.put("tasks", tasks);
+    try {
+      return YAML.writeValueAsString(Map.of(dag.id(), config));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write dag-factory YAML of " + dag.id(), e);
+    }
+  }
+}
