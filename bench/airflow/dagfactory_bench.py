@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tasks", type=int, default=5, help="tasks per DAG (default 5)")
     ap.add_argument("--compare", metavar="DIR", help="folder of plain static DAG files to measure the same way")
     ap.add_argument("--workdir", help="generate into this folder instead of a new temp folder")
+    ap.add_argument("--dagfactory-dir", metavar="DIR",
+                    help="parse this already generated dag-factory folder (YAML + loader .py per DAG,"
+                         " e.g. the same use cases as --compare, written by BenchmarkDags) instead of"
+                         " generating BashOperator DAGs")
     ap.add_argument("--keep", action="store_true", help="keep the generated folder")
     ap.add_argument("--out", help="also write the JSON summary to this file")
     args = ap.parse_args(argv)
@@ -199,9 +203,14 @@ def main(argv: list[str] | None = None) -> int:
         import importlib.metadata as md
 
         t0 = time.perf_counter()
-        generate(gen_dir, args.dags, args.tasks)
+        if args.dagfactory_dir:
+            gen_dir = os.path.abspath(args.dagfactory_dir)
+            layout = "same DAGs as --compare (same operators and arguments), one loader .py per YAML file"
+        else:
+            generate(gen_dir, args.dags, args.tasks)
+            layout = "one loader .py per YAML file, BashOperator tasks"
         gen_seconds = time.perf_counter() - t0
-        print(f"[bench] generated {args.dags} dag-factory DAGs in {gen_dir} ({gen_seconds:.2f}s)", file=sys.stderr)
+        print(f"[bench] dag-factory DAGs in {gen_dir} ({gen_seconds:.2f}s)", file=sys.stderr)
 
         folders = {"dagfactory": gen_dir}
         if compare:
@@ -224,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "cpu_count": os.cpu_count(),
             "params": {"dags": args.dags, "tasks_per_dag": args.tasks, "repeat": args.repeat,
-                       "layout": "one loader .py per YAML file"},
+                       "layout": layout},
             "generate_seconds": round(gen_seconds, 4),
             "dagfactory": summarize(gen_dir, first["dagfactory"], runs["dagfactory"]),
         }
@@ -234,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
             summary["ratio_dagfactory_over_static"] = {
                 "wall_median": round(d["wall_seconds_median"] / s["wall_seconds_median"], 3) if s["wall_seconds_median"] else None,
                 "per_dag_median": round(d["per_dag_ms_median"] / s["per_dag_ms_median"], 3) if s.get("per_dag_ms_median") else None,
+            }
+            summary["ratio_static_over_dagfactory"] = {
+                "wall_median": round(s["wall_seconds_median"] / d["wall_seconds_median"], 3) if d["wall_seconds_median"] else None,
+                "per_file_median": round(s["per_file_ms"]["median"] / d["per_file_ms"]["median"], 3) if d["per_file_ms"]["median"] else None,
             }
         if args.keep:
             summary["generated_folder_kept"] = gen_dir

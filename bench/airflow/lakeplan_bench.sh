@@ -3,9 +3,11 @@
 #
 #   bench/airflow/lakeplan_bench.sh [N] [--airflow2]     (N defaults to 200)
 #
-# 1. builds sdk-aws (offline) and renders N generated use cases (sdk-aws test class BenchmarkDags),
-# 2. runs bench/airflow/dagfactory_bench.py -n N --compare <rendered folder>, which parses both
-#    folders interleaved with one DagBag each and prints a JSON summary on stdout.
+# 1. builds sdk-aws (offline) and renders N generated use cases (sdk-aws test class BenchmarkDags)
+#    twice: as Lakeplan DAG files, and as the same DAGs in dag-factory YAML (same operators, same
+#    arguments, same dependencies; one YAML plus its loader .py per DAG),
+# 2. runs bench/airflow/dagfactory_bench.py on both folders, interleaved, REPEAT (default 5)
+#    measured DagBag parses each after one warm-up, and prints a JSON summary on stdout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 N=${1:-200}
@@ -18,6 +20,7 @@ cd "$ROOT"
 ./mvnw -q -B -o -pl sdk-aws -am -Denforcer.skip -Dspotless.check.skip=true -DskipTests \
     test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >&2
 CP="sdk-aws/target/test-classes:sdk-aws/target/classes:sdk-api/target/classes:$(cat "$WORK/cp.txt")"
-java -cp "$CP" io.lakeplan.aws.airflow.BenchmarkDags "$WORK/use-cases" "$WORK/dags" "$N" 2>&1 \
-    | grep -v ' INFO ' >&2
-"$VENV/bin/python" bench/airflow/dagfactory_bench.py -n "$N" --compare "$WORK/dags"
+java -cp "$CP" io.lakeplan.aws.airflow.BenchmarkDags "$WORK/use-cases" "$WORK/dags" "$N" \
+    "$WORK/dagfactory" 2>&1 | grep -v ' INFO ' >&2
+"$VENV/bin/python" bench/airflow/dagfactory_bench.py -n "$N" -k "${REPEAT:-5}" \
+    --dagfactory-dir "$WORK/dagfactory" --compare "$WORK/dags"
