@@ -93,7 +93,7 @@ class MergeIT {
     TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(merge("dedupe")));
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
-    assertThat(result.rows()).isEqualTo(4);
+    assertThat(result.rows()).as("source rows read, before dedupe").isEqualTo(7);
     assertThat(target("dedupe")).containsExactly("1:latest", "2:new", "4:untouched");
   }
 
