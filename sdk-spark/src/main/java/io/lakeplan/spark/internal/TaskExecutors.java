@@ -38,6 +38,9 @@ public final class TaskExecutors {
     if (spec instanceof TaskSpec.RecordWatermark) {
       return WatermarkExecutor.run(context, ((TaskSpec.RecordWatermark) spec).migration());
     }
+    if (spec instanceof TaskSpec.IngestJdbc) {
+      return JdbcIngestExecutor.run(context, ((TaskSpec.IngestJdbc) spec).ingestion());
+    }
     if (spec instanceof TaskSpec.MergeInto) {
       return MergeExecutor.run(context, ((TaskSpec.MergeInto) spec).merge());
     }

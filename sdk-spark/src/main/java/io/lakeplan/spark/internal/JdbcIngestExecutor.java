@@ -1,0 +1,325 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.JdbcConnection;
+import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.SecretRef;
+import io.lakeplan.model.WriteMode;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JDBC batch ingestion: reads the window {@code (last watermark, upper bound captured at start]}
+ * of the incremental column, appends it to the Iceberg target or merges it by keys, and moves the
+ * watermark.
+ *
+ * <p>Exactly once, across crashes: the new watermark is written into the Iceberg commit's snapshot
+ * summary ({@code lakeplan.jdbc.<id>.watermark}), atomically with the data, and only then copied to
+ * the watermark store under the target table's key. At start, a table that is ahead of the store (a
+ * crash between the two) repairs the store; the window starts after the greater of the two. The
+ * first run after a migration starts strictly after the watermark the migration recorded.
+ */
+final class JdbcIngestExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcIngestExecutor.class);
+
+  private JdbcIngestExecutor() {}
+
+  /** The snapshot summary property holding the watermark committed by {@code ingestion}. */
+  static String watermarkProperty(JdbcIngestion ingestion) {
+    return "lakeplan.jdbc." + ingestion.id() + ".watermark";
+  }
+
+  static TaskResult run(Context context, JdbcIngestion ingestion) {
+    String target = Sql.table(ingestion.target());
+    Tables.requireExists(context, ingestion.target());
+    String key = ingestion.target().toString();
+    JdbcConnection connection = ingestion.connection();
+    String password = password(ingestion);
+
+    // where the window starts: the store, unless the table's last commit is ahead of it
+    Watermark stored = context.watermarks.get(key).orElse(null);
+    Watermark committed = committedWatermark(Tables.load(context, ingestion.target()), ingestion);
+    Watermark after = stored;
+    if (committed != null && (stored == null || committed.compareTo(stored) > 0)) {
+      LOG.warn(
+          "Ingestion {}: table {} is ahead of the watermark store ({} > {}); repairing the store",
+          ingestion.id(),
+          key,
+          committed,
+          stored);
+      if (!context.watermarks.compareAndSet(key, stored, committed)) {
+        throw new TaskFailedException(
+            "Watermark of " + key + " changed while repairing it; re-run the ingestion");
+      }
+      after = committed;
+    }
+    LOG.info(
+        "Ingestion {} starts after {} (from {})",
+        ingestion.id(),
+        after == null ? "the beginning" : after,
+        after == null ? "no watermark" : after == committed ? "the table's last commit" : "store");
+
+    Object upperValue =
+        reader(context, ingestion, password)
+            .option("query", JdbcSql.upperBound(ingestion))
+            .load()
+            .first()
+            .get(0);
+    if (upperValue == null) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "source of " + ingestion.id() + " is empty; nothing ingested");
+    }
+    Watermark upTo = WatermarkExecutor.toWatermark(upperValue, ingestion.incrementalColumn());
+    if (after != null && upTo.compareTo(after) <= 0) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "no rows after " + after + " in the source of " + ingestion.id() + "; nothing ingested");
+    }
+
+    DataFrameReader read =
+        reader(context, ingestion, password)
+            .option("dbtable", JdbcSql.window(ingestion, connection.dialect(), after, upTo));
+    if (ingestion.partitionedRead() != null) {
+      read =
+          read.option("partitionColumn", ingestion.partitionedRead().column())
+              .option("lowerBound", Long.toString(ingestion.partitionedRead().lowerBound()))
+              .option("upperBound", Long.toString(ingestion.partitionedRead().upperBound()))
+              .option("numPartitions", Integer.toString(ingestion.partitionedRead().partitions()));
+    }
+    // read the window once: a MERGE may scan its source more than once, and the count is free
+    Dataset<Row> shaped =
+        shaped(context, ingestion, read.load(), target).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return write(context, ingestion, shaped, key, after, upTo);
+    } finally {
+      shaped.unpersist();
+    }
+  }
+
+  private static TaskResult write(
+      Context context,
+      JdbcIngestion ingestion,
+      Dataset<Row> shaped,
+      String key,
+      Watermark after,
+      Watermark upTo) {
+    String target = Sql.table(ingestion.target());
+    long rows;
+    try {
+      rows = shaped.count();
+    } catch (Exception e) {
+      throw new TaskFailedException(
+          "Cannot read the source of ingestion "
+              + ingestion.id()
+              + ": "
+              + Failures.rootMessage(e)
+              + " (table "
+              + ingestion.target()
+              + " unchanged)",
+          e);
+    }
+
+    Table before = Tables.load(context, ingestion.target());
+    long beforeId = Tables.currentSnapshotId(before);
+    String view = "lakeplan_jdbc_" + ingestion.id().replace('-', '_').toLowerCase(Locale.ROOT);
+    shaped.createOrReplaceTempView(view);
+    try {
+      CommitMetadata.withCommitProperties(
+          Map.of(watermarkProperty(ingestion), upTo.toString()),
+          () -> {
+            if (ingestion.writeMode() == WriteMode.MERGE) {
+              context.spark.sql(mergeStatement(ingestion, target, view, shaped));
+            } else {
+              context.spark.table(view).writeTo(target).append();
+            }
+            return null;
+          },
+          RuntimeException.class);
+    } catch (Exception e) {
+      throw new TaskFailedException(
+          "Ingestion "
+              + ingestion.id()
+              + " into "
+              + ingestion.target()
+              + " failed: "
+              + Failures.rootMessage(e)
+              + " (table unchanged)",
+          e);
+    } finally {
+      context.spark.catalog().dropTempView(view);
+    }
+    Snapshot snapshot = Tables.load(context, ingestion.target()).currentSnapshot();
+    if (snapshot == null || snapshot.snapshotId() == beforeId) {
+      throw new TaskFailedException("Ingestion " + ingestion.id() + " committed nothing");
+    }
+    // the data and its watermark are committed; now the store (a crash here is repaired above)
+    Watermark current = context.watermarks.get(key).orElse(null);
+    if (current == null || upTo.compareTo(current) > 0) {
+      if (!context.watermarks.compareAndSet(key, current, upTo)) {
+        LOG.warn(
+            "Watermark of {} changed concurrently; the next run repairs it from the table", key);
+      }
+    }
+    return TaskResult.succeeded(
+        rows,
+        Tables.summaryLong(snapshot, "added-data-files"),
+        Tables.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        (ingestion.writeMode() == WriteMode.MERGE ? "merged " : "appended ")
+            + rows
+            + " rows of ("
+            + (after == null ? "beginning" : after)
+            + ", "
+            + upTo
+            + "] into "
+            + ingestion.target()
+            + "; watermark "
+            + upTo);
+  }
+
+  /** The latest watermark committed by this ingestion, walking back the table's snapshots. */
+  private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {
+    String property = watermarkProperty(ingestion);
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      String value = snapshot.summary() == null ? null : snapshot.summary().get(property);
+      if (value != null) {
+        int colon = value.indexOf(':');
+        return Watermark.parse(value.substring(0, colon), value.substring(colon + 1));
+      }
+    }
+    return null;
+  }
+
+  private static DataFrameReader reader(Context context, JdbcIngestion ingestion, String password) {
+    JdbcConnection connection = ingestion.connection();
+    DataFrameReader reader = context.spark.read().format("jdbc").option("url", connection.url());
+    if (connection.user() != null) {
+      reader = reader.option("user", connection.user());
+    }
+    if (password != null) {
+      reader = reader.option("password", password);
+    }
+    for (Map.Entry<String, String> option :
+        JdbcSql.options(connection.dialect(), ingestion.fetchSize()).entrySet()) {
+      reader = reader.option(option.getKey(), option.getValue());
+    }
+    for (Map.Entry<String, String> property : connection.properties().entrySet()) {
+      reader = reader.option(property.getKey(), property.getValue());
+    }
+    return reader;
+  }
+
+  /** The password behind the connection's secret reference; never logged. */
+  private static String password(JdbcIngestion ingestion) {
+    SecretRef secret = ingestion.connection().password();
+    if (secret == null) {
+      return null;
+    }
+    if (secret.provider() != SecretRef.Provider.ENV) {
+      throw new TaskFailedException(
+          "Password of ingestion "
+              + ingestion.id()
+              + " is a "
+              + secret.provider().name().toLowerCase(Locale.ROOT)
+              + " secret, which only the AWS runtime resolves; for a local run use env:VARIABLE");
+    }
+    String value = System.getenv(secret.name());
+    if (value == null) {
+      throw new TaskFailedException(
+          "Environment variable "
+              + secret.name()
+              + " (password of ingestion "
+              + ingestion.id()
+              + ") is not set");
+    }
+    return value;
+  }
+
+  /** The source rows as the target's columns, cast; fails naming every missing column. */
+  private static Dataset<Row> shaped(
+      Context context, JdbcIngestion ingestion, Dataset<Row> source, String target) {
+    Map<String, StructField> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (StructField field : source.schema().fields()) {
+      fields.put(field.name(), field);
+    }
+    List<String> projection = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (StructField column : context.spark.table(target).schema().fields()) {
+      StructField field = fields.get(column.name());
+      if (field == null) {
+        if (!column.nullable()) {
+          missing.add(column.name());
+        }
+        projection.add(
+            "CAST(NULL AS " + column.dataType().sql() + ") AS " + Sql.quote(column.name()));
+      } else {
+        projection.add(
+            "CAST("
+                + Sql.quote(field.name())
+                + " AS "
+                + column.dataType().sql()
+                + ") AS "
+                + Sql.quote(column.name()));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new TaskFailedException(
+          "The source of ingestion "
+              + ingestion.id()
+              + " has no column "
+              + String.join(", ", missing)
+              + ", required in "
+              + ingestion.target()
+              + " (table unchanged)");
+    }
+    return source.selectExpr(projection.toArray(String[]::new));
+  }
+
+  /** Upsert by keys: the latest row per key by the incremental column wins. */
+  private static String mergeStatement(
+      JdbcIngestion ingestion, String target, String view, Dataset<Row> shaped) {
+    List<String> keys = new ArrayList<>();
+    List<String> on = new ArrayList<>();
+    for (String key : ingestion.keys()) {
+      keys.add(Sql.quote(key));
+      on.add("t." + Sql.quote(key) + " = s." + Sql.quote(key));
+    }
+    String order = Sql.quote(ingestion.incrementalColumn());
+    String latest =
+        "SELECT * EXCEPT (lakeplan_rank) FROM (SELECT *, row_number() OVER (PARTITION BY "
+            + String.join(", ", keys)
+            + " ORDER BY "
+            + order
+            + " DESC) AS lakeplan_rank FROM "
+            + Sql.quote(view)
+            + ") WHERE lakeplan_rank = 1";
+    return "MERGE INTO "
+        + target
+        + " t USING ("
+        + latest
+        + ") s ON "
+        + String.join(" AND ", on)
+        + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *";
+  }
+}
