@@ -4,6 +4,7 @@
 # rows in one local[2] Spark JVM. Prints a table and writes bench/results/spark-bench.json.
 #
 #   bench/run-spark-bench.sh [--rows N] [--reps N] [--out FILE] [--work DIR]
+#   bench/run-spark-bench.sh --class io.lakeplan.bench.spark.ConvertScaling [--rows N,N,..] [--reps N]
 #
 # Builds sdk-api, sdk-spark and bench/spark OFFLINE (-o: every dependency must already be in the local
 # Maven repository, as after a normal build of the project), without tests, without installing anything,
@@ -24,5 +25,9 @@ CP="bench/spark/target/classes:$(cat bench/spark/target/classpath.txt)"
 # Keep Spark's driver on loopback (the host name may resolve elsewhere).
 export SPARK_LOCAL_IP=127.0.0.1
 # shellcheck disable=SC2086  # OPENS is a list of flags
-exec java -Xms2g -Xmx"${BENCH_HEAP:-6g}" -XX:+UseParallelGC $OPENS -cp "$CP" \
-    io.lakeplan.bench.spark.SparkBench "$@"
+MAIN=io.lakeplan.bench.spark.SparkBench
+if [[ "${1:-}" == "--class" ]]; then
+  MAIN=$2
+  shift 2
+fi
+exec java -Xms2g -Xmx"${BENCH_HEAP:-6g}" -XX:+UseParallelGC $OPENS -cp "$CP" "$MAIN" "$@"
