@@ -56,7 +56,8 @@ final class JdbcIngestExecutor {
     Watermark stored = context.watermarks.get(key).orElse(null);
     Watermark committed = committedWatermark(Tables.load(context, ingestion.target()), ingestion);
     Watermark after = stored;
-    if (committed != null && (stored == null || committed.compareTo(stored) > 0)) {
+    boolean repaired = committed != null && (stored == null || committed.compareTo(stored) > 0);
+    if (repaired) {
       LOG.warn(
           "Ingestion {}: table {} is ahead of the watermark store ({} > {}); repairing the store",
           ingestion.id(),
@@ -70,10 +71,12 @@ final class JdbcIngestExecutor {
       after = committed;
     }
     LOG.info(
-        "Ingestion {} starts after {} (from {})",
+        "Ingestion {} starts after {} (decided by {})",
         ingestion.id(),
         after == null ? "the beginning" : after,
-        after == null ? "no watermark" : after == committed ? "the table's last commit" : "store");
+        after == null
+            ? "no watermark anywhere"
+            : repaired ? "the table's last commit" : "the watermark store");
 
     Object upperValue =
         reader(context, ingestion, password)
