@@ -26,8 +26,9 @@ import org.apache.spark.sql.SparkSession;
  * ADD_FILES vs REWRITE conversion of the same landing Parquet at growing sizes: how the speed-up of
  * registering files in place grows with the data (REWRITE reads and writes every row; ADD_FILES
  * reads the files' footers). The landing data has the columns and types of {@link SparkBench}'s,
- * written as 8 files per million rows; both conversions run through the Lakeplan convert task, in
- * alternating order, into fresh tables each time.
+ * written as one Parquet file per {@code --rows-per-file} rows (default 125,000: 8 files of ~1.5 MB
+ * per million rows, a small-files layout; 1,000,000 gives ~12 MB files); both conversions run
+ * through the Lakeplan convert task, in alternating order, into fresh tables each time.
  *
  * <pre>
  * bench/run-spark-bench.sh --class io.lakeplan.bench.spark.ConvertScaling \
@@ -41,16 +42,20 @@ public final class ConvertScaling {
   public static void main(String[] args) throws Exception {
     List<Long> sizes = List.of(1_000_000L, 4_000_000L, 10_000_000L);
     int reps = 3;
+    long rowsPerFile = 125_000;
     Path out = Path.of("bench", "results", "convert-scaling.json");
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--rows" ->
             sizes = List.of(args[i + 1].split(",")).stream().map(Long::valueOf).toList();
         case "--reps" -> reps = Integer.parseInt(args[i + 1]);
+        case "--rows-per-file" -> rowsPerFile = Long.parseLong(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
         default ->
             throw new IllegalArgumentException(
-                "Unknown argument: '" + args[i] + "' (expected --rows, --reps or --out)");
+                "Unknown argument: '"
+                    + args[i]
+                    + "' (expected --rows, --reps, --rows-per-file or --out)");
       }
     }
     Path work = Files.createTempDirectory("lakeplan-convert-scaling-");
@@ -73,7 +78,7 @@ public final class ConvertScaling {
                     + " FROM range(1, "
                     + (rows + 1)
                     + ")")
-            .repartition((int) Math.max(1, rows / 125_000))
+            .repartition((int) Math.max(1, rows / rowsPerFile))
             .write()
             .parquet(landing.toUri().toString());
         List<Long> rewrite = new ArrayList<>();
@@ -125,6 +130,7 @@ public final class ConvertScaling {
     json.put("benchmark", "lakeplan-convert-scaling");
     json.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     json.put("repetitions", reps);
+    json.put("rowsPerFile", rowsPerFile);
     json.put("results", results);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     System.out.println("wrote " + out.toAbsolutePath());
