@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs plan tasks on a Spark session whose {@value LakeplanCatalog#NAME} catalog is configured (see
  * {@link LakeplanCatalog}). One executor per task kind: create-table, copy, convert, reconcile,
- * record-watermark, JDBC ingestion and merge; other kinds (Kafka ingestion, maintenance, custom
- * Spark jobs) come back {@link TaskResult.Status#SKIPPED}.
+ * record-watermark, JDBC ingestion, Kafka ingestion and merge; maintenance tasks and custom Spark
+ * jobs come back {@link TaskResult.Status#SKIPPED}. A Kafka ingestion in streaming mode runs until
+ * its process is stopped; in micro-batch mode it ingests what is available and returns.
  *
  * <p>A task never throws for a failure the user can act on — missing input, schema mismatch, table
  * drift, an unsafe identifier, corrupt files: it returns {@link TaskResult.Status#FAILED} with a

@@ -17,14 +17,14 @@ import org.apache.spark.sql.SparkSession;
  * The one local SparkSession of the test JVM (Spark allows one), with the {@code lakeplan} Hadoop
  * catalog in a temporary warehouse removed at JVM exit, and helpers to run single tasks.
  */
-final class TestSpark {
+public final class TestSpark {
 
   private static SparkSession session;
   private static Path root;
 
   private TestSpark() {}
 
-  static synchronized SparkSession session() {
+  public static synchronized SparkSession session() {
     if (session == null) {
       root = createRoot();
       session = LakeplanCatalog.localSession(root.resolve("warehouse"));
@@ -38,7 +38,7 @@ final class TestSpark {
   }
 
   /** A fresh folder under the shared temporary root. */
-  static Path newDir(String prefix) {
+  public static Path newDir(String prefix) {
     session();
     try {
       return Files.createTempDirectory(root, prefix);

@@ -41,6 +41,9 @@ public final class TaskExecutors {
     if (spec instanceof TaskSpec.IngestJdbc) {
       return JdbcIngestExecutor.run(context, ((TaskSpec.IngestJdbc) spec).ingestion());
     }
+    if (spec instanceof TaskSpec.IngestKafka) {
+      return KafkaIngestExecutor.run(context, ((TaskSpec.IngestKafka) spec).ingestion());
+    }
     if (spec instanceof TaskSpec.MergeInto) {
       return MergeExecutor.run(context, ((TaskSpec.MergeInto) spec).merge());
     }

@@ -1,0 +1,52 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.TableId;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+
+/**
+ * The dead-letter table of a Kafka ingestion: one row per malformed record, with where it came from
+ * (topic, partition, offset, record time), its key and value as text, and the reason.
+ */
+final class DeadLetters {
+
+  private DeadLetters() {}
+
+  /** Creates the table if it does not exist. */
+  static void ensureTable(Context context, TableId table) {
+    context.spark.sql("CREATE NAMESPACE IF NOT EXISTS " + Sql.namespace(table));
+    context.spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + Sql.table(table)
+            + " (ingestion string, batch_id bigint, topic string, kafka_partition int,"
+            + " kafka_offset bigint, kafka_timestamp timestamp, record_key string,"
+            + " record_value string, reason string) USING iceberg");
+  }
+
+  /** Appends the malformed records of batch {@code batchId} (rows of the parsed batch). */
+  static void append(Context context, KafkaIngestion ingestion, Dataset<Row> bad, long batchId) {
+    try {
+      rows(ingestion, bad, batchId)
+          .writeTo(Sql.table(ingestion.effectiveDeadLetterTable()))
+          .append();
+    } catch (NoSuchTableException e) {
+      throw new TaskFailedException(
+          "Dead-letter table " + ingestion.effectiveDeadLetterTable() + " disappeared", e);
+    }
+  }
+
+  private static Dataset<Row> rows(KafkaIngestion ingestion, Dataset<Row> bad, long batchId) {
+    return bad.selectExpr(
+        Sql.literal(ingestion.id()) + " AS ingestion",
+        batchId + "L AS batch_id",
+        "__topic AS topic",
+        "__partition AS kafka_partition",
+        "__offset AS kafka_offset",
+        "__timestamp AS kafka_timestamp",
+        "__key AS record_key",
+        "__value AS record_value",
+        "__reason AS reason");
+  }
+}

@@ -1,0 +1,327 @@
+package io.lakeplan.spark.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.StartingPosition;
+import io.lakeplan.model.StreamMode;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spark.FileWatermarkStore;
+import io.lakeplan.spark.TestSpark;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.LongStream;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka ingestion from a real in-process KRaft broker (Kafka's KafkaClusterTestKit) into Iceberg on
+ * local Spark: the start from the migration watermark, the checkpoint winning afterwards, dead
+ * letters, and crashes between the Iceberg commit and the checkpoint, and mid-stream.
+ */
+class KafkaIngestIT {
+
+  private static final Instant NOW = Instant.parse("2024-07-01T12:00:00Z");
+
+  private static KafkaClusterTestKit kafka;
+  private static String bootstrap;
+
+  private final Path base = TestSpark.newDir("kafka");
+  private final SparkSession spark = TestSpark.session();
+  private final FileWatermarkStore store = new FileWatermarkStore(base.resolve("watermarks"));
+  private final Context context = new Context(spark, base.toUri(), store);
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("offsets.topic.num.partitions", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("auto.create.topics.enable", "false")
+            .build();
+    kafka.format();
+    kafka.startup();
+    kafka.waitForReadyBrokers();
+    bootstrap = kafka.bootstrapServers();
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @AfterEach
+  void clearFault() {
+    KafkaIngestExecutor.afterCommit = null;
+  }
+
+  private static void topic(String name) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(name, 2, (short) 1))).all().get();
+    }
+  }
+
+  /** Orders {@code ids} as JSON, alternating the two partitions, stamped {@code time}. */
+  private static void produce(String topic, Instant time, long... ids) {
+    String[] values =
+        LongStream.of(ids)
+            .mapToObj(id -> "{\"order_id\": " + id + ", \"status\": \"s" + id + "\"}")
+            .toArray(String[]::new);
+    produceRaw(topic, time, values);
+  }
+
+  private static void produceRaw(String topic, Instant time, String... values) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < values.length; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                topic, i % 2, time.toEpochMilli(), Integer.toString(i), values[i]));
+      }
+      producer.flush();
+    }
+  }
+
+  private void table(String name) {
+    TaskResult created =
+        TaskExecutors.execute(
+            spark,
+            base.toUri(),
+            store,
+            TaskSpec.CreateTable.of(
+                TableDefinition.builder()
+                    .table("kafka_raw." + name)
+                    .requiredColumn("order_id", "long")
+                    .column("status", "string")
+                    .build()));
+    assertThat(created.isSuccess()).as(created.summary()).isTrue();
+  }
+
+  private KafkaIngestion.Builder ingestion(String name) {
+    KafkaIngestion.Builder builder = KafkaIngestion.builder();
+    builder
+        .id("orders-" + name)
+        .bootstrapServers(bootstrap)
+        .addTopic("orders_" + name)
+        .column("order_id", "long")
+        .column("status", "string")
+        .checkpoint(base.resolve("checkpoint-" + name).toUri().toString())
+        .target("kafka_raw." + name);
+    return builder;
+  }
+
+  private TaskResult run(KafkaIngestion ingestion) {
+    try {
+      return TaskExecutors.execute(spark, base.toUri(), store, TaskSpec.IngestKafka.of(ingestion));
+    } catch (RuntimeException e) {
+      return TaskResult.failed(Duration.ZERO, e.getMessage());
+    }
+  }
+
+  private List<Long> ids(String name) {
+    // the stream writes through its own session: drop this session's cached table state
+    spark.sql("REFRESH TABLE lakeplan.kafka_raw." + name);
+    return spark
+        .sql("SELECT order_id FROM lakeplan.kafka_raw." + name + " ORDER BY order_id")
+        .collectAsList()
+        .stream()
+        .map(row -> row.getLong(0))
+        .toList();
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  @Test
+  void microBatch_firstRunStartsAfterTheMigrationWatermark_thenTheCheckpointWins()
+      throws Exception {
+    topic("orders_handoff");
+    table("handoff");
+    produce("orders_handoff", NOW.minusSeconds(600), 1, 2, 3, 4, 5);
+    produce("orders_handoff", NOW, 6, 7, 8, 9, 10);
+    store.compareAndSet("kafka_raw.handoff", null, Watermark.of(NOW.minusSeconds(300)));
+
+    TaskResult first = run(ingestion("handoff").build());
+
+    assertThat(first.status()).as(first.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(first.rows()).isEqualTo(5);
+    assertThat(ids("handoff")).isEqualTo(range(6, 10));
+
+    // the store moving on must not matter any more: the checkpoint decides
+    store.compareAndSet(
+        "kafka_raw.handoff",
+        Watermark.of(NOW.minusSeconds(300)),
+        Watermark.of(NOW.plusSeconds(900)));
+    produce("orders_handoff", NOW.plusSeconds(60), 11, 12, 13);
+    TaskResult second = run(ingestion("handoff").build());
+
+    assertThat(second.rows()).isEqualTo(3);
+    assertThat(ids("handoff")).isEqualTo(range(6, 13));
+    TaskResult nothingNew = run(ingestion("handoff").build());
+    assertThat(nothingNew.rows()).isZero();
+    assertThat(ids("handoff")).isEqualTo(range(6, 13));
+  }
+
+  @Test
+  void noMigrationWatermark_failsNamingTheFix() throws Exception {
+    topic("orders_nowatermark");
+    table("nowatermark");
+
+    TaskResult result = run(ingestion("nowatermark").build());
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains(
+            "starts from the migration watermark of kafka_raw.nowatermark, but none is recorded")
+        .contains("starting-position to earliest, latest or timestamp");
+  }
+
+  @Test
+  void malformedRecords_goToTheDeadLetterTableWithTheirReason() throws Exception {
+    topic("orders_malformed");
+    table("malformed");
+    produceRaw(
+        "orders_malformed",
+        NOW,
+        "{\"order_id\": 1, \"status\": \"ok\"}",
+        "{not json",
+        "{\"status\": \"no key\"}",
+        "{\"order_id\": 2, \"status\": \"ok\"}");
+
+    TaskResult result =
+        run(ingestion("malformed").startingPosition(StartingPosition.EARLIEST).build());
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary()).contains("2 malformed to kafka_raw.malformed_dead_letter");
+    assertThat(ids("malformed")).containsExactly(1L, 2L);
+    spark.sql("REFRESH TABLE lakeplan.kafka_raw.malformed_dead_letter");
+    List<String> dead =
+        spark
+            .sql(
+                "SELECT record_value, reason, topic, kafka_offset IS NOT NULL FROM"
+                    + " lakeplan.kafka_raw.malformed_dead_letter ORDER BY record_value")
+            .collectAsList()
+            .stream()
+            .map(
+                row ->
+                    row.getString(0)
+                        + " | "
+                        + row.getString(1)
+                        + " | "
+                        + row.getString(2)
+                        + " | "
+                        + row.getBoolean(3))
+            .toList();
+    assertThat(dead)
+        .containsExactly(
+            "{\"status\": \"no key\"} | required column order_id has no value | orders_malformed | true",
+            "{not json | value is not JSON of the declared schema | orders_malformed | true");
+  }
+
+  @Test
+  void malformedRecords_withFailOnMalformed_failTheBatchBeforeAnyCommit() throws Exception {
+    topic("orders_strict");
+    table("strict");
+    produceRaw("orders_strict", NOW, "{\"order_id\": 1}", "{not json");
+
+    TaskResult result =
+        run(
+            ingestion("strict")
+                .startingPosition(StartingPosition.EARLIEST)
+                .failOnMalformed(true)
+                .build());
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("1 malformed records in batch 0")
+        .contains("value is not JSON")
+        .contains("nothing committed");
+    assertThat(ids("strict")).isEmpty();
+  }
+
+  @Test
+  void crashAfterCommitBeforeCheckpoint_restartSkipsTheReplayedBatch() throws Exception {
+    topic("orders_crash");
+    table("crash");
+    produce("orders_crash", NOW, 1, 2, 3, 4, 5, 6);
+    KafkaIngestExecutor.afterCommit =
+        batch -> {
+          throw new IllegalStateException("process killed after committing batch " + batch);
+        };
+    KafkaIngestion ingestion =
+        ingestion("crash").startingPosition(StartingPosition.EARLIEST).build();
+
+    TaskResult crashed = run(ingestion);
+
+    assertThat(crashed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(ids("crash")).as("committed before the crash").isEqualTo(range(1, 6));
+
+    KafkaIngestExecutor.afterCommit = null;
+    produce("orders_crash", NOW.plusSeconds(1), 7, 8);
+    TaskResult restarted = run(ingestion);
+
+    assertThat(restarted.status()).as(restarted.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(ids("crash")).isEqualTo(range(1, 8));
+  }
+
+  @Test
+  void streaming_stoppedMidStreamAndRestarted_losesAndDuplicatesNothing() throws Exception {
+    topic("orders_stream");
+    table("stream");
+    KafkaIngestion ingestion =
+        ingestion("stream")
+            .mode(StreamMode.STREAMING)
+            .trigger(Duration.ofMillis(200))
+            .startingPosition(StartingPosition.EARLIEST)
+            .build();
+    produce("orders_stream", NOW, 1, 2, 3);
+
+    StreamingQuery query = KafkaIngestExecutor.start(context, ingestion);
+    query.processAllAvailable();
+    produce("orders_stream", NOW.plusSeconds(1), 4, 5);
+    query.processAllAvailable();
+    query.stop();
+    produce("orders_stream", NOW.plusSeconds(2), 6, 7, 8);
+    StreamingQuery restarted = KafkaIngestExecutor.start(context, ingestion);
+    restarted.processAllAvailable();
+    restarted.stop();
+
+    assertThat(ids("stream")).isEqualTo(range(1, 8));
+  }
+}
