@@ -5,6 +5,7 @@
 #
 #   bench/run-spark-bench.sh [--rows N] [--reps N] [--out FILE] [--work DIR]
 #   bench/run-spark-bench.sh --class io.lakeplan.bench.spark.ConvertScaling [--rows N,N,..] [--reps N]
+#   bench/run-spark-bench.sh --class io.lakeplan.bench.spark.IngestBench [--records N] [--reps N]
 #
 # Builds sdk-api, sdk-spark and bench/spark OFFLINE (-o: every dependency must already be in the local
 # Maven repository, as after a normal build of the project), without tests, without installing anything,
@@ -24,6 +25,8 @@ CP="bench/spark/target/classes:$(cat bench/spark/target/classpath.txt)"
 
 # Keep Spark's driver on loopback (the host name may resolve elsewhere).
 export SPARK_LOCAL_IP=127.0.0.1
+# IngestBench's JDBC password secret (env:); the embedded PostgreSQL trusts local connections.
+export LAKEPLAN_BENCH_PG_PASSWORD="${LAKEPLAN_BENCH_PG_PASSWORD:-embedded}"
 # shellcheck disable=SC2086  # OPENS is a list of flags
 MAIN=io.lakeplan.bench.spark.SparkBench
 if [[ "${1:-}" == "--class" ]]; then

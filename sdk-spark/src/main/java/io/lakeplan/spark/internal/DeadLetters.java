@@ -25,6 +25,20 @@ final class DeadLetters {
             + " record_value string, reason string) USING iceberg");
   }
 
+  /** Whether the dead letters of batch {@code batchId} of {@code ingestion} are recorded. */
+  static boolean hasBatch(Context context, KafkaIngestion ingestion, long batchId) {
+    String table = Sql.table(ingestion.effectiveDeadLetterTable());
+    context
+        .spark
+        .catalog()
+        .refreshTable(LakeplanCatalogNames.of(ingestion.effectiveDeadLetterTable()));
+    return !context
+        .spark
+        .table(table)
+        .where("ingestion = " + Sql.literal(ingestion.id()) + " AND batch_id = " + batchId + "L")
+        .isEmpty();
+  }
+
   /** Appends the malformed records of batch {@code batchId} (rows of the parsed batch). */
   static void append(Context context, KafkaIngestion ingestion, Dataset<Row> bad, long batchId) {
     try {

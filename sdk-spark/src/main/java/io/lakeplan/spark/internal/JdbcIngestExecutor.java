@@ -108,13 +108,17 @@ final class JdbcIngestExecutor {
               .option("upperBound", Long.toString(ingestion.partitionedRead().upperBound()))
               .option("numPartitions", Integer.toString(ingestion.partitionedRead().partitions()));
     }
-    // read the window once: a MERGE may scan its source more than once, and the count is free
-    Dataset<Row> shaped =
-        shaped(context, ingestion, read.load(), target).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
+    Dataset<Row> shaped = shaped(context, ingestion, read.load(), target);
+    if (ingestion.writeMode() != WriteMode.MERGE) {
+      // an append reads the window once, straight into the commit
       return write(context, ingestion, shaped, key, after, upTo);
+    }
+    // a MERGE may scan its source more than once: read the window once into the cache
+    Dataset<Row> cached = shaped.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return write(context, ingestion, cached, key, after, upTo);
     } finally {
-      shaped.unpersist();
+      cached.unpersist();
     }
   }
 
@@ -126,21 +130,6 @@ final class JdbcIngestExecutor {
       Watermark after,
       Watermark upTo) {
     String target = Sql.table(ingestion.target());
-    long rows;
-    try {
-      rows = shaped.count();
-    } catch (Exception e) {
-      throw new TaskFailedException(
-          "Cannot read the source of ingestion "
-              + ingestion.id()
-              + ": "
-              + Failures.rootMessage(e)
-              + " (table "
-              + ingestion.target()
-              + " unchanged)",
-          e);
-    }
-
     Table before = Tables.load(context, ingestion.target());
     long beforeId = Tables.currentSnapshotId(before);
     String view = "lakeplan_jdbc_" + ingestion.id().replace('-', '_').toLowerCase(Locale.ROOT);
@@ -182,6 +171,11 @@ final class JdbcIngestExecutor {
             "Watermark of {} changed concurrently; the next run repairs it from the table", key);
       }
     }
+    // an append adds exactly the window's rows; a merge reports the rows it read (cached)
+    long rows =
+        ingestion.writeMode() == WriteMode.MERGE
+            ? shaped.count()
+            : Tables.summaryLong(snapshot, "added-records");
     return TaskResult.succeeded(
         rows,
         Tables.summaryLong(snapshot, "added-data-files"),

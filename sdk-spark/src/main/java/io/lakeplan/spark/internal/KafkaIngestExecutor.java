@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -26,12 +25,17 @@ import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -275,7 +279,6 @@ final class KafkaIngestExecutor {
       long batchId,
       AtomicLong rows,
       AtomicLong rejected) {
-    String target = Sql.table(ingestion.target());
     Table table = Tables.load(context, ingestion.target());
     Long done = lastBatch(table, batchProperty(ingestion));
     if (done != null && done >= batchId) {
@@ -284,13 +287,69 @@ final class KafkaIngestExecutor {
           ingestion.id(),
           batchId,
           ingestion.target());
+      // the crash may have come before the batch's dead letters were written
+      if (!DeadLetters.hasBatch(context, ingestion, batchId)) {
+        Dataset<Row> bad = parse(ingestion, schema, data).where("__reason IS NOT NULL");
+        if (!bad.isEmpty()) {
+          DeadLetters.append(context, ingestion, bad, batchId);
+        }
+      }
       return;
     }
+    if (ingestion.failOnMalformed()) {
+      writeStrict(context, ingestion, schema, data, batchId, rows);
+      return;
+    }
+    // One pass, like a bare stream: the good records go straight into the commit while an
+    // accumulator counts the others; only a batch that had malformed records is read again, for
+    // its dead letters, after the commit (a replay writes them if a crash came in between).
+    LongAccumulator malformed =
+        context.spark.sparkContext().longAccumulator("lakeplan-malformed-" + batchId);
+    UserDefinedFunction good =
+        functions
+            .udf(
+                (UDF1<String, Boolean>)
+                    reason -> {
+                      if (reason == null) {
+                        return true;
+                      }
+                      malformed.add(1);
+                      return false;
+                    },
+                DataTypes.BooleanType)
+            .asNondeterministic();
+    Dataset<Row> parsed = parse(ingestion, schema, data);
+    Snapshot snapshot =
+        commit(context, ingestion, schema, parsed.where(good.apply(col("__reason"))), batchId);
+    rows.addAndGet(Tables.summaryLong(snapshot, "added-records"));
+    long bad = malformed.value();
+    if (bad > 0) {
+      DeadLetters.append(
+          context,
+          ingestion,
+          parse(ingestion, schema, data).where("__reason IS NOT NULL"),
+          batchId);
+      rejected.addAndGet(bad);
+    }
+    java.util.function.LongConsumer hook = afterCommit;
+    if (hook != null) {
+      hook.accept(batchId);
+    }
+  }
+
+  /** Fail-on-malformed: the batch is checked completely before anything is committed. */
+  private static void writeStrict(
+      Context context,
+      KafkaIngestion ingestion,
+      StructType schema,
+      Dataset<Row> data,
+      long batchId,
+      AtomicLong rows) {
     Dataset<Row> parsed = parse(ingestion, schema, data).persist();
     try {
       Dataset<Row> bad = parsed.where("__reason IS NOT NULL");
       long badCount = bad.count();
-      if (badCount > 0 && ingestion.failOnMalformed()) {
+      if (badCount > 0) {
         Row first = bad.select(col("__reason"), col("__partition"), col("__offset")).first();
         throw new TaskFailedException(
             badCount
@@ -304,27 +363,8 @@ final class KafkaIngestExecutor {
                 + first.getString(0)
                 + "); nothing committed");
       }
-      Map<String, String> properties = new HashMap<>();
-      properties.put(batchProperty(ingestion), Long.toString(batchId));
-      if (badCount > 0) {
-        DeadLetters.append(context, ingestion, bad, batchId);
-      }
-      Dataset<Row> good = parsed.where("__reason IS NULL");
-      List<String> columns = new ArrayList<>();
-      for (var field : schema.fields()) {
-        columns.add(Sql.quote(field.name()));
-      }
-      Dataset<Row> shaped = good.selectExpr(columns.toArray(String[]::new));
-      long goodCount = shaped.count();
-      CommitMetadata.withCommitProperties(
-          properties,
-          () -> {
-            shaped.writeTo(target).append();
-            return null;
-          },
-          RuntimeException.class);
-      rows.addAndGet(goodCount);
-      rejected.addAndGet(badCount);
+      Snapshot snapshot = commit(context, ingestion, schema, parsed, batchId);
+      rows.addAndGet(Tables.summaryLong(snapshot, "added-records"));
       java.util.function.LongConsumer hook = afterCommit;
       if (hook != null) {
         hook.accept(batchId);
@@ -332,6 +372,35 @@ final class KafkaIngestExecutor {
     } finally {
       parsed.unpersist();
     }
+  }
+
+  /** Appends the good records of a batch in one commit carrying the batch id. */
+  private static Snapshot commit(
+      Context context,
+      KafkaIngestion ingestion,
+      StructType schema,
+      Dataset<Row> goodRecords,
+      long batchId) {
+    List<String> columns = new ArrayList<>();
+    for (var field : schema.fields()) {
+      columns.add(Sql.quote(field.name()));
+    }
+    Dataset<Row> shaped = goodRecords.selectExpr(columns.toArray(String[]::new));
+    String target = Sql.table(ingestion.target());
+    CommitMetadata.withCommitProperties(
+        Map.of(batchProperty(ingestion), Long.toString(batchId)),
+        () -> {
+          shaped.writeTo(target).append();
+          return null;
+        },
+        RuntimeException.class);
+    Snapshot snapshot = Tables.load(context, ingestion.target()).currentSnapshot();
+    String committed =
+        snapshot == null || snapshot.summary() == null
+            ? null
+            : snapshot.summary().get(batchProperty(ingestion));
+    // an empty batch may commit nothing: then it added no records
+    return Long.toString(batchId).equals(committed) ? snapshot : null;
   }
 
   /** The latest batch id committed by this ingestion, walking back the table's snapshots. */
