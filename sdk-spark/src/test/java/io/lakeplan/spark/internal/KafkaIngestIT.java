@@ -222,13 +222,14 @@ class KafkaIngestIT {
         "{\"order_id\": 1, \"status\": \"ok\"}",
         "{not json",
         "{\"status\": \"no key\"}",
+        "{\"order_id\": 3, \"status\": ",
         "{\"order_id\": 2, \"status\": \"ok\"}");
 
     TaskResult result =
         run(ingestion("malformed").startingPosition(StartingPosition.EARLIEST).build());
 
     assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
-    assertThat(result.summary()).contains("2 malformed to kafka_raw.malformed_dead_letter");
+    assertThat(result.summary()).contains("3 malformed to kafka_raw.malformed_dead_letter");
     assertThat(ids("malformed")).containsExactly(1L, 2L);
     spark.sql("REFRESH TABLE lakeplan.kafka_raw.malformed_dead_letter");
     List<String> dead =
@@ -250,6 +251,8 @@ class KafkaIngestIT {
             .toList();
     assertThat(dead)
         .containsExactly(
+            "{\"order_id\": 3, \"status\":  | value is not JSON of the declared schema |"
+                + " orders_malformed | true",
             "{\"status\": \"no key\"} | required column order_id has no value | orders_malformed | true",
             "{not json | value is not JSON of the declared schema | orders_malformed | true");
   }
