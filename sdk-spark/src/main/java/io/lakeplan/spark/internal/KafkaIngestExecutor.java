@@ -76,11 +76,6 @@ final class KafkaIngestExecutor {
   }
 
   static TaskResult run(Context context, KafkaIngestion ingestion) {
-    if (ingestion.mode() == StreamMode.STREAMING) {
-      StreamingQuery query = start(context, ingestion);
-      await(context, query, ingestion);
-      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "stream " + ingestion.id() + " stopped");
-    }
     AtomicLong rows = new AtomicLong();
     AtomicLong rejected = new AtomicLong();
     for (int attempt = 1; ; attempt++) {
@@ -100,12 +95,13 @@ final class KafkaIngestExecutor {
             ingestion.id());
       }
     }
+    // a stream returns here only once it was stopped
     return TaskResult.succeeded(
         rows.get(),
         0,
         0,
         Duration.ZERO,
-        "ingested "
+        (ingestion.mode() == StreamMode.STREAMING ? "stream stopped; ingested " : "ingested ")
             + rows.get()
             + " records of "
             + source(ingestion)
