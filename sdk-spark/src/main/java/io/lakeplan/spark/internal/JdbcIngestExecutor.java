@@ -195,17 +195,12 @@ final class JdbcIngestExecutor {
 
   /** The latest watermark committed by this ingestion, walking back the table's snapshots. */
   private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {
-    String property = watermarkProperty(ingestion);
-    for (Snapshot snapshot = table.currentSnapshot();
-        snapshot != null;
-        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
-      String value = snapshot.summary() == null ? null : snapshot.summary().get(property);
-      if (value != null) {
-        int colon = value.indexOf(':');
-        return Watermark.parse(value.substring(0, colon), value.substring(colon + 1));
-      }
+    String value = Tables.latestSummaryValue(table, watermarkProperty(ingestion));
+    if (value == null) {
+      return null;
     }
-    return null;
+    int colon = value.indexOf(':');
+    return Watermark.parse(value.substring(0, colon), value.substring(colon + 1));
   }
 
   private static DataFrameReader reader(Context context, JdbcIngestion ingestion, String password) {

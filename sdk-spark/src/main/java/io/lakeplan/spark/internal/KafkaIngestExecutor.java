@@ -401,15 +401,8 @@ final class KafkaIngestExecutor {
 
   /** The latest batch id committed by this ingestion, walking back the table's snapshots. */
   private static Long lastBatch(Table table, String property) {
-    for (Snapshot snapshot = table.currentSnapshot();
-        snapshot != null;
-        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
-      String value = snapshot.summary() == null ? null : snapshot.summary().get(property);
-      if (value != null) {
-        return Long.parseLong(value);
-      }
-    }
-    return null;
+    String value = Tables.latestSummaryValue(table, property);
+    return value == null ? null : Long.valueOf(value);
   }
 
   /**

@@ -350,16 +350,8 @@ final class MergeExecutor {
 
   /** The source snapshot recorded by the latest merge commit of the target, or null. */
   static Long lastMergedSourceSnapshot(Table target, String property) {
-    Snapshot snapshot = target.currentSnapshot();
-    while (snapshot != null) {
-      String value = snapshot.summary() == null ? null : snapshot.summary().get(property);
-      if (value != null) {
-        return Long.parseLong(value);
-      }
-      Long parent = snapshot.parentId();
-      snapshot = parent == null ? null : target.snapshot(parent);
-    }
-    return null;
+    String value = Tables.latestSummaryValue(target, property);
+    return value == null ? null : Long.valueOf(value);
   }
 
   /**

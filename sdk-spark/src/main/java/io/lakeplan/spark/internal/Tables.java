@@ -47,4 +47,20 @@ final class Tables {
     String value = summary == null ? null : summary.get(key);
     return value == null ? 0 : Long.parseLong(value);
   }
+
+  /**
+   * The value of summary property {@code property} in the newest snapshot that has it, walking back
+   * from the current snapshot through its ancestors; null when none has it.
+   */
+  static String latestSummaryValue(Table table, String property) {
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      String value = snapshot.summary() == null ? null : snapshot.summary().get(property);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
 }
