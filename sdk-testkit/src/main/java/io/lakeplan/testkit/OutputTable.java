@@ -1,0 +1,148 @@
+package io.lakeplan.testkit;
+
+import io.lakeplan.model.TableId;
+import io.lakeplan.testkit.internal.Lake;
+import io.lakeplan.testkit.internal.Values;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+
+/**
+ * A table of the in-memory lake, read as it is now: its rows, snapshots and data files. A table the
+ * pipeline has not created yet reads as empty (never null); {@link #exists()} tells the two apart.
+ */
+public final class OutputTable {
+
+  private final TableId id;
+  private final Lake lake;
+
+  OutputTable(TableId id, Lake lake) {
+    this.id = id;
+    this.lake = lake;
+  }
+
+  /** The table id. */
+  public TableId id() {
+    return id;
+  }
+
+  /** Whether the table exists. */
+  public boolean exists() {
+    return lake.exists(id);
+  }
+
+  /** The column names, in order; empty when the table does not exist. */
+  public List<String> columns() {
+    Table table = lake.find(id);
+    return table == null ? List.of() : Values.names(table.schema());
+  }
+
+  /**
+   * The rows at the current snapshot, each a map from column name to value in column order, with
+   * the types the Spark engine returns ({@code Long}, {@code BigDecimal} at the column's scale,
+   * {@code LocalDateTime} for {@code timestamp}, {@code Instant} for {@code timestamptz}, …).
+   */
+  public List<Map<String, Object>> rows() {
+    Table table = lake.find(id);
+    return table == null ? List.of() : toRows(table, lake.rows(table));
+  }
+
+  /**
+   * The rows as of snapshot {@code snapshotId} (time travel).
+   *
+   * @throws IllegalArgumentException naming the retained snapshots when it is not one of them
+   */
+  public List<Map<String, Object>> rowsAsOf(long snapshotId) {
+    Table table = lake.find(id);
+    if (table == null || table.snapshot(snapshotId) == null) {
+      throw new IllegalArgumentException(
+          "Snapshot "
+              + snapshotId
+              + " of "
+              + id
+              + " is not retained (snapshots: "
+              + snapshots().stream().map(s -> Long.toString(s.snapshotId())).toList()
+              + ")");
+    }
+    return toRows(table, lake.rows(table, snapshotId));
+  }
+
+  /** The number of rows at the current snapshot. */
+  public int rowCount() {
+    return rows().size();
+  }
+
+  /** The retained snapshots, oldest first. */
+  public List<TableSnapshot> snapshots() {
+    Table table = lake.find(id);
+    if (table == null) {
+      return List.of();
+    }
+    List<TableSnapshot> snapshots = new ArrayList<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      snapshots.add(
+          new TableSnapshot(
+              snapshot.snapshotId(),
+              snapshot.parentId(),
+              snapshot.operation(),
+              lake.commitTime(snapshot),
+              snapshot.summary() == null ? Map.of() : Map.copyOf(snapshot.summary())));
+    }
+    snapshots.sort(
+        java.util.Comparator.comparing(TableSnapshot::committedAt)
+            .thenComparing(TableSnapshot::snapshotId));
+    return snapshots;
+  }
+
+  /** The current snapshot, or null when the table has none. */
+  public TableSnapshot currentSnapshot() {
+    Table table = lake.find(id);
+    if (table == null || table.currentSnapshot() == null) {
+      return null;
+    }
+    long current = table.currentSnapshot().snapshotId();
+    return snapshots().stream().filter(s -> s.snapshotId() == current).findFirst().orElseThrow();
+  }
+
+  /** The number of retained snapshots. */
+  public int snapshotCount() {
+    return snapshots().size();
+  }
+
+  /** The number of live data files at the current snapshot. */
+  public int dataFileCount() {
+    Table table = lake.find(id);
+    return table == null ? 0 : lake.dataFiles(table).size();
+  }
+
+  private static List<Map<String, Object>> toRows(Table table, List<Record> records) {
+    List<Map<String, Object>> rows = new ArrayList<>(records.size());
+    for (Record record : records) {
+      rows.add(new LinkedHashMap<>(Values.row(table.schema(), record)));
+    }
+    return rows;
+  }
+
+  /**
+   * {@code expected} converted to this table's column types (so {@code row("id", 1)} equals a row
+   * whose long column {@code id} is 1), for assertions.
+   *
+   * @throws IllegalArgumentException naming the column when a name or value does not fit
+   */
+  public Map<String, Object> conform(Map<String, ?> expected) {
+    Table table = lake.find(id);
+    if (table == null) {
+      return new LinkedHashMap<>(expected);
+    }
+    return Values.conform(table.schema(), expected, "table " + id, true);
+  }
+
+  @Override
+  public String toString() {
+    return "table " + id;
+  }
+}

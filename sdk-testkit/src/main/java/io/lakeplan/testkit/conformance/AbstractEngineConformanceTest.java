@@ -1,0 +1,662 @@
+package io.lakeplan.testkit.conformance;
+
+import static io.lakeplan.testkit.Rows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakeplan.model.FileFormat;
+import io.lakeplan.model.JdbcDialect;
+import io.lakeplan.model.ReconcileLevel;
+import io.lakeplan.model.SecretRef;
+import io.lakeplan.model.StartingPosition;
+import io.lakeplan.model.StreamMode;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.plan.Planner;
+import io.lakeplan.plan.Task;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine conformance suite: scenarios (inputs, steps, expected outputs) that every engine must
+ * pass with identical results — the in-memory engine in sdk-testkit and the Spark engine in
+ * sdk-spark run this same class. Merges with duplicates and deletes, incremental re-runs, the
+ * migration → ingestion watermark hand-off for JDBC and Kafka, crashes between the data commit and
+ * the progress update, malformed records, compaction, snapshot expiry, hard delete and bad input.
+ *
+ * <p>An engine's test extends this class and implements {@link #endpoints()} and {@link #open}.
+ * Expected values are computed from the inputs, never read from an engine.
+ */
+public abstract class AbstractEngineConformanceTest {
+
+  private static final String RAW = "raw.orders";
+  private static final String PROCESSED = "process.orders";
+
+  private ConformanceSession session;
+  private Plan plan;
+  private LocalDateTime base;
+
+  /** The servers scenario use cases point at. */
+  protected abstract Endpoints endpoints();
+
+  /** A fresh session (empty lake, stores, checkpoints) running {@code useCase}. */
+  protected abstract ConformanceSession open(UseCase useCase);
+
+  @AfterEach
+  void closeSession() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+  }
+
+  // ---- merge ---------------------------------------------------------------------------------
+
+  @Test
+  void merge_withDuplicatesAndDeletes_keepsLatestPerKeyAndDeletesMatchedRows() {
+    start(orders(builder -> builder));
+    session.addMigrationFile(
+        "history",
+        List.of(
+            raw(1, "NEW", "10.00", "I", 0),
+            raw(1, "PAID", "10.00", "U", 60),
+            raw(2, "NEW", "20.50", "I", 5),
+            raw(3, "NEW", "30.00", "I", 6),
+            raw(3, "GONE", "30.00", "D", 90)));
+    runMigration();
+    succeed("create.process.orders");
+    succeed("upsert");
+    // a second wave: order 2 deleted, order 4 new
+    session.addMigrationFile(
+        "history",
+        List.of(raw(2, "CANCELLED", "20.50", "D", 120), raw(4, "NEW", "40.00", "I", 130)));
+    succeed("history.convert");
+    succeed("upsert");
+
+    assertRows(PROCESSED, processed(1, "PAID", "10.00", 60), processed(4, "NEW", "40.00", 130));
+  }
+
+  @Test
+  void merge_rerunWithoutNewSourceSnapshots_mergesNothingAndCommitsNothing() {
+    start(orders(builder -> builder));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    succeed("create.process.orders");
+    succeed("upsert");
+    int snapshots = session.snapshotCount(PROCESSED);
+
+    TaskResult rerun = succeed("upsert");
+
+    assertThat(rerun.rows()).isZero();
+    assertThat(rerun.summary()).contains("nothing merged");
+    assertThat(session.snapshotCount(PROCESSED)).isEqualTo(snapshots);
+    assertRows(PROCESSED, processed(1, "NEW", "10.00", 0));
+  }
+
+  @Test
+  void merge_incremental_readsOnlyRowsAppendedSinceTheLastMerge() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    succeed("create.process.orders");
+    succeed("upsert");
+    session.createSourceTable(source, sourceColumns());
+    session.insertSourceRows(source, List.of(raw(2, "NEW", "20.00", "I", 10)));
+    succeed("orders-jdbc");
+
+    TaskResult merged = succeed("upsert");
+
+    assertThat(merged.rows()).as("source rows read").isEqualTo(1);
+    assertRows(PROCESSED, processed(1, "NEW", "10.00", 0), processed(2, "NEW", "20.00", 10));
+  }
+
+  @Test
+  void merge_duplicateKeysWithoutOrderBy_failsAndLeavesTargetUnchanged() {
+    start(
+        orders(
+            builder ->
+                builder.mergeInto(
+                    PROCESSED,
+                    m -> m.id("upsert").source(RAW).addKey("order_id").deleteWhen("op = 'D'"))));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    succeed("create.process.orders");
+    succeed("upsert");
+    session.addMigrationFile(
+        "history", List.of(raw(1, "PAID", "10.00", "U", 10), raw(1, "SHIPPED", "10.00", "U", 20)));
+    succeed("history.convert");
+
+    TaskResult result = run("upsert");
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertRows(PROCESSED, processed(1, "NEW", "10.00", 0));
+  }
+
+  // ---- migration -----------------------------------------------------------------------------
+
+  @Test
+  void migration_missingRequiredColumn_failsNamingItAndLeavesTableUnchanged() {
+    start(orders(builder -> builder));
+    Map<String, Object> noId = new LinkedHashMap<>(raw(1, "NEW", "10.00", "I", 0));
+    noId.remove("order_id");
+    session.addMigrationFile("history", List.of(noId));
+    succeed("history.create-table");
+
+    TaskResult result = run("history.convert");
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary()).contains("order_id");
+    assertThat(session.rows(RAW)).isEmpty();
+  }
+
+  @Test
+  void migration_recordsTheNewestConvertedTimeAsWatermark() {
+    start(orders(builder -> builder));
+    session.addMigrationFile(
+        "history", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 45)));
+    session.addMigrationFile("history", List.of(raw(3, "NEW", "30.00", "I", 30)));
+
+    runMigration();
+
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(45)));
+    assertThat(session.rows(RAW)).hasSize(3);
+  }
+
+  // ---- JDBC ----------------------------------------------------------------------------------
+
+  @Test
+  void jdbc_firstRunAfterMigration_startsStrictlyAfterTheMigrationWatermark() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    session.addMigrationFile(
+        "history", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10)));
+    runMigration();
+    session.createSourceTable(source, sourceColumns());
+    // the source still holds the migrated rows: neither may be read again
+    session.insertSourceRows(
+        source,
+        List.of(
+            raw(1, "NEW", "10.00", "I", 0),
+            raw(2, "NEW", "20.00", "I", 10),
+            raw(3, "NEW", "30.00", "I", 11)));
+
+    TaskResult first = succeed("orders-jdbc");
+    session.insertSourceRows(source, List.of(raw(4, "NEW", "40.00", "I", 12)));
+    TaskResult second = succeed("orders-jdbc");
+    TaskResult third = succeed("orders-jdbc");
+
+    assertThat(first.rows()).isEqualTo(1);
+    assertThat(second.rows()).isEqualTo(1);
+    assertThat(third.rows()).isZero();
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 10),
+        raw(3, "NEW", "30.00", "I", 11),
+        raw(4, "NEW", "40.00", "I", 12));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(12)));
+  }
+
+  @Test
+  void jdbc_crashAfterCommitBeforeStoreUpdate_restartRepairsStoreWithoutDuplicates() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    session.createSourceTable(source, sourceColumns());
+    session.insertSourceRows(
+        source, List.of(raw(2, "NEW", "20.00", "I", 5), raw(3, "NEW", "30.00", "I", 6)));
+    session.crashAfterNextCommit(dagOf("orders-jdbc"), "orders-jdbc");
+
+    TaskResult crashed = run("orders-jdbc");
+    assertThat(crashed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(session.watermark(RAW))
+        .as("store not yet advanced")
+        .contains(Watermark.of(instant(0)));
+    session.insertSourceRows(source, List.of(raw(4, "NEW", "40.00", "I", 7)));
+    TaskResult restarted = succeed("orders-jdbc");
+
+    assertThat(restarted.rows()).isEqualTo(1);
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 5),
+        raw(3, "NEW", "30.00", "I", 6),
+        raw(4, "NEW", "40.00", "I", 7));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(7)));
+  }
+
+  @Test
+  void jdbc_failureBeforeCommit_leavesTableAndStoreUnchanged() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    columns.put("order_id", "long");
+    session.createSourceTable(source, columns);
+    Map<String, Object> noId = new LinkedHashMap<>(raw(2, "NEW", "20.00", "I", 5));
+    noId.put("order_id", null);
+    session.insertSourceRows(source, List.of(noId, raw(3, "NEW", "30.00", "I", 6)));
+
+    TaskResult failed = run("orders-jdbc");
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
+  }
+
+  // ---- Kafka ---------------------------------------------------------------------------------
+
+  @Test
+  void kafka_firstRunStartsAfterTheMigrationWatermark_thenTheCheckpointWins() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    session.addMigrationFile(
+        "history", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10)));
+    runMigration();
+    session.createTopic(topic);
+    // records at or before the watermark were migrated; later ones were not
+    send(topic, raw(2, "NEW", "20.00", "I", 10), 10);
+    send(topic, raw(3, "NEW", "30.00", "I", 11), 11);
+
+    TaskResult first = succeed("orders-kafka");
+    send(topic, raw(4, "NEW", "40.00", "I", 5), 12);
+    TaskResult second = succeed("orders-kafka");
+    TaskResult third = succeed("orders-kafka");
+
+    assertThat(first.rows()).isEqualTo(1);
+    assertThat(second.rows()).as("the checkpoint, not the record time, decides").isEqualTo(1);
+    assertThat(third.rows()).isZero();
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 10),
+        raw(3, "NEW", "30.00", "I", 11),
+        raw(4, "NEW", "40.00", "I", 5));
+  }
+
+  @Test
+  void kafka_malformedRecords_goToTheDeadLetterTableWithTheReason() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+    session.send(topic, "k", "{not json", instant(6));
+    session.send(topic, "k", "{\"status\":\"NEW\",\"op\":\"I\"}", instant(7));
+
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.rows()).isEqualTo(1);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
+    List<Map<String, Object>> dead = session.rows("raw.orders_dead_letter");
+    assertThat(dead)
+        .extracting(letter -> letter.get("kafka_offset") + ":" + letter.get("reason"))
+        .containsExactlyInAnyOrder(
+            "1:value is not JSON of the declared schema",
+            "2:required column order_id has no value");
+  }
+
+  @Test
+  void kafka_failOnMalformed_failsTheBatchBeforeAnyCommit() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, true)));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+    session.send(topic, "k", "{not json", instant(6));
+    int snapshots = session.snapshotCount(RAW);
+
+    TaskResult result = run("orders-kafka");
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary()).contains("malformed");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+  }
+
+  @Test
+  void kafka_crashAfterCommitBeforeCheckpoint_replayedBatchIsSkipped() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+    send(topic, raw(3, "NEW", "30.00", "I", 6), 6);
+    session.crashAfterNextCommit(dagOf("orders-kafka"), "orders-kafka");
+
+    TaskResult crashed = run("orders-kafka");
+    assertThat(crashed.status()).isEqualTo(TaskResult.Status.FAILED);
+    send(topic, raw(4, "NEW", "40.00", "I", 7), 7);
+    succeed("orders-kafka");
+    succeed("orders-kafka");
+
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 5),
+        raw(3, "NEW", "30.00", "I", 6),
+        raw(4, "NEW", "40.00", "I", 7));
+  }
+
+  // ---- maintenance ---------------------------------------------------------------------------
+
+  @Test
+  void compaction_rewritesSmallFilesIntoOne_onlyWithEnoughInputFiles() {
+    String source = "public.src_" + unique();
+    start(
+        orders(
+            builder ->
+                jdbc(builder, source)
+                    .maintain(
+                        PROCESSED,
+                        m ->
+                            m.id("tidy")
+                                .compact(c -> c.id("compact-many").minInputFiles(10))
+                                .compact(c -> c.id("compact-few").minInputFiles(2)))));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    runMigration();
+    succeed("create.process.orders");
+    session.createSourceTable(source, sourceColumns());
+    List<Map<String, Object>> expected = new ArrayList<>();
+    expected.add(processed(1, "NEW", "10.00", 0));
+    // five merges, each inserting one order: five small files in the unpartitioned target
+    for (int i = 2; i <= 6; i++) {
+      session.insertSourceRows(source, List.of(raw(i, "NEW", i + "0.00", "I", i)));
+      succeed("orders-jdbc");
+      succeed("upsert");
+      expected.add(processed(i, "NEW", i + "0.00", i));
+    }
+    int files = session.dataFileCount(PROCESSED);
+    assertThat(files).isGreaterThanOrEqualTo(5);
+
+    succeed("tidy.compact-many");
+    assertThat(session.dataFileCount(PROCESSED))
+        .as("fewer files than min-input-files")
+        .isEqualTo(files);
+    succeed("tidy.compact-few");
+
+    assertThat(session.dataFileCount(PROCESSED)).isEqualTo(1);
+    assertRows(PROCESSED, expected.toArray(Map[]::new));
+  }
+
+  @Test
+  void expireSnapshots_removesOldSnapshotsButKeepsRetainLast() {
+    start(
+        orders(
+            builder ->
+                builder
+                    // a full-read merge: short retention cannot break an incremental read
+                    .mergeInto(
+                        PROCESSED,
+                        m ->
+                            m.id("upsert")
+                                .source(RAW)
+                                .addKey("order_id")
+                                .orderBy("updated_at")
+                                .incremental(false))
+                    .maintain(
+                        RAW, m -> m.id("retention").expireSnapshots(Duration.ofHours(1), 2))));
+    for (int i = 1; i <= 4; i++) {
+      session.addMigrationFile("history", List.of(raw(i, "NEW", "10.00", "I", i * 1440)));
+      runMigration();
+    }
+    assertThat(session.snapshotCount(RAW)).isEqualTo(4);
+    session.advanceClock(Duration.ofHours(2));
+
+    succeed("retention.expire-snapshots");
+
+    assertThat(session.snapshotCount(RAW)).isEqualTo(2);
+    assertThat(session.rows(RAW)).hasSize(4);
+  }
+
+  @Test
+  void hardDelete_removesRowsBeforeTheCutoff_andNoRemainingSnapshotReturnsThem() {
+    start(
+        orders(
+            builder ->
+                builder.maintain(
+                    RAW,
+                    m ->
+                        m.id("gdpr")
+                            .hardDelete("updated_at", Duration.ofDays(30))
+                            .addTask(
+                                io.lakeplan.model.MaintenanceTask.HardDelete.builder()
+                                    .id("hard-delete-dry")
+                                    .column("updated_at")
+                                    .olderThan(Duration.ofDays(30))
+                                    .dryRun(true)
+                                    .build()))));
+    // base is 3 days before now: -40 days is before the cutoff, -10 days after it
+    session.addMigrationFile(
+        "history",
+        List.of(
+            raw(1, "OLD", "10.00", "I", -40 * 1440),
+            raw(2, "NEW", "20.00", "I", -10 * 1440),
+            raw(3, "OLD", "30.00", "I", -35 * 1440)));
+    runMigration();
+    session.addMigrationFile("history", List.of(raw(4, "NEW", "40.00", "I", 0)));
+    runMigration();
+    int snapshots = session.snapshotCount(RAW);
+
+    TaskResult dryRun = succeed("gdpr.hard-delete-dry");
+    assertThat(dryRun.summary()).contains("would delete 2 rows");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertThat(session.rows(RAW)).hasSize(4);
+
+    TaskResult deleted = succeed("gdpr.hard-delete");
+
+    assertThat(deleted.rows()).isEqualTo(2);
+    assertRows(RAW, raw(2, "NEW", "20.00", "I", -10 * 1440), raw(4, "NEW", "40.00", "I", 0));
+    assertThat(session.snapshotCount(RAW)).isEqualTo(1);
+  }
+
+  // ---- scenario building blocks --------------------------------------------------------------
+
+  private void start(UseCase useCase) {
+    plan = Planner.plan(useCase);
+    session = open(useCase);
+    base =
+        LocalDateTime.ofInstant(session.now(), ZoneOffset.UTC)
+            .truncatedTo(ChronoUnit.SECONDS)
+            .minusDays(3);
+  }
+
+  /** The orders use case: a migration into raw.orders and a merge into process.orders. */
+  private UseCase orders(UnaryOperator<UseCase.Builder> extra) {
+    UseCase.Builder builder =
+        UseCase.named("conformance")
+            .owner("conformance@example.com")
+            .schedule("@daily")
+            .table(
+                PROCESSED,
+                t ->
+                    t.requiredColumn("order_id", "long")
+                        .column("status", "string")
+                        .column("amount", "decimal(12,2)")
+                        .column("updated_at", "timestamp"))
+            .migrate(
+                m ->
+                    m.id("history")
+                        .fromPath("data/history", FileFormat.PARQUET)
+                        .target(
+                            RAW,
+                            t ->
+                                t.requiredColumn("order_id", "long")
+                                    .column("status", "string")
+                                    .column("amount", "decimal(12,2)")
+                                    .column("op", "string")
+                                    .column("updated_at", "timestamp")
+                                    .partitionBy("day(updated_at)"))
+                        .watermarkColumn("updated_at")
+                        .reconcile(ReconcileLevel.FULL));
+    UseCase.Builder extended = extra.apply(builder);
+    boolean hasMerge = extended.build().merges().stream().anyMatch(m -> m.id().equals("upsert"));
+    if (!hasMerge) {
+      extended.mergeInto(
+          PROCESSED,
+          m ->
+              m.id("upsert")
+                  .source(RAW)
+                  .addKey("order_id")
+                  .orderBy("updated_at")
+                  .deleteWhen("op = 'D'"));
+    }
+    return extended.build();
+  }
+
+  private UseCase.Builder jdbc(UseCase.Builder builder, String sourceTable) {
+    Endpoints endpoints = endpoints();
+    return builder.ingestJdbc(
+        j ->
+            j.id("orders-jdbc")
+                .connection(
+                    c ->
+                        c.url(endpoints.jdbcUrl())
+                            .dialect(JdbcDialect.POSTGRES)
+                            .user(endpoints.jdbcUser())
+                            .password(SecretRef.env(endpoints.jdbcPasswordVariable())))
+                .table(sourceTable)
+                .incrementalColumn("updated_at")
+                .target(RAW));
+  }
+
+  private UseCase.Builder kafka(UseCase.Builder builder, String topic, boolean failOnMalformed) {
+    return builder.ingestKafka(
+        k ->
+            k.id("orders-kafka")
+                .bootstrapServers(endpoints().kafkaBootstrapServers())
+                .addTopic(topic)
+                .column("order_id", "long")
+                .column("status", "string")
+                .column("amount", "decimal(12,2)")
+                .column("op", "string")
+                .column("updated_at", "timestamp")
+                .mode(StreamMode.MICRO_BATCH)
+                .startingPosition(StartingPosition.MIGRATION_WATERMARK)
+                .failOnMalformed(failOnMalformed)
+                .checkpoint("checkpoints/orders-kafka")
+                .target(RAW));
+  }
+
+  private static Map<String, String> sourceColumns() {
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put("order_id", "long");
+    columns.put("status", "string");
+    columns.put("amount", "decimal(12,2)");
+    columns.put("op", "string");
+    columns.put("updated_at", "timestamp");
+    return columns;
+  }
+
+  /** A raw order row, {@code minutes} after the scenario's base time. */
+  private Map<String, Object> raw(long id, String status, String amount, String op, long minutes) {
+    return row(
+        "order_id",
+        id,
+        "status",
+        status,
+        "amount",
+        new BigDecimal(amount),
+        "op",
+        op,
+        "updated_at",
+        base.plusMinutes(minutes));
+  }
+
+  private Map<String, Object> processed(long id, String status, String amount, long minutes) {
+    return row(
+        "order_id",
+        id,
+        "status",
+        status,
+        "amount",
+        new BigDecimal(amount),
+        "updated_at",
+        base.plusMinutes(minutes));
+  }
+
+  private Instant instant(long minutes) {
+    return base.plusMinutes(minutes).toInstant(ZoneOffset.UTC);
+  }
+
+  /** Sends {@code row} as JSON with the record time {@code minutes} after the base time. */
+  private void send(String topic, Map<String, Object> row, long minutes) {
+    StringBuilder json = new StringBuilder("{");
+    row.forEach(
+        (name, value) -> {
+          if (json.length() > 1) {
+            json.append(',');
+          }
+          json.append('"').append(name).append("\":");
+          if (value instanceof Number) {
+            json.append(value);
+          } else {
+            json.append('"').append(value).append('"');
+          }
+        });
+    session.send(
+        topic, String.valueOf(row.get("order_id")), json.append('}').toString(), instant(minutes));
+  }
+
+  private void runMigration() {
+    succeed("history.create-table");
+    succeed("history.convert");
+    succeed("history.reconcile");
+    succeed("history.watermark");
+  }
+
+  private TaskResult run(String taskId) {
+    return session.runTask(dagOf(taskId), taskId);
+  }
+
+  private TaskResult succeed(String taskId) {
+    TaskResult result = run(taskId);
+    assertThat(result.status())
+        .as("%s: %s", taskId, result.summary())
+        .isEqualTo(TaskResult.Status.SUCCEEDED);
+    return result;
+  }
+
+  /** The DAG holding task {@code taskId}. */
+  private String dagOf(String taskId) {
+    List<String> known = new ArrayList<>();
+    for (Dag dag : plan.dags()) {
+      for (Task task : dag.tasks()) {
+        if (task.id().equals(taskId)) {
+          return dag.id();
+        }
+        known.add(task.id());
+      }
+    }
+    throw new IllegalArgumentException("No task " + taskId + " in the plan (tasks: " + known + ")");
+  }
+
+  @SafeVarargs
+  private void assertRows(String table, Map<String, Object>... expected) {
+    assertThat(session.rows(table)).containsExactlyInAnyOrder(expected);
+  }
+
+  private static String unique() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+}

@@ -1,0 +1,68 @@
+package io.lakeplan.testkit.conformance;
+
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One engine running one conformance scenario on a fresh lake: what {@link
+ * AbstractEngineConformanceTest} needs from an engine. Rows are maps from column name to value with
+ * the Java types of Spark's Java 8 date-time API: {@code Long}, {@code Integer}, {@code BigDecimal}
+ * at the column's scale, {@code String}, {@code LocalDateTime} for {@code timestamp}, {@code
+ * Instant} for {@code timestamptz}, {@code LocalDate}.
+ */
+public interface ConformanceSession extends AutoCloseable {
+
+  /** The session clock's time (maintenance cut-offs use it). */
+  Instant now();
+
+  /** Moves the session clock forward. */
+  void advanceClock(Duration duration);
+
+  /**
+   * Adds one file of {@code rows} to migration {@code migrationId}'s source (Parquet on Spark).
+   * Each column has the target column's type when the target has that column, else string.
+   */
+  void addMigrationFile(String migrationId, List<Map<String, Object>> rows);
+
+  /** Creates JDBC source table {@code table} with columns of Lakeplan types (name → type). */
+  void createSourceTable(String table, Map<String, String> columns);
+
+  /** Inserts rows into a JDBC source table. */
+  void insertSourceRows(String table, List<Map<String, Object>> rows);
+
+  /** Creates Kafka topic {@code topic} with one partition. */
+  void createTopic(String topic);
+
+  /** Sends one record to partition 0 of {@code topic}. */
+  void send(String topic, String key, String value, Instant timestamp);
+
+  /** Runs one task of the scenario's use case. */
+  TaskResult runTask(String dagId, String taskId);
+
+  /** The rows of {@code table} now; empty when it does not exist. */
+  List<Map<String, Object>> rows(String table);
+
+  /** The snapshots {@code table} retains. */
+  int snapshotCount(String table);
+
+  /** The live data files of {@code table}. */
+  int dataFileCount(String table);
+
+  /** The watermark store's value for {@code key}. */
+  Optional<Watermark> watermark(String key);
+
+  /**
+   * Makes the next run of the task crash right after its data commit, before it records progress
+   * outside the table (watermark store for JDBC, checkpoint for Kafka).
+   */
+  void crashAfterNextCommit(String dagId, String taskId);
+
+  /** Releases the session's lake. */
+  @Override
+  void close();
+}

@@ -1,0 +1,114 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Task;
+import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.WatermarkStore;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs plan tasks in memory on Iceberg's in-memory catalog, with the semantics of the Spark engine
+ * (see the differences listed on {@code PipelineTestDriver}). Like the Spark engine, a task never
+ * throws for a failure the user can act on: it returns FAILED with a one-line reason and its
+ * targets are left as they were.
+ */
+public final class InMemoryEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryEngine.class);
+
+  /**
+   * Called by a task right after its data commit and before it records progress outside the table
+   * (the watermark store, the streaming checkpoint): where a crashed process would stop.
+   */
+  @FunctionalInterface
+  public interface CommitHook {
+    /** Called after task {@code taskId} of {@code dagId} committed to {@code table}. */
+    void afterCommit(String dagId, String taskId, String table);
+  }
+
+  /** What a task runs with. */
+  record Context(
+      Lake lake,
+      WatermarkStore watermarks,
+      Inputs inputs,
+      CommitHook hook,
+      String dagId,
+      String taskId) {
+
+    void afterCommit(String table) {
+      hook.afterCommit(dagId, taskId, table);
+    }
+  }
+
+  private final Lake lake;
+  private final WatermarkStore watermarks;
+  private final Inputs inputs;
+  private final CommitHook hook;
+
+  /** An engine on {@code lake}, reading {@code inputs}, with {@code watermarks} as its store. */
+  public InMemoryEngine(Lake lake, WatermarkStore watermarks, Inputs inputs, CommitHook hook) {
+    this.lake = lake;
+    this.watermarks = watermarks;
+    this.inputs = inputs;
+    this.hook = hook;
+  }
+
+  /**
+   * Runs one task of {@code dag}.
+   *
+   * @return the result; FAILED with the reason when the task failed
+   * @throws RuntimeException only what the commit hook throws (an injected crash) and defects
+   */
+  public TaskResult run(Dag dag, Task task) {
+    Context context = new Context(lake, watermarks, inputs, hook, dag.id(), task.id());
+    long start = System.nanoTime();
+    try {
+      TaskResult result = execute(context, task.spec());
+      return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
+    } catch (TaskFailure | IllegalArgumentException e) {
+      LOG.warn("Task {}/{} failed: {}", dag.id(), task.id(), e.getMessage());
+      return TaskResult.failed(Duration.ofNanos(System.nanoTime() - start), e.getMessage());
+    }
+  }
+
+  private static TaskResult execute(Context context, TaskSpec spec) {
+    if (spec instanceof TaskSpec.CreateTable create) {
+      return TableTasks.create(context, create.table());
+    }
+    if (spec instanceof TaskSpec.Copy copy) {
+      return MigrationTasks.copy(context, copy.migration());
+    }
+    if (spec instanceof TaskSpec.Convert convert) {
+      return MigrationTasks.convert(context, convert.migration());
+    }
+    if (spec instanceof TaskSpec.Reconcile reconcile) {
+      return MigrationTasks.reconcile(context, reconcile.migration());
+    }
+    if (spec instanceof TaskSpec.RecordWatermark watermark) {
+      return MigrationTasks.recordWatermark(context, watermark.migration());
+    }
+    if (spec instanceof TaskSpec.IngestJdbc jdbc) {
+      return JdbcIngestTask.run(context, jdbc.ingestion());
+    }
+    if (spec instanceof TaskSpec.IngestKafka kafka) {
+      return KafkaIngestTask.run(context, kafka.ingestion());
+    }
+    if (spec instanceof TaskSpec.MergeInto merge) {
+      return MergeTask.run(context, merge.merge());
+    }
+    if (spec instanceof TaskSpec.Maintain maintain) {
+      return MaintenanceTasks.run(context, maintain.table(), maintain.operation());
+    }
+    if (spec instanceof TaskSpec.RunSparkJob job) {
+      throw new TaskFailure(
+          "Spark job "
+              + job.job().id()
+              + " cannot run in memory: test it on the Spark engine (LocalRunner), or leave the"
+              + " task out of the pipeline test with PipelineTestDriver.Builder.skipTask");
+    }
+    throw new TaskFailure("Unknown task kind: " + spec.getClass().getSimpleName());
+  }
+}

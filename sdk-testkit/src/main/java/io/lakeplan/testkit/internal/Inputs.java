@@ -1,0 +1,250 @@
+package io.lakeplan.testkit.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What tests feed the in-memory engine: Kafka topics (partitioned logs with offsets and record
+ * times) and the streaming checkpoints that remember how far each ingestion read, JDBC source
+ * tables, and the files of each migration's source. Not thread-safe: one driver, one test thread.
+ */
+public final class Inputs {
+
+  /** One Kafka record as it sits in the log. */
+  public record KafkaRecord(
+      String topic, int partition, long offset, String key, String value, Instant timestamp) {}
+
+  /** A topic and partition. */
+  public record TopicPartition(String topic, int partition) implements Comparable<TopicPartition> {
+    @Override
+    public int compareTo(TopicPartition other) {
+      int byTopic = topic.compareTo(other.topic);
+      return byTopic != 0 ? byTopic : Integer.compare(partition, other.partition);
+    }
+
+    @Override
+    public String toString() {
+      return topic + "-" + partition;
+    }
+  }
+
+  /**
+   * A streaming checkpoint, as Structured Streaming keeps one: the last committed batch and the
+   * offsets after it, and the batch planned next (its offset range is fixed before it runs, so a
+   * batch replayed after a crash reads exactly the same records).
+   */
+  public static final class Checkpoint {
+    long committedBatch = -1;
+    final Map<TopicPartition, Long> committedOffsets = new TreeMap<>();
+    long plannedBatch = -1;
+    Map<TopicPartition, Long> plannedStart;
+    Map<TopicPartition, Long> plannedEnd;
+
+    /** The last batch whose completion the checkpoint recorded, or -1. */
+    public long committedBatch() {
+      return committedBatch;
+    }
+
+    /** The offsets the next batch starts at, per partition; a copy. */
+    public Map<TopicPartition, Long> committedOffsets() {
+      return new TreeMap<>(committedOffsets);
+    }
+  }
+
+  private final Map<String, List<List<KafkaRecord>>> topics = new TreeMap<>();
+  private final Map<String, Integer> roundRobin = new LinkedHashMap<>();
+  private final Map<String, Checkpoint> checkpoints = new TreeMap<>();
+  private final Map<String, SourceTableData> sourceTables = new TreeMap<>();
+  private final Map<String, List<List<Map<String, Object>>>> migrationFiles = new TreeMap<>();
+  private final Map<String, List<List<Map<String, Object>>>> landedFiles = new TreeMap<>();
+
+  // ---- Kafka -------------------------------------------------------------------------------
+
+  /** Creates {@code topic} with {@code partitions} partitions if it does not exist. */
+  public void createTopic(String topic, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException(
+          "Invalid partition count for topic " + topic + ": " + partitions + " (must be >= 1)");
+    }
+    List<List<KafkaRecord>> existing = topics.get(topic);
+    if (existing != null) {
+      if (existing.size() != partitions) {
+        throw new IllegalArgumentException(
+            "Topic "
+                + topic
+                + " already has "
+                + existing.size()
+                + " partitions (asked for "
+                + partitions
+                + ")");
+      }
+      return;
+    }
+    List<List<KafkaRecord>> logs = new ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      logs.add(new ArrayList<>());
+    }
+    topics.put(topic, logs);
+  }
+
+  /** The partition count of {@code topic}. */
+  public int partitions(String topic) {
+    return log(topic).size();
+  }
+
+  /**
+   * Appends a record. With no partition, a keyed record goes to the partition its key hashes to and
+   * an unkeyed one round-robin.
+   */
+  public KafkaRecord send(
+      String topic, Integer partition, String key, String value, Instant timestamp) {
+    List<List<KafkaRecord>> logs = log(topic);
+    int target;
+    if (partition != null) {
+      if (partition < 0 || partition >= logs.size()) {
+        throw new IllegalArgumentException(
+            "Invalid partition "
+                + partition
+                + " of topic "
+                + topic
+                + " (it has partitions 0.."
+                + (logs.size() - 1)
+                + ")");
+      }
+      target = partition;
+    } else if (key != null) {
+      target = Math.floorMod(key.hashCode(), logs.size());
+    } else {
+      target = roundRobin.merge(topic, 1, Integer::sum) % logs.size();
+    }
+    List<KafkaRecord> log = logs.get(target);
+    KafkaRecord record =
+        new KafkaRecord(
+            topic, target, log.size(), key, value, Objects.requireNonNull(timestamp, "timestamp"));
+    log.add(record);
+    return record;
+  }
+
+  /** The topics, sorted. */
+  public List<String> topicNames() {
+    return new ArrayList<>(topics.keySet());
+  }
+
+  /** The topics matching {@code pattern} (whole name), sorted. */
+  public List<String> topicsMatching(String pattern) {
+    Pattern compiled = Pattern.compile(pattern);
+    return topics.keySet().stream().filter(name -> compiled.matcher(name).matches()).toList();
+  }
+
+  /** The offset the next record of a partition will get. */
+  public long endOffset(TopicPartition partition) {
+    return log(partition.topic()).get(partition.partition()).size();
+  }
+
+  /** The records of a partition in {@code [from, to)}. */
+  public List<KafkaRecord> read(TopicPartition partition, long from, long to) {
+    List<KafkaRecord> log = log(partition.topic()).get(partition.partition());
+    return new ArrayList<>(log.subList((int) from, (int) Math.min(to, log.size())));
+  }
+
+  /**
+   * Kafka's offset-for-time lookup: the first offset whose record time is at or after {@code time},
+   * or the end offset when there is none.
+   */
+  public long offsetForTime(TopicPartition partition, Instant time) {
+    List<KafkaRecord> log = log(partition.topic()).get(partition.partition());
+    for (KafkaRecord record : log) {
+      if (!record.timestamp().isBefore(time)) {
+        return record.offset();
+      }
+    }
+    return log.size();
+  }
+
+  private List<List<KafkaRecord>> log(String topic) {
+    List<List<KafkaRecord>> logs = topics.get(topic);
+    if (logs == null) {
+      throw new IllegalArgumentException(
+          "Unknown topic '" + topic + "' (topics: " + String.join(", ", topics.keySet()) + ")");
+    }
+    return logs;
+  }
+
+  /** The checkpoint at {@code location}, created empty if there is none. */
+  public Checkpoint checkpoint(String location) {
+    return checkpoints.computeIfAbsent(location, ignored -> new Checkpoint());
+  }
+
+  /** Whether a checkpoint at {@code location} has recorded any batch. */
+  public boolean hasCheckpoint(String location) {
+    Checkpoint checkpoint = checkpoints.get(location);
+    return checkpoint != null && (checkpoint.committedBatch >= 0 || checkpoint.plannedBatch >= 0);
+  }
+
+  // ---- JDBC sources --------------------------------------------------------------------------
+
+  /** A JDBC source table: its name as the use case writes it and its rows. */
+  public static final class SourceTableData {
+    final String name;
+    final List<Map<String, Object>> rows = new ArrayList<>();
+
+    SourceTableData(String name) {
+      this.name = name;
+    }
+
+    /** The rows, as inserted; a copy. */
+    public List<Map<String, Object>> rows() {
+      return new ArrayList<>(rows);
+    }
+
+    /** Adds a row (a copy of it). */
+    public void insert(Map<String, ?> row) {
+      rows.add(new LinkedHashMap<>(row));
+    }
+
+    /** Removes every row. */
+    public void clear() {
+      rows.clear();
+    }
+  }
+
+  /** The source table {@code name} (any case), created empty on first use. */
+  public SourceTableData sourceTable(String name) {
+    return sourceTables.computeIfAbsent(
+        name.toLowerCase(Locale.ROOT), ignored -> new SourceTableData(name));
+  }
+
+  /** The source table {@code name}, or null when no test created it. */
+  public SourceTableData findSourceTable(String name) {
+    return sourceTables.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  // ---- migration files -----------------------------------------------------------------------
+
+  /** Adds one file of {@code rows} to the source of migration {@code migrationId}. */
+  public void addMigrationFile(String migrationId, List<Map<String, Object>> rows) {
+    migrationFiles.computeIfAbsent(migrationId, ignored -> new ArrayList<>()).add(rows);
+  }
+
+  /** The files of migration {@code migrationId}'s source; empty when none were added. */
+  public List<List<Map<String, Object>>> migrationFiles(String migrationId) {
+    return migrationFiles.getOrDefault(migrationId, List.of());
+  }
+
+  /** Records that the migration's files were copied to its landing location. */
+  public void land(String migrationId, List<List<Map<String, Object>>> files) {
+    landedFiles.put(migrationId, new ArrayList<>(files));
+  }
+
+  /** The files copied to the migration's landing location, or null when none were copied. */
+  public List<List<Map<String, Object>>> landedFiles(String migrationId) {
+    return landedFiles.get(migrationId);
+  }
+}

@@ -1,0 +1,216 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.WriteMode;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JDBC batch ingestion from an in-memory source table, with the Spark engine's exactly-once
+ * protocol: the window {@code (watermark, upper bound captured at start]}, the new watermark in the
+ * commit's snapshot summary ({@code lakeplan.jdbc.<id>.watermark}), then the store; a table ahead
+ * of the store repairs it at start.
+ */
+final class JdbcIngestTask {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcIngestTask.class);
+
+  private JdbcIngestTask() {}
+
+  static String watermarkProperty(JdbcIngestion ingestion) {
+    return "lakeplan.jdbc." + ingestion.id() + ".watermark";
+  }
+
+  static TaskResult run(InMemoryEngine.Context context, JdbcIngestion ingestion) {
+    if (ingestion.query() != null) {
+      throw new TaskFailure(
+          "JDBC ingestion "
+              + ingestion.id()
+              + " reads a query, which the in-memory engine cannot run: declare table instead,"
+              + " or test the query on the Spark engine against a real database");
+    }
+    Table table = context.lake().load(ingestion.target());
+    Inputs.SourceTableData source = context.inputs().findSourceTable(ingestion.table());
+    if (source == null) {
+      throw new TaskFailure(
+          "Source table "
+              + ingestion.table()
+              + " of ingestion "
+              + ingestion.id()
+              + " does not exist (create it with PipelineTestDriver.sourceTable(\""
+              + ingestion.table()
+              + "\"))");
+    }
+    String key = ingestion.target().toString();
+    Watermark stored = context.watermarks().get(key).orElse(null);
+    Watermark committed = committedWatermark(table, ingestion);
+    Watermark after = stored;
+    boolean repaired = committed != null && (stored == null || committed.compareTo(stored) > 0);
+    if (repaired) {
+      LOG.warn(
+          "Ingestion {}: table {} is ahead of the watermark store ({} > {}); repairing the store",
+          ingestion.id(),
+          key,
+          committed,
+          stored);
+      if (!context.watermarks().compareAndSet(key, stored, committed)) {
+        throw new TaskFailure(
+            "Watermark of " + key + " changed while repairing it; re-run the ingestion");
+      }
+      after = committed;
+    }
+    String column = ingestion.incrementalColumn();
+    // the upper bound, captured before reading: rows arriving later wait for the next run
+    Watermark upTo = null;
+    List<Map<String, Object>> rows = source.rows();
+    for (Map<String, Object> row : rows) {
+      Watermark value = watermarkOf(row, column, ingestion);
+      if (value != null && (upTo == null || value.compareTo(upTo) > 0)) {
+        upTo = value;
+      }
+    }
+    if (upTo == null) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "source of " + ingestion.id() + " is empty; nothing ingested");
+    }
+    if (after != null && upTo.compareTo(after) <= 0) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "no rows after " + after + " in the source of " + ingestion.id() + "; nothing ingested");
+    }
+    Schema schema = table.schema();
+    List<Record> window = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Watermark value = watermarkOf(row, column, ingestion);
+      if (value != null
+          && (after == null || value.compareTo(after) > 0)
+          && value.compareTo(upTo) <= 0) {
+        window.add(shaped(ingestion, schema, row));
+      }
+    }
+    Map<String, String> properties = Map.of(watermarkProperty(ingestion), upTo.toString());
+    Snapshot snapshot =
+        ingestion.writeMode() == WriteMode.MERGE
+            ? MergeTask.upsert(
+                context.lake(),
+                table,
+                latestPerKey(window, ingestion, schema),
+                ingestion.keys(),
+                null,
+                properties)
+            : Writes.append(context.lake(), table, window, properties);
+    context.afterCommit(key);
+    // the data and its watermark are committed; now the store (a crash here is repaired above)
+    Watermark current = context.watermarks().get(key).orElse(null);
+    if (current == null || upTo.compareTo(current) > 0) {
+      if (!context.watermarks().compareAndSet(key, current, upTo)) {
+        LOG.warn(
+            "Watermark of {} changed concurrently; the next run repairs it from the table", key);
+      }
+    }
+    return TaskResult.succeeded(
+        window.size(),
+        Lake.summaryLong(snapshot, "added-data-files"),
+        Lake.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        (ingestion.writeMode() == WriteMode.MERGE ? "merged " : "appended ")
+            + window.size()
+            + " rows of ("
+            + (after == null ? "beginning" : after)
+            + ", "
+            + upTo
+            + "] into "
+            + ingestion.target()
+            + "; watermark "
+            + upTo);
+  }
+
+  private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {
+    String value = Lake.latestSummaryValue(table, watermarkProperty(ingestion));
+    if (value == null) {
+      return null;
+    }
+    int colon = value.indexOf(':');
+    return Watermark.parse(value.substring(0, colon), value.substring(colon + 1));
+  }
+
+  private static Watermark watermarkOf(
+      Map<String, Object> row, String column, JdbcIngestion ingestion) {
+    Object value = null;
+    boolean found = false;
+    for (Map.Entry<String, Object> entry : row.entrySet()) {
+      if (entry.getKey().equalsIgnoreCase(column)) {
+        value = entry.getValue();
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new TaskFailure(
+          "The source of ingestion "
+              + ingestion.id()
+              + " has no incremental column "
+              + column
+              + " (columns: "
+              + String.join(", ", row.keySet())
+              + ")");
+    }
+    if (value instanceof java.time.OffsetDateTime time) {
+      value = time.toInstant();
+    }
+    return value == null ? null : MigrationTasks.toWatermark(value, column);
+  }
+
+  /** A source row as a record of the target: its columns by name (any case), cast. */
+  private static Record shaped(JdbcIngestion ingestion, Schema schema, Map<String, Object> row) {
+    Map<String, Object> conformed =
+        Values.conform(schema, row, "the source of ingestion " + ingestion.id(), false);
+    List<String> missing = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (field.isRequired() && conformed.get(field.name()) == null) {
+        missing.add(field.name());
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new TaskFailure(
+          "The source of ingestion "
+              + ingestion.id()
+              + " has no value for "
+              + String.join(", ", missing)
+              + ", required in "
+              + ingestion.target()
+              + " (table unchanged)");
+    }
+    return Values.record(schema, conformed);
+  }
+
+  /** The latest row per key by the incremental column. */
+  private static List<Record> latestPerKey(
+      List<Record> window, JdbcIngestion ingestion, Schema schema) {
+    String order = schema.caseInsensitiveFindField(ingestion.incrementalColumn()).name();
+    Map<List<Object>, Record> latest = new LinkedHashMap<>();
+    for (Record record : window) {
+      List<Object> key = MergeTask.key(record, ingestion.keys(), schema);
+      Record previous = latest.get(key);
+      if (previous == null
+          || MigrationTasks.compareValues(record.getField(order), previous.getField(order)) > 0) {
+        latest.put(key, record);
+      }
+    }
+    return new ArrayList<>(latest.values());
+  }
+}

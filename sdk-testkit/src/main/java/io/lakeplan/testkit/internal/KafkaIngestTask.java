@@ -1,0 +1,415 @@
+package io.lakeplan.testkit.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakeplan.model.Column;
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.ValueFormat;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka ingestion from in-memory topics, with the Spark engine's semantics: a checkpoint per
+ * ingestion (the next batch's offset range is fixed before it runs; a batch is recorded complete
+ * only after its commit), a first run that starts from the policy (the migration watermark as the
+ * starting time, earliest, latest or an explicit time), one Iceberg commit per batch carrying its
+ * batch id ({@code lakeplan.kafka.<id>.batch}) so a replayed batch is skipped, and malformed
+ * records in the dead-letter table — or failing the batch before any commit.
+ *
+ * <p>Both modes ingest everything available in one batch per run: streaming mode does not keep
+ * running between runs (each {@code run} of the DAG is one trigger).
+ */
+final class KafkaIngestTask {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestTask.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The dead-letter table's columns, as the Spark engine creates it. */
+  static final Schema DEAD_LETTER_SCHEMA =
+      new Schema(
+          Types.NestedField.optional(1, "ingestion", Types.StringType.get()),
+          Types.NestedField.optional(2, "batch_id", Types.LongType.get()),
+          Types.NestedField.optional(3, "topic", Types.StringType.get()),
+          Types.NestedField.optional(4, "kafka_partition", Types.IntegerType.get()),
+          Types.NestedField.optional(5, "kafka_offset", Types.LongType.get()),
+          Types.NestedField.optional(6, "kafka_timestamp", Types.TimestampType.withZone()),
+          Types.NestedField.optional(7, "record_key", Types.StringType.get()),
+          Types.NestedField.optional(8, "record_value", Types.StringType.get()),
+          Types.NestedField.optional(9, "reason", Types.StringType.get()));
+
+  private KafkaIngestTask() {}
+
+  static String batchProperty(KafkaIngestion ingestion) {
+    return "lakeplan.kafka." + ingestion.id() + ".batch";
+  }
+
+  static TaskResult run(InMemoryEngine.Context context, KafkaIngestion ingestion) {
+    if (ingestion.format() == ValueFormat.AVRO) {
+      throw new TaskFailure(
+          "Kafka ingestion "
+              + ingestion.id()
+              + ": Avro values are not supported by the engines yet; use format json or raw");
+    }
+    Lake lake = context.lake();
+    Table table = lake.load(ingestion.target());
+    Table deadLetters =
+        lake.createIfAbsent(ingestion.effectiveDeadLetterTable(), DEAD_LETTER_SCHEMA);
+    String location = checkpoint(ingestion);
+    Inputs inputs = context.inputs();
+    List<Inputs.TopicPartition> partitions = partitions(inputs, ingestion);
+    Inputs.Checkpoint checkpoint = inputs.checkpoint(location);
+
+    Map<Inputs.TopicPartition, Long> start;
+    Map<Inputs.TopicPartition, Long> end;
+    long batchId;
+    boolean replay = checkpoint.plannedBatch > checkpoint.committedBatch;
+    if (replay) {
+      // a batch was planned but never recorded complete: replay exactly its range
+      batchId = checkpoint.plannedBatch;
+      start = checkpoint.plannedStart;
+      end = checkpoint.plannedEnd;
+      LOG.info("Kafka ingestion {} replays batch {} from its checkpoint", ingestion.id(), batchId);
+    } else {
+      if (checkpoint.committedBatch >= 0) {
+        LOG.info("Kafka ingestion {} continues from its checkpoint {}", ingestion.id(), location);
+        start = new TreeMap<>(checkpoint.committedOffsets);
+        // partitions that appeared since (a pattern matched a new topic) start at the beginning
+        for (Inputs.TopicPartition partition : partitions) {
+          start.putIfAbsent(partition, 0L);
+        }
+      } else {
+        start = startingOffsets(context, ingestion, partitions);
+      }
+      end = new TreeMap<>();
+      for (Inputs.TopicPartition partition : start.keySet()) {
+        end.put(partition, inputs.endOffset(partition));
+      }
+      batchId = checkpoint.committedBatch + 1;
+      if (start.equals(end)) {
+        return TaskResult.succeeded(
+            0,
+            0,
+            0,
+            Duration.ZERO,
+            "no new records in " + source(ingestion) + "; nothing ingested");
+      }
+      checkpoint.plannedBatch = batchId;
+      checkpoint.plannedStart = start;
+      checkpoint.plannedEnd = end;
+    }
+
+    List<Inputs.KafkaRecord> records = new ArrayList<>();
+    for (Map.Entry<Inputs.TopicPartition, Long> entry : start.entrySet()) {
+      records.addAll(inputs.read(entry.getKey(), entry.getValue(), end.get(entry.getKey())));
+    }
+    Schema schema = table.schema();
+    List<Record> good = new ArrayList<>();
+    List<Record> bad = new ArrayList<>();
+    for (Inputs.KafkaRecord record : records) {
+      Parsed parsed = parse(ingestion, schema, record);
+      if (parsed.reason == null) {
+        good.add(parsed.record);
+      } else {
+        bad.add(deadLetter(ingestion, batchId, record, parsed.reason));
+      }
+    }
+
+    String done = Lake.latestSummaryValue(table, batchProperty(ingestion));
+    long ingested = 0;
+    if (done != null && Long.parseLong(done) >= batchId) {
+      LOG.warn(
+          "Kafka ingestion {}: batch {} is already in {} (replayed after a crash); skipped",
+          ingestion.id(),
+          batchId,
+          ingestion.target());
+      if (!bad.isEmpty() && !hasDeadLetters(lake, deadLetters, ingestion, batchId)) {
+        Writes.append(lake, deadLetters, bad, Map.of());
+      }
+    } else {
+      if (ingestion.failOnMalformed() && !bad.isEmpty()) {
+        Record first = bad.get(0);
+        throw new TaskFailure(
+            bad.size()
+                + " malformed records in batch "
+                + batchId
+                + " (first: partition "
+                + first.getField("kafka_partition")
+                + " offset "
+                + first.getField("kafka_offset")
+                + ": "
+                + first.getField("reason")
+                + "); nothing committed");
+      }
+      Writes.append(lake, table, good, Map.of(batchProperty(ingestion), Long.toString(batchId)));
+      ingested = good.size();
+      if (!bad.isEmpty()) {
+        Writes.append(lake, deadLetters, bad, Map.of());
+      }
+      context.afterCommit(ingestion.target().toString());
+    }
+    // the batch is done: the checkpoint records it
+    checkpoint.committedBatch = batchId;
+    checkpoint.committedOffsets.clear();
+    checkpoint.committedOffsets.putAll(end);
+    String summary =
+        "ingested "
+            + ingested
+            + " records of "
+            + source(ingestion)
+            + " into "
+            + ingestion.target()
+            + (bad.isEmpty()
+                ? ""
+                : "; " + bad.size() + " malformed to " + ingestion.effectiveDeadLetterTable());
+    if (replay) {
+      // like Spark's available-now trigger: after the replayed batch, what is available now
+      TaskResult next = run(context, ingestion);
+      return TaskResult.succeeded(
+          ingested + next.rows(), 0, 0, Duration.ZERO, summary + "; then " + next.summary());
+    }
+    return TaskResult.succeeded(ingested, 0, 0, Duration.ZERO, summary);
+  }
+
+  private static List<Inputs.TopicPartition> partitions(Inputs inputs, KafkaIngestion ingestion) {
+    List<String> topics =
+        ingestion.topicPattern() != null
+            ? inputs.topicsMatching(ingestion.topicPattern())
+            : ingestion.topics();
+    List<Inputs.TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      int count;
+      try {
+        count = inputs.partitions(topic);
+      } catch (IllegalArgumentException e) {
+        throw new TaskFailure(
+            "Kafka ingestion "
+                + ingestion.id()
+                + " reads topic "
+                + topic
+                + ", which does not exist (create it with PipelineTestDriver.inputTopic(\""
+                + topic
+                + "\"))");
+      }
+      for (int i = 0; i < count; i++) {
+        partitions.add(new Inputs.TopicPartition(topic, i));
+      }
+    }
+    return partitions;
+  }
+
+  private static Map<Inputs.TopicPartition, Long> startingOffsets(
+      InMemoryEngine.Context context,
+      KafkaIngestion ingestion,
+      List<Inputs.TopicPartition> partitions) {
+    Map<Inputs.TopicPartition, Long> start = new TreeMap<>();
+    Inputs inputs = context.inputs();
+    switch (ingestion.startingPosition()) {
+      case EARLIEST -> {
+        LOG.info("Kafka ingestion {} starts at the earliest offsets (policy)", ingestion.id());
+        partitions.forEach(partition -> start.put(partition, 0L));
+      }
+      case LATEST -> {
+        LOG.info("Kafka ingestion {} starts at the latest offsets (policy)", ingestion.id());
+        partitions.forEach(partition -> start.put(partition, inputs.endOffset(partition)));
+      }
+      case TIMESTAMP -> {
+        LOG.info(
+            "Kafka ingestion {} starts at {} (explicit time)",
+            ingestion.id(),
+            ingestion.startingTimestamp());
+        partitions.forEach(
+            partition ->
+                start.put(
+                    partition, inputs.offsetForTime(partition, ingestion.startingTimestamp())));
+      }
+      default -> {
+        String key = ingestion.target().toString();
+        Watermark watermark =
+            context
+                .watermarks()
+                .get(key)
+                .orElseThrow(
+                    () ->
+                        new TaskFailure(
+                            "Kafka ingestion "
+                                + ingestion.id()
+                                + " starts from the migration watermark of "
+                                + key
+                                + ", but none is recorded: run the migration first, or set"
+                                + " starting-position to earliest, latest or timestamp"));
+        // records strictly after the migrated data, at Kafka's millisecond precision
+        Instant after = Instant.ofEpochMilli(watermark.asInstant().toEpochMilli() + 1);
+        LOG.info(
+            "Kafka ingestion {} starts after the migration watermark {} (startingTimestamp {})",
+            ingestion.id(),
+            watermark,
+            after.toEpochMilli());
+        partitions.forEach(
+            partition -> start.put(partition, inputs.offsetForTime(partition, after)));
+      }
+    }
+    return start;
+  }
+
+  private record Parsed(Record record, String reason) {}
+
+  /** A record as a row of the target, or why it is malformed. */
+  private static Parsed parse(KafkaIngestion ingestion, Schema schema, Inputs.KafkaRecord record) {
+    Map<String, Object> values = new HashMap<>();
+    if (ingestion.format() == ValueFormat.RAW) {
+      for (Types.NestedField field : schema.columns()) {
+        Object value =
+            switch (field.name().toLowerCase(Locale.ROOT)) {
+              case "value" -> record.value();
+              case "key" -> record.key();
+              case "topic" -> record.topic();
+              case "partition" -> record.partition();
+              case "offset" -> record.offset();
+              case "timestamp" -> record.timestamp();
+              default -> null;
+            };
+        try {
+          values.put(field.name(), Values.coerce(field, value, "column " + field.name()));
+        } catch (IllegalArgumentException e) {
+          values.put(field.name(), null);
+        }
+      }
+    } else {
+      Map<String, Object> parsed = parseJson(ingestion, schema, record.value());
+      if (parsed == null) {
+        return new Parsed(null, "value is not JSON of the declared schema");
+      }
+      values.putAll(parsed);
+    }
+    for (Types.NestedField field : schema.columns()) {
+      if (field.isRequired() && values.get(field.name()) == null) {
+        return new Parsed(null, "required column " + field.name() + " has no value");
+      }
+    }
+    return new Parsed(Values.record(schema, values), null);
+  }
+
+  /**
+   * The declared columns of a JSON value, or null when it does not parse, a declared column has a
+   * value of the wrong type (no partial results), or no declared column has a value.
+   */
+  private static Map<String, Object> parseJson(
+      KafkaIngestion ingestion, Schema schema, String value) {
+    if (value == null) {
+      return null;
+    }
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(value);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+    if (!(tree instanceof ObjectNode object)) {
+      return null;
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    boolean any = false;
+    for (Column column : ingestion.columns()) {
+      JsonNode node = object.get(column.name());
+      Types.NestedField field = schema.caseInsensitiveFindField(column.name());
+      if (node == null || node.isNull()) {
+        continue;
+      }
+      Object raw = json(node, Values.type(column.type()));
+      if (raw == null) {
+        return null;
+      }
+      Object converted;
+      try {
+        converted =
+            Values.coerce(
+                Types.NestedField.optional(0, column.name(), Values.type(column.type())),
+                raw,
+                "field " + column.name());
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      any = true;
+      if (field != null) {
+        values.put(
+            field.name(),
+            Values.coerce(
+                field, converted, "column " + field.name() + " of " + ingestion.target()));
+      }
+    }
+    return any ? values : null;
+  }
+
+  /** A JSON value as Spark's JSON reader accepts it for {@code type}, or null when it does not. */
+  private static Object json(JsonNode node, org.apache.iceberg.types.Type type) {
+    return switch (type.typeId()) {
+      case BOOLEAN -> node.isBoolean() ? node.booleanValue() : null;
+      case INTEGER, LONG -> node.isIntegralNumber() ? node.longValue() : null;
+      case FLOAT, DOUBLE -> node.isNumber() ? node.doubleValue() : null;
+      case DECIMAL ->
+          node.isNumber() ? node.decimalValue() : node.isTextual() ? node.textValue() : null;
+      case STRING ->
+          node.isTextual()
+              ? node.textValue()
+              : node.isValueNode() ? node.asText() : node.toString();
+      case DATE, TIMESTAMP -> node.isTextual() ? node.textValue() : null;
+      default -> node.isTextual() ? node.textValue() : null;
+    };
+  }
+
+  private static Record deadLetter(
+      KafkaIngestion ingestion, long batchId, Inputs.KafkaRecord record, String reason) {
+    Map<String, Object> row = new HashMap<>();
+    row.put("ingestion", ingestion.id());
+    row.put("batch_id", batchId);
+    row.put("topic", record.topic());
+    row.put("kafka_partition", record.partition());
+    row.put("kafka_offset", record.offset());
+    row.put("kafka_timestamp", record.timestamp());
+    row.put("record_key", record.key());
+    row.put("record_value", record.value());
+    row.put("reason", reason);
+    return Values.record(DEAD_LETTER_SCHEMA, row);
+  }
+
+  private static boolean hasDeadLetters(
+      Lake lake, Table deadLetters, KafkaIngestion ingestion, long batchId) {
+    deadLetters.refresh();
+    for (Record record : lake.rows(deadLetters)) {
+      if (ingestion.id().equals(record.getField("ingestion"))
+          && Long.valueOf(batchId).equals(record.getField("batch_id"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String checkpoint(KafkaIngestion ingestion) {
+    return ingestion.checkpoint() != null
+        ? ingestion.checkpoint()
+        : "checkpoints/" + ingestion.id();
+  }
+
+  private static String source(KafkaIngestion ingestion) {
+    return ingestion.topicPattern() != null
+        ? "topics matching " + ingestion.topicPattern()
+        : String.join(", ", ingestion.topics());
+  }
+}

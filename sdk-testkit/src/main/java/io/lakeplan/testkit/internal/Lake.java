@@ -1,0 +1,424 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.model.TableId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.avro.Avro;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.avro.PlannedDataReader;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.inmemory.InMemoryCatalog;
+import org.apache.iceberg.inmemory.InMemoryFileIO;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The in-memory lake: Iceberg's {@link InMemoryCatalog} and file IO, one private warehouse per
+ * driver, data files written as Avro through Iceberg's generic-record writers. It also keeps what
+ * Iceberg cannot be told: the driver-clock time of every commit (Iceberg stamps snapshots with the
+ * wall clock) and of every data file written, for expiry and orphan removal on the test's clock.
+ */
+public final class Lake implements AutoCloseable {
+
+  /** A handle on the JVM-wide in-memory file store (the catalog's file IO shares it). */
+  private static final InMemoryFileIO FILES = new InMemoryFileIO();
+
+  private final InMemoryCatalog catalog = new InMemoryCatalog();
+  private final String warehouse;
+  private final Supplier<Instant> clock;
+  private final Map<Long, Instant> commitTimes = new ConcurrentHashMap<>();
+  private final Map<String, Instant> writtenFiles = new ConcurrentHashMap<>();
+
+  /** A lake whose times come from {@code clock}. */
+  public Lake(Supplier<Instant> clock) {
+    this.clock = clock;
+    // InMemoryFileIO keeps its files in one JVM-wide map: a unique warehouse keeps drivers apart
+    this.warehouse = "memory://lakeplan-" + UUID.randomUUID();
+    catalog.initialize("lakeplan", Map.of("warehouse", warehouse));
+  }
+
+  /** The driver clock's current time. */
+  public Instant now() {
+    return clock.get();
+  }
+
+  /** The root location of the lake's files. */
+  public String warehouse() {
+    return warehouse;
+  }
+
+  /** Iceberg's identifier for {@code table}. */
+  static TableIdentifier identifier(TableId table) {
+    return TableIdentifier.of(table.namespace(), table.name());
+  }
+
+  /** Whether {@code table} exists. */
+  public boolean exists(TableId table) {
+    return catalog.tableExists(identifier(table));
+  }
+
+  /** The table, or null when it does not exist. */
+  public Table find(TableId table) {
+    try {
+      return catalog.loadTable(identifier(table));
+    } catch (NoSuchTableException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The table.
+   *
+   * @throws TaskFailure naming the table when it does not exist
+   */
+  public Table load(TableId table) {
+    Table loaded = find(table);
+    if (loaded == null) {
+      throw new TaskFailure(
+          "Table " + table + " does not exist; run the task that creates it first");
+    }
+    return loaded;
+  }
+
+  /**
+   * Creates {@code definition}'s table with its schema, partitioning, sort order and properties.
+   */
+  public Table create(TableDefinition definition) {
+    Namespace namespace = Namespace.of(definition.table().namespace());
+    if (!catalog.namespaceExists(namespace)) {
+      catalog.createNamespace(namespace);
+    }
+    Schema schema = Values.schema(definition);
+    Map<String, String> properties = new LinkedHashMap<>(definition.effectiveProperties());
+    properties.put("format-version", Integer.toString(definition.formatVersion()));
+    Table table =
+        catalog
+            .buildTable(identifier(definition.table()), schema)
+            .withPartitionSpec(Values.spec(definition, schema))
+            .withSortOrder(Values.sortOrder(definition.sortBy(), schema))
+            .withProperties(properties)
+            .create();
+    return table;
+  }
+
+  /** Creates a table of {@code schema} (unpartitioned) if it does not exist, e.g. dead letters. */
+  public Table createIfAbsent(TableId id, Schema schema) {
+    Table existing = find(id);
+    if (existing != null) {
+      return existing;
+    }
+    Namespace namespace = Namespace.of(id.namespace());
+    if (!catalog.namespaceExists(namespace)) {
+      catalog.createNamespace(namespace);
+    }
+    return catalog.createTable(identifier(id), schema);
+  }
+
+  /** Every table of the lake. */
+  public List<TableId> tables() {
+    List<TableId> tables = new ArrayList<>();
+    for (Namespace namespace : catalog.listNamespaces()) {
+      for (TableIdentifier identifier : catalog.listTables(namespace)) {
+        tables.add(TableId.of(namespace.level(0), identifier.name()));
+      }
+    }
+    return tables;
+  }
+
+  /** Whether a file exists in the in-memory file IO. */
+  public boolean fileExists(String location) {
+    return FILES.fileExists(location);
+  }
+
+  /** Records the driver-clock time of {@code table}'s current snapshot, just committed. */
+  public void committed(Table table) {
+    table.refresh();
+    Snapshot snapshot = table.currentSnapshot();
+    if (snapshot != null) {
+      commitTimes.putIfAbsent(snapshot.snapshotId(), now());
+    }
+  }
+
+  /** The driver-clock time at which {@code snapshot} was committed (wall clock if unknown). */
+  public Instant commitTime(Snapshot snapshot) {
+    Instant time = commitTimes.get(snapshot.snapshotId());
+    return time != null ? time : Instant.ofEpochMilli(snapshot.timestampMillis());
+  }
+
+  /** The driver-clock creation time of every data file this lake wrote, by location. */
+  public Map<String, Instant> writtenFiles() {
+    return new TreeMap<>(writtenFiles);
+  }
+
+  /** Forgets a deleted file. */
+  public void forget(String location) {
+    writtenFiles.remove(location);
+  }
+
+  /**
+   * Writes {@code records} (of the table's schema) as data files, one per partition, not yet
+   * committed.
+   */
+  public List<DataFile> write(Table table, List<Record> records) {
+    return write(table, table.spec(), records);
+  }
+
+  /** Writes {@code records} as data files of {@code spec}, one per partition, not committed. */
+  public List<DataFile> write(Table table, PartitionSpec spec, List<Record> records) {
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    Schema schema = table.schema();
+    Map<PartitionKey, List<Record>> byPartition = new LinkedHashMap<>();
+    PartitionKey key = new PartitionKey(spec, schema);
+    InternalView view = new InternalView(schema);
+    for (Record record : records) {
+      key.partition(view.wrap(record));
+      byPartition.computeIfAbsent(key.copy(), ignored -> new ArrayList<>()).add(record);
+    }
+    List<DataFile> files = new ArrayList<>();
+    for (Map.Entry<PartitionKey, List<Record>> partition : byPartition.entrySet()) {
+      String name = UUID.randomUUID() + ".avro";
+      String location =
+          spec.isUnpartitioned()
+              ? table.locationProvider().newDataLocation(name)
+              : table.locationProvider().newDataLocation(spec, partition.getKey(), name);
+      files.add(
+          writeFile(table.io(), location, schema, spec, partition.getKey(), partition.getValue()));
+    }
+    return files;
+  }
+
+  /** Writes one Avro data file of {@code records} at {@code location}. */
+  public DataFile writeFile(
+      FileIO io,
+      String location,
+      Schema schema,
+      PartitionSpec spec,
+      StructLike partition,
+      List<Record> records) {
+    OutputFile output = io.newOutputFile(location);
+    try {
+      DataWriter<Record> writer =
+          Avro.writeData(output)
+              .schema(schema)
+              .createWriterFunc(org.apache.iceberg.data.avro.DataWriter::create)
+              .withSpec(spec)
+              .withPartition(spec.isUnpartitioned() ? null : partition)
+              .overwrite()
+              .build();
+      try (writer) {
+        for (Record record : records) {
+          writer.write(record);
+        }
+      }
+      writtenFiles.put(location, now());
+      return writer.toDataFile();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write data file " + location, e);
+    }
+  }
+
+  /** The rows of one data file, read with {@code schema}. */
+  public List<Record> read(FileIO io, String location, Schema schema) {
+    List<Record> records = new ArrayList<>();
+    try (CloseableIterable<Record> reader =
+        Avro.read(io.newInputFile(location))
+            .project(schema)
+            .createResolvingReader(PlannedDataReader::create)
+            .build()) {
+      for (Record record : reader) {
+        records.add(record.copy());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read data file " + location, e);
+    }
+    return records;
+  }
+
+  /** The rows of {@code table} at its current snapshot. */
+  public List<Record> rows(Table table) {
+    Snapshot current = table.currentSnapshot();
+    return current == null ? List.of() : rows(table, current.snapshotId());
+  }
+
+  /** The rows of {@code table} as of {@code snapshotId}. */
+  public List<Record> rows(Table table, long snapshotId) {
+    List<Record> records = new ArrayList<>();
+    for (DataFile file : dataFiles(table, snapshotId)) {
+      records.addAll(read(table.io(), file.location(), table.schema()));
+    }
+    return records;
+  }
+
+  /** The live data files of {@code table} as of {@code snapshotId}. */
+  public List<DataFile> dataFiles(Table table, long snapshotId) {
+    List<DataFile> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshotId).planFiles()) {
+      for (FileScanTask task : tasks) {
+        files.add(task.file());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot plan a scan of " + table.name(), e);
+    }
+    return files;
+  }
+
+  /** The live data files of {@code table} now. */
+  public List<DataFile> dataFiles(Table table) {
+    Snapshot current = table.currentSnapshot();
+    return current == null ? List.of() : dataFiles(table, current.snapshotId());
+  }
+
+  /**
+   * Every file {@code table}'s metadata still references: metadata files, manifest lists, manifests
+   * and data files of every retained snapshot.
+   */
+  public Set<String> referencedFiles(Table table) {
+    Set<String> files = new TreeSet<>();
+    TableMetadata metadata = ((org.apache.iceberg.HasTableOperations) table).operations().current();
+    files.add(metadata.metadataFileLocation());
+    metadata.previousFiles().forEach(entry -> files.add(entry.file()));
+    for (Snapshot snapshot : table.snapshots()) {
+      files.add(snapshot.manifestListLocation());
+      for (ManifestFile manifest : snapshot.allManifests(table.io())) {
+        files.add(manifest.path());
+      }
+      files.addAll(
+          dataFiles(table, snapshot.snapshotId()).stream().map(DataFile::location).toList());
+    }
+    return files;
+  }
+
+  /** The value of summary property {@code key} in the newest snapshot that has it, or null. */
+  public static String latestSummaryValue(Table table, String key) {
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      String value = snapshot.summary() == null ? null : snapshot.summary().get(key);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** A whole-number summary property of {@code snapshot}, zero when absent. */
+  public static long summaryLong(Snapshot snapshot, String key) {
+    if (snapshot == null || snapshot.summary() == null) {
+      return 0;
+    }
+    String value = snapshot.summary().get(key);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  /** The summary key of added records, for readers of this class. */
+  public static final String ADDED_RECORDS = SnapshotSummary.ADDED_RECORDS_PROP;
+
+  /** Drops every table with its files. */
+  @Override
+  public void close() {
+    for (TableId table : tables()) {
+      catalog.dropTable(identifier(table), true);
+    }
+    // files written by tasks that never committed (a crash before the commit)
+    for (String location : writtenFiles.keySet()) {
+      if (fileExists(location)) {
+        FILES.deleteFile(location);
+      }
+    }
+    writtenFiles.clear();
+    try {
+      catalog.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A record as partition transforms read it: Iceberg's internal representation (microseconds,
+   * days) of the generic-record values.
+   */
+  static final class InternalView implements StructLike {
+    private final Type[] types;
+    private Record record;
+
+    InternalView(Schema schema) {
+      List<Types.NestedField> columns = schema.columns();
+      types = new Type[columns.size()];
+      for (int i = 0; i < types.length; i++) {
+        types[i] = columns.get(i).type();
+      }
+    }
+
+    InternalView wrap(Record next) {
+      this.record = next;
+      return this;
+    }
+
+    @Override
+    public int size() {
+      return types.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      Object value = record.get(pos);
+      return javaClass.cast(internal(value));
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("read-only view");
+    }
+
+    private static Object internal(Object value) {
+      if (value instanceof OffsetDateTime time) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant());
+      }
+      if (value instanceof LocalDateTime time) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant(ZoneOffset.UTC));
+      }
+      if (value instanceof LocalDate date) {
+        return (int) date.toEpochDay();
+      }
+      // decimals, text, binary and numbers are the same in both representations
+      return value;
+    }
+  }
+}

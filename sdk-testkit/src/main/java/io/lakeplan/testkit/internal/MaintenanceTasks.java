@@ -1,0 +1,479 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.SortField;
+import io.lakeplan.model.TableId;
+import io.lakeplan.spi.TaskResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.ExpireSnapshots;
+import org.apache.iceberg.RewriteFiles;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.StructLikeWrapper;
+
+/**
+ * Table maintenance in memory with Iceberg's own operations where core has them (snapshot expiry,
+ * metadata cleanup, manifest rewrite, file rewrites) and the Spark engine's rules: times are the
+ * driver clock's, destructive operations have a dry run, and a hard delete ends with the proof that
+ * no remaining snapshot returns a deleted row.
+ */
+final class MaintenanceTasks {
+
+  /** Iceberg's default smallest file a compaction leaves alone: 75% of the target size. */
+  private static final double MIN_FILE_RATIO = 0.75;
+
+  private MaintenanceTasks() {}
+
+  static TaskResult run(InMemoryEngine.Context context, TableId id, MaintenanceTask operation) {
+    Table table = context.lake().load(id);
+    if (operation instanceof MaintenanceTask.ExpireSnapshots expire) {
+      return expire(context.lake(), table, id, expire);
+    }
+    if (operation instanceof MaintenanceTask.RemoveOldMetadata metadata) {
+      return removeOldMetadata(table, id, metadata.keep());
+    }
+    if (operation instanceof MaintenanceTask.Compact compact) {
+      return compact(context.lake(), table, id, compact);
+    }
+    if (operation instanceof MaintenanceTask.RewriteManifests) {
+      int before =
+          table.currentSnapshot() == null
+              ? 0
+              : table.currentSnapshot().allManifests(table.io()).size();
+      if (before == 0) {
+        return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "no manifests in " + id);
+      }
+      table.rewriteManifests().rewriteIf(manifest -> true).commit();
+      context.lake().committed(table);
+      int after = table.currentSnapshot().allManifests(table.io()).size();
+      return TaskResult.succeeded(
+          0,
+          after,
+          0,
+          Duration.ZERO,
+          "rewrote " + before + " manifest(s) of " + id + " into " + after);
+    }
+    if (operation instanceof MaintenanceTask.RemoveOrphans orphans) {
+      return removeOrphans(context.lake(), table, id, orphans);
+    }
+    if (operation instanceof MaintenanceTask.HardDelete delete) {
+      return hardDelete(context.lake(), table, id, delete);
+    }
+    throw new TaskFailure("Unknown maintenance operation: " + operation.kind());
+  }
+
+  private static TaskResult expire(
+      Lake lake, Table table, TableId id, MaintenanceTask.ExpireSnapshots expire) {
+    Instant cutoff = lake.now().minus(expire.olderThan());
+    List<Snapshot> expired = expirable(lake, table, cutoff, expire.retainLast());
+    int deletedFiles = expire(lake, table, expired);
+    int remaining = size(table.snapshots());
+    return TaskResult.succeeded(
+        0,
+        deletedFiles,
+        0,
+        Duration.ZERO,
+        "expired "
+            + expired.size()
+            + " snapshot(s) of "
+            + id
+            + " older than "
+            + cutoff
+            + "; "
+            + remaining
+            + " remain");
+  }
+
+  /**
+   * The snapshots committed (by the driver clock) before {@code cutoff}, except the {@code
+   * retainLast} newest, the current one and those a branch or tag retains.
+   */
+  private static List<Snapshot> expirable(Lake lake, Table table, Instant cutoff, int retainLast) {
+    List<Snapshot> snapshots = new ArrayList<>();
+    table.snapshots().forEach(snapshots::add);
+    // newest first: by the driver clock, then by Iceberg's own order for commits at one instant
+    snapshots.sort(
+        Comparator.comparing(lake::commitTime)
+            .thenComparingLong(Snapshot::timestampMillis)
+            .thenComparingLong(Snapshot::sequenceNumber)
+            .reversed());
+    Set<Long> referenced = new java.util.HashSet<>();
+    for (SnapshotRef ref : table.refs().values()) {
+      referenced.add(ref.snapshotId());
+    }
+    List<Snapshot> expirable = new ArrayList<>();
+    for (int i = Math.max(retainLast, 1); i < snapshots.size(); i++) {
+      Snapshot snapshot = snapshots.get(i);
+      if (lake.commitTime(snapshot).isBefore(cutoff)
+          && !referenced.contains(snapshot.snapshotId())) {
+        expirable.add(snapshot);
+      }
+    }
+    return expirable;
+  }
+
+  /** Expires {@code snapshots} with Iceberg's expiry; returns the data files it deleted. */
+  private static int expire(Lake lake, Table table, List<Snapshot> snapshots) {
+    if (snapshots.isEmpty()) {
+      return 0;
+    }
+    int[] deletedDataFiles = {0};
+    ExpireSnapshots expire = table.expireSnapshots();
+    snapshots.forEach(snapshot -> expire.expireSnapshotId(snapshot.snapshotId()));
+    expire
+        .deleteWith(
+            location -> {
+              if (lake.writtenFiles().containsKey(location)) {
+                deletedDataFiles[0]++;
+                lake.forget(location);
+              }
+              table.io().deleteFile(location);
+            })
+        .commit();
+    table.refresh();
+    return deletedDataFiles[0];
+  }
+
+  private static TaskResult removeOldMetadata(Table table, TableId id, int keep) {
+    int before =
+        ((org.apache.iceberg.HasTableOperations) table)
+            .operations()
+            .current()
+            .previousFiles()
+            .size();
+    table
+        .updateProperties()
+        .set(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true")
+        .set(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(keep))
+        .commit();
+    table.refresh();
+    int after =
+        ((org.apache.iceberg.HasTableOperations) table)
+            .operations()
+            .current()
+            .previousFiles()
+            .size();
+    int removed = Math.max(0, before + 1 - after);
+    return TaskResult.succeeded(
+        0,
+        0,
+        0,
+        Duration.ZERO,
+        "removed " + removed + " previous metadata file(s) of " + id + "; keeping " + keep);
+  }
+
+  private static TaskResult compact(
+      Lake lake, Table table, TableId id, MaintenanceTask.Compact compact) {
+    long target = compact.targetFileSize().bytes();
+    long small = (long) (target * MIN_FILE_RATIO);
+    Map<StructLikeWrapper, List<DataFile>> byPartition = new LinkedHashMap<>();
+    for (DataFile file : lake.dataFiles(table)) {
+      if (file.fileSizeInBytes() < small) {
+        StructLikeWrapper key =
+            StructLikeWrapper.forType(table.specs().get(file.specId()).partitionType())
+                .set(file.partition());
+        byPartition.computeIfAbsent(key, ignored -> new ArrayList<>()).add(file);
+      }
+    }
+    Comparator<Record> order = order(compact, table);
+    List<DataFile> removed = new ArrayList<>();
+    List<Record> rows = new ArrayList<>();
+    for (List<DataFile> files : byPartition.values()) {
+      long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+      // Iceberg's rules: enough files, or more data than one target file
+      if (files.size() < 2 || (files.size() < compact.minInputFiles() && bytes <= target)) {
+        continue;
+      }
+      removed.addAll(files);
+      for (DataFile file : files) {
+        rows.addAll(lake.read(table.io(), file.location(), table.schema()));
+      }
+    }
+    if (removed.isEmpty()) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "nothing to compact in " + id);
+    }
+    if (order != null) {
+      rows.sort(order);
+    }
+    List<DataFile> added = lake.write(table, rows);
+    RewriteFiles rewrite = table.newRewrite();
+    removed.forEach(rewrite::deleteFile);
+    added.forEach(rewrite::addFile);
+    rewrite.commit();
+    lake.committed(table);
+    return TaskResult.succeeded(
+        rows.size(),
+        added.size(),
+        added.stream().mapToLong(DataFile::fileSizeInBytes).sum(),
+        Duration.ZERO,
+        "rewrote " + removed.size() + " data files into " + added.size() + " in " + id);
+  }
+
+  /** The row order of a SORT compaction, or null for BINPACK. */
+  private static Comparator<Record> order(MaintenanceTask.Compact compact, Table table) {
+    if (compact.strategy() != MaintenanceTask.Compact.Strategy.SORT) {
+      return null;
+    }
+    List<SortField> fields = compact.sortBy();
+    if (fields.isEmpty()) {
+      SortOrder tableOrder = table.sortOrder();
+      if (tableOrder.isUnsorted()) {
+        throw new TaskFailure(
+            "Sort compaction of "
+                + table.name()
+                + " needs sort-by columns, and the table has no sort order: set sort-by");
+      }
+      fields = new ArrayList<>();
+      for (org.apache.iceberg.SortField field : tableOrder.fields()) {
+        String column = table.schema().findColumnName(field.sourceId());
+        fields.add(
+            SortField.of(
+                column,
+                field.direction() == org.apache.iceberg.SortDirection.DESC,
+                field.nullOrder() == org.apache.iceberg.NullOrder.NULLS_FIRST));
+      }
+    }
+    Comparator<Record> comparator = null;
+    for (SortField field : fields) {
+      Types.NestedField column = table.schema().caseInsensitiveFindField(field.column());
+      if (column == null) {
+        throw new TaskFailure("Sort column " + field.column() + " is not in " + table.name());
+      }
+      String name = column.name();
+      Comparator<Object> values = MigrationTasks::compareValues;
+      if (field.descending()) {
+        values = values.reversed();
+      }
+      Comparator<Object> withNulls =
+          field.nullsFirst() ? Comparator.nullsFirst(values) : Comparator.nullsLast(values);
+      Comparator<Record> next = Comparator.comparing(record -> record.getField(name), withNulls);
+      comparator = comparator == null ? next : comparator.thenComparing(next);
+    }
+    return comparator;
+  }
+
+  private static TaskResult removeOrphans(
+      Lake lake, Table table, TableId id, MaintenanceTask.RemoveOrphans orphans) {
+    Instant cutoff = lake.now().minus(orphans.olderThan());
+    Set<String> referenced = lake.referencedFiles(table);
+    String prefix = table.location() + "/";
+    List<String> found = new ArrayList<>();
+    lake.writtenFiles()
+        .forEach(
+            (location, created) -> {
+              if (location.startsWith(prefix)
+                  && !referenced.contains(location)
+                  && created.isBefore(cutoff)
+                  && lake.fileExists(location)) {
+                found.add(location);
+              }
+            });
+    if (orphans.dryRun()) {
+      return TaskResult.succeeded(
+          0,
+          found.size(),
+          0,
+          Duration.ZERO,
+          "found "
+              + found.size()
+              + " orphan file(s) older than "
+              + cutoff
+              + " in "
+              + id
+              + " (dry run: nothing deleted)");
+    }
+    for (String location : found) {
+      table.io().deleteFile(location);
+      lake.forget(location);
+    }
+    return TaskResult.succeeded(
+        0,
+        found.size(),
+        0,
+        Duration.ZERO,
+        "deleted " + found.size() + " orphan file(s) older than " + cutoff + " in " + id);
+  }
+
+  private static TaskResult hardDelete(
+      Lake lake, Table table, TableId id, MaintenanceTask.HardDelete delete) {
+    Types.NestedField column = table.schema().caseInsensitiveFindField(delete.column());
+    if (column == null) {
+      throw new TaskFailure(
+          "Hard-delete column "
+              + delete.column()
+              + " is not in "
+              + id
+              + " (columns: "
+              + String.join(", ", Values.names(table.schema()))
+              + ")");
+    }
+    if (column.type().typeId() != Type.TypeID.TIMESTAMP
+        && column.type().typeId() != Type.TypeID.DATE) {
+      throw new TaskFailure(
+          "Hard-delete column "
+              + column.name()
+              + " of "
+              + id
+              + " is "
+              + Values.typeName(column.type())
+              + " (must be a timestamp, timestamptz or date column)");
+    }
+    Instant cutoff = lake.now().minus(delete.olderThan());
+    Schema schema = table.schema();
+    Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
+    long deleted = 0;
+    for (DataFile file : lake.dataFiles(table)) {
+      List<Record> kept = new ArrayList<>();
+      List<Record> records = lake.read(table.io(), file.location(), schema);
+      for (Record record : records) {
+        if (before(record.getField(column.name()), cutoff)) {
+          deleted++;
+        } else {
+          kept.add(record);
+        }
+      }
+      if (kept.size() != records.size()) {
+        rewritten.put(file, kept);
+      }
+    }
+    Snapshot current = table.currentSnapshot();
+    List<Snapshot> older = new ArrayList<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      if (current != null && snapshot.snapshotId() != current.snapshotId()) {
+        older.add(snapshot);
+      }
+    }
+    int toExpire = older.size() + (deleted > 0 && current != null ? 1 : 0);
+    String condition = column.name() + " < " + cutoff;
+    if (delete.dryRun()) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "dry run: would delete "
+              + deleted
+              + " rows of "
+              + id
+              + " with "
+              + condition
+              + " and expire "
+              + toExpire
+              + " snapshot(s)");
+    }
+    if (deleted > 0) {
+      Writes.overwrite(lake, table, rewritten, List.of(), Map.of());
+    }
+    // every snapshot but the new current one may still return deleted rows
+    Snapshot now = table.currentSnapshot();
+    List<Snapshot> expire = new ArrayList<>();
+    Set<Long> referenced = new java.util.HashSet<>();
+    table
+        .refs()
+        .forEach(
+            (name, ref) -> {
+              if (!name.equals(SnapshotRef.MAIN_BRANCH)) {
+                referenced.add(ref.snapshotId());
+              }
+            });
+    for (Snapshot snapshot : table.snapshots()) {
+      if (now != null
+          && snapshot.snapshotId() != now.snapshotId()
+          && !referenced.contains(snapshot.snapshotId())) {
+        expire.add(snapshot);
+      }
+    }
+    expire(lake, table, expire);
+    // the proof: no remaining snapshot returns a row before the cutoff
+    int remaining = 0;
+    for (Snapshot snapshot : table.snapshots()) {
+      remaining++;
+      long left = 0;
+      for (Record record : lake.rows(table, snapshot.snapshotId())) {
+        if (before(record.getField(column.name()), cutoff)) {
+          left++;
+        }
+      }
+      if (left > 0) {
+        String refs =
+            table.refs().entrySet().stream()
+                .filter(entry -> entry.getValue().snapshotId() == snapshot.snapshotId())
+                .map(Map.Entry::getKey)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("none");
+        throw new TaskFailure(
+            "Hard delete of "
+                + id
+                + " is not proven: snapshot "
+                + snapshot.snapshotId()
+                + " (retained by "
+                + refs
+                + ") still returns "
+                + left
+                + " rows with "
+                + condition
+                + "; remove that tag or branch and re-run");
+      }
+    }
+    return TaskResult.succeeded(
+        deleted,
+        0,
+        0,
+        Duration.ZERO,
+        "deleted "
+            + deleted
+            + " rows of "
+            + id
+            + " with "
+            + condition
+            + "; expired "
+            + expire.size()
+            + " snapshot(s); proof: 0 rows before the cutoff in the "
+            + remaining
+            + " remaining snapshot(s)");
+  }
+
+  /** Whether a timestamp or date value lies before {@code cutoff} (times without zone in UTC). */
+  private static boolean before(Object value, Instant cutoff) {
+    if (value == null) {
+      return false;
+    }
+    Instant instant;
+    if (value instanceof java.time.OffsetDateTime time) {
+      instant = time.toInstant();
+    } else if (value instanceof LocalDateTime time) {
+      instant = time.toInstant(ZoneOffset.UTC);
+    } else if (value instanceof LocalDate date) {
+      instant = date.atStartOfDay().toInstant(ZoneOffset.UTC);
+    } else {
+      return false;
+    }
+    return instant.isBefore(cutoff);
+  }
+
+  private static int size(Iterable<?> items) {
+    int count = 0;
+    for (Object ignored : items) {
+      count++;
+    }
+    return count;
+  }
+}

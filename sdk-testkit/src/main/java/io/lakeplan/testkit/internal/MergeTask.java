@@ -1,0 +1,330 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.model.Merge;
+import io.lakeplan.spi.TaskResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+
+/**
+ * {@code MERGE INTO} in memory, with the Spark engine's semantics: duplicates of a key reduced to
+ * the latest by the order column (nulls last), source rows matching the delete condition delete
+ * their target row, other matches update every column and the rest insert; incremental merges read
+ * only the source snapshots appended after the one recorded in the target's last merge commit.
+ * Copy-on-write: every target file holding a matched row is rewritten.
+ */
+final class MergeTask {
+
+  private MergeTask() {}
+
+  static String sourceSnapshotProperty(Merge merge) {
+    return "lakeplan.merge." + merge.id() + ".source-snapshot";
+  }
+
+  static TaskResult run(InMemoryEngine.Context context, Merge merge) {
+    if (merge.source() == null) {
+      throw new TaskFailure(
+          "Merge "
+              + merge.id()
+              + " runs SQL file "
+              + merge.sqlFile()
+              + ", which the in-memory engine cannot run: test it on the Spark engine (LocalRunner),"
+              + " or declare source, keys, order-by and delete-when instead");
+    }
+    Lake lake = context.lake();
+    Table target = lake.load(merge.target());
+    Table source = lake.load(merge.source());
+    Snapshot sourceSnapshot = source.currentSnapshot();
+    if (sourceSnapshot == null) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "source " + merge.source() + " is empty");
+    }
+    long sourceId = sourceSnapshot.snapshotId();
+    String recorded = Lake.latestSummaryValue(target, sourceSnapshotProperty(merge));
+    Long lastMerged = recorded == null ? null : Long.valueOf(recorded);
+    if (merge.incremental() && lastMerged != null && lastMerged == sourceId) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "no new snapshots of " + merge.source() + " since " + sourceId + "; nothing merged");
+    }
+    boolean incrementalRead =
+        merge.incremental()
+            && lastMerged != null
+            && onlyAppendsBetween(source, lastMerged, sourceId);
+    List<Record> input =
+        incrementalRead
+            ? appended(lake, source, lastMerged, sourceId)
+            : lake.rows(source, sourceId);
+
+    Schema targetSchema = target.schema();
+    Schema sourceSchema = source.schema();
+    checkColumns(merge, targetSchema, sourceSchema);
+
+    // one row per key: the latest by the order column
+    List<String> sourceKeys = merge.keys().stream().map(merge::sourceColumn).toList();
+    List<Record> rows = input;
+    if (merge.orderBy() != null) {
+      String order = sourceSchema.caseInsensitiveFindField(merge.orderBy()).name();
+      Map<List<Object>, Record> latest = new LinkedHashMap<>();
+      for (Record record : input) {
+        List<Object> key = key(record, sourceKeys, sourceSchema);
+        Record previous = latest.get(key);
+        if (previous == null || newer(record.getField(order), previous.getField(order))) {
+          latest.put(key, record);
+        }
+      }
+      rows = new ArrayList<>(latest.values());
+    }
+
+    // each source row as the target row it would write, and whether it deletes instead
+    Map<List<Object>, List<Record>> byKey = new LinkedHashMap<>();
+    Set<Record> deleting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Map<Record, Record> asTarget = new java.util.IdentityHashMap<>();
+    for (Record row : rows) {
+      asTarget.put(row, targetRecord(merge, row, sourceSchema, targetSchema));
+      if (merge.deleteWhen() != null
+          && Boolean.TRUE.equals(
+              merge.deleteWhen().evaluate(column -> valueOf(row, column, sourceSchema)))) {
+        deleting.add(row);
+      }
+      byKey
+          .computeIfAbsent(key(row, sourceKeys, sourceSchema), ignored -> new ArrayList<>())
+          .add(row);
+    }
+
+    Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
+    Set<List<Object>> matched = new HashSet<>();
+    for (DataFile file : lake.dataFiles(target)) {
+      List<Record> kept = new ArrayList<>();
+      boolean changed = false;
+      for (Record existing : lake.read(target.io(), file.location(), targetSchema)) {
+        List<Object> key = key(existing, merge.keys(), targetSchema);
+        List<Record> sources = byKey.get(key);
+        if (sources == null) {
+          kept.add(existing);
+          continue;
+        }
+        if (sources.size() > 1) {
+          throw new TaskFailure(
+              "MERGE into "
+                  + merge.target()
+                  + " failed: "
+                  + sources.size()
+                  + " source rows match the target row with key "
+                  + key
+                  + " (declare order-by to keep the latest of each key)");
+        }
+        matched.add(key);
+        changed = true;
+        Record source0 = sources.get(0);
+        if (!deleting.contains(source0)) {
+          kept.add(asTarget.get(source0));
+        }
+      }
+      if (changed) {
+        rewritten.put(file, kept);
+      }
+    }
+    List<Record> inserts = new ArrayList<>();
+    for (Map.Entry<List<Object>, List<Record>> entry : byKey.entrySet()) {
+      if (matched.contains(entry.getKey())) {
+        continue;
+      }
+      for (Record row : entry.getValue()) {
+        if (!deleting.contains(row)) {
+          inserts.add(asTarget.get(row));
+        }
+      }
+    }
+    Snapshot snapshot =
+        Writes.overwrite(
+            lake,
+            target,
+            rewritten,
+            inserts,
+            Map.of(sourceSnapshotProperty(merge), Long.toString(sourceId)));
+    return TaskResult.succeeded(
+        input.size(),
+        Lake.summaryLong(snapshot, "added-data-files"),
+        Lake.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        "merged "
+            + input.size()
+            + " source rows, before dedupe ("
+            + (incrementalRead ? "incremental" : "full")
+            + " read of "
+            + merge.source()
+            + " up to snapshot "
+            + sourceId
+            + ") into "
+            + merge.target());
+  }
+
+  /**
+   * An upsert of {@code records} (one per key, of the target's schema): matched rows are replaced,
+   * the others inserted, in one commit with {@code properties}.
+   */
+  static Snapshot upsert(
+      Lake lake,
+      Table table,
+      List<Record> records,
+      List<String> keys,
+      Set<List<Object>> deletes,
+      Map<String, String> properties) {
+    Schema schema = table.schema();
+    Map<List<Object>, Record> byKey = new LinkedHashMap<>();
+    for (Record record : records) {
+      byKey.put(key(record, keys, schema), record);
+    }
+    Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
+    Set<List<Object>> matched = new HashSet<>();
+    for (DataFile file : lake.dataFiles(table)) {
+      List<Record> kept = new ArrayList<>();
+      boolean changed = false;
+      for (Record existing : lake.read(table.io(), file.location(), schema)) {
+        List<Object> key = key(existing, keys, schema);
+        Record replacement = byKey.get(key);
+        if (replacement == null && (deletes == null || !deletes.contains(key))) {
+          kept.add(existing);
+          continue;
+        }
+        changed = true;
+        matched.add(key);
+        if (replacement != null) {
+          kept.add(replacement);
+        }
+      }
+      if (changed) {
+        rewritten.put(file, kept);
+      }
+    }
+    List<Record> inserts = new ArrayList<>();
+    byKey.forEach(
+        (key, record) -> {
+          if (!matched.contains(key)) {
+            inserts.add(record);
+          }
+        });
+    return Writes.overwrite(lake, table, rewritten, inserts, properties);
+  }
+
+  /** The values of {@code columns} (any case) of {@code record}. */
+  static List<Object> key(Record record, List<String> columns, Schema schema) {
+    List<Object> key = new ArrayList<>(columns.size());
+    for (String column : columns) {
+      key.add(valueOf(record, column, schema));
+    }
+    return key;
+  }
+
+  private static Object valueOf(Record record, String column, Schema schema) {
+    Types.NestedField field = schema.caseInsensitiveFindField(column);
+    return field == null ? null : Values.fromIceberg(field.type(), record.getField(field.name()));
+  }
+
+  /** Descending, nulls last: a non-null value beats null, a greater one beats a smaller. */
+  private static boolean newer(Object candidate, Object current) {
+    if (candidate == null) {
+      return false;
+    }
+    return current == null || MigrationTasks.compareValues(candidate, current) > 0;
+  }
+
+  private static Record targetRecord(
+      Merge merge, Record row, Schema sourceSchema, Schema targetSchema) {
+    Map<String, Object> values = new HashMap<>();
+    for (Types.NestedField field : targetSchema.columns()) {
+      Object value = valueOf(row, merge.sourceColumn(field.name()), sourceSchema);
+      values.put(
+          field.name(),
+          Values.coerce(
+              field,
+              value,
+              "column " + field.name() + " of " + merge.target() + " (merge " + merge.id() + ")"));
+    }
+    return Values.record(targetSchema, values);
+  }
+
+  private static void checkColumns(Merge merge, Schema target, Schema source) {
+    List<String> problems = new ArrayList<>();
+    for (Types.NestedField column : target.columns()) {
+      if (source.caseInsensitiveFindField(merge.sourceColumn(column.name())) == null) {
+        problems.add(
+            "target column "
+                + column.name()
+                + " has no source column "
+                + merge.sourceColumn(column.name())
+                + " in "
+                + merge.source());
+      }
+    }
+    for (String key : merge.keys()) {
+      if (target.caseInsensitiveFindField(key) == null) {
+        problems.add("key " + key + " is not a column of " + merge.target());
+      }
+    }
+    Set<String> needed = new TreeSet<>();
+    if (merge.orderBy() != null) {
+      needed.add(merge.orderBy());
+    }
+    if (merge.deleteWhen() != null) {
+      needed.addAll(merge.deleteWhen().columns());
+    }
+    for (String column : needed) {
+      if (source.caseInsensitiveFindField(column) == null) {
+        problems.add("column " + column + " is not in " + merge.source());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new TaskFailure(
+          "Merge " + merge.id() + " does not fit its tables: " + String.join("; ", problems));
+    }
+  }
+
+  /** Whether every snapshot after {@code from} up to {@code to} only appended or replaced. */
+  static boolean onlyAppendsBetween(Table source, long from, long to) {
+    Snapshot snapshot = source.snapshot(to);
+    while (snapshot != null && snapshot.snapshotId() != from) {
+      String operation = snapshot.operation();
+      if (!DataOperations.APPEND.equals(operation) && !DataOperations.REPLACE.equals(operation)) {
+        return false;
+      }
+      snapshot = snapshot.parentId() == null ? null : source.snapshot(snapshot.parentId());
+    }
+    return snapshot != null;
+  }
+
+  /** The rows appended by the snapshots after {@code from} up to {@code to}. */
+  private static List<Record> appended(Lake lake, Table source, long from, long to) {
+    List<Snapshot> appends = new ArrayList<>();
+    for (Snapshot snapshot = source.snapshot(to);
+        snapshot != null && snapshot.snapshotId() != from;
+        snapshot = snapshot.parentId() == null ? null : source.snapshot(snapshot.parentId())) {
+      if (DataOperations.APPEND.equals(snapshot.operation())) {
+        appends.add(0, snapshot);
+      }
+    }
+    List<Record> records = new ArrayList<>();
+    for (Snapshot snapshot : appends) {
+      for (DataFile file : snapshot.addedDataFiles(source.io())) {
+        records.addAll(lake.read(source.io(), file.location(), source.schema()));
+      }
+    }
+    return records;
+  }
+}

@@ -1,0 +1,537 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.model.ConversionMode;
+import io.lakeplan.model.Migration;
+import io.lakeplan.model.ReconcileLevel;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.ReplacePartitions;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A migration's tasks in memory: copy (source files to landing), convert (REWRITE with a dynamic
+ * partition overwrite, or ADD_FILES registering the files in place), reconcile and record the
+ * watermark. The "files" are the ones tests add with {@code PipelineTestDriver.landingFiles}.
+ */
+final class MigrationTasks {
+
+  private MigrationTasks() {}
+
+  static TaskResult copy(InMemoryEngine.Context context, Migration migration) {
+    List<List<Map<String, Object>>> files = context.inputs().migrationFiles(migration.id());
+    if (files.isEmpty()) {
+      throw new TaskFailure(
+          "Input path of migration "
+              + migration.id()
+              + " does not exist: "
+              + source(migration)
+              + " (add files with PipelineTestDriver.landingFiles(\""
+              + migration.id()
+              + "\"))");
+    }
+    context.inputs().land(migration.id(), files);
+    long rows = files.stream().mapToLong(List::size).sum();
+    return TaskResult.succeeded(
+        0,
+        files.size(),
+        0,
+        Duration.ZERO,
+        "copied "
+            + files.size()
+            + " files ("
+            + rows
+            + " rows) of "
+            + source(migration)
+            + " to "
+            + migration.landing());
+  }
+
+  static TaskResult convert(InMemoryEngine.Context context, Migration migration) {
+    Table table = context.lake().load(migration.target().table());
+    return migration.mode() == ConversionMode.ADD_FILES
+        ? addFiles(context, migration, table)
+        : rewrite(context, migration, table);
+  }
+
+  private static TaskResult rewrite(
+      InMemoryEngine.Context context, Migration migration, Table table) {
+    List<Record> records = new ArrayList<>();
+    for (List<Map<String, Object>> file : input(context, migration)) {
+      records.addAll(shaped(migration, table.schema(), file));
+    }
+    requireNoNullsInRequired(migration, table.schema(), records);
+    List<DataFile> files = context.lake().write(table, records);
+    ReplacePartitions replace = table.newReplacePartitions();
+    files.forEach(replace::addFile);
+    Set<PartitionKey> partitions = new HashSet<>();
+    PartitionKey key = new PartitionKey(table.spec(), table.schema());
+    Lake.InternalView view = new Lake.InternalView(table.schema());
+    for (Record record : records) {
+      key.partition(view.wrap(record));
+      partitions.add(key.copy());
+    }
+    if (files.isEmpty()) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "no rows in " + location(migration) + "; nothing written");
+    }
+    replace.commit();
+    context.lake().committed(table);
+    Snapshot snapshot = table.currentSnapshot();
+    return TaskResult.succeeded(
+        records.size(),
+        Lake.summaryLong(snapshot, "added-data-files"),
+        Lake.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        "wrote "
+            + records.size()
+            + " rows to "
+            + migration.target().table()
+            + " (overwrote "
+            + partitions.size()
+            + " partitions)");
+  }
+
+  private static TaskResult addFiles(
+      InMemoryEngine.Context context, Migration migration, Table table) {
+    if (!migration.source().format().supportsAddFiles()) {
+      throw new TaskFailure(
+          "Format " + migration.source().format() + " cannot be added in place; use mode rewrite");
+    }
+    List<List<Map<String, Object>>> input = input(context, migration);
+    Set<String> registered = new HashSet<>();
+    context.lake().dataFiles(table).forEach(file -> registered.add(file.location()));
+    // the input files, as data files of the table's schema at stable places under the input path
+    List<DataFile> files = new ArrayList<>();
+    long rows = 0;
+    for (int i = 0; i < input.size(); i++) {
+      List<Record> records = strictlyTyped(migration, table.schema(), input.get(i));
+      rows += records.size();
+      String prefix =
+          context.lake().warehouse() + "/input/" + location(migration) + "/part-" + i + "-";
+      files.addAll(inPlace(context.lake(), table, records, prefix, registered));
+    }
+    long present = files.stream().filter(file -> registered.contains(file.location())).count();
+    if (present == files.size() && !files.isEmpty()) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "all "
+              + files.size()
+              + " files of "
+              + location(migration)
+              + " already in "
+              + table.name());
+    }
+    if (present > 0) {
+      throw new TaskFailure(
+          present
+              + " of "
+              + files.size()
+              + " files of "
+              + location(migration)
+              + " are already in "
+              + migration.target().table()
+              + "; remove them or the others before adding");
+    }
+    AppendFiles append = table.newAppend();
+    files.forEach(append::appendFile);
+    append.commit();
+    context.lake().committed(table);
+    Snapshot snapshot = table.currentSnapshot();
+    return TaskResult.succeeded(
+        rows,
+        files.size(),
+        Lake.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        "added "
+            + files.size()
+            + " files of "
+            + location(migration)
+            + " to "
+            + migration.target().table()
+            + " in place");
+  }
+
+  /** One data file per partition of an input file, at a place derived from the input file. */
+  private static List<DataFile> inPlace(
+      Lake lake, Table table, List<Record> records, String prefix, Set<String> registered) {
+    List<DataFile> files = new ArrayList<>();
+    PartitionKey key = new PartitionKey(table.spec(), table.schema());
+    Lake.InternalView view = new Lake.InternalView(table.schema());
+    java.util.Map<PartitionKey, List<Record>> byPartition = new java.util.LinkedHashMap<>();
+    for (Record record : records) {
+      key.partition(view.wrap(record));
+      byPartition.computeIfAbsent(key.copy(), ignored -> new ArrayList<>()).add(record);
+    }
+    int index = 0;
+    for (Map.Entry<PartitionKey, List<Record>> partition : byPartition.entrySet()) {
+      String location = prefix + (index++) + ".avro";
+      if (registered.contains(location)) {
+        // already added: describe it without writing it again
+        files.add(
+            lake.dataFiles(table).stream()
+                .filter(file -> file.location().equals(location))
+                .findFirst()
+                .orElseThrow());
+        continue;
+      }
+      files.add(
+          lake.writeFile(
+              table.io(),
+              location,
+              table.schema(),
+              table.spec(),
+              partition.getKey(),
+              partition.getValue()));
+    }
+    return files;
+  }
+
+  static TaskResult reconcile(InMemoryEngine.Context context, Migration migration) {
+    if (migration.reconcile() == ReconcileLevel.NONE) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "reconciliation not requested");
+    }
+    Table table = context.lake().load(migration.target().table());
+    boolean full = migration.reconcile() == ReconcileLevel.FULL;
+    Schema schema = table.schema();
+    List<Record> source = new ArrayList<>();
+    for (List<Map<String, Object>> file : input(context, migration)) {
+      source.addAll(shaped(migration, schema, file));
+    }
+    List<Record> target = context.lake().rows(table);
+    List<String> differences = new ArrayList<>();
+    compare(differences, "rows", source.size(), target.size());
+    if (full) {
+      compare(differences, "row hash", rowHash(source), rowHash(target));
+      for (Types.NestedField column : schema.columns()) {
+        Stats expected = Stats.of(source, column.name());
+        Stats actual = Stats.of(target, column.name());
+        compare(differences, "column " + column.name() + " count", expected.count, actual.count);
+        compare(differences, "column " + column.name() + " nulls", expected.nulls, actual.nulls);
+        compare(differences, "column " + column.name() + " min", expected.min, actual.min);
+        compare(differences, "column " + column.name() + " max", expected.max, actual.max);
+        compare(differences, "column " + column.name() + " hash", expected.hash, actual.hash);
+      }
+    }
+    if (!differences.isEmpty()) {
+      throw new TaskFailure(
+          "Source "
+              + location(migration)
+              + " and table "
+              + migration.target().table()
+              + " differ: "
+              + String.join("; ", differences));
+    }
+    return TaskResult.succeeded(
+        source.size(),
+        0,
+        0,
+        Duration.ZERO,
+        (full ? "full" : "row-count")
+            + " reconciliation of "
+            + migration.target().table()
+            + " passed ("
+            + source.size()
+            + " rows"
+            + (full ? ", " + schema.columns().size() + " columns" : "")
+            + ")");
+  }
+
+  static TaskResult recordWatermark(InMemoryEngine.Context context, Migration migration) {
+    String column = migration.watermarkColumn();
+    if (column == null) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "no watermark column declared");
+    }
+    Table table = context.lake().load(migration.target().table());
+    Types.NestedField field = table.schema().caseInsensitiveFindField(column);
+    if (field == null) {
+      throw new TaskFailure("Watermark column " + column + " is not in " + table.name());
+    }
+    Object max = null;
+    for (Record record : context.lake().rows(table)) {
+      Object value = Values.fromIceberg(field.type(), record.getField(field.name()));
+      if (value != null && (max == null || compareValues(value, max) > 0)) {
+        max = value;
+      }
+    }
+    String key = migration.target().table().toString();
+    if (max == null) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "table " + key + " has no " + column + " values; no watermark");
+    }
+    Watermark next = toWatermark(max, column);
+    Watermark current = context.watermarks().get(key).orElse(null);
+    if (next.equals(current)) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "watermark of " + key + " already at " + next);
+    }
+    if (!context.watermarks().compareAndSet(key, current, next)) {
+      throw new TaskFailure(
+          "Watermark of " + key + " changed concurrently (expected " + current + "); re-run");
+    }
+    return TaskResult.succeeded(
+        0,
+        0,
+        0,
+        Duration.ZERO,
+        "watermark of "
+            + key
+            + " moved from "
+            + (current == null ? "none" : current)
+            + " to "
+            + next);
+  }
+
+  /** A column value as a watermark: times in UTC, dates at their start, whole and decimals. */
+  static Watermark toWatermark(Object value, String column) {
+    if (value instanceof Instant instant) {
+      return Watermark.of(instant);
+    }
+    if (value instanceof LocalDateTime time) {
+      return Watermark.of(time.toInstant(ZoneOffset.UTC));
+    }
+    if (value instanceof LocalDate date) {
+      return Watermark.of(date.atStartOfDay().toInstant(ZoneOffset.UTC));
+    }
+    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+      return Watermark.of(((Number) value).longValue());
+    }
+    if (value instanceof BigDecimal decimal) {
+      return Watermark.of(decimal);
+    }
+    throw new TaskFailure(
+        "Watermark column "
+            + column
+            + " has values of type "
+            + value.getClass().getSimpleName()
+            + " (must be a timestamp, date, integer or decimal column)");
+  }
+
+  /** Orders two values of one column (numbers, text, times, dates). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static int compareValues(Object left, Object right) {
+    if (left instanceof Number a
+        && right instanceof Number b
+        && left.getClass() != right.getClass()) {
+      return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString()));
+    }
+    return ((Comparable) left).compareTo(right);
+  }
+
+  /** The migration's data: the landed copy when the migration has a landing location. */
+  static List<List<Map<String, Object>>> input(
+      InMemoryEngine.Context context, Migration migration) {
+    List<List<Map<String, Object>>> files =
+        migration.landing() != null
+            ? context.inputs().landedFiles(migration.id())
+            : context.inputs().migrationFiles(migration.id());
+    if (files == null || files.isEmpty()) {
+      throw new TaskFailure(
+          "Input path of migration "
+              + migration.id()
+              + " does not exist: "
+              + location(migration)
+              + (migration.landing() != null && files == null
+                  ? " (the copy task has not run)"
+                  : " (add files with PipelineTestDriver.landingFiles(\""
+                      + migration.id()
+                      + "\"))"));
+    }
+    return files;
+  }
+
+  static String location(Migration migration) {
+    return migration.landing() != null ? migration.landing() : source(migration);
+  }
+
+  private static String source(Migration migration) {
+    return migration.source().path() != null
+        ? migration.source().path()
+        : migration.source().hiveTable();
+  }
+
+  /**
+   * One input file as records of the table: the declared columns, converted to the declared types;
+   * missing columns are named together, before any row is converted.
+   */
+  static List<Record> shaped(Migration migration, Schema schema, List<Map<String, Object>> file) {
+    if (!file.isEmpty()) {
+      Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      file.forEach(row -> present.addAll(row.keySet()));
+      List<String> missing = new ArrayList<>();
+      for (Types.NestedField field : schema.columns()) {
+        if (!present.contains(field.name())) {
+          missing.add(field.name());
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new TaskFailure(
+            "The input of migration "
+                + migration.id()
+                + " has no column "
+                + String.join(", ", missing)
+                + " of "
+                + migration.target().table()
+                + " (table unchanged)");
+      }
+    }
+    List<Record> records = new ArrayList<>(file.size());
+    String where = "the input of migration " + migration.id();
+    for (Map<String, Object> row : file) {
+      try {
+        records.add(Values.record(schema, Values.conform(schema, row, where, false)));
+      } catch (IllegalArgumentException e) {
+        throw new TaskFailure(
+            e.getMessage() + "; table " + migration.target().table() + " unchanged");
+      }
+    }
+    return records;
+  }
+
+  /** ADD_FILES does not cast: each stored value must already have its column's Java type. */
+  private static List<Record> strictlyTyped(
+      Migration migration, Schema schema, List<Map<String, Object>> file) {
+    List<String> problems = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Map<String, Object> row : file) {
+      for (Types.NestedField field : schema.columns()) {
+        Object value = lookup(row, field.name());
+        if (value == null || seen.contains(field.name())) {
+          continue;
+        }
+        Object coerced = Values.coerce(field, value, "column " + field.name());
+        if (!sameKind(value, coerced)) {
+          seen.add(field.name());
+          problems.add(
+              "column "
+                  + field.name()
+                  + " is "
+                  + value.getClass().getSimpleName()
+                  + " in the input, table has "
+                  + Values.typeName(field.type()));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new TaskFailure(
+          "Schema mismatch between "
+              + location(migration)
+              + " and "
+              + migration.target().table()
+              + " (add_files does not cast): "
+              + String.join("; ", problems));
+    }
+    List<Record> records = shaped(migration, schema, file);
+    requireNoNullsInRequired(migration, schema, records);
+    return records;
+  }
+
+  private static boolean sameKind(Object value, Object coerced) {
+    if (value instanceof BigDecimal && coerced instanceof BigDecimal) {
+      return true;
+    }
+    return value.getClass() == coerced.getClass() || value instanceof java.nio.ByteBuffer;
+  }
+
+  private static Object lookup(Map<String, Object> row, String column) {
+    for (Map.Entry<String, Object> entry : row.entrySet()) {
+      if (entry.getKey().equalsIgnoreCase(column)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static void requireNoNullsInRequired(
+      Migration migration, Schema schema, List<Record> records) {
+    List<String> required = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (field.isRequired()) {
+        required.add(field.name());
+      }
+    }
+    long nulls =
+        records.stream()
+            .filter(record -> required.stream().anyMatch(name -> record.getField(name) == null))
+            .count();
+    if (nulls > 0) {
+      throw new TaskFailure(
+          nulls
+              + " input rows have a null in a required column ("
+              + String.join(", ", required)
+              + "); table "
+              + migration.target().table()
+              + " unchanged");
+    }
+  }
+
+  private static void compare(List<String> differences, String what, Object source, Object target) {
+    if (!Objects.equals(source, target)) {
+      differences.add(what + ": source=" + source + " target=" + target);
+    }
+  }
+
+  private static long rowHash(List<Record> records) {
+    long sum = 0;
+    for (Record record : records) {
+      long hash = 17;
+      for (int i = 0; i < record.size(); i++) {
+        hash = hash * 31 + Objects.hashCode(record.get(i));
+      }
+      sum += mix(hash);
+    }
+    return sum;
+  }
+
+  /** A 64-bit finalizer so that sums of hashes of similar rows do not collide. */
+  private static long mix(long value) {
+    long z = value + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Per-column statistics: non-null count, null count, minimum, maximum, hash. */
+  private record Stats(long count, long nulls, Object min, Object max, long hash) {
+    static Stats of(List<Record> records, String column) {
+      long count = 0;
+      long nulls = 0;
+      long hash = 0;
+      List<Object> values = new ArrayList<>();
+      for (Record record : records) {
+        Object value = record.getField(column);
+        if (value == null) {
+          nulls++;
+        } else {
+          count++;
+          hash += mix(value.hashCode());
+          values.add(value);
+        }
+      }
+      Object min = values.stream().min(MigrationTasks::compareValues).orElse(null);
+      Object max = values.stream().max(MigrationTasks::compareValues).orElse(null);
+      return new Stats(count, nulls, min, max, hash);
+    }
+  }
+}

@@ -1,0 +1,413 @@
+package io.lakeplan.testkit.internal;
+
+import io.lakeplan.model.Column;
+import io.lakeplan.model.ColumnType;
+import io.lakeplan.model.PartitionField;
+import io.lakeplan.model.SortField;
+import io.lakeplan.model.TableDefinition;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.iceberg.NullOrder;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortDirection;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Iceberg schemas from Lakeplan table definitions, and the two value representations the in-memory
+ * engine works with: the values tests see (the same Java types the Spark engine returns with its
+ * Java 8 date-time API: {@link Instant} for {@code timestamptz}, {@link LocalDateTime} for {@code
+ * timestamp}, {@link LocalDate}, {@link BigDecimal} at the column's scale, {@link ByteBuffer} for
+ * binary) and Iceberg's generic-record values ({@link OffsetDateTime} for {@code timestamptz}).
+ */
+public final class Values {
+
+  private Values() {}
+
+  /** The Iceberg schema of {@code definition}; field ids follow the column order from 1. */
+  public static Schema schema(TableDefinition definition) {
+    List<Types.NestedField> fields = new ArrayList<>();
+    int id = 1;
+    for (Column column : definition.columns()) {
+      Type type = type(column.type());
+      fields.add(
+          column.required()
+              ? Types.NestedField.required(id++, column.name(), type, column.doc())
+              : Types.NestedField.optional(id++, column.name(), type, column.doc()));
+    }
+    return new Schema(fields);
+  }
+
+  /** The partition spec of {@code definition} on {@code schema}. */
+  public static PartitionSpec spec(TableDefinition definition, Schema schema) {
+    if (definition.partitionBy().isEmpty()) {
+      return PartitionSpec.unpartitioned();
+    }
+    PartitionSpec.Builder builder = PartitionSpec.builderFor(schema);
+    for (PartitionField field : definition.partitionBy()) {
+      String column = schema.caseInsensitiveFindField(field.column()).name();
+      switch (field.transform()) {
+        case IDENTITY -> builder.identity(column);
+        case YEAR -> builder.year(column);
+        case MONTH -> builder.month(column);
+        case DAY -> builder.day(column);
+        case HOUR -> builder.hour(column);
+        case BUCKET -> builder.bucket(column, field.width());
+        case TRUNCATE -> builder.truncate(column, field.width());
+        default -> throw new IllegalArgumentException("Unsupported partition transform: " + field);
+      }
+    }
+    return builder.build();
+  }
+
+  /** The sort order of {@code sortBy} on {@code schema}; unsorted when empty. */
+  public static SortOrder sortOrder(List<SortField> sortBy, Schema schema) {
+    if (sortBy.isEmpty()) {
+      return SortOrder.unsorted();
+    }
+    SortOrder.Builder builder = SortOrder.builderFor(schema);
+    for (SortField field : sortBy) {
+      String column = schema.caseInsensitiveFindField(field.column()).name();
+      builder.sortBy(
+          column,
+          field.descending() ? SortDirection.DESC : SortDirection.ASC,
+          field.nullsFirst() ? NullOrder.NULLS_FIRST : NullOrder.NULLS_LAST);
+    }
+    return builder.build();
+  }
+
+  /** The Iceberg type of a Lakeplan column type. */
+  public static Type type(ColumnType type) {
+    return switch (type.kind()) {
+      case BOOLEAN -> Types.BooleanType.get();
+      case INT -> Types.IntegerType.get();
+      case LONG -> Types.LongType.get();
+      case FLOAT -> Types.FloatType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case DECIMAL -> Types.DecimalType.of(type.precision(), type.scale());
+      case DATE -> Types.DateType.get();
+      case TIMESTAMP -> Types.TimestampType.withoutZone();
+      case TIMESTAMPTZ -> Types.TimestampType.withZone();
+      case STRING -> Types.StringType.get();
+      case BINARY -> Types.BinaryType.get();
+    };
+  }
+
+  /** The Lakeplan name of an Iceberg type, as use cases write it. */
+  public static String typeName(Type type) {
+    return switch (type.typeId()) {
+      case BOOLEAN -> "boolean";
+      case INTEGER -> "int";
+      case LONG -> "long";
+      case FLOAT -> "float";
+      case DOUBLE -> "double";
+      case DECIMAL -> {
+        Types.DecimalType decimal = (Types.DecimalType) type;
+        yield "decimal(" + decimal.precision() + "," + decimal.scale() + ")";
+      }
+      case DATE -> "date";
+      case TIMESTAMP ->
+          ((Types.TimestampType) type).shouldAdjustToUTC() ? "timestamptz" : "timestamp";
+      case STRING -> "string";
+      case BINARY -> "binary";
+      default -> type.toString();
+    };
+  }
+
+  /**
+   * A value a test supplied (or a JSON field held) as the value tests see for {@code field}: an
+   * {@link Integer} for a long column becomes a {@link Long}, ISO-8601 text becomes a date or time,
+   * a decimal gets the column's scale (without rounding), and so on.
+   *
+   * @param where names the value's place for the error, e.g. {@code column amount of raw.orders}
+   * @throws IllegalArgumentException naming the place, the value and the expected type when the
+   *     value does not fit
+   */
+  public static Object coerce(Types.NestedField field, Object value, String where) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Object coerced = coerceOrNull(field.type(), value);
+      if (coerced != null) {
+        return coerced;
+      }
+    } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+      // reported below, with the expected type
+    }
+    throw new IllegalArgumentException(
+        "Invalid value for "
+            + where
+            + ": "
+            + describe(value)
+            + " (expected "
+            + typeName(field.type())
+            + example(field.type())
+            + ")");
+  }
+
+  private static Object coerceOrNull(Type type, Object value) {
+    switch (type.typeId()) {
+      case BOOLEAN:
+        if (value instanceof Boolean) {
+          return value;
+        }
+        if (value instanceof String text
+            && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+          return Boolean.valueOf(text);
+        }
+        return null;
+      case INTEGER:
+        {
+          Long whole = wholeNumber(value);
+          return whole == null ? null : Math.toIntExact(whole);
+        }
+      case LONG:
+        return wholeNumber(value);
+      case FLOAT:
+        if (value instanceof Number number) {
+          return number.floatValue();
+        }
+        return value instanceof String text ? Float.valueOf(text) : null;
+      case DOUBLE:
+        if (value instanceof Number number) {
+          return number.doubleValue();
+        }
+        return value instanceof String text ? Double.valueOf(text) : null;
+      case DECIMAL:
+        {
+          Types.DecimalType decimal = (Types.DecimalType) type;
+          BigDecimal number;
+          if (value instanceof BigDecimal big) {
+            number = big;
+          } else if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+            number = BigDecimal.valueOf(((Number) value).longValue());
+          } else if (value instanceof Double || value instanceof Float) {
+            number = new BigDecimal(value.toString());
+          } else if (value instanceof String text) {
+            number = new BigDecimal(text.strip());
+          } else {
+            return null;
+          }
+          // never rounds: a value with more decimals than the column holds is an error
+          BigDecimal scaled = number.setScale(decimal.scale(), RoundingMode.UNNECESSARY);
+          return scaled.precision() > decimal.precision() ? null : scaled;
+        }
+      case DATE:
+        if (value instanceof LocalDate) {
+          return value;
+        }
+        return value instanceof String text ? LocalDate.parse(text.strip()) : null;
+      case TIMESTAMP:
+        return ((Types.TimestampType) type).shouldAdjustToUTC()
+            ? instant(value)
+            : localDateTime(value);
+      case STRING:
+        return value instanceof CharSequence ? value.toString() : null;
+      case BINARY:
+        if (value instanceof ByteBuffer buffer) {
+          return buffer.asReadOnlyBuffer();
+        }
+        if (value instanceof byte[] bytes) {
+          return ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
+        }
+        return value instanceof String text
+            ? ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()
+            : null;
+      default:
+        return null;
+    }
+  }
+
+  private static Long wholeNumber(Object value) {
+    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigDecimal decimal) {
+      return decimal.longValueExact();
+    }
+    if (value instanceof String text) {
+      return Long.valueOf(text.strip());
+    }
+    return null;
+  }
+
+  private static Instant instant(Object value) {
+    if (value instanceof Instant) {
+      return (Instant) value;
+    }
+    if (value instanceof OffsetDateTime time) {
+      return time.toInstant();
+    }
+    if (value instanceof ZonedDateTime time) {
+      return time.toInstant();
+    }
+    if (value instanceof LocalDateTime time) {
+      // a time without zone is a UTC wall-clock time in Lakeplan tables
+      return time.toInstant(ZoneOffset.UTC);
+    }
+    if (value instanceof String text) {
+      String trimmed = text.strip();
+      return hasZone(trimmed)
+          ? OffsetDateTime.parse(trimmed).toInstant()
+          : LocalDateTime.parse(trimmed.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
+    return null;
+  }
+
+  private static LocalDateTime localDateTime(Object value) {
+    if (value instanceof LocalDateTime) {
+      return (LocalDateTime) value;
+    }
+    if (value instanceof LocalDate date) {
+      return date.atStartOfDay();
+    }
+    if (value instanceof Instant
+        || value instanceof OffsetDateTime
+        || value instanceof ZonedDateTime) {
+      return LocalDateTime.ofInstant(instant(value), ZoneOffset.UTC);
+    }
+    if (value instanceof String text) {
+      String trimmed = text.strip();
+      return hasZone(trimmed)
+          ? LocalDateTime.ofInstant(OffsetDateTime.parse(trimmed).toInstant(), ZoneOffset.UTC)
+          : LocalDateTime.parse(trimmed.replace(' ', 'T'));
+    }
+    return null;
+  }
+
+  private static boolean hasZone(String text) {
+    return text.endsWith("Z") || text.matches(".*T.*[+-]\\d\\d:?\\d\\d$");
+  }
+
+  private static String describe(Object value) {
+    String text = value instanceof byte[] ? "<" + ((byte[]) value).length + " bytes>" : "" + value;
+    if (text.length() > 60) {
+      text = text.substring(0, 57) + "...";
+    }
+    return "'" + text + "' (" + value.getClass().getSimpleName() + ")";
+  }
+
+  private static String example(Type type) {
+    return switch (type.typeId()) {
+      case LONG, INTEGER -> ", e.g. 42";
+      case DECIMAL -> {
+        Types.DecimalType decimal = (Types.DecimalType) type;
+        yield ", e.g. "
+            + BigDecimal.ONE.setScale(decimal.scale(), RoundingMode.UNNECESSARY).toPlainString()
+            + " with at most "
+            + decimal.scale()
+            + " decimals";
+      }
+      case DATE -> ", e.g. 2024-05-01";
+      case TIMESTAMP ->
+          ((Types.TimestampType) type).shouldAdjustToUTC()
+              ? ", e.g. an Instant or 2024-05-01T10:00:00Z"
+              : ", e.g. a LocalDateTime or 2024-05-01T10:00:00";
+      default -> "";
+    };
+  }
+
+  /** A value tests see, as Iceberg's generic records hold it. */
+  public static Object toIceberg(Type type, Object value) {
+    if (value instanceof Instant instant) {
+      return instant.atOffset(ZoneOffset.UTC);
+    }
+    return value;
+  }
+
+  /** A generic-record value, as tests see it. */
+  public static Object fromIceberg(Type type, Object value) {
+    if (value instanceof OffsetDateTime time) {
+      return time.toInstant();
+    }
+    if (value instanceof ByteBuffer buffer) {
+      return buffer.asReadOnlyBuffer();
+    }
+    return value;
+  }
+
+  /**
+   * A record of {@code schema} from a row of test values (already coerced, keyed by column name in
+   * any case); columns the row lacks are null.
+   */
+  public static Record record(Schema schema, Map<String, Object> row) {
+    GenericRecord record = GenericRecord.create(schema);
+    for (Types.NestedField field : schema.columns()) {
+      Object value = row.get(field.name());
+      record.setField(field.name(), toIceberg(field.type(), value));
+    }
+    return record;
+  }
+
+  /** A record as a row of test values, in column order. */
+  public static Map<String, Object> row(Schema schema, Record record) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (Types.NestedField field : schema.columns()) {
+      row.put(field.name(), fromIceberg(field.type(), record.getField(field.name())));
+    }
+    return row;
+  }
+
+  /**
+   * Checks and converts a test row for {@code schema}: column names are matched ignoring case,
+   * values coerced; an unknown column fails naming the known ones.
+   *
+   * @param where names the row's destination for errors, e.g. {@code table raw.orders}
+   */
+  public static Map<String, Object> conform(
+      Schema schema, Map<String, ?> row, String where, boolean rejectUnknown) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> entry : row.entrySet()) {
+      Types.NestedField field = schema.caseInsensitiveFindField(entry.getKey());
+      if (field == null) {
+        if (rejectUnknown) {
+          throw new IllegalArgumentException(
+              "Unknown column '"
+                  + entry.getKey()
+                  + "' for "
+                  + where
+                  + " (columns: "
+                  + String.join(", ", names(schema))
+                  + ")");
+        }
+        continue;
+      }
+      out.put(
+          field.name(), coerce(field, entry.getValue(), "column " + field.name() + " of " + where));
+    }
+    return out;
+  }
+
+  /** The column names of {@code schema}, in order. */
+  public static List<String> names(Schema schema) {
+    List<String> names = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      names.add(field.name());
+    }
+    return names;
+  }
+
+  /** Lower-case, for case-insensitive lookups. */
+  static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+}
