@@ -1,0 +1,339 @@
+package io.lakeplan.testkit;
+
+import static io.lakeplan.testkit.PipelineAssertions.assertThat;
+import static io.lakeplan.testkit.Rows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeplan.model.FileFormat;
+import io.lakeplan.model.NotificationTarget;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.Watermark;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PipelineTestDriverTest {
+
+  private static final Instant START = Instant.parse("2024-05-10T00:30:00Z");
+
+  @RegisterExtension
+  static final PipelineTestExtension PIPELINE =
+      PipelineTestExtension.forBuilder(
+          () -> PipelineTestDriver.builder().useCase(orders(0)).startTime(START));
+
+  static UseCase orders(int retries) {
+    return UseCase.named("orders")
+        .owner("data@example.com")
+        .schedule("@daily")
+        .retries(retries)
+        .notify(
+            n ->
+                n.onFailure(true)
+                    .onRetry(true)
+                    .onSuccess(true)
+                    .addTarget(
+                        NotificationTarget.Sns.of("arn:aws:sns:eu-west-1:123456789012:alerts")))
+        .table(
+            "process.orders",
+            t ->
+                t.requiredColumn("order_id", "long")
+                    .column("status", "string")
+                    .column("amount", "decimal(12,2)")
+                    .column("updated_at", "timestamp"))
+        .migrate(
+            m ->
+                m.id("history")
+                    .fromPath("data/orders", FileFormat.PARQUET)
+                    .target(
+                        "raw.orders",
+                        t ->
+                            t.requiredColumn("order_id", "long")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("op", "string")
+                                .column("updated_at", "timestamp")
+                                .partitionBy("day(updated_at)"))
+                    .watermarkColumn("updated_at"))
+        .mergeInto(
+            "process.orders",
+            m ->
+                m.id("upsert")
+                    .source("raw.orders")
+                    .addKey("order_id")
+                    .orderBy("updated_at")
+                    .deleteWhen("op = 'D'"))
+        .build();
+  }
+
+  private static void history(PipelineTestDriver driver) {
+    driver
+        .landingFiles("history")
+        .addFile(
+            row(
+                "order_id",
+                1,
+                "status",
+                "NEW",
+                "amount",
+                "10.5",
+                "op",
+                "I",
+                "updated_at",
+                "2024-05-01T10:00:00"),
+            row(
+                "order_id",
+                1,
+                "status",
+                "PAID",
+                "amount",
+                "10.5",
+                "op",
+                "U",
+                "updated_at",
+                "2024-05-02T10:00:00"),
+            row(
+                "order_id",
+                2,
+                "status",
+                "NEW",
+                "amount",
+                20,
+                "op",
+                "I",
+                "updated_at",
+                "2024-05-01T11:00:00"));
+  }
+
+  @Test
+  void runAll_runsTheDagsInDependencyOrder_andTheTablesHoldTheResult(PipelineTestDriver driver) {
+    history(driver);
+
+    List<DagRun> runs = driver.runAll();
+
+    assertThat(runs)
+        .extracting(DagRun::dagId)
+        .containsExactly("orders.migration", "orders.transformation");
+    runs.forEach(run -> assertThat(run).succeeded());
+    assertThat(driver.table("process.orders"))
+        .containsExactlyInAnyOrder(
+            row(
+                "order_id",
+                1,
+                "status",
+                "PAID",
+                "amount",
+                "10.50",
+                "updated_at",
+                "2024-05-02T10:00:00"),
+            row(
+                "order_id",
+                2,
+                "status",
+                "NEW",
+                "amount",
+                "20.00",
+                "updated_at",
+                "2024-05-01T11:00:00"))
+        .hasSnapshotCount(1);
+    assertThat(driver.watermarks())
+        .hasWatermark("raw.orders", Instant.parse("2024-05-02T10:00:00Z"));
+    assertThat(driver.table("raw.orders").rows().get(0).get("updated_at"))
+        .isInstanceOf(LocalDateTime.class);
+  }
+
+  @Test
+  void tableAssert_failure_namesMissingAndUnexpectedRows(PipelineTestDriver driver) {
+    history(driver);
+    driver.runAll();
+
+    assertThatThrownBy(
+            () ->
+                assertThat(driver.table("process.orders"))
+                    .containsExactlyInAnyOrder(
+                        row(
+                            "order_id",
+                            1,
+                            "status",
+                            "NEW",
+                            "amount",
+                            "10.50",
+                            "updated_at",
+                            "2024-05-02T10:00:00")))
+        .hasMessageContaining("missing: [{order_id=1, status=NEW")
+        .hasMessageContaining("unexpected: [{order_id=1, status=PAID");
+  }
+
+  @Test
+  void unknownNames_failWithTheKnownOnes(PipelineTestDriver driver) {
+    assertThatThrownBy(() -> driver.table("raw.order"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Unknown table 'raw.order'")
+        .hasMessageContaining("process.orders, raw.orders");
+    assertThatThrownBy(() -> driver.landingFiles("histroy"))
+        .hasMessageContaining("Unknown migration 'histroy' (migrations: history)");
+    assertThatThrownBy(() -> driver.inputTopic("orders.v1"))
+        .hasMessageContaining("Unknown topic 'orders.v1'");
+    assertThatThrownBy(() -> driver.sourceTable("public.orders"))
+        .hasMessageContaining("Unknown source table 'public.orders'");
+    assertThatThrownBy(() -> driver.run("orders.nope")).hasMessageContaining("orders.migration");
+  }
+
+  @Test
+  void tableNotYetCreated_readsAsEmpty(PipelineTestDriver driver) {
+    OutputTable table = driver.table("process.orders");
+
+    assertThat(table.exists()).isFalse();
+    assertThat(table.rows()).isEmpty();
+    assertThat(table.snapshots()).isEmpty();
+    assertThat(table.currentSnapshot()).isNull();
+  }
+
+  @Test
+  void badInputValue_failsTheTaskNamingColumnAndValue(PipelineTestDriver driver) {
+    driver
+        .landingFiles("history")
+        .addFile(
+            row(
+                "order_id",
+                "abc",
+                "status",
+                "NEW",
+                "amount",
+                1,
+                "op",
+                "I",
+                "updated_at",
+                "2024-05-01T10:00:00"));
+
+    DagRun run = driver.run("orders.migration");
+
+    assertThat(run)
+        .failed()
+        .hasFailedTask("history.convert", "Invalid value for column order_id")
+        .hasFailedTask("history.convert", "'abc'")
+        .hasTaskStatus("history.watermark", TaskResult.Status.SKIPPED);
+    assertThat(driver.table("raw.orders")).isEmpty();
+  }
+
+  @Test
+  void advanceWallClockTime_firesEachScheduleOnceAtItsTime(PipelineTestDriver driver) {
+    history(driver);
+    driver.run("orders.migration");
+
+    List<DagRun> runs = driver.advanceWallClockTime(Duration.ofDays(2));
+
+    // the migration DAG runs by hand; the @daily transformation at each midnight on the way
+    assertThat(runs)
+        .extracting(run -> run.dagId() + "@" + run.time() + ":" + run.succeeded())
+        .containsExactly(
+            "orders.transformation@2024-05-11T00:00:00Z:true",
+            "orders.transformation@2024-05-12T00:00:00Z:true");
+    assertThat(driver.table("process.orders").snapshots())
+        .extracting(TableSnapshot::committedAt)
+        .containsExactly(Instant.parse("2024-05-11T00:00:00Z"));
+    assertThat(driver.now()).isEqualTo(START.plus(Duration.ofDays(2)));
+    assertThat(driver.advanceWallClockTime(Duration.ofHours(1))).isEmpty();
+  }
+
+  @Test
+  void failTask_withRetries_recordsRetryThenSucceeds() {
+    try (PipelineTestDriver driver =
+        PipelineTestDriver.builder().useCase(orders(1)).startTime(START).build()) {
+      history(driver);
+      driver.failTask("orders.migration", "history.convert");
+
+      DagRun run = driver.run("orders.migration");
+
+      assertThat(run).succeeded();
+      assertThat(driver.notifications())
+          .extracting(Notification::event, Notification::taskId)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(Notification.Event.RETRY, "history.convert"),
+              org.assertj.core.groups.Tuple.tuple(Notification.Event.SUCCESS, null));
+      assertThat(driver.notifications().get(0).targets())
+          .containsExactly("sns:arn:aws:sns:eu-west-1:123456789012:alerts");
+    }
+  }
+
+  @Test
+  void failTask_withoutRetries_failsTheRunAndSkipsDownstream(PipelineTestDriver driver) {
+    history(driver);
+    driver.failTask("orders.migration", "history.create-table");
+
+    List<DagRun> runs = driver.runAll();
+
+    assertThat(runs.get(0)).hasFailedTask("history.create-table", "injected failure");
+    assertThat(runs.get(0)).hasTaskStatus("history.convert", TaskResult.Status.SKIPPED);
+    assertThat(runs.get(1)).hasTaskStatus("upsert", TaskResult.Status.SKIPPED);
+    assertThat(driver.notifications())
+        .singleElement()
+        .satisfies(n -> assertThat(n.event()).isEqualTo(Notification.Event.FAILURE));
+  }
+
+  @Test
+  void preSeededWatermark_isVisibleToTasks() {
+    InMemoryWatermarkStore store =
+        new InMemoryWatermarkStore()
+            .seed("raw.orders", Watermark.of(Instant.parse("2030-01-01T00:00:00Z")));
+    try (PipelineTestDriver driver =
+        PipelineTestDriver.builder()
+            .useCase(orders(0))
+            .startTime(START)
+            .watermarkStore(store)
+            .build()) {
+      history(driver);
+
+      DagRun run = driver.run("orders.migration");
+
+      // the store is monotonic: the migration cannot move it back
+      assertThat(run).hasFailedTask("history.watermark", "cannot move backwards");
+      assertThat(driver.watermarks())
+          .hasWatermark("raw.orders", Instant.parse("2030-01-01T00:00:00Z"));
+    }
+  }
+
+  @Test
+  void sqlFileMerge_failsNamingTheAlternative() {
+    UseCase useCase = UseCase.builder().from(orders(0)).merges(List.of()).build();
+    UseCase withSql =
+        UseCase.builder()
+            .from(useCase)
+            .addMerge(
+                io.lakeplan.model.Merge.builder()
+                    .id("custom")
+                    .target("process.orders")
+                    .sqlFile("merge.sql")
+                    .build())
+            .build();
+    try (PipelineTestDriver driver =
+        PipelineTestDriver.builder().useCase(withSql).startTime(START).build()) {
+      history(driver);
+      driver.run("orders.migration");
+
+      DagRun run = driver.run("orders.transformation");
+
+      assertThat(run).hasFailedTask("custom", "test it on the Spark engine");
+    }
+  }
+
+  @Test
+  void closedDriver_rejectsUse() {
+    PipelineTestDriver driver = PipelineTestDriver.builder().useCase(orders(0)).build();
+    driver.close();
+
+    assertThatThrownBy(() -> driver.table("raw.orders")).hasMessage("The driver is closed");
+  }
+
+  @Test
+  void invalidUseCase_failsAtBuildWithEveryProblem() {
+    UseCase invalid = UseCase.builder().from(orders(0)).owner(null).build();
+
+    assertThatThrownBy(() -> PipelineTestDriver.builder().useCase(invalid).build())
+        .hasMessageContaining("owner");
+  }
+}
