@@ -29,11 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongSupplier;
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,7 +69,8 @@ public final class IngestBench {
       }
     }
     Path work = Files.createTempDirectory("lakeplan-ingest-bench-");
-    KafkaClusterTestKit kafka = kafka();
+    KafkaBroker kafka = KafkaBroker.start();
+    kafka.createTopic("orders", 2, Map.of());
     EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
     SparkSession spark = LakeplanCatalog.localSession(work.resolve("warehouse"));
     try {
@@ -245,29 +241,6 @@ public final class IngestBench {
       throw new IllegalStateException("Task failed: " + result.summary());
     }
     return result;
-  }
-
-  private static KafkaClusterTestKit kafka() throws Exception {
-    KafkaClusterTestKit kafka =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("auto.create.topics.enable", "false")
-            .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1))).all().get();
-    }
-    return kafka;
   }
 
   private static void produce(String bootstrap, long records) {

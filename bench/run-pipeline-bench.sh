@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Testkit vs Spark pipeline test (see bench/README.md "Testkit vs Spark pipeline test"): the same
+# pipeline test (migrate 10k rows, ingest 10k Kafka records, merge, maintain) on the in-memory engine
+# (PipelineTestDriver) and on local Spark (SparkEngine + an in-process Kafka broker), in one
+# invocation. Prints both medians and the ratio and writes bench/results/pipeline-bench.json.
+#
+#   bench/run-pipeline-bench.sh [--warmups N] [--runs N] [--spark-warmups N] [--spark-runs N]
+#                               [--out FILE]
+#
+# Defaults: in-memory 10 warm-ups + 20 timed runs, Spark 1 warm-up + 3 timed runs.
+#
+# The two engines run in two JVMs, one after the other: the testkit needs unshaded iceberg-core and
+# Avro, while iceberg-spark-runtime holds the same org.apache.iceberg classes built against shaded
+# Avro, so they cannot share one class path. Builds sdk-api, sdk-testkit, sdk-spark, bench and
+# bench/spark OFFLINE (-o: every dependency must already be in the local Maven repository), without
+# tests, without installing anything. Takes about 1-2 minutes on 2 cores. Do not run it next to
+# another build: the timings would measure the contention.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+WARMUPS=10
+RUNS=20
+SPARK_WARMUPS=1
+SPARK_RUNS=3
+OUT=bench/results/pipeline-bench.json
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --warmups) WARMUPS=$2 ;;
+    --runs) RUNS=$2 ;;
+    --spark-warmups) SPARK_WARMUPS=$2 ;;
+    --spark-runs) SPARK_RUNS=$2 ;;
+    --out) OUT=$2 ;;
+    *) echo "Unknown argument: $1 (expected --warmups, --runs, --spark-warmups, --spark-runs or --out)" >&2
+       exit 2 ;;
+  esac
+  shift 2
+done
+
+./mvnw -q -B -o -Pbench-spark -pl bench,bench/spark -am -DskipTests -Dlakeplan.skipJobJar=true \
+    -Dspotless.check.skip=true package >&2
+
+SIDES=$(mktemp -d -t lakeplan-pipeline-bench-XXXXXX)
+trap 'rm -rf "$SIDES"' EXIT
+
+# (1) in-memory: the JMH uber jar (sdk-testkit, iceberg-core, Avro); logs at WARN as Spark's are
+echo "== (1) in-memory engine (PipelineTestDriver), own JVM" >&2
+java -Xms1g -Xmx2g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp bench/target/benchmarks.jar io.lakeplan.bench.InMemoryPipelineBench \
+    --warmups "$WARMUPS" --runs "$RUNS" --out "$SIDES/in-memory.json"
+
+# (2) Spark: the Spark runtime's class path (bench jar without the testkit, iceberg-core or Avro),
+# with the parent pom's spark.jvm.opens flags, as bench/run-spark-bench.sh starts it
+echo "== (2) Spark engine (SparkEngine, local[2], in-process Kafka broker), own JVM" >&2
+OPENS=$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml)
+[[ -n "$OPENS" ]] || { echo "spark.jvm.opens not found in pom.xml" >&2; exit 1; }
+CP="bench/spark/target/classes:$(cat bench/spark/target/classpath.txt)"
+# shellcheck disable=SC2086  # OPENS is a list of flags
+SPARK_LOCAL_IP=127.0.0.1 java -Xms1g -Xmx"${BENCH_HEAP:-4g}" -XX:+UseParallelGC $OPENS -cp "$CP" \
+    io.lakeplan.bench.spark.SparkPipelineBench \
+    --warmups "$SPARK_WARMUPS" --runs "$SPARK_RUNS" --out "$SIDES/spark.json"
+
+java -cp bench/target/benchmarks.jar io.lakeplan.bench.PipelineBenchReport \
+    "$SIDES/in-memory.json" "$SIDES/spark.json" "$OUT"
