@@ -8,6 +8,7 @@ import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spark.FileWatermarkStore;
+import io.lakeplan.spark.TestKafka;
 import io.lakeplan.spark.TestSpark;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.LongStream;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,23 +53,7 @@ class KafkaIngestIT {
 
   @BeforeAll
   static void startKafka() throws Exception {
-    kafka =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("auto.create.topics.enable", "false")
-            .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
+    kafka = TestKafka.start();
     bootstrap = kafka.bootstrapServers();
   }
 
