@@ -66,6 +66,9 @@ class KafkaIngestIT {
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
             .setConfigProp("auto.create.topics.enable", "false")
+            // the records are stamped with the test's fixed 2024 clock: time-based retention would
+            // delete them at the broker's first retention check, 30 s after start, mid-class
+            .setConfigProp("log.retention.ms", "-1")
             .build();
     kafka.format();
     kafka.startup();
