@@ -26,6 +26,9 @@ public final class TestKafka {
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
             .setConfigProp("auto.create.topics.enable", "false")
+            // tests stamp records with fixed or past clocks: time-based retention would delete
+            // them at the broker's first retention check, 30 s after start, mid-class
+            .setConfigProp("log.retention.ms", "-1")
             .build();
     kafka.format();
     kafka.startup();
