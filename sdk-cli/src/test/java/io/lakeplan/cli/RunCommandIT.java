@@ -79,6 +79,41 @@ class RunCommandIT {
   }
 
   @Test
+  void run_ordersExample_runsEveryMaintenanceTask() {
+    assertThat(firstRun.exitCode()).as(firstRun.out()).isZero();
+    assertThat(firstRun.out())
+        .containsPattern(
+            "orders\\.maintenance\\.cron_0_3_1_x_x/process-orders\\.hard-delete SUCCEEDED in [0-9.]+"
+                + " s — deleted 0 rows of process\\.orders with updated_at < \\S+; expired \\d+"
+                + " snapshot\\(s\\); proof: 0 rows before the cutoff in the 1 remaining snapshot\\(s\\)")
+        .containsPattern(
+            "orders\\.maintenance\\.cron_30_2_x_x_0/raw-orders\\.remove-orphans SUCCEEDED .*"
+                + "\\(dry run: nothing deleted\\)")
+        .containsPattern(
+            "orders\\.maintenance\\.daily/raw-orders\\.expire-snapshots SUCCEEDED .* expired 0"
+                + " snapshot\\(s\\) of raw\\.orders")
+        .containsPattern(
+            "orders\\.maintenance\\.daily/raw-orders\\.remove-old-metadata SUCCEEDED .* previous"
+                + " metadata file\\(s\\) of raw\\.orders; keeping at most 20")
+        .containsPattern("orders\\.maintenance\\.daily/process-orders\\.compact SUCCEEDED")
+        .doesNotContain("SKIPPED");
+
+    SparkSession spark = LakeplanCatalog.localSession(warehouse);
+    assertThat(
+            spark
+                .sql(
+                    "SHOW TBLPROPERTIES lakeplan.raw.orders ('write.metadata.previous-versions-max')")
+                .first()
+                .getString(1))
+        .isEqualTo("20");
+    // the hard delete expired every snapshot of process.orders but the current one; the daily
+    // compaction ran after it and may have added one
+    long compactions = firstRun.out().contains("nothing to compact in process.orders") ? 0 : 1;
+    assertThat(count(spark, "SELECT count(*) FROM lakeplan.process.orders.snapshots"))
+        .isEqualTo(1 + compactions);
+  }
+
+  @Test
   void run_again_mergeFindsNothingNewAndChangesNothing() {
     assertThat(firstRun.exitCode()).as(firstRun.out()).isZero();
     SparkSession spark = LakeplanCatalog.localSession(warehouse);

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a whole plan on one embedded local Spark session: every DAG in {@code dagsInOrder()}, each
  * DAG's tasks in {@code tasksInOrder()}, logging a progress line per task and a summary table at
- * the end (SLF4J). The run stops at the first failed task; skipped tasks (kinds the Spark engine
- * does not run yet: maintenance, custom jobs) do not stop it.
+ * the end (SLF4J). The run stops at the first failed task; skipped tasks (custom Spark jobs, which
+ * the Spark engine does not run yet) do not stop it.
  *
  * <p>{@code lakeplan run} calls {@link #run(Path, Path, Selection, Progress)} and exits with {@code
  * report.succeeded() ? 0 : 1}.

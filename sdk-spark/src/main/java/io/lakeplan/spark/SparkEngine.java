@@ -6,6 +6,7 @@ import io.lakeplan.spark.internal.TaskExecutors;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
@@ -15,9 +16,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs plan tasks on a Spark session whose {@value LakeplanCatalog#NAME} catalog is configured (see
  * {@link LakeplanCatalog}). One executor per task kind: create-table, copy, convert, reconcile,
- * record-watermark, JDBC ingestion, Kafka ingestion and merge; maintenance tasks and custom Spark
- * jobs come back {@link TaskResult.Status#SKIPPED}. A Kafka ingestion in streaming mode runs until
- * its process is stopped; in micro-batch mode it ingests what is available and returns.
+ * record-watermark, JDBC ingestion, Kafka ingestion, merge and maintenance; custom Spark jobs come
+ * back {@link TaskResult.Status#SKIPPED}. A Kafka ingestion in streaming mode runs until its
+ * process is stopped; in micro-batch mode it ingests what is available and returns.
+ *
+ * <p>Maintenance runs Iceberg's Spark actions: expire-snapshots (older than the retention, keeping
+ * the newest {@code retain-last}), remove-old-metadata (the {@code write.metadata.*} properties,
+ * whose commit removes the older metadata files), compact ({@code rewrite_data_files}, bin-pack or
+ * sort), rewrite-manifests, remove-orphans (with a dry run) and hard-delete: {@code DELETE FROM}
+ * the rows older than the retention, expiry of every snapshot but the new current one, then a proof
+ * by time travel that no remaining snapshot returns such a row (a tag or branch that retains one
+ * fails the task, naming it). Hard delete also has a dry run. Retention cut-offs are "now" from the
+ * engine's {@link Clock} minus the task's {@code older-than}.
  *
  * <p>A task never throws for a failure the user can act on — missing input, schema mismatch, table
  * drift, an unsafe identifier, corrupt files: it returns {@link TaskResult.Status#FAILED} with a
@@ -31,9 +41,10 @@ public final class SparkEngine {
   private final SparkSession spark;
   private final URI base;
   private final WatermarkStore watermarks;
+  private final Clock clock;
 
   /**
-   * An engine.
+   * An engine on the UTC system clock.
    *
    * @param spark the session to run on, with the {@value LakeplanCatalog#NAME} catalog configured
    * @param base the folder relative paths in the use case (source, landing) are resolved against,
@@ -41,9 +52,25 @@ public final class SparkEngine {
    * @param watermarks where record-watermark tasks store their watermark
    */
   public SparkEngine(SparkSession spark, URI base, WatermarkStore watermarks) {
+    this(spark, base, watermarks, Clock.systemUTC());
+  }
+
+  /**
+   * An engine whose maintenance tasks compute their retention cut-offs ("older than") from {@code
+   * clock}. A fixed clock makes those cut-offs reproducible in tests; production uses {@link
+   * Clock#systemUTC()}.
+   *
+   * @param spark the session to run on, with the {@value LakeplanCatalog#NAME} catalog configured
+   * @param base the folder relative paths in the use case (source, landing) are resolved against,
+   *     normally the folder of the use-case file; any Hadoop file system URI
+   * @param watermarks where record-watermark tasks store their watermark
+   * @param clock "now" for retention cut-offs
+   */
+  public SparkEngine(SparkSession spark, URI base, WatermarkStore watermarks, Clock clock) {
     this.spark = Objects.requireNonNull(spark, "spark");
     this.base = Objects.requireNonNull(base, "base");
     this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -57,7 +84,7 @@ public final class SparkEngine {
     spark.sparkContext().setJobGroup(group, group, false);
     long start = System.nanoTime();
     try {
-      TaskResult result = TaskExecutors.execute(spark, base, watermarks, task.spec());
+      TaskResult result = TaskExecutors.execute(spark, base, watermarks, clock, task.spec());
       return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       Duration duration = Duration.ofNanos(System.nanoTime() - start);

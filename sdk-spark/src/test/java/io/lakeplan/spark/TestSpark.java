@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -55,8 +56,20 @@ public final class TestSpark {
 
   /** Runs {@code spec} as task {@code it.task} of DAG {@code it.dag}. */
   static TaskResult run(Path base, TaskSpec spec) {
+    return run(engine(base), spec);
+  }
+
+  /** Runs {@code spec} like {@link #run(Path, TaskSpec)}, with "now" taken from {@code clock}. */
+  static TaskResult run(Path base, Clock clock, TaskSpec spec) {
+    return run(
+        new SparkEngine(
+            session(), base.toUri(), new FileWatermarkStore(base.resolve("watermarks")), clock),
+        spec);
+  }
+
+  private static TaskResult run(SparkEngine engine, TaskSpec spec) {
     Dag dag = ImmutableDag.builder().id("it.dag").useCase("it").build();
-    return engine(base).run(dag, Task.of("it.task", spec));
+    return engine.run(dag, Task.of("it.task", spec));
   }
 
   private static Path createRoot() {

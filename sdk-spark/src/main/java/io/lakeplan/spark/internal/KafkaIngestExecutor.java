@@ -301,22 +301,9 @@ final class KafkaIngestExecutor {
     // its dead letters, after the commit (a replay writes them if a crash came in between).
     LongAccumulator malformed =
         context.spark.sparkContext().longAccumulator("lakeplan-malformed-" + batchId);
-    UserDefinedFunction good =
-        functions
-            .udf(
-                (UDF1<String, Boolean>)
-                    reason -> {
-                      if (reason == null) {
-                        return true;
-                      }
-                      malformed.add(1);
-                      return false;
-                    },
-                DataTypes.BooleanType)
-            .asNondeterministic();
-    Dataset<Row> parsed = parse(ingestion, schema, data);
     Snapshot snapshot =
-        commit(context, ingestion, schema, parsed.where(good.apply(col("__reason"))), batchId);
+        commit(
+            context, ingestion, schema, goodRecords(ingestion, schema, data, malformed), batchId);
     rows.addAndGet(Tables.summaryLong(snapshot, "added-records"));
     long bad = malformed.value();
     if (bad > 0) {
@@ -331,6 +318,33 @@ final class KafkaIngestExecutor {
     if (hook != null) {
       hook.accept(batchId);
     }
+  }
+
+  /**
+   * The good records of a batch ({@link #parse} rows), each value parsed once; {@code malformed}
+   * counts the others as the result is computed.
+   */
+  static Dataset<Row> goodRecords(
+      KafkaIngestion ingestion, StructType schema, Dataset<Row> data, LongAccumulator malformed) {
+    UserDefinedFunction good =
+        functions
+            .udf(
+                (UDF1<String, Boolean>)
+                    reason -> {
+                      if (reason == null) {
+                        return true;
+                      }
+                      malformed.add(1);
+                      return false;
+                    },
+                DataTypes.BooleanType)
+            .asNondeterministic();
+    // The verdict is a column of the parsing projection, not the filter's condition: Spark pushes
+    // a filter below a deterministic projection, substituting the parse into the condition, so
+    // each value would be parsed twice. A non-deterministic column keeps the filter above it.
+    return parse(ingestion, schema, data)
+        .withColumn("__good", good.apply(col("__reason")))
+        .where("__good");
   }
 
   /** Fail-on-malformed: the batch is checked completely before anything is committed. */

@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.TableId;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -62,5 +63,24 @@ final class Tables {
       }
     }
     return null;
+  }
+
+  /**
+   * The newest value of every {@code lakeplan.*} snapshot summary property (merge source snapshots,
+   * JDBC watermarks, Kafka batch ids) over the current snapshot and its ancestors. Maintenance
+   * commits carry them forward, so expiring the snapshots that first recorded them loses nothing.
+   */
+  static Map<String, String> lakeplanSummary(Table table) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      if (snapshot.summary() != null) {
+        snapshot.summary().entrySet().stream()
+            .filter(entry -> entry.getKey().startsWith("lakeplan."))
+            .forEach(entry -> properties.putIfAbsent(entry.getKey(), entry.getValue()));
+      }
+    }
+    return properties;
   }
 }

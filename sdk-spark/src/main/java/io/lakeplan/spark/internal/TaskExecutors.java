@@ -4,6 +4,7 @@ import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
 import java.net.URI;
+import java.time.Clock;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -15,14 +16,23 @@ public final class TaskExecutors {
   private TaskExecutors() {}
 
   /**
-   * Runs {@code spec}; the returned result has no duration (the caller measures it).
+   * {@link #execute(SparkSession, URI, WatermarkStore, Clock, TaskSpec)} on the UTC system clock.
+   */
+  public static TaskResult execute(
+      SparkSession spark, URI base, WatermarkStore watermarks, TaskSpec spec) {
+    return execute(spark, base, watermarks, Clock.systemUTC(), spec);
+  }
+
+  /**
+   * Runs {@code spec}; the returned result has no duration (the caller measures it). {@code clock}
+   * is "now" for maintenance retention cut-offs.
    *
    * @throws RuntimeException when the task fails; {@link #isExpected(Throwable)} tells user-facing
    *     failures (bad input, drift, unsafe identifiers) from defects
    */
   public static TaskResult execute(
-      SparkSession spark, URI base, WatermarkStore watermarks, TaskSpec spec) {
-    Context context = new Context(spark, base, watermarks);
+      SparkSession spark, URI base, WatermarkStore watermarks, Clock clock, TaskSpec spec) {
+    Context context = new Context(spark, base, watermarks, clock);
     if (spec instanceof TaskSpec.CreateTable) {
       return CreateTableExecutor.run(context, ((TaskSpec.CreateTable) spec).table());
     }
@@ -46,6 +56,10 @@ public final class TaskExecutors {
     }
     if (spec instanceof TaskSpec.MergeInto) {
       return MergeExecutor.run(context, ((TaskSpec.MergeInto) spec).merge());
+    }
+    if (spec instanceof TaskSpec.Maintain) {
+      TaskSpec.Maintain maintain = (TaskSpec.Maintain) spec;
+      return MaintenanceExecutor.run(context, maintain.table(), maintain.operation());
     }
     return TaskResult.skipped(
         spec.getClass().getSimpleName().replace("Immutable", "")

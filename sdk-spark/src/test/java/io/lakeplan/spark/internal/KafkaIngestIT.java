@@ -8,6 +8,7 @@ import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spark.FileWatermarkStore;
+import io.lakeplan.spark.TestKafka;
 import io.lakeplan.spark.TestSpark;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.LongStream;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,12 +27,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.JsonToStructs;
+import org.apache.spark.sql.catalyst.plans.QueryPlan;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.trees.TreeNode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Kafka ingestion from a real in-process KRaft broker (Kafka's KafkaClusterTestKit) into Iceberg on
@@ -53,23 +63,7 @@ class KafkaIngestIT {
 
   @BeforeAll
   static void startKafka() throws Exception {
-    kafka =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("offsets.topic.num.partitions", "1")
-            .setConfigProp("transaction.state.log.replication.factor", "1")
-            .setConfigProp("transaction.state.log.min.isr", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("auto.create.topics.enable", "false")
-            .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
+    kafka = TestKafka.start();
     bootstrap = kafka.bootstrapServers();
   }
 
@@ -255,6 +249,56 @@ class KafkaIngestIT {
                 + " orders_malformed | true",
             "{\"status\": \"no key\"} | required column order_id has no value | orders_malformed | true",
             "{not json | value is not JSON of the declared schema | orders_malformed | true");
+  }
+
+  @Test
+  void goodRecords_ofABatchWithMalformedRecords_parsesEachValueOnceAndCountsTheMalformed()
+      throws Exception {
+    topic("orders_parse_once");
+    table("parse_once");
+    List<String> values =
+        List.of(
+            "{\"order_id\": 1, \"status\": \"ok\"}",
+            "{not json",
+            "{\"status\": \"no key\"}",
+            "{\"order_id\": 2, \"status\": \"ok\"}");
+    produceRaw("orders_parse_once", NOW, values.toArray(String[]::new));
+    StructType schema = spark.table("lakeplan.kafka_raw.parse_once").schema();
+    // a session of its own, as a stream's batch has: parsing sets the batch session's JSON options
+    Dataset<Row> batch =
+        spark
+            .newSession()
+            .read()
+            .format("kafka")
+            .option("kafka.bootstrap.servers", bootstrap)
+            .option("subscribe", "orders_parse_once")
+            .option("startingOffsets", "earliest")
+            .load();
+    LongAccumulator malformed = spark.sparkContext().longAccumulator();
+
+    Dataset<Row> good =
+        KafkaIngestExecutor.goodRecords(ingestion("parse_once").build(), schema, batch, malformed)
+            .select("order_id", "status");
+    List<Long> ids = good.collectAsList().stream().map(row -> row.getLong(0)).sorted().toList();
+
+    assertThat(ids).containsExactly(1L, 2L);
+    assertThat(malformed.value()).isEqualTo(values.size() - ids.size());
+    LogicalPlan plan = good.queryExecution().optimizedPlan();
+    assertThat(count(plan, JsonToStructs.class)).as(plan.toString()).isEqualTo(1);
+  }
+
+  /** The nodes of class {@code type} in {@code node}'s tree, the expressions of plans included. */
+  private static int count(TreeNode<?> node, Class<?> type) {
+    int found = type.isInstance(node) ? 1 : 0;
+    for (Object child : CollectionConverters.asJava(node.children())) {
+      found += count((TreeNode<?>) child, type);
+    }
+    if (node instanceof QueryPlan<?> plan) {
+      for (Expression expression : CollectionConverters.asJava(plan.expressions())) {
+        found += count(expression, type);
+      }
+    }
+    return found;
   }
 
   @Test

@@ -338,6 +338,30 @@ public final class Lake implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The newest value of every Lakeplan summary property ({@code lakeplan.…}) along the current
+   * snapshot's ancestry: a maintenance commit carries them forward, so that expiring the snapshots
+   * that wrote them loses no merge position, JDBC watermark or Kafka batch id.
+   */
+  public static Map<String, String> lakeplanProperties(Table table) {
+    Map<String, String> properties = new TreeMap<>();
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      if (snapshot.summary() != null) {
+        snapshot
+            .summary()
+            .forEach(
+                (key, value) -> {
+                  if (key.startsWith("lakeplan.")) {
+                    properties.putIfAbsent(key, value);
+                  }
+                });
+      }
+    }
+    return properties;
+  }
+
   /** A whole-number summary property of {@code snapshot}, zero when absent. */
   public static long summaryLong(Snapshot snapshot, String key) {
     if (snapshot == null || snapshot.summary() == null) {

@@ -61,7 +61,10 @@ final class MaintenanceTasks {
       if (before == 0) {
         return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "no manifests in " + id);
       }
-      table.rewriteManifests().rewriteIf(manifest -> true).commit();
+      org.apache.iceberg.RewriteManifests rewrite =
+          table.rewriteManifests().rewriteIf(manifest -> true);
+      Lake.lakeplanProperties(table).forEach(rewrite::set);
+      rewrite.commit();
       context.lake().committed(table);
       int after = table.currentSnapshot().allManifests(table.io()).size();
       return TaskResult.succeeded(
@@ -215,6 +218,7 @@ final class MaintenanceTasks {
     }
     List<DataFile> added = lake.write(table, rows);
     RewriteFiles rewrite = table.newRewrite();
+    Lake.lakeplanProperties(table).forEach(rewrite::set);
     removed.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);
     rewrite.commit();
@@ -380,7 +384,7 @@ final class MaintenanceTasks {
               + " snapshot(s)");
     }
     if (deleted > 0) {
-      Writes.overwrite(lake, table, rewritten, List.of(), Map.of());
+      Writes.overwrite(lake, table, rewritten, List.of(), Lake.lakeplanProperties(table));
     }
     // every snapshot but the new current one may still return deleted rows
     Snapshot now = table.currentSnapshot();

@@ -1,0 +1,621 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.SortField;
+import io.lakeplan.model.TableId;
+import io.lakeplan.spi.TaskResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.NullOrder;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.actions.DeleteOrphanFiles;
+import org.apache.iceberg.actions.ExpireSnapshots;
+import org.apache.iceberg.actions.RewriteDataFiles;
+import org.apache.iceberg.actions.RewriteManifests;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one maintenance operation on one table with Iceberg's Spark actions. Retention cut-offs are
+ * the context's clock minus the operation's {@code older-than}. Commits made here (compaction,
+ * manifest rewrite, hard delete) carry the table's {@code lakeplan.*} snapshot summary properties
+ * forward (see {@link Tables#lakeplanSummary(Table)}), so expiring the snapshots that first
+ * recorded a merge's source snapshot or an ingestion's watermark does not lose them.
+ */
+final class MaintenanceExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MaintenanceExecutor.class);
+
+  private static final DateTimeFormatter WALL_CLOCK =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+
+  /** Rewrite option: files with at least this many delete files are rewritten. */
+  private static final String DELETE_FILE_THRESHOLD = "delete-file-threshold";
+
+  /** Rewrite option: a file group is rewritten only with at least this many files. */
+  private static final String MIN_INPUT_FILES = "min-input-files";
+
+  private MaintenanceExecutor() {}
+
+  static TaskResult run(Context context, TableId table, MaintenanceTask operation) {
+    Sql.table(table);
+    Tables.requireExists(context, table);
+    switch (operation.kind()) {
+      case EXPIRE_SNAPSHOTS:
+        return expireSnapshots(context, table, (MaintenanceTask.ExpireSnapshots) operation);
+      case REMOVE_OLD_METADATA:
+        return removeOldMetadata(context, table, (MaintenanceTask.RemoveOldMetadata) operation);
+      case COMPACT:
+        return compact(context, table, (MaintenanceTask.Compact) operation);
+      case REWRITE_MANIFESTS:
+        return rewriteManifests(context, table);
+      case REMOVE_ORPHANS:
+        return removeOrphans(context, table, (MaintenanceTask.RemoveOrphans) operation);
+      case HARD_DELETE:
+        return hardDelete(context, table, (MaintenanceTask.HardDelete) operation);
+      default:
+        throw new IllegalArgumentException("Unknown maintenance operation: " + operation.kind());
+    }
+  }
+
+  // ---- expire-snapshots ----------------------------------------------------------------------
+
+  static TaskResult expireSnapshots(
+      Context context, TableId table, MaintenanceTask.ExpireSnapshots task) {
+    Instant cutoff = context.clock.instant().minus(task.olderThan());
+    Table iceberg = Tables.load(context, table);
+    int before = count(iceberg.snapshots());
+    long deletedDataFiles = 0;
+    if (before > 0) {
+      ExpireSnapshots.Result result =
+          action(
+              "Expiring snapshots of " + table,
+              () ->
+                  SparkActions.get(context.spark)
+                      .expireSnapshots(iceberg)
+                      .expireOlderThan(ceilMillis(cutoff))
+                      .retainLast(task.retainLast())
+                      .execute());
+      deletedDataFiles = result.deletedDataFilesCount();
+    }
+    int after = count(Tables.load(context, table).snapshots());
+    return TaskResult.succeeded(
+        0,
+        deletedDataFiles,
+        0,
+        Duration.ZERO,
+        "expired "
+            + (before - after)
+            + " snapshot(s) of "
+            + table
+            + " older than "
+            + cutoff
+            + "; "
+            + after
+            + " remain");
+  }
+
+  // ---- remove-old-metadata -------------------------------------------------------------------
+
+  static TaskResult removeOldMetadata(
+      Context context, TableId table, MaintenanceTask.RemoveOldMetadata task) {
+    Table iceberg = Tables.load(context, table);
+    if (!(iceberg instanceof HasTableOperations)) {
+      throw new TaskFailedException(
+          "Cannot read the metadata log of " + table + " (" + iceberg.getClass().getName() + ")");
+    }
+    HasTableOperations operations = (HasTableOperations) iceberg;
+    Set<String> before = metadataFiles(operations.operations().current());
+    // the commit of these properties is itself the first commit that prunes the log
+    action(
+        "Setting the metadata retention of " + table,
+        () -> {
+          iceberg
+              .updateProperties()
+              .set(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true")
+              .set(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(task.keep()))
+              .commit();
+          return null;
+        });
+    Set<String> after = metadataFiles(operations.operations().refresh());
+    before.removeAll(after);
+    before.forEach(file -> LOG.info("Removed metadata file of {}: {}", table, file));
+    return TaskResult.succeeded(
+        0,
+        before.size(),
+        0,
+        Duration.ZERO,
+        "removed "
+            + before.size()
+            + " previous metadata file(s) of "
+            + table
+            + "; keeping at most "
+            + task.keep());
+  }
+
+  private static Set<String> metadataFiles(TableMetadata metadata) {
+    Set<String> files = new LinkedHashSet<>();
+    metadata.previousFiles().forEach(entry -> files.add(entry.file()));
+    if (metadata.metadataFileLocation() != null) {
+      files.add(metadata.metadataFileLocation());
+    }
+    return files;
+  }
+
+  // ---- compact -------------------------------------------------------------------------------
+
+  static TaskResult compact(Context context, TableId table, MaintenanceTask.Compact task) {
+    task.sortBy().forEach(field -> Sql.quote(field.column()));
+    Table iceberg = Tables.load(context, table);
+    SortOrder order = null;
+    if (task.strategy() == MaintenanceTask.Compact.Strategy.SORT) {
+      order = task.sortBy().isEmpty() ? iceberg.sortOrder() : sortOrder(iceberg, table, task);
+      if (order.isUnsorted()) {
+        throw new TaskFailedException(
+            "Cannot compact "
+                + table
+                + " with strategy SORT: neither the task's sort-by nor the table has a sort order"
+                + " (set sort-by on the compact task, or sort-by in the table definition)");
+      }
+    }
+    if (iceberg.currentSnapshot() == null) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "nothing to compact in " + table);
+    }
+    SortOrder sortOrder = order;
+    RewriteDataFiles.Result result =
+        action(
+            "Compacting " + table,
+            () -> {
+              RewriteDataFiles rewrite = SparkActions.get(context.spark).rewriteDataFiles(iceberg);
+              rewrite = sortOrder == null ? rewrite.binPack() : rewrite.sort(sortOrder);
+              rewrite =
+                  rewrite
+                      .option(
+                          RewriteDataFiles.TARGET_FILE_SIZE_BYTES,
+                          Long.toString(task.targetFileSize().bytes()))
+                      .option(MIN_INPUT_FILES, Integer.toString(task.minInputFiles()));
+              for (Map.Entry<String, String> carried : Tables.lakeplanSummary(iceberg).entrySet()) {
+                rewrite = rewrite.snapshotProperty(carried.getKey(), carried.getValue());
+              }
+              return rewrite.execute();
+            });
+    if (result.rewrittenDataFilesCount() == 0) {
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "nothing to compact in " + table);
+    }
+    Snapshot snapshot = Tables.load(context, table).currentSnapshot();
+    return TaskResult.succeeded(
+        0,
+        result.addedDataFilesCount(),
+        Tables.summaryLong(snapshot, "added-files-size"),
+        Duration.ZERO,
+        "rewrote "
+            + result.rewrittenDataFilesCount()
+            + " data files into "
+            + result.addedDataFilesCount()
+            + " in "
+            + table
+            + (sortOrder == null ? "" : " (sorted by " + describe(sortOrder) + ")"));
+  }
+
+  private static SortOrder sortOrder(Table iceberg, TableId table, MaintenanceTask.Compact task) {
+    SortOrder.Builder builder = SortOrder.builderFor(iceberg.schema());
+    for (SortField field : task.sortBy()) {
+      Types.NestedField column = iceberg.schema().caseInsensitiveFindField(field.column());
+      if (column == null) {
+        throw new TaskFailedException(
+            "Cannot compact "
+                + table
+                + ": sort column "
+                + field.column()
+                + " is not a column of the table (columns: "
+                + columnNames(iceberg.schema())
+                + ")");
+      }
+      NullOrder nulls = field.nullsFirst() ? NullOrder.NULLS_FIRST : NullOrder.NULLS_LAST;
+      builder =
+          field.descending()
+              ? builder.desc(column.name(), nulls)
+              : builder.asc(column.name(), nulls);
+    }
+    return builder.build();
+  }
+
+  private static String describe(SortOrder order) {
+    return order.fields().stream()
+        .map(
+            field ->
+                field.transform().isIdentity()
+                    ? order.schema().findColumnName(field.sourceId())
+                        + " "
+                        + field.direction().name().toLowerCase(Locale.ROOT)
+                    : field.toString())
+        .collect(Collectors.joining(", "));
+  }
+
+  // ---- rewrite-manifests ---------------------------------------------------------------------
+
+  static TaskResult rewriteManifests(Context context, TableId table) {
+    Table iceberg = Tables.load(context, table);
+    if (iceberg.currentSnapshot() == null) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "no manifests to rewrite in " + table + " (no snapshot)");
+    }
+    RewriteManifests.Result result =
+        action(
+            "Rewriting the manifests of " + table,
+            () -> {
+              RewriteManifests rewrite = SparkActions.get(context.spark).rewriteManifests(iceberg);
+              for (Map.Entry<String, String> carried : Tables.lakeplanSummary(iceberg).entrySet()) {
+                rewrite = rewrite.snapshotProperty(carried.getKey(), carried.getValue());
+              }
+              return rewrite.execute();
+            });
+    int rewritten = count(result.rewrittenManifests());
+    int added = count(result.addedManifests());
+    return TaskResult.succeeded(
+        0,
+        added,
+        0,
+        Duration.ZERO,
+        rewritten == 0
+            ? "no manifests to rewrite in " + table
+            : "rewrote " + rewritten + " manifest(s) of " + table + " into " + added);
+  }
+
+  // ---- remove-orphans ------------------------------------------------------------------------
+
+  static TaskResult removeOrphans(
+      Context context, TableId table, MaintenanceTask.RemoveOrphans task) {
+    Instant cutoff = context.clock.instant().minus(task.olderThan());
+    Table iceberg = Tables.load(context, table);
+    DeleteOrphanFiles.Result result =
+        action(
+            "Finding orphan files of " + table,
+            () -> {
+              DeleteOrphanFiles delete =
+                  SparkActions.get(context.spark)
+                      .deleteOrphanFiles(iceberg)
+                      .olderThan(ceilMillis(cutoff));
+              if (task.dryRun()) {
+                delete = delete.deleteWith(location -> {});
+              }
+              return delete.execute();
+            });
+    List<String> orphans = new ArrayList<>();
+    result.orphanFileLocations().forEach(orphans::add);
+    for (String orphan : orphans) {
+      LOG.info(
+          "{} orphan file of {}: {}", task.dryRun() ? "Would delete" : "Deleted", table, orphan);
+    }
+    if (task.dryRun()) {
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "found "
+              + orphans.size()
+              + " orphan file(s) older than "
+              + cutoff
+              + " in "
+              + table
+              + " (dry run: nothing deleted)");
+    }
+    return TaskResult.succeeded(
+        0,
+        orphans.size(),
+        0,
+        Duration.ZERO,
+        "deleted " + orphans.size() + " orphan file(s) older than " + cutoff + " from " + table);
+  }
+
+  // ---- hard-delete ---------------------------------------------------------------------------
+
+  static TaskResult hardDelete(Context context, TableId table, MaintenanceTask.HardDelete task) {
+    String tableSql = Sql.table(table);
+    Sql.quote(task.column());
+    Instant cutoff = context.clock.instant().minus(task.olderThan());
+    Table iceberg = Tables.load(context, table);
+    Types.NestedField column = iceberg.schema().caseInsensitiveFindField(task.column());
+    if (column == null) {
+      throw new TaskFailedException(
+          "Hard-delete column "
+              + task.column()
+              + " is not a column of "
+              + table
+              + " (columns: "
+              + columnNames(iceberg.schema())
+              + ")");
+    }
+    String predicate = Sql.quote(column.name()) + " < " + cutoffLiteral(table, column, cutoff);
+    String condition = column.name() + " < " + cutoff;
+
+    Snapshot current = iceberg.currentSnapshot();
+    long rows =
+        current == null
+            ? 0
+            : count(context, "SELECT count(*) FROM " + tableSql + " WHERE " + predicate);
+
+    if (task.dryRun()) {
+      Set<Long> retained = refHeads(iceberg, false);
+      if (current != null && rows == 0) {
+        retained.add(current.snapshotId());
+      }
+      long expiring = 0;
+      for (Snapshot snapshot : iceberg.snapshots()) {
+        if (!retained.contains(snapshot.snapshotId())) {
+          expiring++;
+        }
+      }
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "dry run: would delete "
+              + rows
+              + " rows of "
+              + table
+              + " with "
+              + condition
+              + " and expire "
+              + expiring
+              + " snapshot(s)");
+    }
+
+    if (rows > 0) {
+      Map<String, String> carried = Tables.lakeplanSummary(iceberg);
+      try {
+        CommitMetadata.withCommitProperties(
+            carried,
+            () -> context.spark.sql("DELETE FROM " + tableSql + " WHERE " + predicate),
+            RuntimeException.class);
+      } catch (Exception e) {
+        throw new TaskFailedException(
+            "DELETE from " + table + " failed: " + Failures.rootMessage(e), e);
+      }
+      iceberg = Tables.load(context, table);
+      applyDeleteFiles(context, table, iceberg, carried);
+      iceberg = Tables.load(context, table);
+    }
+
+    // every snapshot but the current one and those a tag or branch still names
+    Set<Long> keep = refHeads(iceberg, true);
+    Set<Long> expire = new LinkedHashSet<>();
+    for (Snapshot snapshot : iceberg.snapshots()) {
+      if (!keep.contains(snapshot.snapshotId())) {
+        expire.add(snapshot.snapshotId());
+      }
+    }
+    int before = count(iceberg.snapshots());
+    long deletedDataFiles = 0;
+    if (!expire.isEmpty()) {
+      Table target = iceberg;
+      ExpireSnapshots.Result result =
+          action(
+              "Expiring the snapshots of " + table + " after the hard delete",
+              () -> {
+                ExpireSnapshots expiry = SparkActions.get(context.spark).expireSnapshots(target);
+                for (long id : expire) {
+                  expiry = expiry.expireSnapshotId(id);
+                }
+                return expiry.execute();
+              });
+      deletedDataFiles = result.deletedDataFilesCount();
+      iceberg = Tables.load(context, table);
+    }
+    int remaining = count(iceberg.snapshots());
+    int expired = before - remaining;
+
+    Map<Long, List<String>> refs = refsBySnapshot(iceberg);
+    List<String> violations = new ArrayList<>();
+    for (Snapshot snapshot : iceberg.snapshots()) {
+      Schema schema =
+          snapshot.schemaId() == null
+              ? iceberg.schema()
+              : iceberg.schemas().get(snapshot.schemaId());
+      if (schema != null && schema.findField(column.fieldId()) == null) {
+        continue; // the column did not exist yet: no row of this snapshot has a value in it
+      }
+      long left =
+          count(
+              context,
+              "SELECT count(*) FROM "
+                  + tableSql
+                  + " VERSION AS OF "
+                  + snapshot.snapshotId()
+                  + " WHERE "
+                  + predicate);
+      if (left > 0) {
+        List<String> names = refs.getOrDefault(snapshot.snapshotId(), List.of());
+        violations.add(
+            "snapshot "
+                + snapshot.snapshotId()
+                + (names.isEmpty() ? "" : " (retained by " + String.join(", ", names) + ")")
+                + " still returns "
+                + left
+                + " row(s)");
+      }
+    }
+    if (!violations.isEmpty()) {
+      throw new TaskFailedException(
+          "Hard delete of "
+              + table
+              + " is not proven: "
+              + String.join("; ", violations)
+              + " with "
+              + condition
+              + ". Deleted "
+              + rows
+              + " rows and expired "
+              + expired
+              + " snapshot(s) before the proof; remove that tag or branch (or the old data on it)"
+              + " and run the hard delete again");
+    }
+    return TaskResult.succeeded(
+        rows,
+        deletedDataFiles,
+        0,
+        Duration.ZERO,
+        "deleted "
+            + rows
+            + " rows of "
+            + table
+            + " with "
+            + condition
+            + "; expired "
+            + expired
+            + " snapshot(s); proof: 0 rows before the cutoff in the "
+            + remaining
+            + " remaining snapshot(s)");
+  }
+
+  /**
+   * On a merge-on-read table the DELETE only wrote delete files: the rows are still in the data
+   * files the current snapshot reads. Rewriting the data files that have delete files applies them,
+   * so once the older snapshots expire no data file under the table holds a deleted row (the
+   * position delete files may stay in the metadata; they hold file paths and positions, no row).
+   */
+  private static void applyDeleteFiles(
+      Context context, TableId table, Table iceberg, Map<String, String> carried) {
+    Snapshot snapshot = iceberg.currentSnapshot();
+    if (Tables.summaryLong(snapshot, "total-delete-files") == 0) {
+      return;
+    }
+    action(
+        "Applying the delete files of " + table,
+        () -> {
+          RewriteDataFiles rewrite =
+              SparkActions.get(context.spark)
+                  .rewriteDataFiles(iceberg)
+                  .binPack()
+                  .option(DELETE_FILE_THRESHOLD, "1");
+          for (Map.Entry<String, String> entry : carried.entrySet()) {
+            rewrite = rewrite.snapshotProperty(entry.getKey(), entry.getValue());
+          }
+          return rewrite.execute();
+        });
+  }
+
+  /**
+   * The SQL literal {@code column < literal} compares with: the cut-off instant for a timestamp
+   * column, its UTC wall-clock time for a timestamp_ntz column, and for a date column the first day
+   * whose start (midnight UTC) is not before the cut-off, so a date is deleted exactly when its
+   * start is before the cut-off.
+   */
+  static String cutoffLiteral(TableId table, Types.NestedField column, Instant cutoff) {
+    Type type = column.type();
+    if (type.typeId() == Type.TypeID.DATE) {
+      LocalDate day = LocalDate.ofInstant(cutoff, ZoneOffset.UTC);
+      if (day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(cutoff)) {
+        day = day.plusDays(1);
+      }
+      return "DATE '" + day + "'";
+    }
+    if (type.typeId() == Type.TypeID.TIMESTAMP) {
+      // Iceberg stores microseconds: value < cutoff exactly when value < cutoff rounded up
+      LocalDateTime wallClock = LocalDateTime.ofInstant(ceilMicros(cutoff), ZoneOffset.UTC);
+      return ((Types.TimestampType) type).shouldAdjustToUTC()
+          ? "TIMESTAMP '" + WALL_CLOCK.format(wallClock) + "Z'"
+          : "TIMESTAMP_NTZ '" + WALL_CLOCK.format(wallClock) + "'";
+    }
+    throw new TaskFailedException(
+        "Hard-delete column "
+            + column.name()
+            + " of "
+            + table
+            + " has type "
+            + type
+            + "; it must be a date, timestamp or timestamp_ntz column");
+  }
+
+  /** Snapshot ids that refs name: every ref, or every ref but {@code main} when not current. */
+  private static Set<Long> refHeads(Table iceberg, boolean includeMain) {
+    Set<Long> heads = new HashSet<>();
+    for (Map.Entry<String, SnapshotRef> ref : iceberg.refs().entrySet()) {
+      if (includeMain || !ref.getKey().equals(SnapshotRef.MAIN_BRANCH)) {
+        heads.add(ref.getValue().snapshotId());
+      }
+    }
+    if (includeMain && iceberg.currentSnapshot() != null) {
+      heads.add(iceberg.currentSnapshot().snapshotId());
+    }
+    return heads;
+  }
+
+  private static Map<Long, List<String>> refsBySnapshot(Table iceberg) {
+    Map<Long, List<String>> refs = new TreeMap<>();
+    new TreeMap<>(iceberg.refs())
+        .forEach(
+            (name, ref) ->
+                refs.computeIfAbsent(ref.snapshotId(), id -> new ArrayList<>())
+                    .add((ref.isTag() ? "tag '" : "branch '") + name + "'"));
+    return refs;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  /** Runs an Iceberg action, turning its failure into a one-line task failure. */
+  private static <T> T action(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (TaskFailedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new TaskFailedException(what + " failed: " + Failures.rootMessage(e), e);
+    }
+  }
+
+  private static long count(Context context, String sql) {
+    return context.spark.sql(sql).first().getLong(0);
+  }
+
+  private static int count(Iterable<?> items) {
+    int count = 0;
+    for (Object ignored : items) {
+      count++;
+    }
+    return count;
+  }
+
+  private static String columnNames(Schema schema) {
+    return schema.columns().stream().map(Types.NestedField::name).collect(Collectors.joining(", "));
+  }
+
+  /** Epoch milliseconds of the first millisecond not before {@code instant}. */
+  static long ceilMillis(Instant instant) {
+    Instant truncated = instant.truncatedTo(ChronoUnit.MILLIS);
+    return (truncated.equals(instant) ? truncated : truncated.plusMillis(1)).toEpochMilli();
+  }
+
+  private static Instant ceilMicros(Instant instant) {
+    Instant truncated = instant.truncatedTo(ChronoUnit.MICROS);
+    return truncated.equals(instant) ? truncated : truncated.plus(1, ChronoUnit.MICROS);
+  }
+}
