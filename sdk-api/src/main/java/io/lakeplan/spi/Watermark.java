@@ -4,6 +4,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
@@ -94,6 +98,59 @@ public final class Watermark implements Comparable<Watermark> {
       throw new IllegalArgumentException(
           "Invalid " + type + " watermark value: '" + value + "'", e);
     }
+  }
+
+  /**
+   * Parses the {@link #toString()} form, e.g. {@code timestamp:2024-05-01T10:00:00Z}.
+   *
+   * @throws IllegalArgumentException naming the text when it is not {@code type:value}
+   */
+  public static Watermark parse(String text) {
+    int colon = text == null ? -1 : text.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(
+          "Invalid watermark: '" + text + "' (expected type:value, e.g. long:42)");
+    }
+    return parse(text.substring(0, colon), text.substring(colon + 1));
+  }
+
+  /**
+   * The watermark of a column value: an {@link Instant}, {@link OffsetDateTime} or {@link
+   * java.sql.Timestamp} as a point in time, a {@link LocalDateTime} as a UTC wall-clock time, a
+   * {@link LocalDate} (or {@link java.sql.Date}) as the start of its day in UTC, a {@link Long},
+   * {@link Integer} or {@link Short} as a whole number, a {@link BigDecimal} as a decimal.
+   *
+   * @throws IllegalArgumentException naming the value's type for anything else
+   */
+  public static Watermark ofValue(Object value) {
+    if (value instanceof Instant instant) {
+      return of(instant);
+    }
+    if (value instanceof OffsetDateTime time) {
+      return of(time.toInstant());
+    }
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return of(timestamp.toInstant());
+    }
+    if (value instanceof LocalDateTime time) {
+      return of(time.toInstant(ZoneOffset.UTC));
+    }
+    if (value instanceof LocalDate date) {
+      return of(date.atStartOfDay().toInstant(ZoneOffset.UTC));
+    }
+    if (value instanceof java.sql.Date date) {
+      return of(date.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC));
+    }
+    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+      return of(((Number) value).longValue());
+    }
+    if (value instanceof BigDecimal decimal) {
+      return of(decimal);
+    }
+    throw new IllegalArgumentException(
+        "No watermark for a value of type "
+            + (value == null ? "null" : value.getClass().getSimpleName())
+            + " (must be a timestamp, date, integer or decimal)");
   }
 
   /** The kind of value held. */

@@ -4,6 +4,7 @@ import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.WriteMode;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -42,7 +43,7 @@ final class JdbcIngestExecutor {
 
   /** The snapshot summary property holding the watermark committed by {@code ingestion}. */
   static String watermarkProperty(JdbcIngestion ingestion) {
-    return "lakeplan.jdbc." + ingestion.id() + ".watermark";
+    return CommitProperties.jdbcWatermark(ingestion.id());
   }
 
   static TaskResult run(Context context, JdbcIngestion ingestion) {
@@ -196,11 +197,7 @@ final class JdbcIngestExecutor {
   /** The latest watermark committed by this ingestion, walking back the table's snapshots. */
   private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {
     String value = Tables.latestSummaryValue(table, watermarkProperty(ingestion));
-    if (value == null) {
-      return null;
-    }
-    int colon = value.indexOf(':');
-    return Watermark.parse(value.substring(0, colon), value.substring(colon + 1));
+    return value == null ? null : Watermark.parse(value);
   }
 
   private static DataFrameReader reader(Context context, JdbcIngestion ingestion, String password) {

@@ -7,6 +7,7 @@ import io.lakeplan.model.Column;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.ValueFormat;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class KafkaIngestExecutor {
 
   /** The snapshot summary property holding the last batch id committed by {@code ingestion}. */
   static String batchProperty(KafkaIngestion ingestion) {
-    return "lakeplan.kafka." + ingestion.id() + ".batch";
+    return CommitProperties.kafkaBatch(ingestion.id());
   }
 
   static TaskResult run(Context context, KafkaIngestion ingestion) {

@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Merge;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ final class MergeExecutor {
 
   /** The snapshot summary property recording the last merged source snapshot of {@code merge}. */
   static String sourceSnapshotProperty(Merge merge) {
-    return "lakeplan.merge." + merge.id() + ".source-snapshot";
+    return CommitProperties.mergeSourceSnapshot(merge.id());
   }
 
   static TaskResult run(Context context, Merge merge) {

@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.CommitProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
@@ -77,7 +78,7 @@ final class Tables {
         snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
       if (snapshot.summary() != null) {
         snapshot.summary().entrySet().stream()
-            .filter(entry -> entry.getKey().startsWith("lakeplan."))
+            .filter(entry -> CommitProperties.isLakeplan(entry.getKey()))
             .forEach(entry -> properties.putIfAbsent(entry.getKey(), entry.getValue()));
       }
     }

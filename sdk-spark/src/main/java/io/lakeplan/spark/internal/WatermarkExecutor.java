@@ -3,12 +3,7 @@ package io.lakeplan.spark.internal;
 import io.lakeplan.model.Migration;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * Records the maximum of a migration's watermark column, read from its Iceberg table, in the
@@ -60,34 +55,15 @@ final class WatermarkExecutor {
   }
 
   static Watermark toWatermark(Object value, String column) {
-    if (value instanceof Instant) {
-      return Watermark.of((Instant) value);
+    try {
+      return Watermark.ofValue(value);
+    } catch (IllegalArgumentException e) {
+      throw new TaskFailedException(
+          "Watermark column "
+              + column
+              + " has values of type "
+              + value.getClass().getSimpleName()
+              + " (must be a timestamp, date, integer or decimal column)");
     }
-    if (value instanceof java.sql.Timestamp) {
-      return Watermark.of(((java.sql.Timestamp) value).toInstant());
-    }
-    if (value instanceof LocalDateTime) {
-      // timestamps without zone are UTC wall-clock times in Lakeplan tables
-      return Watermark.of(((LocalDateTime) value).toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof LocalDate) {
-      return Watermark.of(((LocalDate) value).atStartOfDay().toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof java.sql.Date) {
-      return Watermark.of(
-          ((java.sql.Date) value).toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
-      return Watermark.of(((Number) value).longValue());
-    }
-    if (value instanceof BigDecimal) {
-      return Watermark.of((BigDecimal) value);
-    }
-    throw new TaskFailedException(
-        "Watermark column "
-            + column
-            + " has values of type "
-            + value.getClass().getSimpleName()
-            + " (must be a timestamp, date, integer or decimal column)");
   }
 }

@@ -2,6 +2,7 @@ package io.lakeplan.testkit.internal;
 
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.WriteMode;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class JdbcIngestTask {
   private JdbcIngestTask() {}
 
   static String watermarkProperty(JdbcIngestion ingestion) {
-    return "lakeplan.jdbc." + ingestion.id() + ".watermark";
+    return CommitProperties.jdbcWatermark(ingestion.id());
   }
 
   static TaskResult run(InMemoryEngine.Context context, JdbcIngestion ingestion) {
@@ -142,11 +143,7 @@ final class JdbcIngestTask {
 
   private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {
     String value = Lake.latestSummaryValue(table, watermarkProperty(ingestion));
-    if (value == null) {
-      return null;
-    }
-    int colon = value.indexOf(':');
-    return Watermark.parse(value.substring(0, colon), value.substring(colon + 1));
+    return value == null ? null : Watermark.parse(value);
   }
 
   private static Watermark watermarkOf(
@@ -168,9 +165,6 @@ final class JdbcIngestTask {
               + " (columns: "
               + String.join(", ", row.keySet())
               + ")");
-    }
-    if (value instanceof java.time.OffsetDateTime time) {
-      value = time.toInstant();
     }
     return value == null ? null : MigrationTasks.toWatermark(value, column);
   }

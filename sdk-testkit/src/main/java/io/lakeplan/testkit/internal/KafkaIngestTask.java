@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakeplan.model.Column;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.ValueFormat;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -57,7 +58,7 @@ final class KafkaIngestTask {
   private KafkaIngestTask() {}
 
   static String batchProperty(KafkaIngestion ingestion) {
-    return "lakeplan.kafka." + ingestion.id() + ".batch";
+    return CommitProperties.kafkaBatch(ingestion.id());
   }
 
   static TaskResult run(InMemoryEngine.Context context, KafkaIngestion ingestion) {

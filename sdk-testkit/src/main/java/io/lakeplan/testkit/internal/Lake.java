@@ -2,6 +2,7 @@ package io.lakeplan.testkit.internal;
 
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.CommitProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -353,7 +354,7 @@ public final class Lake implements AutoCloseable {
             .summary()
             .forEach(
                 (key, value) -> {
-                  if (key.startsWith("lakeplan.")) {
+                  if (CommitProperties.isLakeplan(key)) {
                     properties.putIfAbsent(key, value);
                   }
                 });

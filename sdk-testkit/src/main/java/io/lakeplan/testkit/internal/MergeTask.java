@@ -1,6 +1,7 @@
 package io.lakeplan.testkit.internal;
 
 import io.lakeplan.model.Merge;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class MergeTask {
   private MergeTask() {}
 
   static String sourceSnapshotProperty(Merge merge) {
-    return "lakeplan.merge." + merge.id() + ".source-snapshot";
+    return CommitProperties.mergeSourceSnapshot(merge.id());
   }
 
   static TaskResult run(InMemoryEngine.Context context, Merge merge) {

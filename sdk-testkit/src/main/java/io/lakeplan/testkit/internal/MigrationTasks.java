@@ -7,10 +7,6 @@ import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -305,27 +301,16 @@ final class MigrationTasks {
 
   /** A column value as a watermark: times in UTC, dates at their start, whole and decimals. */
   static Watermark toWatermark(Object value, String column) {
-    if (value instanceof Instant instant) {
-      return Watermark.of(instant);
+    try {
+      return Watermark.ofValue(value);
+    } catch (IllegalArgumentException e) {
+      throw new TaskFailure(
+          "Watermark column "
+              + column
+              + " has values of type "
+              + value.getClass().getSimpleName()
+              + " (must be a timestamp, date, integer or decimal column)");
     }
-    if (value instanceof LocalDateTime time) {
-      return Watermark.of(time.toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof LocalDate date) {
-      return Watermark.of(date.atStartOfDay().toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
-      return Watermark.of(((Number) value).longValue());
-    }
-    if (value instanceof BigDecimal decimal) {
-      return Watermark.of(decimal);
-    }
-    throw new TaskFailure(
-        "Watermark column "
-            + column
-            + " has values of type "
-            + value.getClass().getSimpleName()
-            + " (must be a timestamp, date, integer or decimal column)");
   }
 
   /** Orders two values of one column (numbers, text, times, dates). */
