@@ -69,15 +69,12 @@ public abstract class AbstractEngineConformanceTest {
   @Test
   void merge_withDuplicatesAndDeletes_keepsLatestPerKeyAndDeletesMatchedRows() {
     start(orders(builder -> builder));
-    session.addMigrationFile(
-        "history",
-        List.of(
-            raw(1, "NEW", "10.00", "I", 0),
-            raw(1, "PAID", "10.00", "U", 60),
-            raw(2, "NEW", "20.50", "I", 5),
-            raw(3, "NEW", "30.00", "I", 6),
-            raw(3, "GONE", "30.00", "D", 90)));
-    runMigration();
+    migrate(
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(1, "PAID", "10.00", "U", 60),
+        raw(2, "NEW", "20.50", "I", 5),
+        raw(3, "NEW", "30.00", "I", 6),
+        raw(3, "GONE", "30.00", "D", 90));
     succeed("create.process.orders");
     succeed("upsert");
     // a second wave: order 2 deleted, order 4 new
@@ -93,8 +90,7 @@ public abstract class AbstractEngineConformanceTest {
   @Test
   void merge_rerunWithoutNewSourceSnapshots_mergesNothingAndCommitsNothing() {
     start(orders(builder -> builder));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     succeed("create.process.orders");
     succeed("upsert");
     int snapshots = session.snapshotCount(PROCESSED);
@@ -111,8 +107,7 @@ public abstract class AbstractEngineConformanceTest {
   void merge_incremental_readsOnlyRowsAppendedSinceTheLastMerge() {
     String source = "public.src_" + unique();
     start(orders(builder -> jdbc(builder, source)));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     succeed("create.process.orders");
     succeed("upsert");
     session.createSourceTable(source, sourceColumns());
@@ -133,8 +128,7 @@ public abstract class AbstractEngineConformanceTest {
                 builder.mergeInto(
                     PROCESSED,
                     m -> m.id("upsert").source(RAW).addKey("order_id").deleteWhen("op = 'D'"))));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     succeed("create.process.orders");
     succeed("upsert");
     session.addMigrationFile(
@@ -169,9 +163,7 @@ public abstract class AbstractEngineConformanceTest {
     start(orders(builder -> builder));
     session.addMigrationFile(
         "history", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 45)));
-    session.addMigrationFile("history", List.of(raw(3, "NEW", "30.00", "I", 30)));
-
-    runMigration();
+    migrate(raw(3, "NEW", "30.00", "I", 30));
 
     assertThat(session.watermark(RAW)).contains(Watermark.of(instant(45)));
     assertThat(session.rows(RAW)).hasSize(3);
@@ -183,9 +175,7 @@ public abstract class AbstractEngineConformanceTest {
   void jdbc_firstRunAfterMigration_startsStrictlyAfterTheMigrationWatermark() {
     String source = "public.src_" + unique();
     start(orders(builder -> jdbc(builder, source)));
-    session.addMigrationFile(
-        "history", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10));
     session.createSourceTable(source, sourceColumns());
     // the source still holds the migrated rows: neither may be read again
     session.insertSourceRows(
@@ -216,8 +206,7 @@ public abstract class AbstractEngineConformanceTest {
   void jdbc_crashAfterCommitBeforeStoreUpdate_restartRepairsStoreWithoutDuplicates() {
     String source = "public.src_" + unique();
     start(orders(builder -> jdbc(builder, source)));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     session.createSourceTable(source, sourceColumns());
     session.insertSourceRows(
         source, List.of(raw(2, "NEW", "20.00", "I", 5), raw(3, "NEW", "30.00", "I", 6)));
@@ -245,8 +234,7 @@ public abstract class AbstractEngineConformanceTest {
   void jdbc_failureBeforeCommit_leavesTableAndStoreUnchanged() {
     String source = "public.src_" + unique();
     start(orders(builder -> jdbc(builder, source)));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
     columns.put("order_id", "long");
     session.createSourceTable(source, columns);
@@ -267,9 +255,7 @@ public abstract class AbstractEngineConformanceTest {
   void kafka_firstRunStartsAfterTheMigrationWatermark_thenTheCheckpointWins() {
     String topic = "orders_" + unique();
     start(orders(builder -> kafka(builder, topic, false)));
-    session.addMigrationFile(
-        "history", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10));
     session.createTopic(topic);
     // records at or before the watermark were migrated; later ones were not
     send(topic, raw(2, "NEW", "20.00", "I", 10), 10);
@@ -295,8 +281,7 @@ public abstract class AbstractEngineConformanceTest {
   void kafka_malformedRecords_goToTheDeadLetterTableWithTheReason() {
     String topic = "orders_" + unique();
     start(orders(builder -> kafka(builder, topic, false)));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     session.createTopic(topic);
     send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
     session.send(topic, "k", "{not json", instant(6));
@@ -318,8 +303,7 @@ public abstract class AbstractEngineConformanceTest {
   void kafka_failOnMalformed_failsTheBatchBeforeAnyCommit() {
     String topic = "orders_" + unique();
     start(orders(builder -> kafka(builder, topic, true)));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     session.createTopic(topic);
     send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
     session.send(topic, "k", "{not json", instant(6));
@@ -337,8 +321,7 @@ public abstract class AbstractEngineConformanceTest {
   void kafka_crashAfterCommitBeforeCheckpoint_replayedBatchIsSkipped() {
     String topic = "orders_" + unique();
     start(orders(builder -> kafka(builder, topic, false)));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     session.createTopic(topic);
     send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
     send(topic, raw(3, "NEW", "30.00", "I", 6), 6);
@@ -373,8 +356,7 @@ public abstract class AbstractEngineConformanceTest {
                             m.id("tidy")
                                 .compact(c -> c.id("compact-many").minInputFiles(10))
                                 .compact(c -> c.id("compact-few").minInputFiles(2)))));
-    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
-    runMigration();
+    migrate(raw(1, "NEW", "10.00", "I", 0));
     succeed("create.process.orders");
     session.createSourceTable(source, sourceColumns());
     List<Map<String, Object>> expected = new ArrayList<>();
@@ -417,8 +399,7 @@ public abstract class AbstractEngineConformanceTest {
                     .maintain(
                         RAW, m -> m.id("retention").expireSnapshots(Duration.ofHours(1), 2))));
     for (int i = 1; i <= 4; i++) {
-      session.addMigrationFile("history", List.of(raw(i, "NEW", "10.00", "I", i * 1440)));
-      runMigration();
+      migrate(raw(i, "NEW", "10.00", "I", i * 1440));
     }
     assertThat(session.snapshotCount(RAW)).isEqualTo(4);
     session.advanceClock(Duration.ofHours(2));
@@ -447,15 +428,11 @@ public abstract class AbstractEngineConformanceTest {
                                     .dryRun(true)
                                     .build()))));
     // base is 3 days before now: -40 days is before the cutoff, -10 days after it
-    session.addMigrationFile(
-        "history",
-        List.of(
-            raw(1, "OLD", "10.00", "I", -40 * 1440),
-            raw(2, "NEW", "20.00", "I", -10 * 1440),
-            raw(3, "OLD", "30.00", "I", -35 * 1440)));
-    runMigration();
-    session.addMigrationFile("history", List.of(raw(4, "NEW", "40.00", "I", 0)));
-    runMigration();
+    migrate(
+        raw(1, "OLD", "10.00", "I", -40 * 1440),
+        raw(2, "NEW", "20.00", "I", -10 * 1440),
+        raw(3, "OLD", "30.00", "I", -35 * 1440));
+    migrate(raw(4, "NEW", "40.00", "I", 0));
     int snapshots = session.snapshotCount(RAW);
 
     TaskResult dryRun = succeed("gdpr.hard-delete-dry");
@@ -616,6 +593,13 @@ public abstract class AbstractEngineConformanceTest {
         });
     session.send(
         topic, String.valueOf(row.get("order_id")), json.append('}').toString(), instant(minutes));
+  }
+
+  /** Adds one file of {@code rows} to the migration's source and runs the migration's tasks. */
+  @SafeVarargs
+  private void migrate(Map<String, Object>... rows) {
+    session.addMigrationFile("history", List.of(rows));
+    runMigration();
   }
 
   private void runMigration() {

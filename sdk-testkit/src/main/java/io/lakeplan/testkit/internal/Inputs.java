@@ -182,12 +182,6 @@ public final class Inputs {
     return checkpoints.computeIfAbsent(location, ignored -> new Checkpoint());
   }
 
-  /** Whether a checkpoint at {@code location} has recorded any batch. */
-  public boolean hasCheckpoint(String location) {
-    Checkpoint checkpoint = checkpoints.get(location);
-    return checkpoint != null && (checkpoint.committedBatch >= 0 || checkpoint.plannedBatch >= 0);
-  }
-
   // ---- JDBC sources --------------------------------------------------------------------------
 
   /** A JDBC source table: its name as the use case writes it and its rows. */

@@ -28,7 +28,6 @@ import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
@@ -126,14 +125,12 @@ public final class Lake implements AutoCloseable {
     Schema schema = Values.schema(definition);
     Map<String, String> properties = new LinkedHashMap<>(definition.effectiveProperties());
     properties.put("format-version", Integer.toString(definition.formatVersion()));
-    Table table =
-        catalog
-            .buildTable(identifier(definition.table()), schema)
-            .withPartitionSpec(Values.spec(definition, schema))
-            .withSortOrder(Values.sortOrder(definition.sortBy(), schema))
-            .withProperties(properties)
-            .create();
-    return table;
+    return catalog
+        .buildTable(identifier(definition.table()), schema)
+        .withPartitionSpec(Values.spec(definition, schema))
+        .withSortOrder(Values.sortOrder(definition.sortBy(), schema))
+        .withProperties(properties)
+        .create();
   }
 
   /** Creates a table of {@code schema} (unpartitioned) if it does not exist, e.g. dead letters. */
@@ -371,9 +368,6 @@ public final class Lake implements AutoCloseable {
     String value = snapshot.summary().get(key);
     return value == null ? 0 : Long.parseLong(value);
   }
-
-  /** The summary key of added records, for readers of this class. */
-  public static final String ADDED_RECORDS = SnapshotSummary.ADDED_RECORDS_PROP;
 
   /** Drops every table with its files. */
   @Override

@@ -19,7 +19,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
@@ -404,10 +403,5 @@ public final class Values {
       names.add(field.name());
     }
     return names;
-  }
-
-  /** Lower-case, for case-insensitive lookups. */
-  static String lower(String name) {
-    return name.toLowerCase(Locale.ROOT);
   }
 }
