@@ -33,26 +33,15 @@ public final class InMemoryPipelineBench {
   private InMemoryPipelineBench() {}
 
   public static void main(String[] args) throws Exception {
-    int warmups = 10;
-    int runs = 20;
-    Path out = Path.of("bench", "target", "pipeline-bench-in-memory.json");
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Missing value after " + args[i]);
-      }
-      switch (args[i]) {
-        case "--warmups" -> warmups = Integer.parseInt(args[i + 1]);
-        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-        case "--out" -> out = Path.of(args[i + 1]);
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown argument: '" + args[i] + "' (expected --warmups, --runs or --out)");
-      }
-    }
-    if (runs < 10 || warmups < 0) {
-      throw new IllegalArgumentException(
-          "Invalid counts: warmups=" + warmups + ", runs=" + runs + " (need runs >= 10)");
-    }
+    PipelineBenchSide.Options options =
+        PipelineBenchSide.Options.parse(
+            args,
+            new PipelineBenchSide.Options(
+                10, 20, Path.of("bench", "target", "pipeline-bench-in-memory.json")),
+            10);
+    int warmups = options.warmups();
+    int runs = options.runs();
+    Path out = options.out();
     UseCase useCase = PipelineBenchData.useCase("localhost:9092", PipelineBenchData.TOPIC);
     List<List<Order>> history = PipelineBenchData.historyFiles();
     List<Order> records = PipelineBenchData.kafkaRecords();

@@ -26,6 +26,52 @@ public final class PipelineBenchSide {
   private final Map<String, List<Double>> stageMillis = new LinkedHashMap<>();
 
   /**
+   * A side's command line: {@code --warmups N --runs N --out FILE}.
+   *
+   * @param warmups untimed runs first
+   * @param runs timed runs
+   * @param out where the side writes its JSON
+   */
+  public record Options(int warmups, int runs, Path out) {
+
+    /**
+     * Parses {@code args} over the given defaults.
+     *
+     * @throws IllegalArgumentException naming the argument when one is unknown or lacks a value, or
+     *     when {@code runs < minRuns} or {@code warmups < 0}
+     */
+    public static Options parse(String[] args, Options defaults, int minRuns) {
+      int warmups = defaults.warmups();
+      int runs = defaults.runs();
+      Path out = defaults.out();
+      for (int i = 0; i < args.length; i += 2) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("Missing value after " + args[i]);
+        }
+        switch (args[i]) {
+          case "--warmups" -> warmups = Integer.parseInt(args[i + 1]);
+          case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+          case "--out" -> out = Path.of(args[i + 1]);
+          default ->
+              throw new IllegalArgumentException(
+                  "Unknown argument: '" + args[i] + "' (expected --warmups, --runs or --out)");
+        }
+      }
+      if (runs < minRuns || warmups < 0) {
+        throw new IllegalArgumentException(
+            "Invalid counts: warmups="
+                + warmups
+                + ", runs="
+                + runs
+                + " (need runs >= "
+                + minRuns
+                + ")");
+      }
+      return new Options(warmups, runs, out);
+    }
+  }
+
+  /**
    * A side.
    *
    * @param engine what runs the pipeline, e.g. {@code in-memory (PipelineTestDriver)}

@@ -62,26 +62,15 @@ public final class SparkPipelineBench {
   private SparkPipelineBench() {}
 
   public static void main(String[] args) throws Exception {
-    int warmups = 1;
-    int runs = 3;
-    Path out = Path.of("bench", "target", "pipeline-bench-spark.json");
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Missing value after " + args[i]);
-      }
-      switch (args[i]) {
-        case "--warmups" -> warmups = Integer.parseInt(args[i + 1]);
-        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-        case "--out" -> out = Path.of(args[i + 1]);
-        default ->
-            throw new IllegalArgumentException(
-                "Unknown argument: '" + args[i] + "' (expected --warmups, --runs or --out)");
-      }
-    }
-    if (runs < 1 || warmups < 0) {
-      throw new IllegalArgumentException(
-          "Invalid counts: warmups=" + warmups + ", runs=" + runs + " (need runs >= 1)");
-    }
+    PipelineBenchSide.Options options =
+        PipelineBenchSide.Options.parse(
+            args,
+            new PipelineBenchSide.Options(
+                1, 3, Path.of("bench", "target", "pipeline-bench-spark.json")),
+            1);
+    int warmups = options.warmups();
+    int runs = options.runs();
+    Path out = options.out();
     List<List<Order>> history = PipelineBenchData.historyFiles();
     List<Order> records = PipelineBenchData.kafkaRecords();
     long expected = PipelineBenchData.expectedProcessRows(history, records);
