@@ -2,12 +2,15 @@ package io.lakeplan.testkit.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +67,9 @@ public final class Inputs {
   private final Map<String, SourceTableData> sourceTables = new TreeMap<>();
   private final Map<String, List<List<Map<String, Object>>>> migrationFiles = new TreeMap<>();
   private final Map<String, List<List<Map<String, Object>>>> landedFiles = new TreeMap<>();
+  // by input file (identity: files never change once added), then by what was derived
+  private final Map<List<Map<String, Object>>, Map<Object, Object>> derived =
+      new IdentityHashMap<>();
 
   // ---- Kafka -------------------------------------------------------------------------------
 
@@ -240,5 +246,24 @@ public final class Inputs {
   /** The files copied to the migration's landing location, or null when none were copied. */
   public List<List<Map<String, Object>>> landedFiles(String migrationId) {
     return landedFiles.get(migrationId);
+  }
+
+  /**
+   * What {@code derivation} makes of input {@code file}, made once per {@code key}: input files
+   * never change once added, so a migration's conversion and its reconciliation convert each file
+   * once between them. {@code key} must hold everything the result depends on besides the file.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T derived(
+      List<Map<String, Object>> file,
+      Object key,
+      Function<List<Map<String, Object>>, T> derivation) {
+    Map<Object, Object> byKey = derived.computeIfAbsent(file, ignored -> new HashMap<>());
+    Object result = byKey.get(key);
+    if (result == null) {
+      result = derivation.apply(file);
+      byKey.put(key, result);
+    }
+    return (T) result;
   }
 }

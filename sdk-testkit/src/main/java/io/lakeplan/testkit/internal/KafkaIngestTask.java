@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,8 +122,9 @@ final class KafkaIngestTask {
     Schema schema = table.schema();
     List<Record> good = new ArrayList<>();
     List<Record> bad = new ArrayList<>();
+    RecordParser parser = new RecordParser(ingestion, schema);
     for (Inputs.KafkaRecord record : records) {
-      Parsed parsed = parse(ingestion, schema, record);
+      Parsed parsed = parser.parse(record);
       if (parsed.reason == null) {
         good.add(parsed.record);
       } else {
@@ -271,91 +271,117 @@ final class KafkaIngestTask {
 
   private record Parsed(Record record, String reason) {}
 
-  /** A record as a row of the target, or why it is malformed. */
-  private static Parsed parse(KafkaIngestion ingestion, Schema schema, Inputs.KafkaRecord record) {
-    Map<String, Object> values = new HashMap<>();
-    if (ingestion.format() == ValueFormat.RAW) {
-      for (Types.NestedField field : schema.columns()) {
-        Object value =
-            switch (field.name().toLowerCase(Locale.ROOT)) {
-              case "value" -> record.value();
-              case "key" -> record.key();
-              case "topic" -> record.topic();
-              case "partition" -> record.partition();
-              case "offset" -> record.offset();
-              case "timestamp" -> record.timestamp();
-              default -> null;
-            };
-        try {
-          values.put(field.name(), Values.coerce(field, value, "column " + field.name()));
-        } catch (IllegalArgumentException e) {
-          values.put(field.name(), null);
+  /**
+   * Kafka records as rows of the target, or why each is malformed. The declared columns are
+   * resolved against the target once per batch, not once per value.
+   */
+  private static final class RecordParser {
+    private final KafkaIngestion ingestion;
+    private final Schema schema;
+    private final List<Declared> declared = new ArrayList<>();
+    private final String owner;
+
+    /** A declared JSON field, as declared and as the target column it fills (null if none). */
+    private record Declared(
+        String name, Types.NestedField asDeclared, Types.NestedField target, boolean sameType) {}
+
+    RecordParser(KafkaIngestion ingestion, Schema schema) {
+      this.ingestion = ingestion;
+      this.schema = schema;
+      for (Column column : ingestion.columns()) {
+        org.apache.iceberg.types.Type type = Values.type(column.type());
+        Types.NestedField target = schema.caseInsensitiveFindField(column.name());
+        declared.add(
+            new Declared(
+                column.name(),
+                Types.NestedField.optional(0, column.name(), type),
+                target,
+                target != null && target.type().equals(type)));
+      }
+      owner = ingestion.target().toString();
+    }
+
+    /** A record as a row of the target, or why it is malformed. */
+    Parsed parse(Inputs.KafkaRecord record) {
+      Map<String, Object> values;
+      if (ingestion.format() == ValueFormat.RAW) {
+        values = new HashMap<>();
+        for (Types.NestedField field : schema.columns()) {
+          Object value =
+              switch (field.name().toLowerCase(Locale.ROOT)) {
+                case "value" -> record.value();
+                case "key" -> record.key();
+                case "topic" -> record.topic();
+                case "partition" -> record.partition();
+                case "offset" -> record.offset();
+                case "timestamp" -> record.timestamp();
+                default -> null;
+              };
+          try {
+            values.put(field.name(), Values.coerce(field, value, "column " + field.name()));
+          } catch (IllegalArgumentException e) {
+            values.put(field.name(), null);
+          }
+        }
+      } else {
+        values = parseJson(record.value());
+        if (values == null) {
+          return new Parsed(null, "value is not JSON of the declared schema");
         }
       }
-    } else {
-      Map<String, Object> parsed = parseJson(ingestion, schema, record.value());
-      if (parsed == null) {
-        return new Parsed(null, "value is not JSON of the declared schema");
+      for (Types.NestedField field : schema.columns()) {
+        if (field.isRequired() && values.get(field.name()) == null) {
+          return new Parsed(null, "required column " + field.name() + " has no value");
+        }
       }
-      values.putAll(parsed);
+      return new Parsed(Values.record(schema, values), null);
     }
-    for (Types.NestedField field : schema.columns()) {
-      if (field.isRequired() && values.get(field.name()) == null) {
-        return new Parsed(null, "required column " + field.name() + " has no value");
-      }
-    }
-    return new Parsed(Values.record(schema, values), null);
-  }
 
-  /**
-   * The declared columns of a JSON value, or null when it does not parse, a declared column has a
-   * value of the wrong type (no partial results), or no declared column has a value.
-   */
-  private static Map<String, Object> parseJson(
-      KafkaIngestion ingestion, Schema schema, String value) {
-    if (value == null) {
-      return null;
-    }
-    JsonNode tree;
-    try {
-      tree = JSON.readTree(value);
-    } catch (JsonProcessingException e) {
-      return null;
-    }
-    if (!(tree instanceof ObjectNode object)) {
-      return null;
-    }
-    Map<String, Object> values = new LinkedHashMap<>();
-    boolean any = false;
-    for (Column column : ingestion.columns()) {
-      JsonNode node = object.get(column.name());
-      Types.NestedField field = schema.caseInsensitiveFindField(column.name());
-      if (node == null || node.isNull()) {
-        continue;
-      }
-      Object raw = json(node, Values.type(column.type()));
-      if (raw == null) {
+    /**
+     * The declared columns of a JSON value, or null when it does not parse, a declared column has a
+     * value of the wrong type (no partial results), or no declared column has a value.
+     */
+    private Map<String, Object> parseJson(String value) {
+      if (value == null) {
         return null;
       }
-      Object converted;
+      JsonNode tree;
       try {
-        converted =
-            Values.coerce(
-                Types.NestedField.optional(0, column.name(), Values.type(column.type())),
-                raw,
-                "field " + column.name());
-      } catch (IllegalArgumentException e) {
+        tree = JSON.readTree(value);
+      } catch (JsonProcessingException e) {
         return null;
       }
-      any = true;
-      if (field != null) {
-        values.put(
-            field.name(),
-            Values.coerce(
-                field, converted, "column " + field.name() + " of " + ingestion.target()));
+      if (!(tree instanceof ObjectNode object)) {
+        return null;
       }
+      Map<String, Object> values = new HashMap<>();
+      boolean any = false;
+      for (Declared column : declared) {
+        JsonNode node = object.get(column.name());
+        if (node == null || node.isNull()) {
+          continue;
+        }
+        Object raw = json(node, column.asDeclared().type());
+        if (raw == null) {
+          return null;
+        }
+        Object converted;
+        try {
+          converted = Values.coerce(column.asDeclared(), raw, column.name());
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+        any = true;
+        if (column.target() != null) {
+          values.put(
+              column.target().name(),
+              column.sameType()
+                  ? converted
+                  : Values.coerceColumn(column.target(), converted, owner));
+        }
+      }
+      return any ? values : null;
     }
-    return any ? values : null;
   }
 
   /** A JSON value as Spark's JSON reader accepts it for {@code type}, or null when it does not. */

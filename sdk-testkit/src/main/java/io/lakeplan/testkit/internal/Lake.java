@@ -10,8 +10,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +31,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.avro.Avro;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -62,6 +63,7 @@ public final class Lake implements AutoCloseable {
   private final Supplier<Instant> clock;
   private final Map<Long, Instant> commitTimes = new ConcurrentHashMap<>();
   private final Map<String, Instant> writtenFiles = new ConcurrentHashMap<>();
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
 
   /** A lake whose times come from {@code clock}. */
   public Lake(Supplier<Instant> clock) {
@@ -185,6 +187,7 @@ public final class Lake implements AutoCloseable {
   /** Forgets a deleted file. */
   public void forget(String location) {
     writtenFiles.remove(location);
+    written.remove(location);
   }
 
   /**
@@ -237,6 +240,9 @@ public final class Lake implements AutoCloseable {
               .createWriterFunc(org.apache.iceberg.data.avro.DataWriter::create)
               .withSpec(spec)
               .withPartition(spec.isUnpartitioned() ? null : partition)
+              // the files live in memory: compressing them only costs time (it was 40% of a
+              // pipeline test)
+              .set(TableProperties.AVRO_COMPRESSION, "uncompressed")
               .overwrite()
               .build();
       try (writer) {
@@ -245,14 +251,29 @@ public final class Lake implements AutoCloseable {
         }
       }
       writtenFiles.put(location, now());
+      written.put(location, new Written(schema, List.copyOf(records)));
       return writer.toDataFile();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write data file " + location, e);
     }
   }
 
-  /** The rows of one data file, read with {@code schema}. */
+  /**
+   * The rows of one data file, read with {@code schema}; callers must not change them.
+   *
+   * <p>Data files never change once written, so a file this lake wrote is not decoded again: its
+   * records are the ones written, as long as the file exists and is read with the schema it was
+   * written with (after a schema change, the file is decoded with the new schema). Re-reading whole
+   * tables is what reconciliation, watermarks, merges and assertions do; decoding every file again
+   * each time was most of a pipeline test's time.
+   */
   public List<Record> read(FileIO io, String location, Schema schema) {
+    Written file = written.get(location);
+    if (file != null
+        && (file.schema() == schema || file.schema().sameSchema(schema))
+        && FILES.fileExists(location)) {
+      return file.records();
+    }
     List<Record> records = new ArrayList<>();
     try (CloseableIterable<Record> reader =
         Avro.read(io.newInputFile(location))
@@ -265,7 +286,7 @@ public final class Lake implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read data file " + location, e);
     }
-    return records;
+    return Collections.unmodifiableList(records);
   }
 
   /** The rows of {@code table} at its current snapshot. */
@@ -281,6 +302,27 @@ public final class Lake implements AutoCloseable {
       records.addAll(read(table.io(), file.location(), table.schema()));
     }
     return records;
+  }
+
+  /**
+   * The number of rows of {@code table} as of {@code snapshotId}: the sum of its data files' record
+   * counts, or a count of the rows read when a file has deletes (the in-memory engine writes none,
+   * but a table may come from elsewhere).
+   */
+  public long rowCount(Table table, long snapshotId) {
+    long rows = 0;
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshotId).planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          return rows(table, snapshotId).size();
+        }
+        rows += task.file().recordCount();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot plan a scan of " + table.name(), e);
+    }
+    return rows;
   }
 
   /** The live data files of {@code table} as of {@code snapshotId}. */
@@ -308,15 +350,8 @@ public final class Lake implements AutoCloseable {
    * and data files of every retained snapshot.
    */
   public Set<String> referencedFiles(Table table) {
-    Set<String> files = new TreeSet<>();
-    TableMetadata metadata = ((org.apache.iceberg.HasTableOperations) table).operations().current();
-    files.add(metadata.metadataFileLocation());
-    metadata.previousFiles().forEach(entry -> files.add(entry.file()));
+    Set<String> files = metadataFiles(table);
     for (Snapshot snapshot : table.snapshots()) {
-      files.add(snapshot.manifestListLocation());
-      for (ManifestFile manifest : snapshot.allManifests(table.io())) {
-        files.add(manifest.path());
-      }
       files.addAll(
           dataFiles(table, snapshot.snapshotId()).stream().map(DataFile::location).toList());
     }
@@ -369,25 +404,54 @@ public final class Lake implements AutoCloseable {
     return value == null ? 0 : Long.parseLong(value);
   }
 
-  /** Drops every table with its files. */
+  /**
+   * Drops every table and deletes every file the lake wrote. Iceberg's purge would read every
+   * manifest of every snapshot to find the data files; the lake knows them already (it wrote them),
+   * so it deletes the metadata files, manifest lists and manifests of the retained snapshots and
+   * then its own data files, which also covers files of tasks that never committed.
+   */
   @Override
   public void close() {
-    for (TableId table : tables()) {
-      catalog.dropTable(identifier(table), true);
-    }
-    // files written by tasks that never committed (a crash before the commit)
-    for (String location : writtenFiles.keySet()) {
-      if (fileExists(location)) {
-        FILES.deleteFile(location);
+    for (TableId id : tables()) {
+      Table table = find(id);
+      if (table != null) {
+        metadataFiles(table).forEach(Lake::deleteIfExists);
+        catalog.dropTable(identifier(id), false);
       }
     }
+    writtenFiles.keySet().forEach(Lake::deleteIfExists);
     writtenFiles.clear();
+    written.clear();
     try {
       catalog.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  private static void deleteIfExists(String location) {
+    if (FILES.fileExists(location)) {
+      FILES.deleteFile(location);
+    }
+  }
+
+  /** The metadata files, manifest lists and manifests {@code table} still references. */
+  private static Set<String> metadataFiles(Table table) {
+    Set<String> files = new TreeSet<>();
+    TableMetadata metadata = ((org.apache.iceberg.HasTableOperations) table).operations().current();
+    files.add(metadata.metadataFileLocation());
+    metadata.previousFiles().forEach(entry -> files.add(entry.file()));
+    for (Snapshot snapshot : table.snapshots()) {
+      files.add(snapshot.manifestListLocation());
+      for (ManifestFile manifest : snapshot.allManifests(table.io())) {
+        files.add(manifest.path());
+      }
+    }
+    return files;
+  }
+
+  /** The records of a data file this lake wrote, with the schema they were written with. */
+  private record Written(Schema schema, List<Record> records) {}
 
   /**
    * A record as partition transforms read it: Iceberg's internal representation (microseconds,
@@ -428,16 +492,20 @@ public final class Lake implements AutoCloseable {
 
     private static Object internal(Object value) {
       if (value instanceof OffsetDateTime time) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant());
+        return micros(time.toEpochSecond(), time.getNano());
       }
       if (value instanceof LocalDateTime time) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant(ZoneOffset.UTC));
+        return micros(time.toEpochSecond(ZoneOffset.UTC), time.getNano());
       }
       if (value instanceof LocalDate date) {
         return (int) date.toEpochDay();
       }
       // decimals, text, binary and numbers are the same in both representations
       return value;
+    }
+
+    private static long micros(long epochSecond, int nano) {
+      return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000);
     }
   }
 }

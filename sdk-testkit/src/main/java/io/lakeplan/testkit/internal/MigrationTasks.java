@@ -72,7 +72,7 @@ final class MigrationTasks {
       InMemoryEngine.Context context, Migration migration, Table table) {
     List<Record> records = new ArrayList<>();
     for (List<Map<String, Object>> file : input(context, migration)) {
-      records.addAll(shaped(migration, table.schema(), file));
+      records.addAll(converted(context, migration, table.schema(), file));
     }
     requireNoNullsInRequired(migration, table.schema(), records);
     List<DataFile> files = context.lake().write(table, records);
@@ -213,16 +213,18 @@ final class MigrationTasks {
     Schema schema = table.schema();
     List<Record> source = new ArrayList<>();
     for (List<Map<String, Object>> file : input(context, migration)) {
-      source.addAll(shaped(migration, schema, file));
+      source.addAll(converted(context, migration, schema, file));
     }
     List<Record> target = context.lake().rows(table);
     List<String> differences = new ArrayList<>();
     compare(differences, "rows", source.size(), target.size());
     if (full) {
       compare(differences, "row hash", rowHash(source), rowHash(target));
-      for (Types.NestedField column : schema.columns()) {
-        Stats expected = Stats.of(source, column.name());
-        Stats actual = Stats.of(target, column.name());
+      List<Types.NestedField> columns = schema.columns();
+      for (int i = 0; i < columns.size(); i++) {
+        Types.NestedField column = columns.get(i);
+        Stats expected = Stats.of(source, i);
+        Stats actual = Stats.of(target, i);
         compare(differences, "column " + column.name() + " count", expected.count, actual.count);
         compare(differences, "column " + column.name() + " nulls", expected.nulls, actual.nulls);
         compare(differences, "column " + column.name() + " min", expected.min, actual.min);
@@ -361,25 +363,21 @@ final class MigrationTasks {
    * missing columns are named together, before any row is converted.
    */
   static List<Record> shaped(Migration migration, Schema schema, List<Map<String, Object>> file) {
-    if (!file.isEmpty()) {
-      Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-      file.forEach(row -> present.addAll(row.keySet()));
-      List<String> missing = new ArrayList<>();
-      for (Types.NestedField field : schema.columns()) {
-        if (!present.contains(field.name())) {
-          missing.add(field.name());
-        }
+    List<String> missing = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (!file.isEmpty() && file.stream().noneMatch(row -> hasColumn(row, field.name()))) {
+        missing.add(field.name());
       }
-      if (!missing.isEmpty()) {
-        throw new TaskFailure(
-            "The input of migration "
-                + migration.id()
-                + " has no column "
-                + String.join(", ", missing)
-                + " of "
-                + migration.target().table()
-                + " (table unchanged)");
-      }
+    }
+    if (!missing.isEmpty()) {
+      throw new TaskFailure(
+          "The input of migration "
+              + migration.id()
+              + " has no column "
+              + String.join(", ", missing)
+              + " of "
+              + migration.target().table()
+              + " (table unchanged)");
     }
     List<Record> records = new ArrayList<>(file.size());
     String where = "the input of migration " + migration.id();
@@ -392,6 +390,32 @@ final class MigrationTasks {
       }
     }
     return records;
+  }
+
+  /**
+   * {@link #shaped} once per input file and table schema: the conversion and the reconciliation of
+   * a migration both need the input as table records (the records are never changed).
+   */
+  private static List<Record> converted(
+      InMemoryEngine.Context context,
+      Migration migration,
+      Schema schema,
+      List<Map<String, Object>> file) {
+    return context
+        .inputs()
+        .derived(
+            file,
+            List.of(migration.id(), schema.asStruct()),
+            rows -> shaped(migration, schema, rows));
+  }
+
+  /** Whether {@code row} has {@code column}, in any case (the exact case is the usual one). */
+  private static boolean hasColumn(Map<String, Object> row, String column) {
+    return row.containsKey(column) || hasKeyIgnoringCase(row, column);
+  }
+
+  private static boolean hasKeyIgnoringCase(Map<String, Object> row, String column) {
+    return row.keySet().stream().anyMatch(key -> key.equalsIgnoreCase(column));
   }
 
   /** ADD_FILES does not cast: each stored value must already have its column's Java type. */
@@ -499,23 +523,27 @@ final class MigrationTasks {
 
   /** Per-column statistics: non-null count, null count, minimum, maximum, hash. */
   private record Stats(long count, long nulls, Object min, Object max, long hash) {
-    static Stats of(List<Record> records, String column) {
+    static Stats of(List<Record> records, int position) {
       long count = 0;
       long nulls = 0;
       long hash = 0;
-      List<Object> values = new ArrayList<>();
+      Object min = null;
+      Object max = null;
       for (Record record : records) {
-        Object value = record.getField(column);
+        Object value = record.get(position);
         if (value == null) {
           nulls++;
-        } else {
-          count++;
-          hash += mix(value.hashCode());
-          values.add(value);
+          continue;
+        }
+        count++;
+        hash += mix(value.hashCode());
+        if (min == null || compareValues(value, min) < 0) {
+          min = value;
+        }
+        if (max == null || compareValues(value, max) > 0) {
+          max = value;
         }
       }
-      Object min = values.stream().min(MigrationTasks::compareValues).orElse(null);
-      Object max = values.stream().max(MigrationTasks::compareValues).orElse(null);
       return new Stats(count, nulls, min, max, hash);
     }
   }

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -16,10 +17,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -38,6 +42,9 @@ import org.apache.iceberg.types.Types;
  * binary) and Iceberg's generic-record values ({@link OffsetDateTime} for {@code timestamptz}).
  */
 public final class Values {
+
+  /** A zone offset at the end of a date-time text: {@code +02:00}, {@code -0500}. */
+  private static final Pattern ZONE_OFFSET = Pattern.compile("[+-]\\d\\d:?\\d\\d$");
 
   private Values() {}
 
@@ -141,6 +148,19 @@ public final class Values {
    *     value does not fit
    */
   public static Object coerce(Types.NestedField field, Object value, String where) {
+    return coerce(field, value, where, null);
+  }
+
+  /**
+   * {@link #coerce(Types.NestedField, Object, String)} for a value of column {@code field} of
+   * {@code owner}: the error names {@code column <field> of <owner>}, built only when the value
+   * does not fit (rows are coerced value by value, so the message must cost nothing otherwise).
+   */
+  public static Object coerceColumn(Types.NestedField field, Object value, String owner) {
+    return coerce(field, value, null, owner);
+  }
+
+  private static Object coerce(Types.NestedField field, Object value, String where, String owner) {
     if (value == null) {
       return null;
     }
@@ -154,7 +174,7 @@ public final class Values {
     }
     throw new IllegalArgumentException(
         "Invalid value for "
-            + where
+            + (owner == null ? where : "column " + field.name() + " of " + owner)
             + ": "
             + describe(value)
             + " (expected "
@@ -250,6 +270,10 @@ public final class Values {
   }
 
   private static Instant instant(Object value) {
+    return micros(instantOf(value));
+  }
+
+  private static Instant instantOf(Object value) {
     if (value instanceof Instant) {
       return (Instant) value;
     }
@@ -267,12 +291,16 @@ public final class Values {
       String trimmed = text.strip();
       return hasZone(trimmed)
           ? OffsetDateTime.parse(trimmed).toInstant()
-          : LocalDateTime.parse(trimmed.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+          : localDateTimeText(trimmed).toInstant(ZoneOffset.UTC);
     }
     return null;
   }
 
   private static LocalDateTime localDateTime(Object value) {
+    return micros(localDateTimeOf(value));
+  }
+
+  private static LocalDateTime localDateTimeOf(Object value) {
     if (value instanceof LocalDateTime) {
       return (LocalDateTime) value;
     }
@@ -282,19 +310,90 @@ public final class Values {
     if (value instanceof Instant
         || value instanceof OffsetDateTime
         || value instanceof ZonedDateTime) {
-      return LocalDateTime.ofInstant(instant(value), ZoneOffset.UTC);
+      return LocalDateTime.ofInstant(instantOf(value), ZoneOffset.UTC);
     }
     if (value instanceof String text) {
       String trimmed = text.strip();
       return hasZone(trimmed)
           ? LocalDateTime.ofInstant(OffsetDateTime.parse(trimmed).toInstant(), ZoneOffset.UTC)
-          : LocalDateTime.parse(trimmed.replace(' ', 'T'));
+          : localDateTimeText(trimmed);
     }
     return null;
   }
 
+  /**
+   * ISO-8601 text without zone, with {@code T} or a space between date and time. The usual form
+   * ({@code 2024-05-01T10:00:00}, optionally with a fraction) is read digit by digit: a formatter
+   * costs microseconds per value, which a test with thousands of JSON records notices. Anything
+   * else goes to {@link LocalDateTime#parse}, which also reports what is wrong.
+   */
+  static LocalDateTime localDateTimeText(String text) {
+    int length = text.length();
+    if (length >= 19
+        && length != 20
+        && length <= 29
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && (text.charAt(10) == 'T' || text.charAt(10) == ' ')
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && (length == 19 || text.charAt(19) == '.')) {
+      int year = digits(text, 0, 4);
+      int month = digits(text, 5, 7);
+      int day = digits(text, 8, 10);
+      int hour = digits(text, 11, 13);
+      int minute = digits(text, 14, 16);
+      int second = digits(text, 17, 19);
+      int fraction = length == 19 ? 0 : digits(text, 20, length);
+      if (Math.min(Math.min(Math.min(year, month), Math.min(day, hour)), Math.min(minute, second))
+              >= 0
+          && fraction >= 0) {
+        int nano = fraction;
+        for (int place = length == 19 ? 9 : length - 20; place < 9; place++) {
+          nano *= 10;
+        }
+        try {
+          return LocalDateTime.of(year, month, day, hour, minute, second, nano);
+        } catch (DateTimeException e) {
+          // out of range (month 13, say): LocalDateTime.parse reports it
+        }
+      }
+    }
+    return LocalDateTime.parse(text.replace(' ', 'T'));
+  }
+
+  /** The number written by {@code text[from, to)}, or -1 unless it is all ASCII digits. */
+  private static int digits(String text, int from, int to) {
+    int number = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      number = number * 10 + (c - '0');
+    }
+    return number;
+  }
+
+  /** Iceberg keeps times to the microsecond: a finer time is truncated, as Spark truncates it. */
+  private static Instant micros(Instant time) {
+    return time == null || time.getNano() % 1_000 == 0 ? time : time.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static LocalDateTime micros(LocalDateTime time) {
+    return time == null || time.getNano() % 1_000 == 0 ? time : time.truncatedTo(ChronoUnit.MICROS);
+  }
+
   private static boolean hasZone(String text) {
-    return text.endsWith("Z") || text.matches(".*T.*[+-]\\d\\d:?\\d\\d$");
+    if (text.endsWith("Z")) {
+      return true;
+    }
+    int time = text.indexOf('T');
+    if (time < 0) {
+      return false;
+    }
+    Matcher zone = ZONE_OFFSET.matcher(text);
+    return zone.find(time) && zone.start() > time;
   }
 
   private static String describe(Object value) {
@@ -350,18 +449,21 @@ public final class Values {
    */
   public static Record record(Schema schema, Map<String, Object> row) {
     GenericRecord record = GenericRecord.create(schema);
-    for (Types.NestedField field : schema.columns()) {
-      Object value = row.get(field.name());
-      record.setField(field.name(), toIceberg(field.type(), value));
+    List<Types.NestedField> columns = schema.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      Types.NestedField field = columns.get(i);
+      record.set(i, toIceberg(field.type(), row.get(field.name())));
     }
     return record;
   }
 
   /** A record as a row of test values, in column order. */
   public static Map<String, Object> row(Schema schema, Record record) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (Types.NestedField field : schema.columns()) {
-      row.put(field.name(), fromIceberg(field.type(), record.getField(field.name())));
+    List<Types.NestedField> columns = schema.columns();
+    Map<String, Object> row = new LinkedHashMap<>(columns.size() * 2);
+    for (int i = 0; i < columns.size(); i++) {
+      Types.NestedField field = columns.get(i);
+      row.put(field.name(), fromIceberg(field.type(), record.get(i)));
     }
     return row;
   }
@@ -390,8 +492,7 @@ public final class Values {
         }
         continue;
       }
-      out.put(
-          field.name(), coerce(field, entry.getValue(), "column " + field.name() + " of " + where));
+      out.put(field.name(), coerceColumn(field, entry.getValue(), where));
     }
     return out;
   }
