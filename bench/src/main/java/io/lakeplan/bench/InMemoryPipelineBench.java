@@ -89,7 +89,7 @@ public final class InMemoryPipelineBench {
         landing.addFile(file.stream().map(Order::toRow).toList());
       }
       time = side.lap(run, "add history", time);
-      runStage(driver, plan, DagKind.MIGRATION, side);
+      runStage(run, driver, plan, DagKind.MIGRATION, side);
       time = side.lap(run, "migration DAG", time);
 
       InputTopic topic = driver.inputTopic(PipelineBenchData.TOPIC, PipelineBenchData.PARTITIONS);
@@ -98,11 +98,11 @@ public final class InMemoryPipelineBench {
         topic.send(i % PipelineBenchData.PARTITIONS, null, order.toJson(), order.recordTime());
       }
       time = side.lap(run, "send records", time);
-      runStage(driver, plan, DagKind.INGESTION, side);
+      runStage(run, driver, plan, DagKind.INGESTION, side);
       time = side.lap(run, "ingestion DAG", time);
-      runStage(driver, plan, DagKind.TRANSFORMATION, side);
+      runStage(run, driver, plan, DagKind.TRANSFORMATION, side);
       time = side.lap(run, "transformation DAG", time);
-      runStage(driver, plan, DagKind.MAINTENANCE, side);
+      runStage(run, driver, plan, DagKind.MAINTENANCE, side);
       time = side.lap(run, "maintenance DAG", time);
 
       long raw = driver.table(PipelineBenchData.RAW_TABLE).rowCount();
@@ -130,10 +130,12 @@ public final class InMemoryPipelineBench {
   }
 
   private static void runStage(
-      PipelineTestDriver driver, Plan plan, DagKind kind, PipelineBenchSide side) {
+      int runIndex, PipelineTestDriver driver, Plan plan, DagKind kind, PipelineBenchSide side) {
     for (Dag dag : PipelineBenchData.dags(plan, kind)) {
       DagRun run = driver.run(dag.id());
       for (Map.Entry<String, TaskResult> entry : run.results().entrySet()) {
+        // the engine's own timing of each task, to see where a stage's time goes
+        side.stage(runIndex, "  task " + entry.getKey(), entry.getValue().duration().toNanos());
         TaskResult result = entry.getValue();
         if (result.status() != TaskResult.Status.SUCCEEDED) {
           throw new IllegalStateException(

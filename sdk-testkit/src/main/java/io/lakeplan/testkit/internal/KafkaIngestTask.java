@@ -1,15 +1,15 @@
 package io.lakeplan.testkit.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakeplan.model.Column;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.ValueFormat;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -279,6 +279,7 @@ final class KafkaIngestTask {
     private final KafkaIngestion ingestion;
     private final Schema schema;
     private final List<Declared> declared = new ArrayList<>();
+    private final Map<String, Integer> positions = new HashMap<>();
     private final String owner;
 
     /** A declared JSON field, as declared and as the target column it fills (null if none). */
@@ -297,6 +298,7 @@ final class KafkaIngestTask {
                 Types.NestedField.optional(0, column.name(), type),
                 target,
                 target != null && target.type().equals(type)));
+        positions.put(column.name(), declared.size() - 1);
       }
       owner = ingestion.target().toString();
     }
@@ -345,29 +347,38 @@ final class KafkaIngestTask {
       if (value == null) {
         return null;
       }
-      JsonNode tree;
-      try {
-        tree = JSON.readTree(value);
-      } catch (JsonProcessingException e) {
-        return null;
-      }
-      if (!(tree instanceof ObjectNode object)) {
+      // the declared fields' values, read in one pass over the text (the last of a repeated field
+      // wins); no tree is built
+      Object[] raw = new Object[declared.size()];
+      try (JsonParser parser = JSON.createParser(value)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          Integer index = positions.get(parser.currentName());
+          JsonToken token = parser.nextToken();
+          if (index == null) {
+            parser.skipChildren();
+          } else {
+            raw[index] = json(parser, token, declared.get(index).asDeclared().type());
+          }
+        }
+      } catch (IOException e) {
         return null;
       }
       Map<String, Object> values = new HashMap<>();
       boolean any = false;
-      for (Declared column : declared) {
-        JsonNode node = object.get(column.name());
-        if (node == null || node.isNull()) {
+      for (int i = 0; i < raw.length; i++) {
+        if (raw[i] == null) {
           continue;
         }
-        Object raw = json(node, column.asDeclared().type());
-        if (raw == null) {
+        if (raw[i] == WRONG_TYPE) {
           return null;
         }
+        Declared column = declared.get(i);
         Object converted;
         try {
-          converted = Values.coerce(column.asDeclared(), raw, column.name());
+          converted = Values.coerce(column.asDeclared(), raw[i], "field " + column.name());
         } catch (IllegalArgumentException e) {
           return null;
         }
@@ -384,21 +395,40 @@ final class KafkaIngestTask {
     }
   }
 
-  /** A JSON value as Spark's JSON reader accepts it for {@code type}, or null when it does not. */
-  private static Object json(JsonNode node, org.apache.iceberg.types.Type type) {
-    return switch (type.typeId()) {
-      case BOOLEAN -> node.isBoolean() ? node.booleanValue() : null;
-      case INTEGER, LONG -> node.isIntegralNumber() ? node.longValue() : null;
-      case FLOAT, DOUBLE -> node.isNumber() ? node.doubleValue() : null;
-      case DECIMAL ->
-          node.isNumber() ? node.decimalValue() : node.isTextual() ? node.textValue() : null;
-      case STRING ->
-          node.isTextual()
-              ? node.textValue()
-              : node.isValueNode() ? node.asText() : node.toString();
-      case DATE, TIMESTAMP -> node.isTextual() ? node.textValue() : null;
-      default -> node.isTextual() ? node.textValue() : null;
-    };
+  /** A JSON value of a type its column does not accept. */
+  private static final Object WRONG_TYPE = new Object();
+
+  /**
+   * The JSON value at {@code token} as Spark's JSON reader accepts it for {@code type}: null for
+   * JSON null, {@link #WRONG_TYPE} when the column does not accept it. Decimals are read from the
+   * text, exactly; a string column takes a number or boolean as written and an object or array as
+   * its JSON text.
+   */
+  private static Object json(JsonParser parser, JsonToken token, org.apache.iceberg.types.Type type)
+      throws IOException {
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    boolean container = token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY;
+    Object value =
+        switch (type.typeId()) {
+          case BOOLEAN -> token.isBoolean() ? parser.getBooleanValue() : null;
+          case INTEGER, LONG -> token == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
+          case FLOAT, DOUBLE -> token.isNumeric() ? parser.getDoubleValue() : null;
+          case DECIMAL ->
+              token.isNumeric()
+                  ? parser.getDecimalValue()
+                  : token == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case STRING -> container ? JSON.readTree(parser).toString() : parser.getText();
+          default -> token == JsonToken.VALUE_STRING ? parser.getText() : null;
+        };
+    if (value == null) {
+      if (container) {
+        parser.skipChildren();
+      }
+      return WRONG_TYPE;
+    }
+    return value;
   }
 
   private static Record deadLetter(

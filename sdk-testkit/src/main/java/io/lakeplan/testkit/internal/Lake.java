@@ -6,10 +6,6 @@ import io.lakeplan.spi.CommitProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +24,7 @@ import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
@@ -44,8 +41,6 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.OutputFile;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
 
 /**
  * The in-memory lake: Iceberg's {@link InMemoryCatalog} and file IO, one private warehouse per
@@ -64,6 +59,7 @@ public final class Lake implements AutoCloseable {
   private final Map<Long, Instant> commitTimes = new ConcurrentHashMap<>();
   private final Map<String, Instant> writtenFiles = new ConcurrentHashMap<>();
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private final Map<TableIdentifier, Table> loaded = new ConcurrentHashMap<>();
 
   /** A lake whose times come from {@code clock}. */
   public Lake(Supplier<Instant> clock) {
@@ -90,13 +86,25 @@ public final class Lake implements AutoCloseable {
 
   /** Whether {@code table} exists. */
   public boolean exists(TableId table) {
-    return catalog.tableExists(identifier(table));
+    return find(table) != null;
   }
 
-  /** The table, or null when it does not exist. */
-  public Table find(TableId table) {
+  /**
+   * The table, or null when it does not exist. A table is loaded once and refreshed on each later
+   * call (a refresh reads nothing unless a commit changed the table); loading parses its metadata
+   * file, which tasks and assertions that look a table up again and again would pay each time.
+   */
+  public Table find(TableId id) {
+    TableIdentifier identifier = identifier(id);
+    Table known = loaded.get(identifier);
+    if (known != null) {
+      known.refresh();
+      return known;
+    }
     try {
-      return catalog.loadTable(identifier(table));
+      Table table = catalog.loadTable(identifier);
+      loaded.put(identifier, table);
+      return table;
     } catch (NoSuchTableException e) {
       return null;
     }
@@ -204,24 +212,20 @@ public final class Lake implements AutoCloseable {
       return List.of();
     }
     Schema schema = table.schema();
-    Map<PartitionKey, List<Record>> byPartition = new LinkedHashMap<>();
-    PartitionKey key = new PartitionKey(spec, schema);
-    InternalView view = new InternalView(schema);
-    for (Record record : records) {
-      key.partition(view.wrap(record));
-      byPartition.computeIfAbsent(key.copy(), ignored -> new ArrayList<>()).add(record);
-    }
-    List<DataFile> files = new ArrayList<>();
-    for (Map.Entry<PartitionKey, List<Record>> partition : byPartition.entrySet()) {
-      String name = UUID.randomUUID() + ".avro";
-      String location =
-          spec.isUnpartitioned()
-              ? table.locationProvider().newDataLocation(name)
-              : table.locationProvider().newDataLocation(spec, partition.getKey(), name);
-      files.add(
-          writeFile(table.io(), location, schema, spec, partition.getKey(), partition.getValue()));
-    }
-    return files;
+    Map<PartitionKey, List<Record>> byPartition = new Partitioner(spec, schema).group(records);
+    // one file per partition, written side by side as Spark's tasks write them
+    return byPartition.entrySet().parallelStream()
+        .map(
+            partition -> {
+              String name = UUID.randomUUID() + ".avro";
+              String location =
+                  spec.isUnpartitioned()
+                      ? table.locationProvider().newDataLocation(name)
+                      : table.locationProvider().newDataLocation(spec, partition.getKey(), name);
+              return writeFile(
+                  table.io(), location, schema, spec, partition.getKey(), partition.getValue());
+            })
+        .toList();
   }
 
   /** Writes one Avro data file of {@code records} at {@code location}. */
@@ -305,11 +309,16 @@ public final class Lake implements AutoCloseable {
   }
 
   /**
-   * The number of rows of {@code table} as of {@code snapshotId}: the sum of its data files' record
-   * counts, or a count of the rows read when a file has deletes (the in-memory engine writes none,
-   * but a table may come from elsewhere).
+   * The number of rows of {@code table} as of {@code snapshotId}: the snapshot summary's total when
+   * the table has no delete files (the in-memory engine writes none), else the sum of the live
+   * files' record counts, or a count of the rows read when a file has deletes.
    */
   public long rowCount(Table table, long snapshotId) {
+    Map<String, String> summary = table.snapshot(snapshotId).summary();
+    String total = summary == null ? null : summary.get(SnapshotSummary.TOTAL_RECORDS_PROP);
+    if (total != null && "0".equals(summary.get(SnapshotSummary.TOTAL_DELETE_FILES_PROP))) {
+      return Long.parseLong(total);
+    }
     long rows = 0;
     try (CloseableIterable<FileScanTask> tasks =
         table.newScan().useSnapshot(snapshotId).planFiles()) {
@@ -417,6 +426,7 @@ public final class Lake implements AutoCloseable {
       if (table != null) {
         metadataFiles(table).forEach(Lake::deleteIfExists);
         catalog.dropTable(identifier(id), false);
+        loaded.remove(identifier(id));
       }
     }
     writtenFiles.keySet().forEach(Lake::deleteIfExists);
@@ -452,60 +462,4 @@ public final class Lake implements AutoCloseable {
 
   /** The records of a data file this lake wrote, with the schema they were written with. */
   private record Written(Schema schema, List<Record> records) {}
-
-  /**
-   * A record as partition transforms read it: Iceberg's internal representation (microseconds,
-   * days) of the generic-record values.
-   */
-  static final class InternalView implements StructLike {
-    private final Type[] types;
-    private Record record;
-
-    InternalView(Schema schema) {
-      List<Types.NestedField> columns = schema.columns();
-      types = new Type[columns.size()];
-      for (int i = 0; i < types.length; i++) {
-        types[i] = columns.get(i).type();
-      }
-    }
-
-    InternalView wrap(Record next) {
-      this.record = next;
-      return this;
-    }
-
-    @Override
-    public int size() {
-      return types.length;
-    }
-
-    @Override
-    public <T> T get(int pos, Class<T> javaClass) {
-      Object value = record.get(pos);
-      return javaClass.cast(internal(value));
-    }
-
-    @Override
-    public <T> void set(int pos, T value) {
-      throw new UnsupportedOperationException("read-only view");
-    }
-
-    private static Object internal(Object value) {
-      if (value instanceof OffsetDateTime time) {
-        return micros(time.toEpochSecond(), time.getNano());
-      }
-      if (value instanceof LocalDateTime time) {
-        return micros(time.toEpochSecond(ZoneOffset.UTC), time.getNano());
-      }
-      if (value instanceof LocalDate date) {
-        return (int) date.toEpochDay();
-      }
-      // decimals, text, binary and numbers are the same in both representations
-      return value;
-    }
-
-    private static long micros(long epochSecond, int nano) {
-      return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000);
-    }
-  }
 }

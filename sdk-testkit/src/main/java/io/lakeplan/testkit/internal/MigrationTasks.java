@@ -78,13 +78,6 @@ final class MigrationTasks {
     List<DataFile> files = context.lake().write(table, records);
     ReplacePartitions replace = table.newReplacePartitions();
     files.forEach(replace::addFile);
-    Set<PartitionKey> partitions = new HashSet<>();
-    PartitionKey key = new PartitionKey(table.spec(), table.schema());
-    Lake.InternalView view = new Lake.InternalView(table.schema());
-    for (Record record : records) {
-      key.partition(view.wrap(record));
-      partitions.add(key.copy());
-    }
     if (files.isEmpty()) {
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, "no rows in " + location(migration) + "; nothing written");
@@ -102,7 +95,7 @@ final class MigrationTasks {
             + " rows to "
             + migration.target().table()
             + " (overwrote "
-            + partitions.size()
+            + files.size()
             + " partitions)");
   }
 
@@ -173,13 +166,8 @@ final class MigrationTasks {
   private static List<DataFile> inPlace(
       Lake lake, Table table, List<Record> records, String prefix, Set<String> registered) {
     List<DataFile> files = new ArrayList<>();
-    PartitionKey key = new PartitionKey(table.spec(), table.schema());
-    Lake.InternalView view = new Lake.InternalView(table.schema());
-    java.util.Map<PartitionKey, List<Record>> byPartition = new java.util.LinkedHashMap<>();
-    for (Record record : records) {
-      key.partition(view.wrap(record));
-      byPartition.computeIfAbsent(key.copy(), ignored -> new ArrayList<>()).add(record);
-    }
+    Map<PartitionKey, List<Record>> byPartition =
+        new Partitioner(table.spec(), table.schema()).group(records);
     int index = 0;
     for (Map.Entry<PartitionKey, List<Record>> partition : byPartition.entrySet()) {
       String location = prefix + (index++) + ".avro";
@@ -380,10 +368,11 @@ final class MigrationTasks {
               + " (table unchanged)");
     }
     List<Record> records = new ArrayList<>(file.size());
-    String where = "the input of migration " + migration.id();
+    Values.Conformer conformer =
+        new Values.Conformer(schema, "the input of migration " + migration.id(), false);
     for (Map<String, Object> row : file) {
       try {
-        records.add(Values.record(schema, Values.conform(schema, row, where, false)));
+        records.add(conformer.record(row));
       } catch (IllegalArgumentException e) {
         throw new TaskFailure(
             e.getMessage() + "; table " + migration.target().table() + " unchanged");

@@ -19,11 +19,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -42,9 +41,6 @@ import org.apache.iceberg.types.Types;
  * binary) and Iceberg's generic-record values ({@link OffsetDateTime} for {@code timestamptz}).
  */
 public final class Values {
-
-  /** A zone offset at the end of a date-time text: {@code +02:00}, {@code -0500}. */
-  private static final Pattern ZONE_OFFSET = Pattern.compile("[+-]\\d\\d:?\\d\\d$");
 
   private Values() {}
 
@@ -329,27 +325,26 @@ public final class Values {
    */
   static LocalDateTime localDateTimeText(String text) {
     int length = text.length();
-    if (length >= 19
-        && length != 20
-        && length <= 29
+    // yyyy-MM-ddTHH:mm (as LocalDateTime.toString() writes a whole minute), or with :ss[.fff…]
+    if ((length == 16 || (length >= 19 && length != 20 && length <= 29))
         && text.charAt(4) == '-'
         && text.charAt(7) == '-'
         && (text.charAt(10) == 'T' || text.charAt(10) == ' ')
         && text.charAt(13) == ':'
-        && text.charAt(16) == ':'
-        && (length == 19 || text.charAt(19) == '.')) {
+        && (length == 16 || text.charAt(16) == ':')
+        && (length <= 19 || text.charAt(19) == '.')) {
       int year = digits(text, 0, 4);
       int month = digits(text, 5, 7);
       int day = digits(text, 8, 10);
       int hour = digits(text, 11, 13);
       int minute = digits(text, 14, 16);
-      int second = digits(text, 17, 19);
-      int fraction = length == 19 ? 0 : digits(text, 20, length);
+      int second = length == 16 ? 0 : digits(text, 17, 19);
+      int fraction = length <= 19 ? 0 : digits(text, 20, length);
       if (Math.min(Math.min(Math.min(year, month), Math.min(day, hour)), Math.min(minute, second))
               >= 0
           && fraction >= 0) {
         int nano = fraction;
-        for (int place = length == 19 ? 9 : length - 20; place < 9; place++) {
+        for (int place = length <= 19 ? 9 : length - 20; place < 9; place++) {
           nano *= 10;
         }
         try {
@@ -384,16 +379,28 @@ public final class Values {
     return time == null || time.getNano() % 1_000 == 0 ? time : time.truncatedTo(ChronoUnit.MICROS);
   }
 
+  /**
+   * Whether date-time text ends in a zone: {@code Z}, or an offset {@code +02:00} or {@code -0500}.
+   */
   private static boolean hasZone(String text) {
     if (text.endsWith("Z")) {
       return true;
     }
     int time = text.indexOf('T');
-    if (time < 0) {
+    int length = text.length();
+    return time >= 0
+        && (isOffset(text, time, length - 6, true) || isOffset(text, time, length - 5, false));
+  }
+
+  /** Whether {@code text} has a sign at {@code sign} (after the time) then hh:mm or hhmm. */
+  private static boolean isOffset(String text, int time, int sign, boolean colon) {
+    if (sign <= time || (text.charAt(sign) != '+' && text.charAt(sign) != '-')) {
       return false;
     }
-    Matcher zone = ZONE_OFFSET.matcher(text);
-    return zone.find(time) && zone.start() > time;
+    int minutes = colon ? sign + 4 : sign + 3;
+    return digits(text, sign + 1, sign + 3) >= 0
+        && (!colon || text.charAt(sign + 3) == ':')
+        && digits(text, minutes, minutes + 2) >= 0;
   }
 
   private static String describe(Object value) {
@@ -476,25 +483,76 @@ public final class Values {
    */
   public static Map<String, Object> conform(
       Schema schema, Map<String, ?> row, String where, boolean rejectUnknown) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, ?> entry : row.entrySet()) {
-      Types.NestedField field = schema.caseInsensitiveFindField(entry.getKey());
-      if (field == null) {
-        if (rejectUnknown) {
+    return new Conformer(schema, where, rejectUnknown).conform(row);
+  }
+
+  /**
+   * Conforms the rows of one destination: each column name a row uses is matched against the schema
+   * once, not once per row (a migration conforms every row of every file).
+   */
+  public static final class Conformer {
+    private final Schema schema;
+    private final String where;
+    private final boolean rejectUnknown;
+    private final Map<String, Integer> positions = new HashMap<>();
+
+    /**
+     * @param where names the rows' destination for errors, e.g. {@code table raw.orders}
+     * @param rejectUnknown whether a column the schema lacks fails (else it is ignored)
+     */
+    public Conformer(Schema schema, String where, boolean rejectUnknown) {
+      this.schema = schema;
+      this.where = where;
+      this.rejectUnknown = rejectUnknown;
+    }
+
+    /** The row with column names matched ignoring case and values coerced, in row order. */
+    public Map<String, Object> conform(Map<String, ?> row) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<String, ?> entry : row.entrySet()) {
+        int position = position(entry.getKey());
+        if (position >= 0) {
+          Types.NestedField field = schema.columns().get(position);
+          out.put(field.name(), coerceColumn(field, entry.getValue(), where));
+        }
+      }
+      return out;
+    }
+
+    /** The row as a record of the schema: {@link #conform}, then columns the row lacks are null. */
+    public Record record(Map<String, ?> row) {
+      GenericRecord record = GenericRecord.create(schema);
+      List<Types.NestedField> columns = schema.columns();
+      for (Map.Entry<String, ?> entry : row.entrySet()) {
+        int position = position(entry.getKey());
+        if (position >= 0) {
+          Types.NestedField field = columns.get(position);
+          record.set(
+              position, toIceberg(field.type(), coerceColumn(field, entry.getValue(), where)));
+        }
+      }
+      return record;
+    }
+
+    private int position(String column) {
+      Integer known = positions.get(column);
+      if (known == null) {
+        Types.NestedField field = schema.caseInsensitiveFindField(column);
+        if (field == null && rejectUnknown) {
           throw new IllegalArgumentException(
               "Unknown column '"
-                  + entry.getKey()
+                  + column
                   + "' for "
                   + where
                   + " (columns: "
                   + String.join(", ", names(schema))
                   + ")");
         }
-        continue;
+        known = field == null ? -1 : schema.columns().indexOf(field);
+        positions.put(column, known);
       }
-      out.put(field.name(), coerceColumn(field, entry.getValue(), where));
+      return known;
     }
-    return out;
   }
 
   /** The column names of {@code schema}, in order. */
