@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -281,6 +282,8 @@ final class KafkaIngestTask {
     private final List<Declared> declared = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
     private final String owner;
+    // copying an empty record skips GenericRecord.create's per-record cache lookup
+    private final GenericRecord empty;
 
     /** A declared JSON field, as declared and as the target column it fills (null if none). */
     private record Declared(
@@ -301,6 +304,7 @@ final class KafkaIngestTask {
         positions.put(column.name(), declared.size() - 1);
       }
       owner = ingestion.target().toString();
+      empty = GenericRecord.create(schema);
     }
 
     /** A record as a row of the target, or why it is malformed. */
@@ -336,7 +340,13 @@ final class KafkaIngestTask {
           return new Parsed(null, "required column " + field.name() + " has no value");
         }
       }
-      return new Parsed(Values.record(schema, values), null);
+      GenericRecord row = empty.copy();
+      List<Types.NestedField> columns = schema.columns();
+      for (int i = 0; i < columns.size(); i++) {
+        Types.NestedField field = columns.get(i);
+        row.set(i, Values.toIceberg(field.type(), values.get(field.name())));
+      }
+      return new Parsed(row, null);
     }
 
     /**

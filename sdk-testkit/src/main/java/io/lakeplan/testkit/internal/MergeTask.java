@@ -293,6 +293,7 @@ final class MergeTask {
     private final int[] sources;
     private final boolean[] same;
     private final String owner;
+    private final GenericRecord empty;
 
     TargetRows(Merge merge, Schema source, Schema target) {
       this.target = target;
@@ -306,10 +307,11 @@ final class MergeTask {
                 && source.columns().get(sources[i]).type().equals(columns.get(i).type());
       }
       owner = merge.target() + " (merge " + merge.id() + ")";
+      empty = GenericRecord.create(target);
     }
 
     Record of(Record row) {
-      GenericRecord record = GenericRecord.create(target);
+      GenericRecord record = empty.copy();
       List<Types.NestedField> columns = target.columns();
       for (int i = 0; i < sources.length; i++) {
         if (sources[i] < 0) {

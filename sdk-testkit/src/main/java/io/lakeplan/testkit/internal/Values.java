@@ -495,6 +495,8 @@ public final class Values {
     private final String where;
     private final boolean rejectUnknown;
     private final Map<String, Integer> positions = new HashMap<>();
+    // copying an empty record skips GenericRecord.create's per-record cache lookup
+    private final GenericRecord empty;
 
     /**
      * @param where names the rows' destination for errors, e.g. {@code table raw.orders}
@@ -504,6 +506,7 @@ public final class Values {
       this.schema = schema;
       this.where = where;
       this.rejectUnknown = rejectUnknown;
+      this.empty = GenericRecord.create(schema);
     }
 
     /** The row with column names matched ignoring case and values coerced, in row order. */
@@ -521,7 +524,7 @@ public final class Values {
 
     /** The row as a record of the schema: {@link #conform}, then columns the row lacks are null. */
     public Record record(Map<String, ?> row) {
-      GenericRecord record = GenericRecord.create(schema);
+      GenericRecord record = empty.copy();
       List<Types.NestedField> columns = schema.columns();
       for (Map.Entry<String, ?> entry : row.entrySet()) {
         int position = position(entry.getKey());
