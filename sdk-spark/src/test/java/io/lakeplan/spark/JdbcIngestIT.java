@@ -309,6 +309,44 @@ class JdbcIngestIT {
   }
 
   @Test
+  void integerIncrementalColumn_readsUpToItsGreatestValue_thenOnlyNewRows() throws Exception {
+    tables("bylong");
+    pg(rows("src_bylong", 1, 5, "new", 0));
+    FileWatermarkStore store = new FileWatermarkStore(base.resolve("watermarks"));
+    JdbcIngestion ingestion = ingestion("bylong").incrementalColumn("order_id").build();
+
+    TaskResult first = run(store, ingestion);
+
+    assertThat(first.status()).as(first.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(first.rows()).isEqualTo(5);
+    assertThat(store.get("jdbc_raw.bylong")).contains(Watermark.of(5L));
+
+    pg(rows("src_bylong", 6, 7, "new", 0));
+    TaskResult second = run(store, ingestion);
+
+    assertThat(second.rows()).isEqualTo(2);
+    assertThat(store.get("jdbc_raw.bylong")).contains(Watermark.of(7L));
+    assertThat(target("bylong"))
+        .containsExactly("1:new", "2:new", "3:new", "4:new", "5:new", "6:new", "7:new");
+  }
+
+  @Test
+  void missingSourceTable_failsNamingTheUpperBoundQuery() throws Exception {
+    tables("nosource");
+    JdbcIngestion ingestion = ingestion("nosource").table("public.src_nosource_missing").build();
+
+    TaskResult result = run(migratedStore("nosource"), ingestion);
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .startsWith(
+            "Ingestion orders-nosource cannot read the upper bound of its window (SELECT"
+                + " MAX(updated_at) AS upper_bound FROM public.src_nosource_missing): ")
+        .contains("src_nosource_missing\" does not exist");
+    assertThat(snapshotId("nosource")).isEqualTo(-1);
+  }
+
+  @Test
   void missingPasswordVariable_failsNamingIt() throws Exception {
     tables("nopassword");
     JdbcIngestion ingestion =

@@ -492,8 +492,9 @@ public final class PipelineTestDriver implements AutoCloseable {
 
   /**
    * Makes the next run of a task crash right after its data commit, before it records its progress
-   * outside the table (watermark store, streaming checkpoint) — where a killed process would stop.
-   * The task ends FAILED and is not retried; run it again to test the recovery.
+   * outside the table (watermark store, streaming checkpoint) and, for a Kafka ingestion, before it
+   * writes the batch's dead letters — where a killed process would stop. The task ends FAILED and
+   * is not retried; run it again to test the recovery.
    *
    * @throws IllegalArgumentException naming the known DAGs or tasks
    */

@@ -8,14 +8,18 @@ import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 
 /**
  * The dead-letter table of a Kafka ingestion: one row per malformed record, with where it came from
- * (topic, partition, offset, record time), its key and value as text, and the reason.
+ * (topic, partition, offset, record time), its key and value as text, and the reason. The table is
+ * created with the first malformed record, so an ingestion that never had one has none.
  */
 final class DeadLetters {
 
   private DeadLetters() {}
 
   /** Creates the table if it does not exist. */
-  static void ensureTable(Context context, TableId table) {
+  private static void ensureTable(Context context, TableId table) {
+    if (Tables.exists(context, table)) {
+      return;
+    }
     context.spark.sql("CREATE NAMESPACE IF NOT EXISTS " + Sql.namespace(table));
     context.spark.sql(
         "CREATE TABLE IF NOT EXISTS "
@@ -27,6 +31,9 @@ final class DeadLetters {
 
   /** Whether the dead letters of batch {@code batchId} of {@code ingestion} are recorded. */
   static boolean hasBatch(Context context, KafkaIngestion ingestion, long batchId) {
+    if (!Tables.exists(context, ingestion.effectiveDeadLetterTable())) {
+      return false;
+    }
     String table = Sql.table(ingestion.effectiveDeadLetterTable());
     context
         .spark
@@ -39,8 +46,12 @@ final class DeadLetters {
         .isEmpty();
   }
 
-  /** Appends the malformed records of batch {@code batchId} (rows of the parsed batch). */
+  /**
+   * Appends the malformed records of batch {@code batchId} (rows of the parsed batch), creating the
+   * table first if this is the ingestion's first malformed record.
+   */
   static void append(Context context, KafkaIngestion ingestion, Dataset<Row> bad, long batchId) {
+    ensureTable(context, ingestion.effectiveDeadLetterTable());
     try {
       rows(ingestion, bad, batchId)
           .writeTo(Sql.table(ingestion.effectiveDeadLetterTable()))

@@ -64,8 +64,9 @@ final class KafkaIngestExecutor {
   private static final String CORRUPT = "__lakeplan_corrupt";
 
   /**
-   * Test hook: runs after a batch's Iceberg commit and before Spark records the batch in the
-   * checkpoint (where a killed process would stop). Null in production.
+   * Test hook: runs right after a batch's Iceberg commit, before its dead letters are written and
+   * before Spark records the batch in the checkpoint (where a killed process would stop). Null in
+   * production.
    */
   static volatile java.util.function.LongConsumer afterCommit;
 
@@ -82,7 +83,7 @@ final class KafkaIngestExecutor {
     for (int attempt = 1; ; attempt++) {
       StreamingQuery query = start(context, ingestion, rows, rejected);
       try {
-        await(context, query, ingestion);
+        await(context, query, ingestion, rejected);
         break;
       } catch (TaskFailedException e) {
         if (attempt >= 3 || !isSpark55271(e)) {
@@ -128,7 +129,6 @@ final class KafkaIngestExecutor {
     }
     String target = Sql.table(ingestion.target());
     Tables.requireExists(context, ingestion.target());
-    DeadLetters.ensureTable(context, ingestion.effectiveDeadLetterTable());
     String checkpoint = context.resolve(checkpoint(ingestion));
 
     DataStreamReader reader =
@@ -197,7 +197,8 @@ final class KafkaIngestExecutor {
         : String.join(", ", ingestion.topics());
   }
 
-  private static void await(Context context, StreamingQuery query, KafkaIngestion ingestion) {
+  private static void await(
+      Context context, StreamingQuery query, KafkaIngestion ingestion, AtomicLong rejected) {
     try {
       query.awaitTermination();
     } catch (StreamingQueryException e) {
@@ -206,10 +207,12 @@ final class KafkaIngestExecutor {
     } finally {
       // the batches were written through the stream's own session: let this one see them
       context.spark.catalog().refreshTable(LakeplanCatalogNames.of(ingestion.target()));
-      context
-          .spark
-          .catalog()
-          .refreshTable(LakeplanCatalogNames.of(ingestion.effectiveDeadLetterTable()));
+      if (rejected.get() > 0) {
+        context
+            .spark
+            .catalog()
+            .refreshTable(LakeplanCatalogNames.of(ingestion.effectiveDeadLetterTable()));
+      }
     }
   }
 
@@ -287,8 +290,10 @@ final class KafkaIngestExecutor {
       // the crash may have come before the batch's dead letters were written
       if (!DeadLetters.hasBatch(context, ingestion, batchId)) {
         Dataset<Row> bad = parse(ingestion, schema, data).where("__reason IS NOT NULL");
-        if (!bad.isEmpty()) {
+        long badCount = bad.count();
+        if (badCount > 0) {
           DeadLetters.append(context, ingestion, bad, batchId);
+          rejected.addAndGet(badCount);
         }
       }
       return;
@@ -299,13 +304,18 @@ final class KafkaIngestExecutor {
     }
     // One pass, like a bare stream: the good records go straight into the commit while an
     // accumulator counts the others; only a batch that had malformed records is read again, for
-    // its dead letters, after the commit (a replay writes them if a crash came in between).
+    // its dead letters, after the commit (a replay writes them if a crash came in between). The
+    // dead-letter table is created then, not before: most runs have no malformed record.
     LongAccumulator malformed =
         context.spark.sparkContext().longAccumulator("lakeplan-malformed-" + batchId);
     Snapshot snapshot =
         commit(
             context, ingestion, schema, goodRecords(ingestion, schema, data, malformed), batchId);
     rows.addAndGet(Tables.summaryLong(snapshot, "added-records"));
+    java.util.function.LongConsumer hook = afterCommit;
+    if (hook != null) {
+      hook.accept(batchId);
+    }
     long bad = malformed.value();
     if (bad > 0) {
       DeadLetters.append(
@@ -314,10 +324,6 @@ final class KafkaIngestExecutor {
           parse(ingestion, schema, data).where("__reason IS NOT NULL"),
           batchId);
       rejected.addAndGet(bad);
-    }
-    java.util.function.LongConsumer hook = afterCommit;
-    if (hook != null) {
-      hook.accept(batchId);
     }
   }
 

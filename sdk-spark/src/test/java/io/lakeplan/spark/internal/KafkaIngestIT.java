@@ -252,6 +252,79 @@ class KafkaIngestIT {
   }
 
   @Test
+  void deadLetterTable_isCreatedWithTheFirstMalformedRecord() throws Exception {
+    topic("orders_lazy");
+    table("lazy");
+    KafkaIngestion ingestion =
+        ingestion("lazy").startingPosition(StartingPosition.EARLIEST).build();
+    produce("orders_lazy", NOW, 1, 2);
+
+    TaskResult clean = run(ingestion);
+
+    assertThat(clean.status()).as(clean.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(ids("lazy")).containsExactly(1L, 2L);
+    assertThat(spark.catalog().tableExists("lakeplan.kafka_raw.lazy_dead_letter"))
+        .as("no malformed record yet")
+        .isFalse();
+
+    produceRaw("orders_lazy", NOW, "{not json", "{\"order_id\": 3, \"status\": \"ok\"}");
+    TaskResult malformed = run(ingestion);
+
+    assertThat(malformed.summary()).contains("1 malformed to kafka_raw.lazy_dead_letter");
+    assertThat(ids("lazy")).containsExactly(1L, 2L, 3L);
+    assertThat(deadLetters("lazy")).containsExactly("{not json");
+  }
+
+  @Test
+  void crashAfterCommitBeforeDeadLetters_restartWritesTheBatchDeadLettersOnce() throws Exception {
+    topic("orders_crash_dead");
+    table("crash_dead");
+    produceRaw(
+        "orders_crash_dead",
+        NOW,
+        "{\"order_id\": 1, \"status\": \"ok\"}",
+        "{not json",
+        "{\"status\": \"no key\"}",
+        "{\"order_id\": 2, \"status\": \"ok\"}");
+    KafkaIngestExecutor.afterCommit =
+        batch -> {
+          throw new IllegalStateException("process killed after committing batch " + batch);
+        };
+    KafkaIngestion ingestion =
+        ingestion("crash_dead").startingPosition(StartingPosition.EARLIEST).build();
+
+    TaskResult crashed = run(ingestion);
+
+    assertThat(crashed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(ids("crash_dead")).as("committed before the crash").containsExactly(1L, 2L);
+    assertThat(spark.catalog().tableExists("lakeplan.kafka_raw.crash_dead_dead_letter"))
+        .as("the crash came before the dead letters")
+        .isFalse();
+
+    KafkaIngestExecutor.afterCommit = null;
+    TaskResult restarted = run(ingestion);
+    TaskResult again = run(ingestion);
+
+    assertThat(restarted.status()).as(restarted.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(restarted.summary()).contains("2 malformed to kafka_raw.crash_dead_dead_letter");
+    assertThat(again.rows()).isZero();
+    assertThat(ids("crash_dead")).containsExactly(1L, 2L);
+    assertThat(deadLetters("crash_dead")).containsExactly("{\"status\": \"no key\"}", "{not json");
+  }
+
+  /** The values in {@code name}'s dead-letter table, sorted. */
+  private List<String> deadLetters(String name) {
+    String table = "lakeplan.kafka_raw." + name + "_dead_letter";
+    spark.sql("REFRESH TABLE " + table);
+    return spark
+        .sql("SELECT record_value FROM " + table + " ORDER BY record_value")
+        .collectAsList()
+        .stream()
+        .map(row -> row.getString(0))
+        .toList();
+  }
+
+  @Test
   void goodRecords_ofABatchWithMalformedRecords_parsesEachValueOnceAndCountsTheMalformed()
       throws Exception {
     topic("orders_parse_once");

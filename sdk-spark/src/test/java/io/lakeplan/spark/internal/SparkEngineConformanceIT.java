@@ -291,6 +291,13 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     }
 
     @Override
+    public boolean tableExists(String table) {
+      return spark
+          .catalog()
+          .tableExists(LakeplanCatalogNames.of(io.lakeplan.model.TableId.parse(table)));
+    }
+
+    @Override
     public List<Map<String, Object>> rows(String table) {
       String name = LakeplanCatalogNames.of(io.lakeplan.model.TableId.parse(table));
       if (!spark.catalog().tableExists(name)) {

@@ -300,6 +300,42 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
+  void kafka_withoutMalformedRecords_createsNoDeadLetterTable() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+
+    succeed("orders-kafka");
+
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
+    assertThat(session.tableExists("raw.orders_dead_letter")).isFalse();
+  }
+
+  @Test
+  void kafka_crashBeforeTheDeadLetters_replayWritesThemOnce() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+    session.send(topic, "k", "{not json", instant(6));
+    session.crashAfterNextCommit(dagOf("orders-kafka"), "orders-kafka");
+
+    TaskResult crashed = run("orders-kafka");
+    assertThat(crashed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(session.rows("raw.orders_dead_letter")).as("not written before the crash").isEmpty();
+    succeed("orders-kafka");
+    succeed("orders-kafka");
+
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
+    assertThat(session.rows("raw.orders_dead_letter"))
+        .extracting(letter -> letter.get("kafka_offset") + ":" + letter.get("reason"))
+        .containsExactly("1:value is not JSON of the declared schema");
+  }
+
+  @Test
   void kafka_failOnMalformed_failsTheBatchBeforeAnyCommit() {
     String topic = "orders_" + unique();
     start(orders(builder -> kafka(builder, topic, true)));

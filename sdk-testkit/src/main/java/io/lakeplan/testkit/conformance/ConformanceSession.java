@@ -44,6 +44,9 @@ public interface ConformanceSession extends AutoCloseable {
   /** Runs one task of the scenario's use case. */
   TaskResult runTask(String dagId, String taskId);
 
+  /** Whether {@code table} exists now. */
+  boolean tableExists(String table);
+
   /** The rows of {@code table} now; empty when it does not exist. */
   List<Map<String, Object>> rows(String table);
 
@@ -58,7 +61,8 @@ public interface ConformanceSession extends AutoCloseable {
 
   /**
    * Makes the next run of the task crash right after its data commit, before it records progress
-   * outside the table (watermark store for JDBC, checkpoint for Kafka).
+   * outside the table (watermark store for JDBC, checkpoint for Kafka) and before a Kafka batch's
+   * dead letters are written.
    */
   void crashAfterNextCommit(String dagId, String taskId);
 

@@ -70,8 +70,6 @@ final class KafkaIngestTask {
     }
     Lake lake = context.lake();
     Table table = lake.load(ingestion.target());
-    Table deadLetters =
-        lake.createIfAbsent(ingestion.effectiveDeadLetterTable(), DEAD_LETTER_SCHEMA);
     String location = checkpoint(ingestion);
     Inputs inputs = context.inputs();
     List<Inputs.TopicPartition> partitions = partitions(inputs, ingestion);
@@ -141,8 +139,8 @@ final class KafkaIngestTask {
           ingestion.id(),
           batchId,
           ingestion.target());
-      if (!bad.isEmpty() && !hasDeadLetters(lake, deadLetters, ingestion, batchId)) {
-        Writes.append(lake, deadLetters, bad, Map.of());
+      if (!bad.isEmpty() && !hasDeadLetters(lake, ingestion, batchId)) {
+        Writes.append(lake, deadLetters(lake, ingestion), bad, Map.of());
       }
     } else {
       if (ingestion.failOnMalformed() && !bad.isEmpty()) {
@@ -161,10 +159,11 @@ final class KafkaIngestTask {
       }
       Writes.append(lake, table, good, Map.of(batchProperty(ingestion), Long.toString(batchId)));
       ingested = good.size();
-      if (!bad.isEmpty()) {
-        Writes.append(lake, deadLetters, bad, Map.of());
-      }
+      // the crash point of the Spark engine: the records are committed, their dead letters not
       context.afterCommit(ingestion.target().toString());
+      if (!bad.isEmpty()) {
+        Writes.append(lake, deadLetters(lake, ingestion), bad, Map.of());
+      }
     }
     // the batch is done: the checkpoint records it
     checkpoint.committedBatch = batchId;
@@ -456,9 +455,16 @@ final class KafkaIngestTask {
     return Values.record(DEAD_LETTER_SCHEMA, row);
   }
 
-  private static boolean hasDeadLetters(
-      Lake lake, Table deadLetters, KafkaIngestion ingestion, long batchId) {
-    deadLetters.refresh();
+  /** The dead-letter table, created with the ingestion's first malformed record (as on Spark). */
+  private static Table deadLetters(Lake lake, KafkaIngestion ingestion) {
+    return lake.createIfAbsent(ingestion.effectiveDeadLetterTable(), DEAD_LETTER_SCHEMA);
+  }
+
+  private static boolean hasDeadLetters(Lake lake, KafkaIngestion ingestion, long batchId) {
+    Table deadLetters = lake.find(ingestion.effectiveDeadLetterTable());
+    if (deadLetters == null) {
+      return false;
+    }
     for (Record record : lake.rows(deadLetters)) {
       if (ingestion.id().equals(record.getField("ingestion"))
           && Long.valueOf(batchId).equals(record.getField("batch_id"))) {

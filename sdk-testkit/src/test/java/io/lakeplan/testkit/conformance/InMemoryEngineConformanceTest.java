@@ -70,6 +70,11 @@ class InMemoryEngineConformanceTest extends AbstractEngineConformanceTest {
     }
 
     @Override
+    public boolean tableExists(String table) {
+      return driver.table(table).exists();
+    }
+
+    @Override
     public List<Map<String, Object>> rows(String table) {
       return driver.table(table).rows();
     }
