@@ -286,7 +286,11 @@ final class KafkaIngestTask {
 
     /** A declared JSON field, as declared and as the target column it fills (null if none). */
     private record Declared(
-        String name, Types.NestedField asDeclared, Types.NestedField target, boolean sameType) {}
+        String name,
+        Types.NestedField asDeclared,
+        Types.NestedField target,
+        int position,
+        boolean sameType) {}
 
     RecordParser(KafkaIngestion ingestion, Schema schema) {
       this.ingestion = ingestion;
@@ -299,6 +303,7 @@ final class KafkaIngestTask {
                 column.name(),
                 Types.NestedField.optional(0, column.name(), type),
                 target,
+                target == null ? -1 : schema.columns().indexOf(target),
                 target != null && target.type().equals(type)));
         positions.put(column.name(), declared.size() - 1);
       }
@@ -308,10 +313,12 @@ final class KafkaIngestTask {
 
     /** A record as a row of the target, or why it is malformed. */
     Parsed parse(Inputs.KafkaRecord record) {
-      Map<String, Object> values;
+      List<Types.NestedField> columns = schema.columns();
+      Object[] values;
       if (ingestion.format() == ValueFormat.RAW) {
-        values = new HashMap<>();
-        for (Types.NestedField field : schema.columns()) {
+        values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+          Types.NestedField field = columns.get(i);
           Object value =
               switch (field.name().toLowerCase(Locale.ROOT)) {
                 case "value" -> record.value();
@@ -323,9 +330,9 @@ final class KafkaIngestTask {
                 default -> null;
               };
           try {
-            values.put(field.name(), Values.coerce(field, value, "column " + field.name()));
+            values[i] = Values.coerce(field, value, "column " + field.name());
           } catch (IllegalArgumentException e) {
-            values.put(field.name(), null);
+            values[i] = null;
           }
         }
       } else {
@@ -334,25 +341,23 @@ final class KafkaIngestTask {
           return new Parsed(null, "value is not JSON of the declared schema");
         }
       }
-      for (Types.NestedField field : schema.columns()) {
-        if (field.isRequired() && values.get(field.name()) == null) {
+      GenericRecord row = empty.copy();
+      for (int i = 0; i < values.length; i++) {
+        Types.NestedField field = columns.get(i);
+        if (field.isRequired() && values[i] == null) {
           return new Parsed(null, "required column " + field.name() + " has no value");
         }
-      }
-      GenericRecord row = empty.copy();
-      List<Types.NestedField> columns = schema.columns();
-      for (int i = 0; i < columns.size(); i++) {
-        Types.NestedField field = columns.get(i);
-        row.set(i, Values.toIceberg(field.type(), values.get(field.name())));
+        row.set(i, Values.toIceberg(field.type(), values[i]));
       }
       return new Parsed(row, null);
     }
 
     /**
-     * The declared columns of a JSON value, or null when it does not parse, a declared column has a
-     * value of the wrong type (no partial results), or no declared column has a value.
+     * The declared columns of a JSON value by target column position, or null when it does not
+     * parse, a declared column has a value of the wrong type (no partial results), or no declared
+     * column has a value.
      */
-    private Map<String, Object> parseJson(String value) {
+    private Object[] parseJson(String value) {
       if (value == null) {
         return null;
       }
@@ -375,7 +380,7 @@ final class KafkaIngestTask {
       } catch (IOException e) {
         return null;
       }
-      Map<String, Object> values = new HashMap<>();
+      Object[] values = new Object[schema.columns().size()];
       boolean any = false;
       for (int i = 0; i < raw.length; i++) {
         if (raw[i] == null) {
@@ -393,11 +398,10 @@ final class KafkaIngestTask {
         }
         any = true;
         if (column.target() != null) {
-          values.put(
-              column.target().name(),
+          values[column.position()] =
               column.sameType()
                   ? converted
-                  : Values.coerceColumn(column.target(), converted, owner));
+                  : Values.coerceColumn(column.target(), converted, owner);
         }
       }
       return any ? values : null;

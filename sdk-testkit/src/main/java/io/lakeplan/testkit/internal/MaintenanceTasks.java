@@ -62,7 +62,7 @@ final class MaintenanceTasks {
         return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "no manifests in " + id);
       }
       org.apache.iceberg.RewriteManifests rewrite =
-          table.rewriteManifests().rewriteIf(manifest -> true);
+          Lake.inline(table.rewriteManifests()).rewriteIf(manifest -> true);
       Lake.lakeplanProperties(table).forEach(rewrite::set);
       rewrite.commit();
       context.lake().committed(table);
@@ -139,7 +139,8 @@ final class MaintenanceTasks {
       return 0;
     }
     int[] deletedDataFiles = {0};
-    ExpireSnapshots expire = table.expireSnapshots();
+    ExpireSnapshots expire =
+        table.expireSnapshots().planWith(Lake.INLINE).executeDeleteWith(Lake.INLINE);
     snapshots.forEach(snapshot -> expire.expireSnapshotId(snapshot.snapshotId()));
     expire
         .deleteWith(
@@ -217,7 +218,7 @@ final class MaintenanceTasks {
       rows.sort(order);
     }
     List<DataFile> added = lake.write(table, rows);
-    RewriteFiles rewrite = table.newRewrite();
+    RewriteFiles rewrite = Lake.inline(table.newRewrite());
     Lake.lakeplanProperties(table).forEach(rewrite::set);
     removed.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);

@@ -76,7 +76,7 @@ final class MigrationTasks {
     }
     requireNoNullsInRequired(migration, table.schema(), records);
     List<DataFile> files = context.lake().write(table, records);
-    ReplacePartitions replace = table.newReplacePartitions();
+    ReplacePartitions replace = Lake.inline(table.newReplacePartitions());
     files.forEach(replace::addFile);
     if (files.isEmpty()) {
       return TaskResult.succeeded(
@@ -143,7 +143,7 @@ final class MigrationTasks {
               + migration.target().table()
               + "; remove them or the others before adding");
     }
-    AppendFiles append = table.newAppend();
+    AppendFiles append = Lake.inline(table.newAppend());
     files.forEach(append::appendFile);
     append.commit();
     context.lake().committed(table);

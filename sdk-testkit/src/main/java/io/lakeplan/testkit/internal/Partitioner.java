@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +54,24 @@ final class Partitioner {
       return byPartition;
     }
     PartitionKey key = new PartitionKey(spec, schema);
+    Object[] values = new Object[sources.length];
+    Object[] previous = null;
+    List<Record> partition = null;
     for (Record record : records) {
       for (int i = 0; i < sources.length; i++) {
-        key.set(i, transforms.get(i).apply(internal(record.get(sources[i]))));
+        values[i] = transforms.get(i).apply(internal(record.get(sources[i])));
       }
-      List<Record> partition = byPartition.get(key);
-      if (partition == null) {
-        partition = new ArrayList<>();
-        byPartition.put(key.copy(), partition);
+      // rows usually come in partition order: the previous row's partition needs no lookup
+      if (previous == null || !Arrays.equals(values, previous)) {
+        for (int i = 0; i < values.length; i++) {
+          key.set(i, values[i]);
+        }
+        partition = byPartition.get(key);
+        if (partition == null) {
+          partition = new ArrayList<>();
+          byPartition.put(key.copy(), partition);
+        }
+        previous = values.clone();
       }
       partition.add(record);
     }

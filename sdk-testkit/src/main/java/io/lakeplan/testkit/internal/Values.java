@@ -253,7 +253,10 @@ public final class Values {
   }
 
   private static Long wholeNumber(Object value) {
-    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+    if (value instanceof Long whole) {
+      return whole;
+    }
+    if (value instanceof Integer || value instanceof Short) {
       return ((Number) value).longValue();
     }
     if (value instanceof BigDecimal decimal) {

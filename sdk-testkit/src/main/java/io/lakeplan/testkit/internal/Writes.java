@@ -21,7 +21,7 @@ final class Writes {
   static Snapshot append(
       Lake lake, Table table, List<Record> records, Map<String, String> properties) {
     List<DataFile> files = lake.write(table, records);
-    AppendFiles append = table.newAppend();
+    AppendFiles append = Lake.inline(table.newAppend());
     files.forEach(append::appendFile);
     properties.forEach(append::set);
     append.commit();
@@ -39,7 +39,7 @@ final class Writes {
       Map<DataFile, List<Record>> rewritten,
       List<Record> inserts,
       Map<String, String> properties) {
-    OverwriteFiles overwrite = table.newOverwrite();
+    OverwriteFiles overwrite = Lake.inline(table.newOverwrite());
     List<Record> kept = new ArrayList<>(inserts);
     for (Map.Entry<DataFile, List<Record>> entry : rewritten.entrySet()) {
       overwrite.deleteFile(entry.getKey());
