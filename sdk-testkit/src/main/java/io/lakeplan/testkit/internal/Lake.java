@@ -73,6 +73,8 @@ public final class Lake implements AutoCloseable {
   private final Map<String, Instant> writtenFiles = new ConcurrentHashMap<>();
   private final Map<String, Written> written = new ConcurrentHashMap<>();
   private final Map<TableIdentifier, Table> loaded = new ConcurrentHashMap<>();
+  // by table location and snapshot id
+  private final Map<String, List<DataFile>> liveFiles = new ConcurrentHashMap<>();
 
   /** A lake whose times come from {@code clock}. */
   public Lake(Supplier<Instant> clock) {
@@ -349,6 +351,12 @@ public final class Lake implements AutoCloseable {
    * scan without filter plans, without the scan's thread hand-offs).
    */
   public List<DataFile> dataFiles(Table table, long snapshotId) {
+    // a snapshot never changes: its files are read once
+    return liveFiles.computeIfAbsent(
+        table.location() + "#" + snapshotId, ignored -> readDataFiles(table, snapshotId));
+  }
+
+  private static List<DataFile> readDataFiles(Table table, long snapshotId) {
     List<DataFile> files = new ArrayList<>();
     for (ManifestFile manifest : table.snapshot(snapshotId).dataManifests(table.io())) {
       try (ManifestReader<DataFile> reader =
@@ -360,7 +368,7 @@ public final class Lake implements AutoCloseable {
         throw new UncheckedIOException("Cannot read manifest " + manifest.path(), e);
       }
     }
-    return files;
+    return Collections.unmodifiableList(files);
   }
 
   /** The live data files of {@code table} now. */
@@ -447,6 +455,7 @@ public final class Lake implements AutoCloseable {
     writtenFiles.keySet().forEach(Lake::deleteIfExists);
     writtenFiles.clear();
     written.clear();
+    liveFiles.clear();
     try {
       catalog.close();
     } catch (IOException e) {
