@@ -7,7 +7,7 @@
 #   bench/run-pipeline-bench.sh [--warmups N] [--runs N] [--spark-warmups N] [--spark-runs N]
 #                               [--out FILE]
 #
-# Defaults: in-memory 10 warm-ups + 20 timed runs, Spark 1 warm-up + 3 timed runs.
+# Defaults: in-memory 20 warm-ups + 20 timed runs, Spark 1 warm-up + 5 timed runs.
 #
 # The two engines run in two JVMs, one after the other: the testkit needs unshaded iceberg-core and
 # Avro, while iceberg-spark-runtime holds the same org.apache.iceberg classes built against shaded
@@ -19,10 +19,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-WARMUPS=10
+WARMUPS=20
 RUNS=20
 SPARK_WARMUPS=1
-SPARK_RUNS=3
+SPARK_RUNS=5
 OUT=bench/results/pipeline-bench.json
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -22,7 +22,7 @@ import java.util.Map;
  * checked, closed — all timed). Run by {@code bench/run-pipeline-bench.sh}; the Spark side runs in
  * another JVM because the two engines' Iceberg classes cannot share a class path.
  *
- * <p>Arguments (all optional): {@code --warmups N} (default 10), {@code --runs N} timed runs
+ * <p>Arguments (all optional): {@code --warmups N} (default 20), {@code --runs N} timed runs
  * (default 20, at least 10), {@code --out FILE} (default {@code
  * bench/target/pipeline-bench-in-memory.json}).
  */
@@ -37,7 +37,7 @@ public final class InMemoryPipelineBench {
         PipelineBenchSide.Options.parse(
             args,
             new PipelineBenchSide.Options(
-                10, 20, Path.of("bench", "target", "pipeline-bench-in-memory.json")),
+                20, 20, Path.of("bench", "target", "pipeline-bench-in-memory.json")),
             10);
     int warmups = options.warmups();
     int runs = options.runs();

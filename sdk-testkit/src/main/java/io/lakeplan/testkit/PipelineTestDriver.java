@@ -74,9 +74,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Differences from the Spark engine, Iceberg on S3 and AWS</h2>
  *
  * <ul>
- *   <li>Data files are Avro, whatever the table's {@code write.format.default}; file sizes differ
- *       from Parquet's, so size-driven compaction decisions can differ for large tables (file
- *       counts after compaction match for data well under the target size).
+ *   <li>Data files are uncompressed Avro, whatever the table's {@code write.format.default} and
+ *       compression settings; file sizes differ from Parquet's, so size-driven compaction decisions
+ *       can differ for large tables (file counts after compaction match for data well under the
+ *       target size). Iceberg's manifest work runs on the test's thread, not its worker pool.
  *   <li>Migration sources are the rows tests add with {@link #landingFiles}, not Parquet, ORC or
  *       CSV files: format-specific reading (and format errors such as corrupt Parquet) is not
  *       simulated; ADD_FILES registers Avro files written from those rows, with the same no-cast
