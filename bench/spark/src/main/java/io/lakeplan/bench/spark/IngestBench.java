@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
@@ -73,6 +74,9 @@ public final class IngestBench {
     kafka.createTopic("orders", 2, Map.of());
     EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
     SparkSession spark = LakeplanCatalog.localSession(work.resolve("warehouse"));
+    // where each side's streaming time goes: Spark's own per-batch durations (addBatch is the
+    // write, queryPlanning and latestOffset the rest), printed next to the timings
+    spark.streams().addListener(new ProgressPrinter());
     try {
       String bootstrap = kafka.bootstrapServers();
       String url = postgres.getJdbcUrl("postgres", "postgres");
@@ -187,6 +191,29 @@ public final class IngestBench {
       kafka.close();
     }
     System.exit(0); // the broker's test kit can leave non-daemon threads behind
+  }
+
+  /** Prints the durations of every micro-batch of every streaming query, by query name. */
+  private static final class ProgressPrinter extends StreamingQueryListener {
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      var progress = event.progress();
+      if (progress.numInputRows() > 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "    progress %-16s batch %d: %,d rows, %s ms%n",
+            progress.name() == null ? "(bare)" : progress.name(),
+            progress.batchId(),
+            progress.numInputRows(),
+            new java.util.TreeMap<>(progress.durationMs()));
+      }
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
   }
 
   private static long bareKafka(SparkSession spark, String bootstrap, Path run, String table) {
