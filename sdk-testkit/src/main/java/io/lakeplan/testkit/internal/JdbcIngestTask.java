@@ -95,13 +95,15 @@ final class JdbcIngestTask {
           "no rows after " + after + " in the source of " + ingestion.id() + "; nothing ingested");
     }
     Schema schema = table.schema();
+    Values.Conformer conformer =
+        new Values.Conformer(schema, "the source of ingestion " + ingestion.id(), false);
     List<Record> window = new ArrayList<>();
     for (Map<String, Object> row : rows) {
       Watermark value = watermarkOf(row, column, ingestion);
       if (value != null
           && (after == null || value.compareTo(after) > 0)
           && value.compareTo(upTo) <= 0) {
-        window.add(shaped(ingestion, schema, row));
+        window.add(shaped(ingestion, schema, conformer, row));
       }
     }
     Map<String, String> properties = Map.of(watermarkProperty(ingestion), upTo.toString());
@@ -170,13 +172,14 @@ final class JdbcIngestTask {
   }
 
   /** A source row as a record of the target: its columns by name (any case), cast. */
-  private static Record shaped(JdbcIngestion ingestion, Schema schema, Map<String, Object> row) {
-    Map<String, Object> conformed =
-        Values.conform(schema, row, "the source of ingestion " + ingestion.id(), false);
+  private static Record shaped(
+      JdbcIngestion ingestion, Schema schema, Values.Conformer conformer, Map<String, Object> row) {
+    Record record = conformer.record(row);
     List<String> missing = new ArrayList<>();
-    for (Types.NestedField field : schema.columns()) {
-      if (field.isRequired() && conformed.get(field.name()) == null) {
-        missing.add(field.name());
+    List<Types.NestedField> columns = schema.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).isRequired() && record.get(i) == null) {
+        missing.add(columns.get(i).name());
       }
     }
     if (!missing.isEmpty()) {
@@ -189,7 +192,7 @@ final class JdbcIngestTask {
               + ingestion.target()
               + " (table unchanged)");
     }
-    return Values.record(schema, conformed);
+    return record;
   }
 
   /** The latest row per key by the incremental column. */
