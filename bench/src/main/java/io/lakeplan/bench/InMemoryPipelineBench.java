@@ -107,23 +107,7 @@ public final class InMemoryPipelineBench {
 
       long raw = driver.table(PipelineBenchData.RAW_TABLE).rowCount();
       long processed = driver.table(PipelineBenchData.PROCESS_TABLE).rowCount();
-      long rawExpected = PipelineBenchData.HISTORY_ROWS + PipelineBenchData.KAFKA_RECORDS;
-      if (raw != rawExpected || processed != expected) {
-        throw new IllegalStateException(
-            "Wrong result: "
-                + PipelineBenchData.RAW_TABLE
-                + " has "
-                + raw
-                + " rows (expected "
-                + rawExpected
-                + "), "
-                + PipelineBenchData.PROCESS_TABLE
-                + " has "
-                + processed
-                + " (expected "
-                + expected
-                + ")");
-      }
+      PipelineBenchData.requireRowCounts(raw, processed, expected);
       time = side.lap(run, "check row counts", time);
     }
     side.lap(run, "close driver", time);

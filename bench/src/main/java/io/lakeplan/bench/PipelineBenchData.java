@@ -254,6 +254,32 @@ public final class PipelineBenchData {
     return latest.values().stream().filter(order -> !"D".equals(order.op())).count();
   }
 
+  /**
+   * Checks a run's result: {@value #RAW_TABLE} must hold every history row and Kafka record,
+   * {@value #PROCESS_TABLE} the {@code expected} rows of {@link #expectedProcessRows}.
+   *
+   * @throws IllegalStateException naming both counts when either is wrong
+   */
+  public static void requireRowCounts(long raw, long processed, long expected) {
+    long rawExpected = HISTORY_ROWS + KAFKA_RECORDS;
+    if (raw != rawExpected || processed != expected) {
+      throw new IllegalStateException(
+          "Wrong result: "
+              + RAW_TABLE
+              + " has "
+              + raw
+              + " rows (expected "
+              + rawExpected
+              + "), "
+              + PROCESS_TABLE
+              + " has "
+              + processed
+              + " (expected "
+              + expected
+              + ")");
+    }
+  }
+
   private static Order order(long orderId, int seed, String op, LocalDateTime updatedAt) {
     return new Order(
         orderId,

@@ -176,23 +176,7 @@ public final class SparkPipelineBench {
     long raw = spark.table(LakeplanCatalog.NAME + "." + PipelineBenchData.RAW_TABLE).count();
     long processed =
         spark.table(LakeplanCatalog.NAME + "." + PipelineBenchData.PROCESS_TABLE).count();
-    long rawExpected = PipelineBenchData.HISTORY_ROWS + PipelineBenchData.KAFKA_RECORDS;
-    if (raw != rawExpected || processed != expected) {
-      throw new IllegalStateException(
-          "Wrong result: "
-              + PipelineBenchData.RAW_TABLE
-              + " has "
-              + raw
-              + " rows (expected "
-              + rawExpected
-              + "), "
-              + PipelineBenchData.PROCESS_TABLE
-              + " has "
-              + processed
-              + " (expected "
-              + expected
-              + ")");
-    }
+    PipelineBenchData.requireRowCounts(raw, processed, expected);
     side.lap(run, "check row counts", time);
   }
 
