@@ -5,6 +5,7 @@ import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.sql.Connection;
@@ -192,16 +193,7 @@ final class JdbcIngestExecutor {
         Tables.summaryLong(snapshot, "added-data-files"),
         Tables.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        (ingestion.writeMode() == WriteMode.MERGE ? "merged " : "appended ")
-            + rows
-            + " rows of ("
-            + (after == null ? "beginning" : after)
-            + ", "
-            + upTo
-            + "] into "
-            + ingestion.target()
-            + "; watermark "
-            + upTo);
+        EngineSteps.jdbcSummary(ingestion, rows, after, upTo));
   }
 
   /** The latest watermark committed by this ingestion, walking back the table's snapshots. */

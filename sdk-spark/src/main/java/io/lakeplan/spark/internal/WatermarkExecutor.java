@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Migration;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -26,44 +27,11 @@ final class WatermarkExecutor {
             .selectExpr("max(" + Sql.quote(column) + ")")
             .first()
             .get(0);
-    String key = migration.target().table().toString();
-    if (max == null) {
-      return TaskResult.succeeded(
-          0, 0, 0, Duration.ZERO, "table " + key + " has no " + column + " values; no watermark");
-    }
-    Watermark next = toWatermark(max, column);
-    Watermark current = context.watermarks.get(key).orElse(null);
-    if (next.equals(current)) {
-      return TaskResult.succeeded(
-          0, 0, 0, Duration.ZERO, "watermark of " + key + " already at " + next);
-    }
-    if (!context.watermarks.compareAndSet(key, current, next)) {
-      throw new TaskFailedException(
-          "Watermark of " + key + " changed concurrently (expected " + current + "); re-run");
-    }
-    return TaskResult.succeeded(
-        0,
-        0,
-        0,
-        Duration.ZERO,
-        "watermark of "
-            + key
-            + " moved from "
-            + (current == null ? "none" : current)
-            + " to "
-            + next);
+    return EngineSteps.recordWatermark(
+        context.watermarks, migration.target().table(), column, max, TaskFailedException::new);
   }
 
   static Watermark toWatermark(Object value, String column) {
-    try {
-      return Watermark.ofValue(value);
-    } catch (IllegalArgumentException e) {
-      throw new TaskFailedException(
-          "Watermark column "
-              + column
-              + " has values of type "
-              + value.getClass().getSimpleName()
-              + " (must be a timestamp, date, integer or decimal column)");
-    }
+    return EngineSteps.toWatermark(value, column, TaskFailedException::new);
   }
 }

@@ -3,6 +3,7 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -131,16 +132,7 @@ final class JdbcIngestTask {
         Lake.summaryLong(snapshot, "added-data-files"),
         Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        (ingestion.writeMode() == WriteMode.MERGE ? "merged " : "appended ")
-            + window.size()
-            + " rows of ("
-            + (after == null ? "beginning" : after)
-            + ", "
-            + upTo
-            + "] into "
-            + ingestion.target()
-            + "; watermark "
-            + upTo);
+        EngineSteps.jdbcSummary(ingestion, window.size(), after, upTo));
   }
 
   private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {

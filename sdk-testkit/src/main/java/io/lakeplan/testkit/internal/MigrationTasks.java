@@ -3,6 +3,7 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.ReconcileLevel;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
@@ -261,46 +262,13 @@ final class MigrationTasks {
         max = value;
       }
     }
-    String key = migration.target().table().toString();
-    if (max == null) {
-      return TaskResult.succeeded(
-          0, 0, 0, Duration.ZERO, "table " + key + " has no " + column + " values; no watermark");
-    }
-    Watermark next = toWatermark(max, column);
-    Watermark current = context.watermarks().get(key).orElse(null);
-    if (next.equals(current)) {
-      return TaskResult.succeeded(
-          0, 0, 0, Duration.ZERO, "watermark of " + key + " already at " + next);
-    }
-    if (!context.watermarks().compareAndSet(key, current, next)) {
-      throw new TaskFailure(
-          "Watermark of " + key + " changed concurrently (expected " + current + "); re-run");
-    }
-    return TaskResult.succeeded(
-        0,
-        0,
-        0,
-        Duration.ZERO,
-        "watermark of "
-            + key
-            + " moved from "
-            + (current == null ? "none" : current)
-            + " to "
-            + next);
+    return EngineSteps.recordWatermark(
+        context.watermarks(), migration.target().table(), column, max, TaskFailure::new);
   }
 
   /** A column value as a watermark: times in UTC, dates at their start, whole and decimals. */
   static Watermark toWatermark(Object value, String column) {
-    try {
-      return Watermark.ofValue(value);
-    } catch (IllegalArgumentException e) {
-      throw new TaskFailure(
-          "Watermark column "
-              + column
-              + " has values of type "
-              + value.getClass().getSimpleName()
-              + " (must be a timestamp, date, integer or decimal column)");
-    }
+    return EngineSteps.toWatermark(value, column, TaskFailure::new);
   }
 
   /** Orders two values of one column (numbers, text, times, dates). */

@@ -1,0 +1,101 @@
+package io.lakeplan.spi;
+
+import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.TableId;
+import io.lakeplan.model.WriteMode;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Steps every engine takes the same way once it has read its data: turning a column value into a
+ * watermark, moving a migrated table's watermark in the store, and describing a JDBC ingestion's
+ * window. The engines differ in how they find a column's maximum or write a window; what they then
+ * decide and report must not differ (the conformance suite compares them).
+ */
+public final class EngineSteps {
+
+  private EngineSteps() {}
+
+  /**
+   * {@code value} of watermark column {@code column} as a watermark.
+   *
+   * @param failure the engine's task failure for a message
+   * @throws RuntimeException from {@code failure}, naming the column and the value's type, when the
+   *     column is not a timestamp, date, integer or decimal column
+   */
+  public static Watermark toWatermark(
+      Object value, String column, Function<String, ? extends RuntimeException> failure) {
+    try {
+      return Watermark.ofValue(value);
+    } catch (IllegalArgumentException e) {
+      throw failure.apply(
+          "Watermark column "
+              + column
+              + " has values of type "
+              + value.getClass().getSimpleName()
+              + " (must be a timestamp, date, integer or decimal column)");
+    }
+  }
+
+  /**
+   * A migration's record-watermark step after the engine found {@code max}, the largest value of
+   * {@code column} in {@code table} (null when it has none): the store's watermark of the table
+   * moves to it, by compare-and-set.
+   *
+   * @param failure the engine's task failure for a message
+   * @return the step's result, saying what moved
+   * @throws RuntimeException from {@code failure} when the value is no watermark or the store's
+   *     watermark changed concurrently
+   */
+  public static TaskResult recordWatermark(
+      WatermarkStore store,
+      TableId table,
+      String column,
+      Object max,
+      Function<String, ? extends RuntimeException> failure) {
+    String key = table.toString();
+    if (max == null) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "table " + key + " has no " + column + " values; no watermark");
+    }
+    Watermark next = toWatermark(max, column, failure);
+    Watermark current = store.get(key).orElse(null);
+    if (next.equals(current)) {
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, "watermark of " + key + " already at " + next);
+    }
+    if (!store.compareAndSet(key, current, next)) {
+      throw failure.apply(
+          "Watermark of " + key + " changed concurrently (expected " + current + "); re-run");
+    }
+    return TaskResult.succeeded(
+        0,
+        0,
+        0,
+        Duration.ZERO,
+        "watermark of "
+            + key
+            + " moved from "
+            + (current == null ? "none" : current)
+            + " to "
+            + next);
+  }
+
+  /**
+   * The summary of a JDBC ingestion that wrote {@code rows} rows of the window {@code (after,
+   * upTo]} ({@code after} null: from the beginning).
+   */
+  public static String jdbcSummary(
+      JdbcIngestion ingestion, long rows, Watermark after, Watermark upTo) {
+    return (ingestion.writeMode() == WriteMode.MERGE ? "merged " : "appended ")
+        + rows
+        + " rows of ("
+        + (after == null ? "beginning" : after)
+        + ", "
+        + upTo
+        + "] into "
+        + ingestion.target()
+        + "; watermark "
+        + upTo;
+  }
+}
