@@ -221,6 +221,40 @@ class PipelineTestDriverTest {
   }
 
   @Test
+  void fullReconciliation_failsNamingWhatDiffers_whenTheSourceChangedAfterTheConversion(
+      PipelineTestDriver driver) {
+    history(driver);
+    assertThat(driver.run("orders.migration")).succeeded();
+    // a file lands after the conversion: the table no longer matches its source
+    driver
+        .landingFiles("history")
+        .addFile(
+            row(
+                "order_id",
+                3,
+                "status",
+                "NEW",
+                "amount",
+                "99.99",
+                "op",
+                "I",
+                "updated_at",
+                "2024-05-03T10:00:00"));
+
+    TaskResult result = driver.runTask("orders.migration", "history.reconcile");
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("differ")
+        .contains("rows: source=4 target=3")
+        .contains("row hash")
+        .contains("column order_id max: source=3 target=2")
+        .contains("column amount max: source=99.99 target=20.00")
+        .doesNotContain("column op nulls")
+        .doesNotContain("column status min");
+  }
+
+  @Test
   void advanceWallClockTime_firesEachScheduleOnceAtItsTime(PipelineTestDriver driver) {
     history(driver);
     driver.run("orders.migration");

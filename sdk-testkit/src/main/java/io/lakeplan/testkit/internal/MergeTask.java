@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.internal;
 
+import io.lakeplan.model.Condition;
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.TaskResult;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Schema;
@@ -95,30 +97,19 @@ final class MergeTask {
       rows = new ArrayList<>(latest.values());
     }
 
-    // each source row as the target row it would write, and whether it deletes instead
-    Map<List<Object>, List<Record>> byKey = new LinkedHashMap<>();
-    Set<Record> deleting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    Map<Record, Record> asTarget = new java.util.IdentityHashMap<>(rows.size() * 2);
+    // each source row as the target row it would write, and whether it deletes instead: rows are
+    // independent, so the cores share them, as Spark's tasks do; the order is kept
     TargetRows targetRows = new TargetRows(merge, sourceSchema, targetSchema);
-    Map<String, Integer> conditionColumns = new HashMap<>();
-    for (Record row : rows) {
-      asTarget.put(row, targetRows.of(row));
-      if (merge.deleteWhen() != null
-          && Boolean.TRUE.equals(
-              merge
-                  .deleteWhen()
-                  .evaluate(
-                      column ->
-                          value(
-                              row,
-                              conditionColumns.computeIfAbsent(
-                                  column, name -> position(sourceSchema, name)),
-                              sourceSchema)))) {
-        deleting.add(row);
-      }
+    Predicate<Record> deletes = deletes(merge.deleteWhen(), sourceSchema);
+    List<SourceRow> shaped =
+        rows.parallelStream()
+            .map(row -> new SourceRow(targetRows.of(row), deletes.test(row)))
+            .toList();
+    Map<List<Object>, List<SourceRow>> byKey = new LinkedHashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
       byKey
-          .computeIfAbsent(key(row, sourceKeys, sourceSchema), ignored -> new ArrayList<>())
-          .add(row);
+          .computeIfAbsent(key(rows.get(i), sourceKeys, sourceSchema), ignored -> new ArrayList<>())
+          .add(shaped.get(i));
     }
 
     Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
@@ -129,7 +120,7 @@ final class MergeTask {
       boolean changed = false;
       for (Record existing : lake.read(target.io(), file.location(), targetSchema)) {
         List<Object> key = key(existing, targetKeys, targetSchema);
-        List<Record> sources = byKey.get(key);
+        List<SourceRow> sources = byKey.get(key);
         if (sources == null) {
           kept.add(existing);
           continue;
@@ -146,9 +137,9 @@ final class MergeTask {
         }
         matched.add(key);
         changed = true;
-        Record source0 = sources.get(0);
-        if (!deleting.contains(source0)) {
-          kept.add(asTarget.get(source0));
+        SourceRow source0 = sources.get(0);
+        if (!source0.deletes()) {
+          kept.add(source0.asTarget());
         }
       }
       if (changed) {
@@ -156,13 +147,13 @@ final class MergeTask {
       }
     }
     List<Record> inserts = new ArrayList<>();
-    for (Map.Entry<List<Object>, List<Record>> entry : byKey.entrySet()) {
+    for (Map.Entry<List<Object>, List<SourceRow>> entry : byKey.entrySet()) {
       if (matched.contains(entry.getKey())) {
         continue;
       }
-      for (Record row : entry.getValue()) {
-        if (!deleting.contains(row)) {
-          inserts.add(asTarget.get(row));
+      for (SourceRow row : entry.getValue()) {
+        if (!row.deletes()) {
+          inserts.add(row.asTarget());
         }
       }
     }
@@ -258,6 +249,33 @@ final class MergeTask {
       values[i] = value(record, positions[i], schema);
     }
     return Arrays.asList(values);
+  }
+
+  /** A source row as the target row it writes, and whether it deletes its key instead. */
+  private record SourceRow(Record asTarget, boolean deletes) {}
+
+  /**
+   * Whether a source row matches the delete condition (never, without one). Its columns are
+   * resolved once; the predicate holds no state, so threads share it.
+   */
+  private static Predicate<Record> deletes(Condition condition, Schema schema) {
+    if (condition == null) {
+      return row -> false;
+    }
+    Map<String, Integer> resolved = new HashMap<>();
+    for (String column : condition.columns()) {
+      resolved.put(column, position(schema, column));
+    }
+    return row ->
+        Boolean.TRUE.equals(
+            condition.evaluate(
+                column ->
+                    value(
+                        row,
+                        resolved.containsKey(column)
+                            ? resolved.get(column)
+                            : position(schema, column),
+                        schema)));
   }
 
   private static Object value(Record record, int position, Schema schema) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionKey;
@@ -208,17 +209,20 @@ final class MigrationTasks {
     List<String> differences = new ArrayList<>();
     compare(differences, "rows", source.size(), target.size());
     if (full) {
-      compare(differences, "row hash", rowHash(source), rowHash(target));
+      // the two sides are profiled side by side, as Spark's tasks would
+      List<Profile> profiles =
+          Stream.of(source, target).parallel().map(rows -> Profile.of(rows, schema)).toList();
+      Profile expected = profiles.get(0);
+      Profile actual = profiles.get(1);
+      compare(differences, "row hash", expected.rowHash, actual.rowHash);
       List<Types.NestedField> columns = schema.columns();
       for (int i = 0; i < columns.size(); i++) {
-        Types.NestedField column = columns.get(i);
-        Stats expected = Stats.of(source, i);
-        Stats actual = Stats.of(target, i);
-        compare(differences, "column " + column.name() + " count", expected.count, actual.count);
-        compare(differences, "column " + column.name() + " nulls", expected.nulls, actual.nulls);
-        compare(differences, "column " + column.name() + " min", expected.min, actual.min);
-        compare(differences, "column " + column.name() + " max", expected.max, actual.max);
-        compare(differences, "column " + column.name() + " hash", expected.hash, actual.hash);
+        String column = "column " + columns.get(i).name();
+        compare(differences, column + " count", expected.count[i], actual.count[i]);
+        compare(differences, column + " nulls", expected.nulls[i], actual.nulls[i]);
+        compare(differences, column + " min", expected.min[i], actual.min[i]);
+        compare(differences, column + " max", expected.max[i], actual.max[i]);
+        compare(differences, column + " hash", expected.hash[i], actual.hash[i]);
       }
     }
     if (!differences.isEmpty()) {
@@ -458,18 +462,6 @@ final class MigrationTasks {
     }
   }
 
-  private static long rowHash(List<Record> records) {
-    long sum = 0;
-    for (Record record : records) {
-      long hash = 17;
-      for (int i = 0; i < record.size(); i++) {
-        hash = hash * 31 + Objects.hashCode(record.get(i));
-      }
-      sum += mix(hash);
-    }
-    return sum;
-  }
-
   /** A 64-bit finalizer so that sums of hashes of similar rows do not collide. */
   private static long mix(long value) {
     long z = value + 0x9E3779B97F4A7C15L;
@@ -478,30 +470,50 @@ final class MigrationTasks {
     return z ^ (z >>> 31);
   }
 
-  /** Per-column statistics: non-null count, null count, minimum, maximum, hash. */
-  private record Stats(long count, long nulls, Object min, Object max, long hash) {
-    static Stats of(List<Record> records, int position) {
-      long count = 0;
-      long nulls = 0;
-      long hash = 0;
-      Object min = null;
-      Object max = null;
+  /**
+   * A full reconciliation's view of one side, in one pass over its rows: a hash of the rows (order
+   * independent) and per column the non-null count, null count, minimum, maximum and hash.
+   */
+  private static final class Profile {
+    long rowHash;
+    final long[] count;
+    final long[] nulls;
+    final long[] hash;
+    final Object[] min;
+    final Object[] max;
+
+    private Profile(int columns) {
+      count = new long[columns];
+      nulls = new long[columns];
+      hash = new long[columns];
+      min = new Object[columns];
+      max = new Object[columns];
+    }
+
+    static Profile of(List<Record> records, Schema schema) {
+      int columns = schema.columns().size();
+      Profile profile = new Profile(columns);
       for (Record record : records) {
-        Object value = record.get(position);
-        if (value == null) {
-          nulls++;
-          continue;
+        long row = 17;
+        for (int i = 0; i < columns; i++) {
+          Object value = record.get(i);
+          row = row * 31 + Objects.hashCode(value);
+          if (value == null) {
+            profile.nulls[i]++;
+            continue;
+          }
+          profile.count[i]++;
+          profile.hash[i] += mix(value.hashCode());
+          if (profile.min[i] == null || compareValues(value, profile.min[i]) < 0) {
+            profile.min[i] = value;
+          }
+          if (profile.max[i] == null || compareValues(value, profile.max[i]) > 0) {
+            profile.max[i] = value;
+          }
         }
-        count++;
-        hash += mix(value.hashCode());
-        if (min == null || compareValues(value, min) < 0) {
-          min = value;
-        }
-        if (max == null || compareValues(value, max) > 0) {
-          max = value;
-        }
+        profile.rowHash += mix(row);
       }
-      return new Stats(count, nulls, min, max, hash);
+      return profile;
     }
   }
 }
