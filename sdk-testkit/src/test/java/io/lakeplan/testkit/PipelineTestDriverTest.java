@@ -221,6 +221,32 @@ class PipelineTestDriverTest {
   }
 
   @Test
+  void badInputValues_inSeveralFiles_failTheTaskNamingTheFirstFilesValue(
+      PipelineTestDriver driver) {
+    LandingFiles files = driver.landingFiles("history");
+    for (String orderId : List.of("first", "second", "third", "fourth")) {
+      files.addFile(
+          row(
+              "order_id",
+              orderId,
+              "status",
+              "NEW",
+              "amount",
+              1,
+              "op",
+              "I",
+              "updated_at",
+              "2024-05-01T10:00:00"));
+    }
+
+    DagRun run = driver.run("orders.migration");
+
+    // the files are converted side by side; the error is still the first file's, every time
+    assertThat(run).failed().hasFailedTask("history.convert", "'first'");
+    assertThat(driver.table("raw.orders")).isEmpty();
+  }
+
+  @Test
   void fullReconciliation_failsNamingWhatDiffers_whenTheSourceChangedAfterTheConversion(
       PipelineTestDriver driver) {
     history(driver);

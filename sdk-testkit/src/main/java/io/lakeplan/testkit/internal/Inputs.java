@@ -2,7 +2,7 @@ package io.lakeplan.testkit.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -67,9 +68,10 @@ public final class Inputs {
   private final Map<String, SourceTableData> sourceTables = new TreeMap<>();
   private final Map<String, List<List<Map<String, Object>>>> migrationFiles = new TreeMap<>();
   private final Map<String, List<List<Map<String, Object>>>> landedFiles = new TreeMap<>();
-  // by input file (identity: files never change once added), then by what was derived
+  // by input file (identity: files never change once added), then by what was derived; files are
+  // converted side by side
   private final Map<List<Map<String, Object>>, Map<Object, Object>> derived =
-      new IdentityHashMap<>();
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   // ---- Kafka -------------------------------------------------------------------------------
 
@@ -252,17 +254,19 @@ public final class Inputs {
    * What {@code derivation} makes of input {@code file}, made once per {@code key}: input files
    * never change once added, so a migration's conversion and its reconciliation convert each file
    * once between them. {@code key} must hold everything the result depends on besides the file.
+   * Threads may derive from different files at once.
    */
   @SuppressWarnings("unchecked")
   public <T> T derived(
       List<Map<String, Object>> file,
       Object key,
       Function<List<Map<String, Object>>, T> derivation) {
-    Map<Object, Object> byKey = derived.computeIfAbsent(file, ignored -> new HashMap<>());
+    Map<Object, Object> byKey = derived.computeIfAbsent(file, ignored -> new ConcurrentHashMap<>());
     Object result = byKey.get(key);
     if (result == null) {
       result = derivation.apply(file);
-      byKey.put(key, result);
+      Object first = byKey.putIfAbsent(key, result);
+      result = first != null ? first : result;
     }
     return (T) result;
   }

@@ -72,10 +72,7 @@ final class MigrationTasks {
 
   private static TaskResult rewrite(
       InMemoryEngine.Context context, Migration migration, Table table) {
-    List<Record> records = new ArrayList<>();
-    for (List<Map<String, Object>> file : input(context, migration)) {
-      records.addAll(converted(context, migration, table.schema(), file));
-    }
+    List<Record> records = converted(context, migration, table.schema());
     requireNoNullsInRequired(migration, table.schema(), records);
     List<DataFile> files = context.lake().write(table, records);
     ReplacePartitions replace = Lake.inline(table.newReplacePartitions());
@@ -201,10 +198,7 @@ final class MigrationTasks {
     Table table = context.lake().load(migration.target().table());
     boolean full = migration.reconcile() == ReconcileLevel.FULL;
     Schema schema = table.schema();
-    List<Record> source = new ArrayList<>();
-    for (List<Map<String, Object>> file : input(context, migration)) {
-      source.addAll(converted(context, migration, schema, file));
-    }
+    List<Record> source = converted(context, migration, schema);
     List<Record> target = context.lake().rows(table);
     List<String> differences = new ArrayList<>();
     compare(differences, "rows", source.size(), target.size());
@@ -357,17 +351,39 @@ final class MigrationTasks {
    * {@link #shaped} once per input file and table schema: the conversion and the reconciliation of
    * a migration both need the input as table records (the records are never changed).
    */
+  /**
+   * The migration's input as records of {@code schema}, file after file. Files are converted side
+   * by side, each once for the conversion and its reconciliation ({@link Inputs#derived}); when
+   * files fail, the first failing file in order fails the task, as a conversion one file at a time
+   * would.
+   */
   private static List<Record> converted(
-      InMemoryEngine.Context context,
-      Migration migration,
-      Schema schema,
-      List<Map<String, Object>> file) {
-    return context
-        .inputs()
-        .derived(
-            file,
-            List.of(migration.id(), schema.asStruct()),
-            rows -> shaped(migration, schema, rows));
+      InMemoryEngine.Context context, Migration migration, Schema schema) {
+    Inputs inputs = context.inputs();
+    List<Object> key = List.of(migration.id(), schema.asStruct());
+    List<Object> results =
+        input(context, migration).parallelStream()
+            .map(
+                file -> {
+                  try {
+                    return (Object)
+                        inputs.<List<Record>>derived(
+                            file, key, rows -> shaped(migration, schema, rows));
+                  } catch (RuntimeException e) {
+                    return e;
+                  }
+                })
+            .toList();
+    List<Record> records = new ArrayList<>();
+    for (Object result : results) {
+      if (result instanceof RuntimeException failure) {
+        throw failure;
+      }
+      @SuppressWarnings("unchecked")
+      List<Record> converted = (List<Record>) result;
+      records.addAll(converted);
+    }
+    return records;
   }
 
   /** Whether {@code row} has {@code column}, in any case (the exact case is the usual one). */
