@@ -33,6 +33,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
@@ -77,6 +81,9 @@ public final class IngestBench {
     // where each side's streaming time goes: Spark's own per-batch durations (addBatch is the
     // write, queryPlanning and latestOffset the rest), printed next to the timings
     spark.streams().addListener(new ProgressPrinter());
+    // and the tasks' own time: a stage's wall clock, its tasks' run time and CPU time, so a
+    // difference in addBatch shows as work on the executors or as waiting
+    spark.sparkContext().addSparkListener(new StagePrinter());
     try {
       String bootstrap = kafka.bootstrapServers();
       String url = postgres.getJdbcUrl("postgres", "postgres");
@@ -214,6 +221,32 @@ public final class IngestBench {
 
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {}
+  }
+
+  /** Prints each completed stage's wall clock and its tasks' summed run and CPU time. */
+  private static final class StagePrinter extends SparkListener {
+    @Override
+    public void onStageCompleted(SparkListenerStageCompleted event) {
+      StageInfo stage = event.stageInfo();
+      TaskMetrics metrics = stage.taskMetrics();
+      if (metrics == null || stage.submissionTime().isEmpty() || stage.completionTime().isEmpty()) {
+        return;
+      }
+      long wall = (Long) stage.completionTime().get() - (Long) stage.submissionTime().get();
+      if (wall < 500) {
+        return; // catalog and count jobs: only the writes matter here
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "    stage %d (%s): %d tasks, %,d ms wall, tasks %,d ms run, %,d ms CPU, %,d ms GC%n",
+          stage.stageId(),
+          stage.name(),
+          stage.numTasks(),
+          wall,
+          metrics.executorRunTime(),
+          metrics.executorCpuTime() / 1_000_000,
+          metrics.jvmGCTime());
+    }
   }
 
   private static long bareKafka(SparkSession spark, String bootstrap, Path run, String table) {
