@@ -7,7 +7,9 @@
 #   bench/run-pipeline-bench.sh [--warmups N] [--runs N] [--spark-warmups N] [--spark-runs N]
 #                               [--out FILE]
 #
-# Defaults: in-memory 20 warm-ups + 20 timed runs, Spark 1 warm-up + 5 timed runs.
+# Defaults: in-memory 60 warm-ups + 30 timed runs, Spark 5 warm-ups + 5 timed runs: both sides at
+# steady state (with 20 in-memory warm-ups and 1 Spark warm-up, both were still getting faster over
+# their timed runs).
 #
 # The two engines run in two JVMs, one after the other: the testkit needs unshaded iceberg-core and
 # Avro, while iceberg-spark-runtime holds the same org.apache.iceberg classes built against shaded
@@ -19,9 +21,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-WARMUPS=20
-RUNS=20
-SPARK_WARMUPS=1
+WARMUPS=60
+RUNS=30
+SPARK_WARMUPS=5
 SPARK_RUNS=5
 OUT=bench/results/pipeline-bench.json
 while [[ $# -gt 0 ]]; do

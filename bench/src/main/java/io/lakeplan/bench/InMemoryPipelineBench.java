@@ -22,8 +22,8 @@ import java.util.Map;
  * checked, closed — all timed). Run by {@code bench/run-pipeline-bench.sh}; the Spark side runs in
  * another JVM because the two engines' Iceberg classes cannot share a class path.
  *
- * <p>Arguments (all optional): {@code --warmups N} (default 20), {@code --runs N} timed runs
- * (default 20, at least 10), {@code --out FILE} (default {@code
+ * <p>Arguments (all optional): {@code --warmups N} (default 60: the JIT needs a few dozen runs),
+ * {@code --runs N} timed runs (default 30, at least 10), {@code --out FILE} (default {@code
  * bench/target/pipeline-bench-in-memory.json}).
  */
 public final class InMemoryPipelineBench {
@@ -37,7 +37,7 @@ public final class InMemoryPipelineBench {
         PipelineBenchSide.Options.parse(
             args,
             new PipelineBenchSide.Options(
-                20, 20, Path.of("bench", "target", "pipeline-bench-in-memory.json")),
+                60, 30, Path.of("bench", "target", "pipeline-bench-in-memory.json")),
             10);
     int warmups = options.warmups();
     int runs = options.runs();

@@ -45,8 +45,9 @@ import org.apache.spark.sql.types.StructType;
  * other task must succeed. Run by {@code bench/run-pipeline-bench.sh}; the in-memory side runs in
  * another JVM because the two engines' Iceberg classes cannot share a class path.
  *
- * <p>Arguments (all optional): {@code --warmups N} (default 1), {@code --runs N} timed runs
- * (default 3), {@code --out FILE} (default {@code bench/target/pipeline-bench-spark.json}).
+ * <p>Arguments (all optional): {@code --warmups N} (default 5: Spark keeps getting faster over its
+ * first few runs), {@code --runs N} timed runs (default 5), {@code --out FILE} (default {@code
+ * bench/target/pipeline-bench-spark.json}).
  */
 public final class SparkPipelineBench {
 
@@ -66,7 +67,7 @@ public final class SparkPipelineBench {
         PipelineBenchSide.Options.parse(
             args,
             new PipelineBenchSide.Options(
-                1, 3, Path.of("bench", "target", "pipeline-bench-spark.json")),
+                5, 5, Path.of("bench", "target", "pipeline-bench-spark.json")),
             1);
     int warmups = options.warmups();
     int runs = options.runs();
