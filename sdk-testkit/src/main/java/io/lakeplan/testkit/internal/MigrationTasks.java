@@ -348,14 +348,10 @@ final class MigrationTasks {
   }
 
   /**
-   * {@link #shaped} once per input file and table schema: the conversion and the reconciliation of
-   * a migration both need the input as table records (the records are never changed).
-   */
-  /**
-   * The migration's input as records of {@code schema}, file after file. Files are converted side
-   * by side, each once for the conversion and its reconciliation ({@link Inputs#derived}); when
-   * files fail, the first failing file in order fails the task, as a conversion one file at a time
-   * would.
+   * The migration's input as records of {@code schema} ({@link #shaped}), file after file; the
+   * records are never changed. Files are converted side by side, each once for the conversion and
+   * its reconciliation ({@link Inputs#derived}); when files fail, the first failing file in order
+   * fails the task, as a conversion one file at a time would.
    */
   private static List<Record> converted(
       InMemoryEngine.Context context, Migration migration, Schema schema) {
