@@ -93,4 +93,38 @@ class KafkaValuesTest {
                   "12.50"));
     }
   }
+
+  @Test
+  void valuesTheTargetColumnCannotHold_failTheBatchNamingTheFirstRecordsValue() {
+    UseCase codes =
+        UseCase.named("codes")
+            .owner("data@example.com")
+            .table("raw.codes", t -> t.requiredColumn("id", "long").column("code", "int"))
+            .ingestKafka(
+                k ->
+                    k.id("codes-kafka")
+                        .bootstrapServers("localhost:9092")
+                        .addTopic("codes")
+                        .column("id", "long")
+                        .column("code", "string")
+                        .mode(StreamMode.MICRO_BATCH)
+                        .startingPosition(StartingPosition.EARLIEST)
+                        .checkpoint("checkpoints/codes")
+                        .target("raw.codes"))
+            .build();
+    try (PipelineTestDriver driver =
+        PipelineTestDriver.builder().useCase(codes).startTime(START).build()) {
+      InputTopic topic = driver.inputTopic("codes");
+      topic.send(null, "{\"id\":1,\"code\":\"7\"}", START);
+      for (int id = 2; id <= 200; id++) {
+        topic.send(null, "{\"id\":" + id + ",\"code\":\"not-" + id + "\"}", START);
+      }
+
+      DagRun run = driver.runAll().get(0);
+
+      // records are parsed side by side; the error is still the first bad record's, every time
+      assertThat(run).failed().hasFailedTask("codes-kafka", "'not-2'");
+      assertThat(driver.table("raw.codes")).isEmpty();
+    }
+  }
 }
