@@ -13,9 +13,9 @@ import io.lakeplan.workspace.Workspace;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The fixtures in shared/fixtures/legacy-yaml behave as their README says. */
+/** The fixtures in fixtures/legacy-yaml (a copy of shared/fixtures) behave as their README says. */
 class LegacyImportTest {
-  private static final Path FIXTURES = Path.of("../../shared/fixtures/legacy-yaml");
+  private static final Path FIXTURES = Path.of("../fixtures/legacy-yaml");
 
   @Test
   void validFiles_importAsSparkJobsWithEveryField() {

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 /** One run of the command in process: exit code and what it printed. */
 record CliRun(int exitCode, String out, String err) {
   /** The legacy fixtures, shared with the other repositories (checked out beside this one). */
-  static final Path LEGACY = Path.of("..", "..", "shared", "fixtures", "legacy-yaml");
+  static final Path LEGACY = Path.of("..", "fixtures", "legacy-yaml");
 
   /** The native examples of this repository. */
   static final Path EXAMPLES = Path.of("..", "examples");

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AirflowDagBagIT {
   private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
   private static final Path EXAMPLES = Path.of("../examples");
-  private static final Path LEGACY = Path.of("../../shared/fixtures/legacy-yaml");
+  private static final Path LEGACY = Path.of("../fixtures/legacy-yaml");
   private static final Path REPORT_SCRIPT = Path.of("src/test/python/dagbag_report.py");
   private static final ObjectMapper JSON = new ObjectMapper();
 

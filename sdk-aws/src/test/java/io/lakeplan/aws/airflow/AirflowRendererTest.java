@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class AirflowRendererTest {
   private static final Path ORDERS = Path.of("../examples/orders");
-  private static final Path LEGACY = Path.of("../../shared/fixtures/legacy-yaml");
+  private static final Path LEGACY = Path.of("../fixtures/legacy-yaml");
   private static final Path GOLDEN = Path.of("src/test/resources/golden/orders");
 
   /** A target with every AWS value fixed, as a production deployment would have it. */
