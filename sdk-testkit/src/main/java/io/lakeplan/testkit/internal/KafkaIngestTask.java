@@ -122,25 +122,10 @@ final class KafkaIngestTask {
     List<Record> good = new ArrayList<>();
     List<Record> bad = new ArrayList<>();
     RecordParser parser = new RecordParser(ingestion, schema);
-    // parsing is most of a batch's work and each record's is independent: the cores share it,
-    // as Spark's tasks do; results keep the records' order, and when records fail, the first in
-    // order fails the task, as a parse one record at a time would
-    List<Object> results =
-        records.parallelStream()
-            .map(
-                record -> {
-                  try {
-                    return (Object) parser.parse(record);
-                  } catch (RuntimeException e) {
-                    return e;
-                  }
-                })
-            .toList();
+    // parsing is most of a batch's work and each record's is independent
+    List<Parsed> results = Parallel.map(records, parser::parse);
     for (int i = 0; i < records.size(); i++) {
-      if (results.get(i) instanceof RuntimeException failure) {
-        throw failure;
-      }
-      Parsed parsed = (Parsed) results.get(i);
+      Parsed parsed = results.get(i);
       if (parsed.reason == null) {
         good.add(parsed.record);
       } else {

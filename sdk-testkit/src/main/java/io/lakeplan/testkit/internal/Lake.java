@@ -234,18 +234,17 @@ public final class Lake implements AutoCloseable {
     Schema schema = table.schema();
     Map<PartitionKey, List<Record>> byPartition = new Partitioner(spec, schema).group(records);
     // one file per partition, written side by side as Spark's tasks write them
-    return byPartition.entrySet().parallelStream()
-        .map(
-            partition -> {
-              String name = UUID.randomUUID() + ".avro";
-              String location =
-                  spec.isUnpartitioned()
-                      ? table.locationProvider().newDataLocation(name)
-                      : table.locationProvider().newDataLocation(spec, partition.getKey(), name);
-              return writeFile(
-                  table.io(), location, schema, spec, partition.getKey(), partition.getValue());
-            })
-        .toList();
+    return Parallel.map(
+        List.copyOf(byPartition.entrySet()),
+        partition -> {
+          String name = UUID.randomUUID() + ".avro";
+          String location =
+              spec.isUnpartitioned()
+                  ? table.locationProvider().newDataLocation(name)
+                  : table.locationProvider().newDataLocation(spec, partition.getKey(), name);
+          return writeFile(
+              table.io(), location, schema, spec, partition.getKey(), partition.getValue());
+        });
   }
 
   /** Writes one Avro data file of {@code records} at {@code location}. */

@@ -98,13 +98,11 @@ final class MergeTask {
     }
 
     // each source row as the target row it would write, and whether it deletes instead: rows are
-    // independent, so the cores share them, as Spark's tasks do; the order is kept
+    // independent, so the cores share them
     TargetRows targetRows = new TargetRows(merge, sourceSchema, targetSchema);
     Predicate<Record> deletes = deletes(merge.deleteWhen(), sourceSchema);
     List<SourceRow> shaped =
-        rows.parallelStream()
-            .map(row -> new SourceRow(targetRows.of(row), deletes.test(row)))
-            .toList();
+        Parallel.map(rows, row -> new SourceRow(targetRows.of(row), deletes.test(row)));
     Map<List<Object>, List<SourceRow>> byKey = new LinkedHashMap<>();
     for (int i = 0; i < rows.size(); i++) {
       byKey

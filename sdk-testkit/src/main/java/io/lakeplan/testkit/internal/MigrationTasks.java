@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionKey;
@@ -203,9 +202,9 @@ final class MigrationTasks {
     List<String> differences = new ArrayList<>();
     compare(differences, "rows", source.size(), target.size());
     if (full) {
-      // the two sides are profiled side by side, as Spark's tasks would
+      // the two sides are profiled side by side
       List<Profile> profiles =
-          Stream.of(source, target).parallel().map(rows -> Profile.of(rows, schema)).toList();
+          Parallel.map(List.of(source, target), rows -> Profile.of(rows, schema));
       Profile expected = profiles.get(0);
       Profile actual = profiles.get(1);
       compare(differences, "row hash", expected.rowHash, actual.rowHash);
@@ -357,28 +356,13 @@ final class MigrationTasks {
       InMemoryEngine.Context context, Migration migration, Schema schema) {
     Inputs inputs = context.inputs();
     List<Object> key = List.of(migration.id(), schema.asStruct());
-    List<Object> results =
-        input(context, migration).parallelStream()
-            .map(
-                file -> {
-                  try {
-                    return (Object)
-                        inputs.<List<Record>>derived(
-                            file, key, rows -> shaped(migration, schema, rows));
-                  } catch (RuntimeException e) {
-                    return e;
-                  }
-                })
-            .toList();
+    List<List<Record>> files =
+        Parallel.map(
+            input(context, migration),
+            file ->
+                inputs.<List<Record>>derived(file, key, rows -> shaped(migration, schema, rows)));
     List<Record> records = new ArrayList<>();
-    for (Object result : results) {
-      if (result instanceof RuntimeException failure) {
-        throw failure;
-      }
-      @SuppressWarnings("unchecked")
-      List<Record> converted = (List<Record>) result;
-      records.addAll(converted);
-    }
+    files.forEach(records::addAll);
     return records;
   }
 
