@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,43 +71,20 @@ class PipelineTestDriverTest {
         .build();
   }
 
+  /** A row of the migration's input, in the columns of {@code raw.orders}. */
+  private static Map<String, Object> historyRow(
+      Object orderId, String status, Object amount, String op, String updatedAt) {
+    return row(
+        "order_id", orderId, "status", status, "amount", amount, "op", op, "updated_at", updatedAt);
+  }
+
   private static void history(PipelineTestDriver driver) {
     driver
         .landingFiles("history")
         .addFile(
-            row(
-                "order_id",
-                1,
-                "status",
-                "NEW",
-                "amount",
-                "10.5",
-                "op",
-                "I",
-                "updated_at",
-                "2024-05-01T10:00:00"),
-            row(
-                "order_id",
-                1,
-                "status",
-                "PAID",
-                "amount",
-                "10.5",
-                "op",
-                "U",
-                "updated_at",
-                "2024-05-02T10:00:00"),
-            row(
-                "order_id",
-                2,
-                "status",
-                "NEW",
-                "amount",
-                20,
-                "op",
-                "I",
-                "updated_at",
-                "2024-05-01T11:00:00"));
+            historyRow(1, "NEW", "10.5", "I", "2024-05-01T10:00:00"),
+            historyRow(1, "PAID", "10.5", "U", "2024-05-02T10:00:00"),
+            historyRow(2, "NEW", 20, "I", "2024-05-01T11:00:00"));
   }
 
   @Test
@@ -195,20 +173,7 @@ class PipelineTestDriverTest {
 
   @Test
   void badInputValue_failsTheTaskNamingColumnAndValue(PipelineTestDriver driver) {
-    driver
-        .landingFiles("history")
-        .addFile(
-            row(
-                "order_id",
-                "abc",
-                "status",
-                "NEW",
-                "amount",
-                1,
-                "op",
-                "I",
-                "updated_at",
-                "2024-05-01T10:00:00"));
+    driver.landingFiles("history").addFile(historyRow("abc", "NEW", 1, "I", "2024-05-01T10:00:00"));
 
     DagRun run = driver.run("orders.migration");
 
@@ -225,18 +190,7 @@ class PipelineTestDriverTest {
       PipelineTestDriver driver) {
     LandingFiles files = driver.landingFiles("history");
     for (String orderId : List.of("first", "second", "third", "fourth")) {
-      files.addFile(
-          row(
-              "order_id",
-              orderId,
-              "status",
-              "NEW",
-              "amount",
-              1,
-              "op",
-              "I",
-              "updated_at",
-              "2024-05-01T10:00:00"));
+      files.addFile(historyRow(orderId, "NEW", 1, "I", "2024-05-01T10:00:00"));
     }
 
     DagRun run = driver.run("orders.migration");
@@ -254,18 +208,7 @@ class PipelineTestDriverTest {
     // a file lands after the conversion: the table no longer matches its source
     driver
         .landingFiles("history")
-        .addFile(
-            row(
-                "order_id",
-                3,
-                "status",
-                "NEW",
-                "amount",
-                "99.99",
-                "op",
-                "I",
-                "updated_at",
-                "2024-05-03T10:00:00"));
+        .addFile(historyRow(3, "NEW", "99.99", "I", "2024-05-03T10:00:00"));
 
     TaskResult result = driver.runTask("orders.migration", "history.reconcile");
 
