@@ -20,23 +20,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.spark.CommitMetadata;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Where it starts: the checkpoint when there is one; otherwise the policy — the migration
  *       watermark of the target as {@code startingTimestamp} (records strictly after it), earliest,
  *       latest or an explicit time. The log says which decided.
- *   <li>Each batch is appended in one Iceberg commit whose summary records the batch id ({@code
- *       lakeplan.kafka.<id>.batch}); a batch replayed after a crash between that commit and the
- *       checkpoint is recognised and skipped, so nothing is written twice.
+ *   <li>Records are parsed in the stream and written through {@link KafkaSink}, a V2 streaming
+ *       write over Iceberg's: each batch is appended in one Iceberg commit whose summary records
+ *       the batch id ({@code lakeplan.kafka.<id>.batch}); a batch replayed after a crash between
+ *       that commit and the checkpoint is recognised and not written again.
  *   <li>Malformed records (JSON that does not parse, a required column missing) go to the
  *       dead-letter table with the reason and their topic, partition and offset — or fail the
  *       batch, before anything is committed, when the ingestion says {@code fail-on-malformed}.
@@ -65,8 +57,8 @@ final class KafkaIngestExecutor {
 
   /**
    * Test hook: runs right after a batch's Iceberg commit, before its dead letters are written and
-   * before Spark records the batch in the checkpoint (where a killed process would stop). Null in
-   * production.
+   * before Spark records the batch in the checkpoint (where a killed process would stop); {@link
+   * KafkaSink} calls it. Null in production.
    */
   static volatile java.util.function.LongConsumer afterCommit;
 
@@ -81,9 +73,9 @@ final class KafkaIngestExecutor {
     AtomicLong rows = new AtomicLong();
     AtomicLong rejected = new AtomicLong();
     for (int attempt = 1; ; attempt++) {
-      StreamingQuery query = start(context, ingestion, rows, rejected);
+      Running running = start(context, ingestion, rows, rejected);
       try {
-        await(context, query, ingestion, rejected);
+        await(context, running.query(), ingestion, rejected);
         break;
       } catch (TaskFailedException e) {
         if (attempt >= 3 || !isSpark55271(e)) {
@@ -95,6 +87,8 @@ final class KafkaIngestExecutor {
             "Kafka ingestion {}: Spark failed reporting progress of a replayed batch"
                 + " (SPARK-55271); continuing from the checkpoint",
             ingestion.id());
+      } finally {
+        KafkaSink.close(running.sink());
       }
     }
     // a stream returns here only once it was stopped
@@ -114,12 +108,18 @@ final class KafkaIngestExecutor {
                 : "; " + rejected.get() + " malformed to " + ingestion.effectiveDeadLetterTable()));
   }
 
-  /** Starts the query (streaming mode: it runs until stopped); for tests and {@link #run}. */
+  /**
+   * Starts the query (streaming mode: it runs until stopped), for tests; its sink stays registered
+   * until the JVM ends.
+   */
   static StreamingQuery start(Context context, KafkaIngestion ingestion) {
-    return start(context, ingestion, new AtomicLong(), new AtomicLong());
+    return start(context, ingestion, new AtomicLong(), new AtomicLong()).query();
   }
 
-  private static StreamingQuery start(
+  /** A started query, and the sink table it writes to. */
+  private record Running(StreamingQuery query, String sink) {}
+
+  private static Running start(
       Context context, KafkaIngestion ingestion, AtomicLong rows, AtomicLong rejected) {
     if (ingestion.format() == ValueFormat.AVRO) {
       throw new TaskFailedException(
@@ -151,21 +151,31 @@ final class KafkaIngestExecutor {
       reader = startingPosition(context, ingestion, reader);
     }
     StructType schema = context.spark.table(target).schema();
-    Dataset<Row> records = reader.load();
-    VoidFunction2<Dataset<Row>, Long> batch =
-        (data, batchId) -> writeBatch(context, ingestion, schema, data, batchId, rows, rejected);
+    List<String> columns = new ArrayList<>();
+    for (var field : schema.fields()) {
+      columns.add(Sql.quote(field.name()));
+    }
+    columns.addAll(KafkaSink.ROUTING_COLUMNS);
+    Dataset<Row> records =
+        parse(ingestion, schema, reader.load()).selectExpr(columns.toArray(String[]::new));
+    String sink = KafkaSink.open(new KafkaSink.Stream(context, ingestion, schema, rows, rejected));
     try {
-      return records
-          .writeStream()
-          .queryName("lakeplan-" + ingestion.id())
-          .option("checkpointLocation", checkpoint)
-          .trigger(
-              ingestion.mode() == StreamMode.MICRO_BATCH
-                  ? Trigger.AvailableNow()
-                  : Trigger.ProcessingTime(ingestion.trigger().toMillis()))
-          .foreachBatch(batch)
-          .start();
-    } catch (TimeoutException e) {
+      StreamingQuery query =
+          records
+              .writeStream()
+              .queryName("lakeplan-" + ingestion.id())
+              .option("checkpointLocation", checkpoint)
+              .trigger(
+                  ingestion.mode() == StreamMode.MICRO_BATCH
+                      ? Trigger.AvailableNow()
+                      : Trigger.ProcessingTime(ingestion.trigger().toMillis()))
+              .toTable(sink);
+      return new Running(query, sink);
+    } catch (TimeoutException | RuntimeException e) {
+      KafkaSink.close(sink);
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
       throw new TaskFailedException("Kafka ingestion " + ingestion.id() + " did not start", e);
     }
   }
@@ -271,169 +281,13 @@ final class KafkaIngestExecutor {
     }
   }
 
-  private static void writeBatch(
-      Context context,
-      KafkaIngestion ingestion,
-      StructType schema,
-      Dataset<Row> data,
-      long batchId,
-      AtomicLong rows,
-      AtomicLong rejected) {
-    Table table = Tables.load(context, ingestion.target());
-    Long done = lastBatch(table, batchProperty(ingestion));
-    if (done != null && done >= batchId) {
-      LOG.warn(
-          "Kafka ingestion {}: batch {} is already in {} (replayed after a crash); skipped",
-          ingestion.id(),
-          batchId,
-          ingestion.target());
-      // the crash may have come before the batch's dead letters were written
-      if (!DeadLetters.hasBatch(context, ingestion, batchId)) {
-        Dataset<Row> bad = parse(ingestion, schema, data).where("__reason IS NOT NULL");
-        long badCount = bad.count();
-        if (badCount > 0) {
-          DeadLetters.append(context, ingestion, bad, batchId);
-          rejected.addAndGet(badCount);
-        }
-      }
-      return;
-    }
-    if (ingestion.failOnMalformed()) {
-      writeStrict(context, ingestion, schema, data, batchId, rows);
-      return;
-    }
-    // One pass, like a bare stream: the good records go straight into the commit while an
-    // accumulator counts the others; only a batch that had malformed records is read again, for
-    // its dead letters, after the commit (a replay writes them if a crash came in between). The
-    // dead-letter table is created then, not before: most runs have no malformed record.
-    LongAccumulator malformed =
-        context.spark.sparkContext().longAccumulator("lakeplan-malformed-" + batchId);
-    Snapshot snapshot =
-        commit(
-            context, ingestion, schema, goodRecords(ingestion, schema, data, malformed), batchId);
-    rows.addAndGet(Tables.summaryLong(snapshot, "added-records"));
-    java.util.function.LongConsumer hook = afterCommit;
-    if (hook != null) {
-      hook.accept(batchId);
-    }
-    long bad = malformed.value();
-    if (bad > 0) {
-      DeadLetters.append(
-          context,
-          ingestion,
-          parse(ingestion, schema, data).where("__reason IS NOT NULL"),
-          batchId);
-      rejected.addAndGet(bad);
-    }
-  }
-
-  /**
-   * The good records of a batch ({@link #parse} rows), each value parsed once; {@code malformed}
-   * counts the others as the result is computed.
-   */
-  static Dataset<Row> goodRecords(
-      KafkaIngestion ingestion, StructType schema, Dataset<Row> data, LongAccumulator malformed) {
-    UserDefinedFunction good =
-        functions
-            .udf(
-                (UDF1<String, Boolean>)
-                    reason -> {
-                      if (reason == null) {
-                        return true;
-                      }
-                      malformed.add(1);
-                      return false;
-                    },
-                DataTypes.BooleanType)
-            .asNondeterministic();
-    // The verdict is a column of the parsing projection, not the filter's condition: Spark pushes
-    // a filter below a deterministic projection, substituting the parse into the condition, so
-    // each value would be parsed twice. A non-deterministic column keeps the filter above it.
-    return parse(ingestion, schema, data)
-        .withColumn("__good", good.apply(col("__reason")))
-        .where("__good");
-  }
-
-  /** Fail-on-malformed: the batch is checked completely before anything is committed. */
-  private static void writeStrict(
-      Context context,
-      KafkaIngestion ingestion,
-      StructType schema,
-      Dataset<Row> data,
-      long batchId,
-      AtomicLong rows) {
-    Dataset<Row> parsed = parse(ingestion, schema, data).persist();
-    try {
-      Dataset<Row> bad = parsed.where("__reason IS NOT NULL");
-      long badCount = bad.count();
-      if (badCount > 0) {
-        Row first = bad.select(col("__reason"), col("__partition"), col("__offset")).first();
-        throw new TaskFailedException(
-            badCount
-                + " malformed records in batch "
-                + batchId
-                + " (first: partition "
-                + first.get(1)
-                + " offset "
-                + first.get(2)
-                + ": "
-                + first.getString(0)
-                + "); nothing committed");
-      }
-      Snapshot snapshot = commit(context, ingestion, schema, parsed, batchId);
-      rows.addAndGet(Tables.summaryLong(snapshot, "added-records"));
-      java.util.function.LongConsumer hook = afterCommit;
-      if (hook != null) {
-        hook.accept(batchId);
-      }
-    } finally {
-      parsed.unpersist();
-    }
-  }
-
-  /** Appends the good records of a batch in one commit carrying the batch id. */
-  private static Snapshot commit(
-      Context context,
-      KafkaIngestion ingestion,
-      StructType schema,
-      Dataset<Row> goodRecords,
-      long batchId) {
-    List<String> columns = new ArrayList<>();
-    for (var field : schema.fields()) {
-      columns.add(Sql.quote(field.name()));
-    }
-    Dataset<Row> shaped = goodRecords.selectExpr(columns.toArray(String[]::new));
-    String target = Sql.table(ingestion.target());
-    CommitMetadata.withCommitProperties(
-        Map.of(batchProperty(ingestion), Long.toString(batchId)),
-        () -> {
-          shaped.writeTo(target).append();
-          return null;
-        },
-        RuntimeException.class);
-    Snapshot snapshot = Tables.load(context, ingestion.target()).currentSnapshot();
-    String committed =
-        snapshot == null || snapshot.summary() == null
-            ? null
-            : snapshot.summary().get(batchProperty(ingestion));
-    // an empty batch may commit nothing: then it added no records
-    return Long.toString(batchId).equals(committed) ? snapshot : null;
-  }
-
-  /** The latest batch id committed by this ingestion, walking back the table's snapshots. */
-  private static Long lastBatch(Table table, String property) {
-    String value = Tables.latestSummaryValue(table, property);
-    return value == null ? null : Long.valueOf(value);
-  }
-
   /**
    * The records with the target's columns (from the parsed value, or for raw values from the record
    * itself), the Kafka coordinates as {@code __topic}, {@code __partition}, {@code __offset},
    * {@code __timestamp}, {@code __key} and {@code __value}, and {@code __reason}: null for a good
    * record, why it is malformed otherwise.
    */
-  private static Dataset<Row> parse(
-      KafkaIngestion ingestion, StructType schema, Dataset<Row> data) {
+  static Dataset<Row> parse(KafkaIngestion ingestion, StructType schema, Dataset<Row> data) {
     Dataset<Row> base =
         data.selectExpr(
             "topic AS __topic",
@@ -468,10 +322,9 @@ final class KafkaIngestExecutor {
         declared = declared.add(column.name(), DataType.fromDDL(Sql.type(column.type())));
         noneParsed.add("__parsed." + Sql.quote(column.name()) + " IS NULL");
       }
-      // A malformed value parses to nothing: no partial results (a truncated record must not
-      // pass with some columns filled), so it has no declared column. A corrupt-record column
-      // would say the same at a third of the ingestion's throughput (bench/README.md).
-      data.sparkSession().conf().set("spark.sql.json.enablePartialResults", "false");
+      // A malformed value parses to nothing, so it has no declared column: the stream's session
+      // has no partial results (KafkaSink). A corrupt-record column would say the same at a third
+      // of the ingestion's throughput (bench/README.md).
       base = base.withColumn("__parsed", from_json(col("__value"), declared));
       for (var field : schema.fields()) {
         boolean declaredColumn =

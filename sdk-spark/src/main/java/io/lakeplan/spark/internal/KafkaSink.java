@@ -1,0 +1,677 @@
+package io.lakeplan.spark.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.spark.LakeplanCatalog;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.NoSuchFunctionException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.connector.catalog.FunctionCatalog;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.connector.catalog.TableChange;
+import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
+import org.apache.spark.sql.connector.distributions.Distribution;
+import org.apache.spark.sql.connector.distributions.Distributions;
+import org.apache.spark.sql.connector.expressions.SortOrder;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.write.DataWriter;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
+import org.apache.spark.sql.connector.write.RequiresDistributionAndOrdering;
+import org.apache.spark.sql.connector.write.Write;
+import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+import org.apache.spark.sql.connector.write.streaming.StreamingDataWriterFactory;
+import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink of a Kafka ingestion's stream: Spark's V2 streaming write, over Iceberg's own, that
+ * routes each parsed record — a good one into the target's data files, a malformed one counted with
+ * its Kafka coordinates — and commits each batch the way the ingestion promises.
+ *
+ * <p>Why not {@code foreachBatch}: Spark hands a {@code foreachBatch} function its batch as an RDD,
+ * and scanning that RDD copies every record once more before the parse; that copy was most of the
+ * gap to a bare {@code writeStream.format("iceberg")} job (bench/README.md). Here records flow from
+ * the Kafka scan through the parse into Iceberg's writers in one stage, as in the bare job.
+ *
+ * <p>The stream's rows are the target's columns, in the table's order and types, followed by {@code
+ * __reason} (null for a good record), {@code __topic}, {@code __partition} and {@code __offset}.
+ * Iceberg's writers read the target's columns by position and never look further.
+ *
+ * <p>Per batch, on the driver ({@link BatchCommit#commit}):
+ *
+ * <ul>
+ *   <li>A batch the target already holds (its snapshot summary carries the batch id: the process
+ *       died between the commit and the checkpoint) is not written again: its writers were told
+ *       before they started, and its commit only makes up for missing dead letters.
+ *   <li>With {@code fail-on-malformed}, a batch with a malformed record fails before its commit,
+ *       naming the first; Spark then aborts the write, which deletes its files.
+ *   <li>Otherwise the good records are appended in one Iceberg commit carrying the batch id; then
+ *       the malformed ones are read back from Kafka (only the offset ranges that held them) and
+ *       written to the dead-letter table with their reason.
+ * </ul>
+ *
+ * <p>Spark reaches the sink as a table of the catalog {@value #CATALOG}, which this class is: the
+ * stream writes to {@code toTable(KafkaSink.table(key))}, and the key finds the ingestion in a
+ * registry that {@link #open} fills and {@link #close} empties. A catalog rather than a format,
+ * because a write to a catalog's table is given the catalog's functions: Iceberg asks partitioned
+ * targets to be clustered by transforms such as {@code days(updated_at)}, which only Iceberg's
+ * function catalog resolves, and this one lends it. Not an API.
+ */
+public final class KafkaSink implements TableCatalog, FunctionCatalog {
+
+  /** The catalog name the sink is registered under in a session. */
+  static final String CATALOG = "lakeplan_kafka_sink";
+
+  /** The input columns after the target's, in this order. */
+  static final List<String> ROUTING_COLUMNS =
+      List.of("__reason", "__topic", "__partition", "__offset");
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
+
+  private static final Map<String, Stream> OPEN = new ConcurrentHashMap<>();
+
+  /**
+   * A stream being written: what it ingests, where relative paths and the watermarks live, the
+   * target's columns, and the counts its batches add to.
+   */
+  record Stream(
+      Context context,
+      KafkaIngestion ingestion,
+      StructType target,
+      AtomicLong rows,
+      AtomicLong rejected) {}
+
+  private String name = CATALOG;
+
+  /** Spark's constructor (by reflection). */
+  public KafkaSink() {}
+
+  /**
+   * Registers {@code stream} (and the sink's catalog in its session); the returned name is the
+   * table to write the stream to.
+   */
+  static String open(Stream stream) {
+    String key = stream.ingestion().id() + "-" + UUID.randomUUID();
+    SparkSession spark = stream.context().spark;
+    if (!spark.conf().contains("spark.sql.catalog." + CATALOG)) {
+      spark.conf().set("spark.sql.catalog." + CATALOG, KafkaSink.class.getName());
+    }
+    OPEN.put(key, stream);
+    return CATALOG + ".`" + key + "`";
+  }
+
+  /** Forgets the stream written to {@code table}, once its query has ended. */
+  static void close(String table) {
+    OPEN.remove(table.substring(CATALOG.length() + 2, table.length() - 1));
+  }
+
+  @Override
+  public void initialize(String name, CaseInsensitiveStringMap options) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Identifier[] listTables(String[] namespace) {
+    return OPEN.keySet().stream()
+        .map(key -> Identifier.of(new String[0], key))
+        .toArray(Identifier[]::new);
+  }
+
+  @Override
+  public Table loadTable(Identifier ident) throws NoSuchTableException {
+    Stream stream = ident.namespace().length == 0 ? OPEN.get(ident.name()) : null;
+    if (stream == null) {
+      throw new NoSuchTableException(ident);
+    }
+    return new SinkTable(stream);
+  }
+
+  @Override
+  public Table createTable(
+      Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties) {
+    throw notATableCatalog();
+  }
+
+  @Override
+  public Table alterTable(Identifier ident, TableChange... changes) {
+    throw notATableCatalog();
+  }
+
+  @Override
+  public boolean dropTable(Identifier ident) {
+    throw notATableCatalog();
+  }
+
+  @Override
+  public void renameTable(Identifier oldIdent, Identifier newIdent) {
+    throw notATableCatalog();
+  }
+
+  private static UnsupportedOperationException notATableCatalog() {
+    return new UnsupportedOperationException(
+        CATALOG + " is Lakeplan's sink of Kafka ingestions; it only has the streams they open");
+  }
+
+  /** The catalog of the ingestions' targets, whose functions (Iceberg's transforms) this lends. */
+  private static FunctionCatalog targets() {
+    return (FunctionCatalog)
+        ((org.apache.spark.sql.classic.SparkSession) SparkSession.active())
+            .sessionState()
+            .catalogManager()
+            .catalog(LakeplanCatalog.NAME);
+  }
+
+  @Override
+  public Identifier[] listFunctions(String[] namespace) throws NoSuchNamespaceException {
+    return targets().listFunctions(namespace);
+  }
+
+  @Override
+  public UnboundFunction loadFunction(Identifier ident) throws NoSuchFunctionException {
+    return targets().loadFunction(ident);
+  }
+
+  /** The sink as Spark sees it: the target, written by stream. */
+  private static final class SinkTable implements SupportsWrite {
+    private final Stream stream;
+    private final SupportsWrite target;
+
+    SinkTable(Stream stream) {
+      this.stream = stream;
+      this.target = icebergTable(stream);
+    }
+
+    private static SupportsWrite icebergTable(Stream stream) {
+      String name = LakeplanCatalogNames.of(stream.ingestion().target());
+      try {
+        Spark3Util.CatalogAndIdentifier found =
+            Spark3Util.catalogAndIdentifier(stream.context().spark, name);
+        return (SupportsWrite) ((TableCatalog) found.catalog()).loadTable(found.identifier());
+      } catch (ParseException | NoSuchTableException e) {
+        throw new TaskFailedException("Cannot load table " + name + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "Kafka ingestion " + stream.ingestion().id() + " into " + target.name();
+    }
+
+    @Override
+    public StructType schema() {
+      return stream.target();
+    }
+
+    @Override
+    public Set<TableCapability> capabilities() {
+      return EnumSet.of(TableCapability.STREAMING_WRITE, TableCapability.ACCEPT_ANY_SCHEMA);
+    }
+
+    /** Called once per batch, on the stream's thread, while its session is the active one. */
+    @Override
+    public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+      // A malformed value parses to nothing: no partial results, so a truncated record cannot pass
+      // with some columns filled. The stream's session is its own (Spark sets its own options on
+      // it the same way), so the session that started the stream keeps its setting.
+      SparkSession.active().conf().set("spark.sql.json.enablePartialResults", "false");
+      Layout layout = Layout.of(stream.target(), info.schema());
+      Write write = target.newWriteBuilder(new TargetWriteInfo(info, stream.target())).build();
+      return new WriteBuilder() {
+        @Override
+        public Write build() {
+          return new RoutedWrite(stream, write, layout);
+        }
+      };
+    }
+  }
+
+  /** What Iceberg is told it writes: the target's columns only, under the stream's query id. */
+  private record TargetWriteInfo(LogicalWriteInfo stream, StructType target)
+      implements LogicalWriteInfo {
+    @Override
+    public CaseInsensitiveStringMap options() {
+      return stream.options();
+    }
+
+    @Override
+    public String queryId() {
+      return stream.queryId();
+    }
+
+    @Override
+    public StructType schema() {
+      return target;
+    }
+
+    @Override
+    public java.util.Optional<StructType> rowIdSchema() {
+      return stream.rowIdSchema();
+    }
+
+    @Override
+    public java.util.Optional<StructType> metadataSchema() {
+      return stream.metadataSchema();
+    }
+  }
+
+  /** Where the routing columns sit in the stream's rows. */
+  record Layout(int reason, int topic, int partition, int offset) implements Serializable {
+    static Layout of(StructType target, StructType input) {
+      StructField[] fields = input.fields();
+      int width = target.fields().length;
+      boolean matches = fields.length == width + ROUTING_COLUMNS.size();
+      for (int i = 0; matches && i < width; i++) {
+        StructField column = target.fields()[i];
+        matches =
+            fields[i].name().equalsIgnoreCase(column.name())
+                && fields[i].dataType().sameType(column.dataType());
+      }
+      for (int i = 0; matches && i < ROUTING_COLUMNS.size(); i++) {
+        matches = fields[width + i].name().equals(ROUTING_COLUMNS.get(i));
+      }
+      if (!matches) {
+        throw new IllegalStateException(
+            "A Kafka ingestion's stream must have the target's columns "
+                + target.simpleString()
+                + " followed by "
+                + ROUTING_COLUMNS
+                + ", not "
+                + input.simpleString());
+      }
+      return new Layout(width, width + 1, width + 2, width + 3);
+    }
+  }
+
+  /** Iceberg's write of the target, its distribution and ordering included, with routing. */
+  private static final class RoutedWrite implements Write, RequiresDistributionAndOrdering {
+    private final Stream stream;
+    private final Write target;
+    private final Layout layout;
+
+    RoutedWrite(Stream stream, Write target, Layout layout) {
+      this.stream = stream;
+      this.target = target;
+      this.layout = layout;
+    }
+
+    @Override
+    public String description() {
+      return "Lakeplan Kafka ingestion " + stream.ingestion().id() + ": " + target.description();
+    }
+
+    @Override
+    public StreamingWrite toStreaming() {
+      return new BatchCommit(stream, target.toStreaming(), layout);
+    }
+
+    @Override
+    public CustomMetric[] supportedCustomMetrics() {
+      return target.supportedCustomMetrics();
+    }
+
+    private RequiresDistributionAndOrdering required() {
+      return target instanceof RequiresDistributionAndOrdering required ? required : null;
+    }
+
+    @Override
+    public Distribution requiredDistribution() {
+      return required() == null ? Distributions.unspecified() : required().requiredDistribution();
+    }
+
+    @Override
+    public boolean distributionStrictlyRequired() {
+      return required() == null || required().distributionStrictlyRequired();
+    }
+
+    @Override
+    public int requiredNumPartitions() {
+      return required() == null ? 0 : required().requiredNumPartitions();
+    }
+
+    @Override
+    public long advisoryPartitionSizeInBytes() {
+      return required() == null ? 0 : required().advisoryPartitionSizeInBytes();
+    }
+
+    @Override
+    public SortOrder[] requiredOrdering() {
+      return required() == null ? new SortOrder[0] : required().requiredOrdering();
+    }
+  }
+
+  /** A topic partition. */
+  record TopicPartition(String topic, int partition) implements Serializable {}
+
+  /** A malformed record: where it is, and why. */
+  record Malformed(String topic, int partition, long offset, String reason)
+      implements Serializable {
+    static final Comparator<Malformed> FIRST =
+        Comparator.comparing(Malformed::topic)
+            .thenComparingInt(Malformed::partition)
+            .thenComparingLong(Malformed::offset);
+  }
+
+  /**
+   * What one task wrote: Iceberg's message for the good records (null when the batch was already
+   * committed), the counts, the offset range of the malformed records per topic partition, and the
+   * first malformed record.
+   */
+  record TaskMessage(
+      WriterCommitMessage written,
+      long good,
+      long malformed,
+      HashMap<TopicPartition, long[]> malformedOffsets,
+      Malformed first)
+      implements WriterCommitMessage {}
+
+  /** Creates the tasks' writers; Spark ships it to the executors. */
+  private record RouterFactory(
+      StreamingDataWriterFactory target, Layout layout, long lastCommittedBatch)
+      implements StreamingDataWriterFactory {
+    @Override
+    public DataWriter<InternalRow> createWriter(int partitionId, long taskId, long epochId) {
+      return new Router(
+          epochId > lastCommittedBatch ? target.createWriter(partitionId, taskId, epochId) : null,
+          layout);
+    }
+  }
+
+  /** One task's writer: good records to Iceberg's writer, malformed ones noted. */
+  private static final class Router implements DataWriter<InternalRow> {
+    private final DataWriter<InternalRow> target;
+    private final Layout layout;
+    private final HashMap<TopicPartition, long[]> malformedOffsets = new HashMap<>();
+    private long good;
+    private long malformed;
+    private Malformed first;
+
+    Router(DataWriter<InternalRow> target, Layout layout) {
+      this.target = target;
+      this.layout = layout;
+    }
+
+    @Override
+    public void write(InternalRow row) throws IOException {
+      if (row.isNullAt(layout.reason())) {
+        good++;
+        if (target != null) {
+          target.write(row);
+        }
+      } else {
+        note(row);
+      }
+    }
+
+    private void note(InternalRow row) {
+      malformed++;
+      Malformed record =
+          new Malformed(
+              row.getUTF8String(layout.topic()).toString(),
+              row.getInt(layout.partition()),
+              row.getLong(layout.offset()),
+              row.getUTF8String(layout.reason()).toString());
+      long[] range =
+          malformedOffsets.computeIfAbsent(
+              new TopicPartition(record.topic(), record.partition()),
+              partition -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+      range[0] = Math.min(range[0], record.offset());
+      range[1] = Math.max(range[1], record.offset());
+      if (first == null || Malformed.FIRST.compare(record, first) < 0) {
+        first = record;
+      }
+    }
+
+    @Override
+    public WriterCommitMessage commit() throws IOException {
+      return new TaskMessage(
+          target == null ? null : target.commit(), good, malformed, malformedOffsets, first);
+    }
+
+    @Override
+    public void abort() throws IOException {
+      if (target != null) {
+        target.abort();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (target != null) {
+        target.close();
+      }
+    }
+
+    @Override
+    public CustomTaskMetric[] currentMetricsValues() {
+      return target == null ? new CustomTaskMetric[0] : target.currentMetricsValues();
+    }
+  }
+
+  /** A batch's tasks, summed up. */
+  private record Batch(
+      WriterCommitMessage[] written,
+      long good,
+      long malformed,
+      Map<TopicPartition, long[]> malformedOffsets,
+      Malformed first) {
+    static Batch of(WriterCommitMessage[] messages) {
+      List<WriterCommitMessage> written = new ArrayList<>();
+      long good = 0;
+      long malformed = 0;
+      Map<TopicPartition, long[]> offsets = new HashMap<>();
+      Malformed first = null;
+      for (WriterCommitMessage message : messages) {
+        if (!(message instanceof TaskMessage task)) {
+          continue; // a task that never committed (Spark passes null for it when aborting)
+        }
+        if (task.written() != null) {
+          written.add(task.written());
+        }
+        good += task.good();
+        malformed += task.malformed();
+        task.malformedOffsets()
+            .forEach(
+                (partition, range) ->
+                    offsets.merge(
+                        partition,
+                        range,
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
+        if (task.first() != null
+            && (first == null || Malformed.FIRST.compare(task.first(), first) < 0)) {
+          first = task.first();
+        }
+      }
+      return new Batch(
+          written.toArray(WriterCommitMessage[]::new), good, malformed, offsets, first);
+    }
+  }
+
+  /** Commits each batch: the driver's half of the sink. */
+  private static final class BatchCommit implements StreamingWrite {
+    private final Stream stream;
+    private final StreamingWrite target;
+    private final Layout layout;
+    private final String batchProperty;
+
+    /** The batch whose good records are committed: its files must survive an abort. */
+    private volatile long committed = -1;
+
+    BatchCommit(Stream stream, StreamingWrite target, Layout layout) {
+      this.stream = stream;
+      this.target = target;
+      this.layout = layout;
+      this.batchProperty = KafkaIngestExecutor.batchProperty(stream.ingestion());
+    }
+
+    private KafkaIngestion ingestion() {
+      return stream.ingestion();
+    }
+
+    /** The latest batch id the target holds for this ingestion, or -1. */
+    private long lastCommittedBatch() {
+      String value =
+          Tables.latestSummaryValue(
+              Tables.load(stream.context(), ingestion().target()), batchProperty);
+      return value == null ? -1 : Long.parseLong(value);
+    }
+
+    @Override
+    public StreamingDataWriterFactory createStreamingWriterFactory(PhysicalWriteInfo info) {
+      return new RouterFactory(
+          target.createStreamingWriterFactory(info), layout, lastCommittedBatch());
+    }
+
+    @Override
+    public boolean useCommitCoordinator() {
+      return target.useCommitCoordinator();
+    }
+
+    @Override
+    public void commit(long batchId, WriterCommitMessage[] messages) {
+      Batch batch = Batch.of(messages);
+      if (lastCommittedBatch() >= batchId) {
+        LOG.warn(
+            "Kafka ingestion {}: batch {} is already in {} (replayed after a crash); skipped",
+            ingestion().id(),
+            batchId,
+            ingestion().target());
+        target.abort(batchId, batch.written()); // files of writers that started before the commit
+        // the crash may have come before the batch's dead letters were written
+        if (batch.malformed() > 0
+            && !DeadLetters.hasBatch(stream.context(), ingestion(), batchId)) {
+          writeDeadLetters(batchId, batch);
+          stream.rejected().addAndGet(batch.malformed());
+        }
+        return;
+      }
+      if (ingestion().failOnMalformed() && batch.malformed() > 0) {
+        Malformed first = batch.first();
+        throw new TaskFailedException(
+            batch.malformed()
+                + " malformed records in batch "
+                + batchId
+                + " (first: partition "
+                + first.partition()
+                + " offset "
+                + first.offset()
+                + ": "
+                + first.reason()
+                + "); nothing committed");
+      }
+      CommitMetadata.withCommitProperties(
+          Map.of(batchProperty, Long.toString(batchId)),
+          () -> {
+            target.commit(batchId, batch.written());
+            return null;
+          },
+          RuntimeException.class);
+      committed = batchId;
+      stream.rows().addAndGet(batch.good());
+      java.util.function.LongConsumer hook = KafkaIngestExecutor.afterCommit;
+      if (hook != null) {
+        hook.accept(batchId);
+      }
+      if (batch.malformed() > 0) {
+        writeDeadLetters(batchId, batch);
+        stream.rejected().addAndGet(batch.malformed());
+      }
+    }
+
+    @Override
+    public void abort(long batchId, WriterCommitMessage[] messages) {
+      if (batchId == committed) {
+        // what failed came after the commit: the files are the table's now
+        LOG.warn(
+            "Kafka ingestion {}: batch {} failed after its commit; its files stay",
+            ingestion().id(),
+            batchId);
+        return;
+      }
+      target.abort(batchId, Batch.of(messages).written());
+    }
+
+    /** Reads the malformed records' offset ranges back from Kafka, for the dead-letter table. */
+    private void writeDeadLetters(long batchId, Batch batch) {
+      Map<String, List<Integer>> assign = new TreeMap<>();
+      Map<String, Map<String, Long>> from = new TreeMap<>();
+      Map<String, Map<String, Long>> until = new TreeMap<>();
+      batch
+          .malformedOffsets()
+          .forEach(
+              (partition, range) -> {
+                assign
+                    .computeIfAbsent(partition.topic(), topic -> new ArrayList<>())
+                    .add(partition.partition());
+                from.computeIfAbsent(partition.topic(), topic -> new TreeMap<>())
+                    .put(Integer.toString(partition.partition()), range[0]);
+                until
+                    .computeIfAbsent(partition.topic(), topic -> new TreeMap<>())
+                    .put(Integer.toString(partition.partition()), range[1] + 1);
+              });
+      // the stream's session: its JSON options are the ones the batch was parsed with
+      DataFrameReader reader =
+          SparkSession.active()
+              .read()
+              .format("kafka")
+              .option("kafka.bootstrap.servers", ingestion().bootstrapServers());
+      for (Map.Entry<String, String> option : ingestion().options().entrySet()) {
+        if (option.getKey().startsWith("kafka.")) {
+          reader = reader.option(option.getKey(), option.getValue());
+        }
+      }
+      ObjectMapper json = new ObjectMapper();
+      try {
+        reader =
+            reader
+                .option("assign", json.writeValueAsString(assign))
+                .option("startingOffsets", json.writeValueAsString(from))
+                .option("endingOffsets", json.writeValueAsString(until));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("Cannot write Kafka offsets as JSON", e);
+      }
+      DeadLetters.append(
+          stream.context(),
+          ingestion(),
+          KafkaIngestExecutor.parse(ingestion(), stream.target(), reader.load())
+              .where("__reason IS NOT NULL"),
+          batchId);
+    }
+  }
+}
