@@ -76,7 +76,9 @@ import org.slf4j.LoggerFactory;
  *       died between the commit and the checkpoint) is not written again: its writers were told
  *       before they started, and its commit only makes up for missing dead letters.
  *   <li>With {@code fail-on-malformed}, a batch with a malformed record fails before its commit,
- *       naming the first; Spark then aborts the write, which deletes its files.
+ *       naming the first. The files its tasks wrote stay behind, outside the table, as after any
+ *       failed Spark write to Iceberg (which deletes them on abort only after a failed commit of
+ *       its own); orphan-file maintenance removes them.
  *   <li>Otherwise the good records are appended in one Iceberg commit carrying the batch id; then
  *       the malformed ones are read back from Kafka (only the offset ranges that held them) and
  *       written to the dead-letter table with their reason.
@@ -572,7 +574,6 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
             ingestion().id(),
             batchId,
             ingestion().target());
-        target.abort(batchId, batch.written()); // files of writers that started before the commit
         // the crash may have come before the batch's dead letters were written
         if (batch.malformed() > 0
             && !DeadLetters.hasBatch(stream.context(), ingestion(), batchId)) {
@@ -617,7 +618,8 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     @Override
     public void abort(long batchId, WriterCommitMessage[] messages) {
       if (batchId == committed) {
-        // what failed came after the commit: the files are the table's now
+        // what failed came after the commit: the files are the table's now, whatever Iceberg's
+        // abort would do with them
         LOG.warn(
             "Kafka ingestion {}: batch {} failed after its commit; its files stay",
             ingestion().id(),
