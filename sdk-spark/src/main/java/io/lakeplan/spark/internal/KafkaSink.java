@@ -125,7 +125,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
    * table to write the stream to.
    */
   static String open(Stream stream) {
-    String key = stream.ingestion().id() + "-" + UUID.randomUUID();
+    String key = UUID.randomUUID().toString(); // the query carries the ingestion's name
     SparkSession spark = stream.context().spark;
     if (!spark.conf().contains("spark.sql.catalog." + CATALOG)) {
       spark.conf().set("spark.sql.catalog." + CATALOG, KafkaSink.class.getName());
