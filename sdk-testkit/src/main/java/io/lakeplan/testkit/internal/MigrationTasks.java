@@ -142,7 +142,7 @@ final class MigrationTasks {
               + "; remove them or the others before adding");
     }
     AppendFiles append = Lake.inline(table.newAppend());
-    files.forEach(append::appendFile);
+    Writes.addFiles(table, append, files);
     append.commit();
     context.lake().committed(table);
     Snapshot snapshot = table.currentSnapshot();
