@@ -81,8 +81,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Threads: a task runs on the test's thread, and shares row-by-row work (data files by
  *       partition, Kafka parsing, migration files, merge rows, the two sides of a reconciliation)
  *       with the common fork-join pool, as Spark shares it between tasks; results and errors keep
- *       the input's order. Iceberg's manifest scans run on the test's thread; only writing a
- *       commit's new manifests uses Iceberg's worker pool.
+ *       the input's order. Iceberg's manifest scans run on the test's thread, and appends write
+ *       their manifest there too; only the manifests of partition replacements, overwrites and
+ *       compactions are written on Iceberg's worker pool.
  *   <li>Migration sources are the rows tests add with {@link #landingFiles}, not Parquet, ORC or
  *       CSV files: format-specific reading (and format errors such as corrupt Parquet) is not
  *       simulated; ADD_FILES registers Avro files written from those rows, with the same no-cast

@@ -12,11 +12,13 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.DataFrameReader;
@@ -283,12 +285,12 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     }
 
     @Override
-    public java.util.Optional<StructType> rowIdSchema() {
+    public Optional<StructType> rowIdSchema() {
       return stream.rowIdSchema();
     }
 
     @Override
-    public java.util.Optional<StructType> metadataSchema() {
+    public Optional<StructType> metadataSchema() {
       return stream.metadataSchema();
     }
   }
@@ -605,7 +607,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
           RuntimeException.class);
       committed = batchId;
       stream.rows().addAndGet(batch.good());
-      java.util.function.LongConsumer hook = KafkaIngestExecutor.afterCommit;
+      LongConsumer hook = KafkaIngestExecutor.afterCommit;
       if (hook != null) {
         hook.accept(batchId);
       }
