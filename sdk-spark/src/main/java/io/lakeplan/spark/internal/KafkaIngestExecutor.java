@@ -171,12 +171,12 @@ final class KafkaIngestExecutor {
                       : Trigger.ProcessingTime(ingestion.trigger().toMillis()))
               .toTable(sink);
       return new Running(query, sink);
-    } catch (TimeoutException | RuntimeException e) {
+    } catch (TimeoutException e) {
       KafkaSink.close(sink);
-      if (e instanceof RuntimeException runtime) {
-        throw runtime;
-      }
       throw new TaskFailedException("Kafka ingestion " + ingestion.id() + " did not start", e);
+    } catch (RuntimeException e) {
+      KafkaSink.close(sink);
+      throw e;
     }
   }
 
