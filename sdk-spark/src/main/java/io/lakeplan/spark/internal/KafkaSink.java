@@ -296,7 +296,19 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
   }
 
   /** Where the routing columns sit in the stream's rows. */
-  record Layout(int reason, int topic, int partition, int offset) implements Serializable {
+  record Layout(int reason) implements Serializable {
+    int topic() {
+      return reason + 1;
+    }
+
+    int partition() {
+      return reason + 2;
+    }
+
+    int offset() {
+      return reason + 3;
+    }
+
     static Layout of(StructType target, StructType input) {
       StructField[] fields = input.fields();
       int width = target.fields().length;
@@ -319,7 +331,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
                 + ", not "
                 + input.simpleString());
       }
-      return new Layout(width, width + 1, width + 2, width + 3);
+      return new Layout(width);
     }
   }
 
@@ -537,6 +549,12 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     /** The batch whose good records are committed: its files must survive an abort. */
     private volatile long committed = -1;
 
+    /**
+     * The latest batch the target held when this batch's writers were created (Spark creates them
+     * before it commits; one query writes an ingestion at a time, its checkpoint says so).
+     */
+    private volatile long lastCommittedBatch = -1;
+
     BatchCommit(Stream stream, StreamingWrite target, Layout layout) {
       this.stream = stream;
       this.target = target;
@@ -549,7 +567,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     }
 
     /** The latest batch id the target holds for this ingestion, or -1. */
-    private long lastCommittedBatch() {
+    private long readLastCommittedBatch() {
       String value =
           Tables.latestSummaryValue(
               Tables.load(stream.context(), ingestion().target()), batchProperty);
@@ -558,8 +576,9 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
     @Override
     public StreamingDataWriterFactory createStreamingWriterFactory(PhysicalWriteInfo info) {
+      lastCommittedBatch = readLastCommittedBatch();
       return new RouterFactory(
-          target.createStreamingWriterFactory(info), layout, lastCommittedBatch());
+          target.createStreamingWriterFactory(info), layout, lastCommittedBatch);
     }
 
     @Override
@@ -570,7 +589,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     @Override
     public void commit(long batchId, WriterCommitMessage[] messages) {
       Batch batch = Batch.of(messages);
-      if (lastCommittedBatch() >= batchId) {
+      if (lastCommittedBatch >= batchId) {
         LOG.warn(
             "Kafka ingestion {}: batch {} is already in {} (replayed after a crash); skipped",
             ingestion().id(),
