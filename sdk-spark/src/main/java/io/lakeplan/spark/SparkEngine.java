@@ -2,6 +2,7 @@ package io.lakeplan.spark;
 
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
+import io.lakeplan.spark.internal.CrashPoints;
 import io.lakeplan.spark.internal.TaskExecutors;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
@@ -82,6 +83,10 @@ public final class SparkEngine {
   public TaskResult run(Dag dag, Task task) {
     String group = dag.useCase() + "/" + dag.id() + "/" + task.id();
     spark.sparkContext().setJobGroup(group, group, false);
+    CrashPoints.enter(task.id());
+    // statements that find "the" session (Iceberg's functions, procedures) must find this one
+    scala.Option<SparkSession> previous = SparkSession.getActiveSession();
+    SparkSession.setActiveSession(spark);
     long start = System.nanoTime();
     try {
       TaskResult result = TaskExecutors.execute(spark, base, watermarks, clock, task.spec());
@@ -97,6 +102,11 @@ public final class SparkEngine {
       return TaskResult.failed(duration, e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
       spark.sparkContext().clearJobGroup();
+      if (previous.isDefined()) {
+        SparkSession.setActiveSession(previous.get());
+      } else {
+        SparkSession.clearActiveSession();
+      }
     }
   }
 }

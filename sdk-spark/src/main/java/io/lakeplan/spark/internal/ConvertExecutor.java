@@ -87,6 +87,7 @@ final class ConvertExecutor {
         throw new TaskFailedException(
             "Write to " + target.table() + " failed: " + Failures.rootMessage(e), e);
       }
+      CrashPoints.reach("after-commit");
       Snapshot snapshot = Tables.load(context, target.table()).currentSnapshot();
       return TaskResult.succeeded(
           rows,
@@ -192,6 +193,7 @@ final class ConvertExecutor {
       throw new TaskFailedException(
           "add_files into " + target.table() + " failed: " + Failures.rootMessage(e), e);
     }
+    CrashPoints.reach("after-commit");
     Snapshot snapshot = Tables.load(context, target.table()).currentSnapshot();
     long added = ((Number) result.get(0)).longValue();
     return TaskResult.succeeded(

@@ -23,6 +23,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies a migration's source folder to its landing folder with the Hadoop file system API (local,
@@ -32,6 +34,8 @@ import org.apache.hadoop.fs.RemoteIterator;
  * and a failed run leaves the old one.
  */
 final class CopyExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CopyExecutor.class);
 
   private static final int THREADS = 4;
 
@@ -73,8 +77,8 @@ final class CopyExecutor {
       while (iterator.hasNext()) {
         files.add(iterator.next());
       }
-      Path staging =
-          new Path(landing.getParent(), "." + landing.getName() + ".lakeplan-" + UUID.randomUUID());
+      removeAbandonedStaging(landingFs, landing);
+      Path staging = new Path(landing.getParent(), stagingPrefix(landing) + UUID.randomUUID());
       List<Copied> copied = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       try {
@@ -101,13 +105,16 @@ final class CopyExecutor {
       } finally {
         pool.shutdownNow();
       }
+      CrashPoints.reach("staged");
       if (landingFs.exists(landing)) {
         landingFs.delete(landing, true);
       }
+      CrashPoints.reach("landing-removed");
       landingFs.mkdirs(landing.getParent());
       if (!landingFs.rename(staging, landing)) {
         throw new TaskFailedException("Cannot move " + staging + " to " + landing);
       }
+      CrashPoints.reach("after-commit");
       long bytes = copied.stream().mapToLong(c -> c.bytes).sum();
       return TaskResult.succeeded(
           0,
@@ -126,6 +133,28 @@ final class CopyExecutor {
               + digest(copied));
     } catch (IOException e) {
       throw new UncheckedIOException("Copy of " + source + " to " + landing + " failed", e);
+    }
+  }
+
+  private static String stagingPrefix(Path landing) {
+    return "." + landing.getName() + ".lakeplan-";
+  }
+
+  /**
+   * Deletes the staging folders a killed copy left beside the landing folder: only the copy of this
+   * landing folder writes them, and a run that is not running any more can never finish them.
+   */
+  private static void removeAbandonedStaging(FileSystem fs, Path landing) throws IOException {
+    Path parent = landing.getParent();
+    if (!fs.exists(parent)) {
+      return;
+    }
+    String prefix = stagingPrefix(landing);
+    for (FileStatus status : fs.listStatus(parent)) {
+      if (status.getPath().getName().startsWith(prefix)) {
+        LOG.warn("Removing the staging folder of an interrupted copy: {}", status.getPath());
+        fs.delete(status.getPath(), true);
+      }
     }
   }
 

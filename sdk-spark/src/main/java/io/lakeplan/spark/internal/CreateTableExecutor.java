@@ -4,6 +4,7 @@ import io.lakeplan.model.Column;
 import io.lakeplan.model.PartitionField;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableDefinition;
+import io.lakeplan.spark.LakeplanCatalog;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.iceberg.NullOrder;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortDirection;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -24,7 +36,6 @@ final class CreateTableExecutor {
 
   static TaskResult run(Context context, TableDefinition definition) {
     String table = Sql.table(definition.table());
-    List<String> statements = ddl(definition);
     if (context.spark.catalog().tableExists(LakeplanCatalogNames.of(definition.table()))) {
       List<String> drift = drift(definition, context.spark.table(table).schema());
       if (!drift.isEmpty()) {
@@ -37,9 +48,9 @@ final class CreateTableExecutor {
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, "table " + definition.table() + " exists and matches");
     }
-    for (String statement : statements) {
-      context.spark.sql(statement);
-    }
+    context.spark.sql("CREATE NAMESPACE IF NOT EXISTS " + Sql.namespace(definition.table()));
+    create(context, definition);
+    CrashPoints.reach("after-commit");
     return TaskResult.succeeded(
         0,
         0,
@@ -54,9 +65,36 @@ final class CreateTableExecutor {
             + ")");
   }
 
-  /** The statements that create the table; every identifier validated and quoted. */
-  static List<String> ddl(TableDefinition definition) {
-    String table = Sql.table(definition.table());
+  /**
+   * Creates the table with its schema, partitioning, sort order and properties in one catalog
+   * commit, so a job killed while creating it leaves either no table or the whole table (a {@code
+   * CREATE TABLE} followed by {@code WRITE ORDERED BY} would leave one without its sort order).
+   */
+  private static void create(Context context, TableDefinition definition) {
+    Schema schema = SparkSchemaUtil.convert(StructType.fromDDL(columnsDdl(definition)));
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put(TableProperties.FORMAT_VERSION, Integer.toString(definition.formatVersion()));
+    properties.putAll(definition.effectiveProperties());
+    Catalog catalog = Spark3Util.loadIcebergCatalog(context.spark, LakeplanCatalog.NAME);
+    try {
+      catalog
+          .buildTable(
+              TableIdentifier.of(definition.table().namespace(), definition.table().name()), schema)
+          .withPartitionSpec(spec(definition, schema))
+          .withSortOrder(sortOrder(definition, schema))
+          .withProperties(properties)
+          .create();
+    } catch (AlreadyExistsException e) {
+      // another run created it between the check and here: report what that table is
+      throw new TaskFailedException(
+          "Table " + definition.table() + " was created concurrently; run the task again", e);
+    } finally {
+      context.spark.catalog().refreshTable(LakeplanCatalogNames.of(definition.table()));
+    }
+  }
+
+  /** The columns as Spark DDL, every identifier validated and quoted. */
+  static String columnsDdl(TableDefinition definition) {
     List<String> columns = new ArrayList<>();
     for (Column column : definition.columns()) {
       columns.add(
@@ -65,62 +103,39 @@ final class CreateTableExecutor {
               + Sql.type(column.type())
               + (column.required() ? " NOT NULL" : ""));
     }
-    List<String> partitions = new ArrayList<>();
-    for (PartitionField field : definition.partitionBy()) {
-      partitions.add(transform(field));
-    }
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("format-version", Integer.toString(definition.formatVersion()));
-    properties.putAll(definition.effectiveProperties());
-    List<String> props = new ArrayList<>();
-    properties.forEach((key, value) -> props.add(Sql.literal(key) + "=" + Sql.literal(value)));
-    List<String> sortOrder = new ArrayList<>();
-    for (SortField field : definition.sortBy()) {
-      sortOrder.add(
-          Sql.quote(field.column())
-              + (field.descending() ? " DESC" : " ASC")
-              + (field.nullsFirst() ? " NULLS FIRST" : " NULLS LAST"));
-    }
-    List<String> statements = new ArrayList<>();
-    statements.add("CREATE NAMESPACE IF NOT EXISTS " + Sql.namespace(definition.table()));
-    statements.add(
-        "CREATE TABLE IF NOT EXISTS "
-            + table
-            + " ("
-            + String.join(", ", columns)
-            + ") USING iceberg"
-            + (partitions.isEmpty()
-                ? ""
-                : " PARTITIONED BY (" + String.join(", ", partitions) + ")")
-            + " TBLPROPERTIES ("
-            + String.join(", ", props)
-            + ")");
-    if (!sortOrder.isEmpty()) {
-      statements.add("ALTER TABLE " + table + " WRITE ORDERED BY " + String.join(", ", sortOrder));
-    }
-    return statements;
+    return String.join(", ", columns);
   }
 
-  private static String transform(PartitionField field) {
-    String column = Sql.quote(field.column());
-    switch (field.transform()) {
-      case IDENTITY:
-        return column;
-      case YEAR:
-        return "years(" + column + ")";
-      case MONTH:
-        return "months(" + column + ")";
-      case DAY:
-        return "days(" + column + ")";
-      case HOUR:
-        return "hours(" + column + ")";
-      case BUCKET:
-        return "bucket(" + field.width() + ", " + column + ")";
-      case TRUNCATE:
-        return "truncate(" + field.width() + ", " + column + ")";
-      default:
-        throw new IllegalArgumentException("Unsupported partition transform: " + field);
+  private static PartitionSpec spec(TableDefinition definition, Schema schema) {
+    PartitionSpec.Builder builder = PartitionSpec.builderFor(schema);
+    for (PartitionField field : definition.partitionBy()) {
+      String column = schema.caseInsensitiveFindField(field.column()).name();
+      switch (field.transform()) {
+        case IDENTITY -> builder.identity(column);
+        case YEAR -> builder.year(column);
+        case MONTH -> builder.month(column);
+        case DAY -> builder.day(column);
+        case HOUR -> builder.hour(column);
+        case BUCKET -> builder.bucket(column, field.width());
+        case TRUNCATE -> builder.truncate(column, field.width());
+        default -> throw new IllegalArgumentException("Unsupported partition transform: " + field);
+      }
     }
+    return builder.build();
+  }
+
+  private static SortOrder sortOrder(TableDefinition definition, Schema schema) {
+    if (definition.sortBy().isEmpty()) {
+      return SortOrder.unsorted();
+    }
+    SortOrder.Builder builder = SortOrder.builderFor(schema);
+    for (SortField field : definition.sortBy()) {
+      builder.sortBy(
+          schema.caseInsensitiveFindField(field.column()).name(),
+          field.descending() ? SortDirection.DESC : SortDirection.ASC,
+          field.nullsFirst() ? NullOrder.NULLS_FIRST : NullOrder.NULLS_LAST);
+    }
+    return builder.build();
   }
 
   /** Differences between the definition and an existing table's schema, one readable line each. */

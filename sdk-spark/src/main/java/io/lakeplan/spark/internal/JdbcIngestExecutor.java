@@ -176,6 +176,7 @@ final class JdbcIngestExecutor {
       throw new TaskFailedException("Ingestion " + ingestion.id() + " committed nothing");
     }
     // the data and its watermark are committed; now the store (a crash here is repaired above)
+    CrashPoints.reach("after-commit");
     Watermark current = context.watermarks.get(key).orElse(null);
     if (current == null || upTo.compareTo(current) > 0) {
       if (!context.watermarks.compareAndSet(key, current, upTo)) {
@@ -183,6 +184,7 @@ final class JdbcIngestExecutor {
             "Watermark of {} changed concurrently; the next run repairs it from the table", key);
       }
     }
+    CrashPoints.reach("after-store-write");
     // an append adds exactly the window's rows; a merge reports the rows it read (cached)
     long rows =
         ingestion.writeMode() == WriteMode.MERGE

@@ -630,9 +630,11 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
       if (hook != null) {
         hook.accept(batchId);
       }
+      CrashPoints.reach("after-commit");
       if (batch.malformed() > 0) {
         writeDeadLetters(batchId, batch);
         stream.rejected().addAndGet(batch.malformed());
+        CrashPoints.reach("after-dead-letters");
       }
     }
 

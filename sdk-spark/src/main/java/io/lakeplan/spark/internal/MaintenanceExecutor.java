@@ -103,6 +103,7 @@ final class MaintenanceExecutor {
                       .retainLast(task.retainLast())
                       .execute());
       deletedDataFiles = result.deletedDataFilesCount();
+      CrashPoints.reach("after-commit");
     }
     int after = count(Tables.load(context, table).snapshots());
     return TaskResult.succeeded(
@@ -208,6 +209,7 @@ final class MaintenanceExecutor {
     if (result.rewrittenDataFilesCount() == 0) {
       return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "nothing to compact in " + table);
     }
+    CrashPoints.reach("after-commit");
     Snapshot snapshot = Tables.load(context, table).currentSnapshot();
     return TaskResult.succeeded(
         0,
@@ -307,6 +309,7 @@ final class MaintenanceExecutor {
               }
               return delete.execute();
             });
+    CrashPoints.reach("after-delete");
     List<String> orphans = new ArrayList<>();
     result.orphanFileLocations().forEach(orphans::add);
     for (String orphan : orphans) {
@@ -400,6 +403,7 @@ final class MaintenanceExecutor {
         throw new TaskFailedException(
             "DELETE from " + table + " failed: " + Failures.rootMessage(e), e);
       }
+      CrashPoints.reach("after-delete-commit");
       iceberg = Tables.load(context, table);
       applyDeleteFiles(context, table, iceberg, carried);
       iceberg = Tables.load(context, table);
@@ -430,6 +434,7 @@ final class MaintenanceExecutor {
       deletedDataFiles = result.deletedDataFilesCount();
       iceberg = Tables.load(context, table);
     }
+    CrashPoints.reach("after-expiry");
     int remaining = count(iceberg.snapshots());
     int expired = before - remaining;
 
@@ -521,6 +526,7 @@ final class MaintenanceExecutor {
           }
           return rewrite.execute();
         });
+    CrashPoints.reach("after-rewrite");
   }
 
   /**

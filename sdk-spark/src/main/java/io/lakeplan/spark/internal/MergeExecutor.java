@@ -172,6 +172,7 @@ final class MergeExecutor {
         throw new TaskFailedException(
             "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e);
       }
+      CrashPoints.reach("after-commit");
       Table after = Tables.load(context, merge.target());
       Snapshot snapshot = after.currentSnapshot();
       boolean committed = snapshot != null && snapshot.snapshotId() != before;

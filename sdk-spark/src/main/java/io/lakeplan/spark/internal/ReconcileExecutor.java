@@ -58,6 +58,7 @@ final class ReconcileExecutor {
               + Failures.rootMessage(e),
           e);
     }
+    CrashPoints.reach("source-read");
     Dataset<Row> targetData =
         context.spark.table(Sql.table(migration.target().table())).selectExpr(toArray(columns));
     Row target = targetData.selectExpr(toArray(aggregates)).first();

@@ -27,8 +27,12 @@ final class WatermarkExecutor {
             .selectExpr("max(" + Sql.quote(column) + ")")
             .first()
             .get(0);
-    return EngineSteps.recordWatermark(
-        context.watermarks, migration.target().table(), column, max, TaskFailedException::new);
+    CrashPoints.reach("max-read");
+    TaskResult result =
+        EngineSteps.recordWatermark(
+            context.watermarks, migration.target().table(), column, max, TaskFailedException::new);
+    CrashPoints.reach("after-store-write");
+    return result;
   }
 
   static Watermark toWatermark(Object value, String column) {
