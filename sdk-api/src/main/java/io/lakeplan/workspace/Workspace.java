@@ -156,10 +156,25 @@ public final class Workspace {
     return null;
   }
 
-  /** Validates the documents as one workspace, dropping invalid ones until the rest is clean. */
+  /**
+   * Validates each document on its own, leaving out those with problems, then the rest as one
+   * workspace, dropping the files with problems until the rest is clean. A file with problems of
+   * its own never takes part in the cross-file checks, so it cannot take valid files down with it
+   * (by sharing their use-case name, tables or DAG ids); its references are checked once it is
+   * fixed.
+   */
   private static List<LoadedUseCase> validate(
       Map<String, Document> documents, Map<String, String> texts, List<Problem> problems) {
-    Map<String, Document> remaining = new LinkedHashMap<>(documents);
+    Map<String, Document> remaining = new LinkedHashMap<>();
+    documents.forEach(
+        (file, document) -> {
+          List<Problem> own = Validator.validate(document.useCase());
+          if (own.isEmpty()) {
+            remaining.put(file, document);
+          } else {
+            problems.addAll(locate(file, texts.get(file), own, document.legacy()));
+          }
+        });
     Set<String> reported = new HashSet<>();
     while (!remaining.isEmpty()) {
       List<UseCase> useCases = remaining.values().stream().map(Document::useCase).toList();
