@@ -224,6 +224,7 @@ public final class DocumentMutator {
         case DUPLICATE_LINES -> duplicateLines();
         case SWAP_LINES -> swapLines();
         case RETYPE_SCALAR -> replaceScalar(pick(OTHER_TYPES), "retyped");
+        case OTHER_VALUE -> otherValue();
         case NULL_VALUE -> nullValue();
         case RANDOM_BYTES -> randomBytes();
         case DEEP_NESTING -> deepNesting();
@@ -356,6 +357,17 @@ public final class DocumentMutator {
               + "' -> '"
               + abbreviate(value)
               + "'");
+    }
+
+    private void otherValue() {
+      List<int[]> sites = scalarSites();
+      if (sites.isEmpty()) {
+        replaceScalar(pick(OTHER_TYPES), "retyped");
+        return;
+      }
+      int[] site = sites.get(random.nextInt(sites.size()));
+      String value = lines.get(site[0]).substring(site[1], site[2]);
+      replaceScalar(value, "value of line " + (site[0] + 1) + " elsewhere");
     }
 
     private void nullValue() {

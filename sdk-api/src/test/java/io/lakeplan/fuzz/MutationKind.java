@@ -12,6 +12,11 @@ public enum MutationKind {
   SWAP_LINES,
   /** A scalar replaced by a value of another type: number, boolean, list, map, tag, overflow. */
   RETYPE_SCALAR,
+  /**
+   * A scalar replaced by another scalar of the same document: often still valid, so the planner and
+   * the renderer meet odd combinations (a merge reading its own target, a cron as a table).
+   */
+  OTHER_VALUE,
   /** A value, or a key's whole block, replaced by null, {@code ~} or nothing. */
   NULL_VALUE,
   /**

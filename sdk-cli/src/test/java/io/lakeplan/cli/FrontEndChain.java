@@ -10,6 +10,7 @@ import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.validation.ValidationException;
 import io.lakeplan.validation.Validator;
 import io.lakeplan.workspace.LoadedUseCase;
@@ -85,7 +86,7 @@ public final class FrontEndChain {
   /**
    * The {@code lakeplan} invocations run per document; {@code FILE} and {@code OUT} are replaced.
    */
-  static final List<List<String>> COMMANDS =
+  public static final List<List<String>> COMMANDS =
       List.of(
           List.of("validate", "FILE"),
           List.of("validate", "--strict", "--format", "json", "FILE"),
@@ -318,11 +319,16 @@ public final class FrontEndChain {
     return yaml;
   }
 
-  /** Every problem must name the file, a path, a code and a message. */
+  /**
+   * Every problem must name the file, a path, a code and a message, and none may be an internal
+   * error caught by the workspace's last line of defence.
+   */
   private static void addressed(
       Stage stage, List<Problem> problems, String file, List<Escape> escapes) {
     for (Problem problem : problems) {
-      if (problem.location() == null
+      if (problem.code() == ProblemCode.INTERNAL) {
+        escapes.add(new Escape(stage, "internal error caught as a problem: " + problem));
+      } else if (problem.location() == null
           || !file.equals(problem.location().file())
           || problem.location().line() < 0
           || problem.location().column() < 0

@@ -102,6 +102,11 @@ public final class FuzzReport {
     return nanos;
   }
 
+  /** The time spent in the library chain on documents of {@code kind}, in nanoseconds. */
+  public synchronized long chainNanos(MutationKind kind) {
+    return kindNanos.get(kind)[0];
+  }
+
   /** Per kind: documents, clean, with problems, with escapes. */
   public Map<MutationKind, int[]> counts() {
     return counts;
