@@ -67,12 +67,19 @@ public final class FrontEndFuzzBench {
     Path work = Files.createTempDirectory("lakeplan-fuzz-");
     long start = System.nanoTime();
     FuzzReport report;
+    String escapesText;
+    double seconds;
     try {
       report = FuzzRun.run(mutator, documents, threads, commandSample, work);
+      seconds = (System.nanoTime() - start) / 1e9;
+      // minimising the escapes' documents runs the chain again, in the work folder
+      escapesText =
+          report.documentsWithEscapes() > 0
+              ? report.describeEscapes()
+              : "No escapes: every document gave path-addressed problems or none.";
     } finally {
       deleteTree(work);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
 
     System.out.print(report.summary(seedText));
     System.out.printf(
@@ -84,11 +91,7 @@ public final class FrontEndFuzzBench {
         documents / seconds,
         commandSample,
         FrontEndChain.COMMANDS.size());
-    if (report.documentsWithEscapes() > 0) {
-      System.out.println(report.describeEscapes());
-    } else {
-      System.out.println("No escapes: every document gave path-addressed problems or none.");
-    }
+    System.out.println(escapesText);
 
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("benchmark", "front-end-fuzz");

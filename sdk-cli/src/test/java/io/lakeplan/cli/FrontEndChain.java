@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -95,6 +96,14 @@ public final class FrontEndChain {
           List.of("graph", "FILE"),
           List.of("render", "airflow", "FILE", "--out", "OUT"),
           List.of("import-legacy", "FILE", "--out", "OUT"));
+
+  /**
+   * What a JVM exception caught and shown as a problem looks like: its class name or the JDK's
+   * helpful NullPointerException text. (Parser wording in messages is issue 24's.)
+   */
+  private static final Pattern JVM_EXCEPTION_TEXT =
+      Pattern.compile(
+          "Exception\\b|java\\.lang\\.|Cannot (invoke|read field|load from|store to) \"|because \"[^\"]*\" is null");
 
   private static final AirflowTarget DATASETS = AirflowTarget.defaults();
   private static final AirflowTarget SENSORS =
@@ -328,6 +337,8 @@ public final class FrontEndChain {
     for (Problem problem : problems) {
       if (problem.code() == ProblemCode.INTERNAL) {
         escapes.add(new Escape(stage, "internal error caught as a problem: " + problem));
+      } else if (JVM_EXCEPTION_TEXT.matcher(problem.message()).find()) {
+        escapes.add(new Escape(stage, "an exception's text as a problem: " + problem));
       } else if (problem.location() == null
           || !file.equals(problem.location().file())
           || problem.location().line() < 0
