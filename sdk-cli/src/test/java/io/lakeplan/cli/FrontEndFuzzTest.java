@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,12 +83,11 @@ class FrontEndFuzzTest {
     assertThat(report.documentsWithEscapes())
         .as("%s\n%s", reproduce(), report.describeEscapes())
         .isZero();
-    Map<MutationKind, Integer> perKind = new EnumMap<>(MutationKind.class);
-    report.documents().forEach((kind, count) -> perKind.put(kind, count));
-    assertThat(perKind)
+    int kinds = MutationKind.values().length;
+    assertThat(report.documents())
         .as("every kind gets its share")
-        .hasSize(MutationKind.values().length)
-        .allSatisfy((kind, count) -> assertThat(count).isGreaterThanOrEqualTo(DOCUMENTS / 15));
+        .hasSize(kinds)
+        .allSatisfy((kind, count) -> assertThat(count).isGreaterThanOrEqualTo(DOCUMENTS / kinds));
     // The generator must keep reaching the planner and the renderer, not only the YAML parser.
     assertThat(report.cleanDocuments())
         .as("documents that still load clean, %s", reproduce())

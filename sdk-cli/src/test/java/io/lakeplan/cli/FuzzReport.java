@@ -221,11 +221,12 @@ public final class FuzzReport {
                         "minimised",
                         document.fileName(),
                         text.getBytes(StandardCharsets.UTF_8));
-                List<FrontEndChain.Escape> found2 = new ArrayList<>(chain.run(candidate).escapes());
+                FrontEndChain.Outcome outcome = chain.run(candidate);
+                List<FrontEndChain.Escape> again = new ArrayList<>(outcome.escapes());
                 if (found.escape().stage() == FrontEndChain.Stage.CLI) {
-                  found2.addAll(chain.runCommands(candidate, chain.run(candidate).clean()));
+                  again.addAll(chain.runCommands(candidate, outcome.clean()));
                 }
-                return found2.stream().anyMatch(e -> signature(e).equals(signature));
+                return again.stream().anyMatch(escape -> signature(escape).equals(signature));
               },
               3_000);
       return minimal.length() > 2_000 ? minimal.substring(0, 2_000) + "…" : minimal;
