@@ -147,9 +147,11 @@ public final class UseCaseCodec {
   public static List<Problem> locate(
       String file, YamlTree tree, List<Problem> problems, boolean legacy) {
     List<Problem> located = new ArrayList<>();
+    java.util.function.Function<String, String> pointers =
+        tree.root() == null ? path -> "" : Locator.pointers(tree.root());
     for (Problem problem : problems) {
       String path = legacy ? LegacyImporter.legacyPath(problem.path()) : problem.path();
-      String pointer = tree.root() == null ? "" : Locator.pointer(tree.root(), path);
+      String pointer = pointers.apply(path);
       int[] position = tree.position(pointer);
       located.add(
           problem.at(

@@ -178,7 +178,9 @@ public final class Binder {
               ProblemCode.WRONG_TYPE,
               "Expected " + expected + ", found " + found));
       parser.skipChildren();
-      return targetType.isPrimitive() ? primitiveDefault(targetType.getRawClass()) : null;
+      return targetType.isPrimitive()
+          ? primitiveDefault(targetType.getRawClass())
+          : emptyDelegate(targetType.getRawClass());
     }
 
     @Override
@@ -214,7 +216,33 @@ public final class Binder {
                   + parser.getText()
                   + "'"));
       parser.skipChildren();
-      return null;
+      return emptyDelegate(instClass);
+    }
+
+    /**
+     * For the {@code Json} delegate Immutables binds a model value through, an empty one: its
+     * creator ({@code ImmutableX.fromJson}) then builds an empty value where the wrongly shaped one
+     * was, instead of failing with a NullPointerException on null (whose text became a second
+     * problem, and which stopped reading the rest of the document). Null for other types.
+     */
+    private static Object emptyDelegate(Class<?> type) {
+      if (!isImmutablesDelegate(type)) {
+        return null;
+      }
+      try {
+        java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        return constructor.newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("Cannot create an empty " + type.getName(), e);
+      }
+    }
+
+    /** Whether {@code type} is the nested {@code Json} class of a generated {@code ImmutableX}. */
+    private static boolean isImmutablesDelegate(Class<?> type) {
+      return type.getSimpleName().equals("Json")
+          && type.getEnclosingClass() != null
+          && type.getEnclosingClass().getSimpleName().startsWith("Immutable");
     }
 
     @Override
@@ -267,6 +295,10 @@ public final class Binder {
         return "a map of key: value";
       }
       Class<?> raw = type.getRawClass();
+      if (isImmutablesDelegate(raw)) {
+        // Immutables binds ImmutableX through its nested Json class, a subclass of the model's X
+        raw = raw.getSuperclass();
+      }
       if (raw == String.class) {
         return "text";
       }

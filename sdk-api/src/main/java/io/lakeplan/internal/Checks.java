@@ -54,6 +54,21 @@ final class Checks {
     problems.add(new Problem(useCase, path, code, message, null));
   }
 
+  /**
+   * Reports an empty item of list {@code key} (a {@code -} with nothing after it in YAML, a null
+   * from code); true when the item is there.
+   */
+  boolean item(Object value, String key, int index, String what) {
+    if (value == null) {
+      element(key, null, index)
+          .report(
+              ProblemCode.REQUIRED,
+              "Empty item in " + key + "; write the " + what + " or remove the item");
+      return false;
+    }
+    return true;
+  }
+
   /** Reports a missing value; true when present. */
   boolean required(Object value, String what) {
     if (value == null) {

@@ -237,8 +237,16 @@ public final class LegacyImporter {
         report(path + ".schedule", ProblemCode.INVALID_CRON, e.getMessage());
       }
     }
-    for (String upstream : texts(dag, "depends_on", path)) {
-      job.addDependency(Dependency.onDag(upstream));
+    List<String> upstreams = texts(dag, "depends_on", path);
+    for (int i = 0; i < upstreams.size(); i++) {
+      if (upstreams.get(i).isBlank()) {
+        report(
+            path + ".depends_on[" + i + "]",
+            ProblemCode.BLANK,
+            "Blank DAG name in depends_on; write the name of the DAG to wait for");
+      } else {
+        job.addDependency(Dependency.onDag(upstreams.get(i)));
+      }
     }
     JsonNode notification = dag.get("notification");
     if (notification != null && !notification.isNull()) {

@@ -2,7 +2,11 @@ package io.lakeplan.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns problem paths ({@code merges[orders-upsert].keys[0]}) into JSON pointers of a loaded tree,
@@ -17,6 +21,20 @@ public final class Locator {
    * The pointer of the deepest node of {@code root} that {@code path} reaches ("" for the root).
    */
   public static String pointer(JsonNode root, String path) {
+    return pointers(root).apply(path);
+  }
+
+  /**
+   * {@link #pointer(JsonNode, String)} for many paths of one tree: each list's labels are indexed
+   * once, so locating a problem per element of a long list stays linear in the list's length.
+   */
+  public static Function<String, String> pointers(JsonNode root) {
+    Map<JsonNode, Map<String, Integer>> labels = new IdentityHashMap<>();
+    return path -> pointer(root, path, labels);
+  }
+
+  private static String pointer(
+      JsonNode root, String path, Map<JsonNode, Map<String, Integer>> labels) {
     StringBuilder pointer = new StringBuilder();
     JsonNode node = root;
     for (String[] segment : segments(path)) {
@@ -30,7 +48,7 @@ public final class Locator {
         pointer.append(key);
         continue;
       }
-      int index = indexOf(node, segment[1]);
+      int index = indexOf(node, segment[1], labels);
       pointer.setLength(0);
       pointer.append(key);
       if (index < 0) {
@@ -50,7 +68,7 @@ public final class Locator {
     JsonNode node = root;
     for (String raw : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
       String segment = raw.replace("~1", "/").replace("~0", "~");
-      if (node != null && node.isArray() && segment.matches("\\d+")) {
+      if (node != null && node.isArray() && segment.matches("\\d{1,9}")) {
         int index = Integer.parseInt(segment);
         JsonNode element = node.get(index);
         path.append('[').append(label(element, index)).append(']');
@@ -78,16 +96,27 @@ public final class Locator {
     return String.valueOf(index);
   }
 
-  private static int indexOf(JsonNode array, String label) {
+  private static int indexOf(
+      JsonNode array, String label, Map<JsonNode, Map<String, Integer>> labels) {
     if (array == null || !array.isArray()) {
       return -1;
     }
-    for (int i = 0; i < array.size(); i++) {
-      if (label(array.get(i), i).equals(label)) {
-        return i;
-      }
+    Map<String, Integer> indexes =
+        labels.computeIfAbsent(
+            array,
+            key -> {
+              Map<String, Integer> byLabel = new HashMap<>();
+              for (int i = 0; i < key.size(); i++) {
+                byLabel.putIfAbsent(label(key.get(i), i), i);
+              }
+              return byLabel;
+            });
+    Integer index = indexes.get(label);
+    if (index != null) {
+      return index;
     }
-    return label.matches("\\d+") && Integer.parseInt(label) < array.size()
+    // an index label beyond int (a long run of digits) is no index of this list
+    return label.matches("\\d{1,9}") && Integer.parseInt(label) < array.size()
         ? Integer.parseInt(label)
         : -1;
   }

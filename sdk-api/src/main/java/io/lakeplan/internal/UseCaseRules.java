@@ -29,6 +29,7 @@ import io.lakeplan.validation.ProblemCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -37,6 +38,14 @@ final class UseCaseRules {
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
   private static final Pattern BOOTSTRAP = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
   private static final Pattern DAG_ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
+
+  /**
+   * The longest topic-pattern: compiling a pattern takes time quadratic in its length (a 100,000
+   * character pattern took a minute), and no pattern over topic names (at most 249 characters)
+   * needs this many.
+   */
+  static final int MAX_TOPIC_PATTERN_CHARS = 1_000;
+
   private static final Pattern SNS_ARN =
       Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
 
@@ -62,50 +71,77 @@ final class UseCaseRules {
     root.at("retry-delay").positive(useCase.retryDelay(), "retry-delay");
     notifications(root.at("notifications"), useCase.notifications());
 
+    for (int i = 0; i < useCase.dependencies().size(); i++) {
+      root.item(useCase.dependencies().get(i), "dependencies", i, "dependency");
+    }
+
     List<String> stepIds = new ArrayList<>();
-    useCase.migrations().forEach(step -> stepIds.add(step.id()));
-    useCase.jdbcIngestions().forEach(step -> stepIds.add(step.id()));
-    useCase.kafkaIngestions().forEach(step -> stepIds.add(step.id()));
-    useCase.merges().forEach(step -> stepIds.add(step.id()));
-    useCase.maintenance().forEach(step -> stepIds.add(step.id()));
-    useCase.sparkJobs().forEach(step -> stepIds.add(step.id()));
+    addIds(useCase.migrations(), Migration::id, stepIds);
+    addIds(useCase.jdbcIngestions(), JdbcIngestion::id, stepIds);
+    addIds(useCase.kafkaIngestions(), KafkaIngestion::id, stepIds);
+    addIds(useCase.merges(), Merge::id, stepIds);
+    addIds(useCase.maintenance(), Maintenance::id, stepIds);
+    addIds(useCase.sparkJobs(), SparkJob::id, stepIds);
     root.uniqueIds(stepIds, "step id");
 
     List<String> declared = new ArrayList<>();
     for (int i = 0; i < useCase.tables().size(); i++) {
       TableDefinition table = useCase.tables().get(i);
-      table(root.element("tables", label(table.table()), i), table);
-      declared.add(label(table.table()));
+      if (root.item(table, "tables", i, "table definition")) {
+        table(root.element("tables", label(table.table()), i), table);
+        declared.add(label(table.table()));
+      }
     }
     for (int i = 0; i < useCase.migrations().size(); i++) {
       Migration migration = useCase.migrations().get(i);
-      migration(root.element("migrations", migration.id(), i), migration);
-      if (migration.target() != null) {
-        declared.add(label(migration.target().table()));
+      if (root.item(migration, "migrations", i, "migration")) {
+        migration(root.element("migrations", migration.id(), i), migration);
+        if (migration.target() != null) {
+          declared.add(label(migration.target().table()));
+        }
       }
     }
     root.at("tables").uniqueIds(declared, "table declaration");
     for (int i = 0; i < useCase.jdbcIngestions().size(); i++) {
       JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
-      jdbc(root.element("jdbc-ingestions", ingestion.id(), i), ingestion);
+      if (root.item(ingestion, "jdbc-ingestions", i, "JDBC ingestion")) {
+        jdbc(root.element("jdbc-ingestions", ingestion.id(), i), ingestion);
+      }
     }
     for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
       KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
-      kafka(root.element("kafka-ingestions", ingestion.id(), i), ingestion);
+      if (root.item(ingestion, "kafka-ingestions", i, "Kafka ingestion")) {
+        kafka(root.element("kafka-ingestions", ingestion.id(), i), ingestion);
+      }
     }
     for (int i = 0; i < useCase.merges().size(); i++) {
       Merge merge = useCase.merges().get(i);
-      merge(root.element("merges", merge.id(), i), merge);
+      if (root.item(merge, "merges", i, "merge")) {
+        merge(root.element("merges", merge.id(), i), merge);
+      }
     }
     for (int i = 0; i < useCase.maintenance().size(); i++) {
       Maintenance maintenance = useCase.maintenance().get(i);
-      maintenance(root.element("maintenance", maintenance.id(), i), maintenance);
+      if (root.item(maintenance, "maintenance", i, "maintenance")) {
+        maintenance(root.element("maintenance", maintenance.id(), i), maintenance);
+      }
     }
     for (int i = 0; i < useCase.sparkJobs().size(); i++) {
       SparkJob job = useCase.sparkJobs().get(i);
-      sparkJob(root.element("spark-jobs", job.id(), i), job);
+      if (root.item(job, "spark-jobs", i, "Spark job")) {
+        sparkJob(root.element("spark-jobs", job.id(), i), job);
+      }
     }
     return problems;
+  }
+
+  /** The ids of the steps present (empty items are reported where the steps are checked). */
+  private static <T> void addIds(List<T> steps, Function<T, String> id, List<String> ids) {
+    for (T step : steps) {
+      if (step != null) {
+        ids.add(id.apply(step));
+      }
+    }
   }
 
   static String label(TableId table) {
@@ -126,6 +162,7 @@ final class UseCaseRules {
     for (int i = 0; i < policy.targets().size(); i++) {
       NotificationTarget target = policy.targets().get(i);
       Checks element = at.element("targets", null, i);
+      at.item(target, "targets", i, "notification target");
       if (target instanceof NotificationTarget.Sns sns) {
         Checks arn = element.at("topic-arn");
         if (arn.required(sns.topicArn(), "SNS topic ARN")
@@ -159,6 +196,9 @@ final class UseCaseRules {
     for (int i = 0; i < table.partitionBy().size(); i++) {
       PartitionField field = table.partitionBy().get(i);
       Checks element = at.element("partition-by", null, i);
+      if (!at.item(field, "partition-by", i, "partition field")) {
+        continue;
+      }
       Column column = table.column(field.column());
       if (column == null) {
         element.report(
@@ -166,6 +206,8 @@ final class UseCaseRules {
             "Partition column '"
                 + field.column()
                 + "' is not in columns; declare it or fix the name");
+      } else if (column.type() == null) {
+        continue; // the missing type is reported under columns
       } else if (field.transform().ordinal() >= PartitionField.Transform.YEAR.ordinal()
           && field.transform().ordinal() <= PartitionField.Transform.HOUR.ordinal()
           && !column.type().kind().isTemporal()) {
@@ -196,6 +238,9 @@ final class UseCaseRules {
   private static void sortColumns(Checks at, List<SortField> fields, TableDefinition table) {
     for (int i = 0; i < fields.size(); i++) {
       SortField field = fields.get(i);
+      if (!at.item(field, "sort-by", i, "sort field")) {
+        continue;
+      }
       if (table != null && table.column(field.column()) == null) {
         at.element("sort-by", null, i)
             .report(
@@ -217,6 +262,9 @@ final class UseCaseRules {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       Column column = columns.get(i);
+      if (!at.item(column, "columns", i, "column")) {
+        continue;
+      }
       Checks element = at.element("columns", column.name(), i);
       element.at("name").identifier(column.name(), "column name");
       element.at("type").required(column.type(), "column type");
@@ -269,7 +317,9 @@ final class UseCaseRules {
               "Watermark column '"
                   + watermark
                   + "' is not in the target's columns; declare it or fix the name");
-        } else if (!declared.type().kind().isTemporal() && !declared.type().kind().isNumeric()) {
+        } else if (declared.type() != null // a missing type is reported under columns
+            && !declared.type().kind().isTemporal()
+            && !declared.type().kind().isNumeric()) {
           column.report(
               ProblemCode.INVALID_VALUE,
               "Watermark column '"
@@ -376,7 +426,17 @@ final class UseCaseRules {
                 "Invalid topic '" + topic + "' (letters, digits, . _ and - only)");
       }
     }
-    if (ingestion.topicPattern() != null) {
+    if (ingestion.topicPattern() != null
+        && ingestion.topicPattern().length() > MAX_TOPIC_PATTERN_CHARS) {
+      at.at("topic-pattern")
+          .report(
+              ProblemCode.OUT_OF_RANGE,
+              "Invalid topic-pattern: "
+                  + ingestion.topicPattern().length()
+                  + " characters (at most "
+                  + MAX_TOPIC_PATTERN_CHARS
+                  + "; list the topics instead)");
+    } else if (ingestion.topicPattern() != null) {
       try {
         Pattern.compile(ingestion.topicPattern());
       } catch (PatternSyntaxException e) {
@@ -463,7 +523,7 @@ final class UseCaseRules {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < maintenance.tasks().size(); i++) {
       MaintenanceTask task = maintenance.tasks().get(i);
-      if (task == null) {
+      if (!at.item(task, "tasks", i, "maintenance task")) {
         continue;
       }
       ids.add(task.id());

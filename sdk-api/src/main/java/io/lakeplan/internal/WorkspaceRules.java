@@ -30,7 +30,8 @@ import java.util.TreeSet;
 /**
  * Rules across use cases: references (tables, DAGs), schemas of declared tables, snapshot retention
  * against incremental readers, and dependency cycles. With {@code complete} false (one use case
- * checked alone) references to things outside it are not reported.
+ * checked alone) references to things outside it are not reported. A use case with problems of its
+ * own gets only those: it is left out of the rules across use cases until they are fixed.
  */
 public final class WorkspaceRules {
   private final Map<TableId, TableDefinition> declared = new HashMap<>();
@@ -63,9 +64,12 @@ public final class WorkspaceRules {
         locallyValid.add(useCase);
       }
     }
+    // Only use cases valid on their own take part: the cross checks (and the DAG layout they
+    // need) rely on what local validation guarantees (names, targets, ids present), and a broken
+    // use case must not fail valid ones by sharing their name, tables or DAG ids.
     WorkspaceRules rules = new WorkspaceRules(complete);
-    rules.index(useCases, problems);
-    for (UseCase useCase : useCases) {
+    rules.index(locallyValid, problems);
+    for (UseCase useCase : locallyValid) {
       rules.references(useCase, problems);
     }
     if (problems.isEmpty()) {

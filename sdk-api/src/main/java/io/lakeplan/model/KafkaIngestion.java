@@ -80,12 +80,16 @@ public abstract class KafkaIngestion {
   /** Extra Kafka consumer options; no secrets here (validation rejects them). */
   public abstract Map<String, String> options();
 
-  /** The dead-letter table in effect. */
+  /**
+   * The dead-letter table in effect: {@link #deadLetterTable()}, else the target's name with {@code
+   * _dead_letter}; null when neither is set (validation reports the missing target).
+   */
   public TableId effectiveDeadLetterTable() {
     TableId target = target();
-    return deadLetterTable() != null
-        ? deadLetterTable()
-        : TableId.of(target.namespace(), target.name() + "_dead_letter");
+    if (deadLetterTable() != null || target == null) {
+      return deadLetterTable();
+    }
+    return TableId.of(target.namespace(), target.name() + "_dead_letter");
   }
 
   /** A builder of Kafka ingestions. */

@@ -61,7 +61,7 @@ public abstract class TableDefinition {
   /** The declared column named {@code name}, or {@code null}. */
   public Column column(String name) {
     for (Column column : columns()) {
-      if (column.name().equals(name)) {
+      if (column != null && column.name() != null && column.name().equals(name)) {
         return column;
       }
     }

@@ -49,7 +49,12 @@ public enum ProblemCode {
   /** The api-version is missing or not supported. */
   UNSUPPORTED_API_VERSION,
   /** The file could not be read, or holds nothing. */
-  UNREADABLE_FILE;
+  UNREADABLE_FILE,
+  /**
+   * Lakeplan itself failed on this file (a bug, never the file's fault alone): the file is left out
+   * and the others load. The command line exits 2; please report it with the file.
+   */
+  INTERNAL;
 
   /** The code as printed and serialized, e.g. {@code duplicate-id}. */
   public String code() {

@@ -23,7 +23,8 @@ public final class Validator {
   /**
    * The problems of {@code useCases} taken as the whole workspace: each one's own problems plus
    * unknown tables, dangling or cyclic dependencies, and retention shorter than incremental readers
-   * need.
+   * need. A use case with problems of its own takes no part in the checks across use cases until
+   * they are fixed, so it never fails a valid one (by sharing its name, tables or DAG ids).
    */
   public static List<Problem> validate(Collection<UseCase> useCases) {
     return WorkspaceRules.check(useCases, true);

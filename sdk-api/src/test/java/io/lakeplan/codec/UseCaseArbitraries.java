@@ -42,9 +42,10 @@ import java.util.Random;
 /**
  * Random use cases for round-trip properties: every field of the model is exercised, including text
  * that is hard for YAML (quotes, colons, leading symbols, numbers and booleans as text). Values
- * need not be valid — the codec must round-trip what the model can hold.
+ * need not be valid — the codec must round-trip what the model can hold. Public for the mutation
+ * generator ({@code io.lakeplan.fuzz}), which mutates their YAML and JSON.
  */
-final class UseCaseArbitraries {
+public final class UseCaseArbitraries {
   private static final String[] AWKWARD = {
     "plain",
     "with space",
@@ -99,7 +100,8 @@ final class UseCaseArbitraries {
 
   private final Random random;
 
-  UseCaseArbitraries(long seed) {
+  /** Use cases drawn from {@code seed}: the same seed gives the same use cases. */
+  public UseCaseArbitraries(long seed) {
     this.random = new Random(seed);
   }
 
@@ -289,7 +291,8 @@ final class UseCaseArbitraries {
     };
   }
 
-  UseCase useCase() {
+  /** The next use case. */
+  public UseCase useCase() {
     UseCase.Builder useCase =
         UseCase.named(text())
             .owner(maybeText())

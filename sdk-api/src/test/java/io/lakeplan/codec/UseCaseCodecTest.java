@@ -75,6 +75,37 @@ class UseCaseCodecTest {
   }
 
   @Test
+  void valueOfTheWrongShape_isOneProblemNamingTheType_andReadingGoesOn() {
+    // found by FrontEndFuzzTest (sdk-cli): a scalar where a map goes gave a second problem with a
+    // NullPointerException's text ('Cannot read field "name" because "json" is null', or
+    // `java.lang.NullPointerException`), said "Expected a Json value", and ended the reading
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: shapes
+        owner: me@example.com
+        notifications: on-failure
+        tables:
+          - table: raw.orders
+            columns:
+              - order_id
+            colour: red
+        """;
+    Document document = UseCaseCodec.read("shapes.yaml", yaml);
+    assertThat(document.useCase()).isNull();
+    assertThat(document.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "shapes.yaml:4:16: notifications: Expected a map (NotificationPolicy), found"
+                + " 'on-failure' [wrong-type]",
+            "shapes.yaml:8:9: tables[raw.orders].columns[0]: Expected a map (Column), found"
+                + " 'order_id' [wrong-type]",
+            "shapes.yaml:9:13: tables[raw.orders].colour: Unknown key 'colour' (known keys here:"
+                + " columns, format-version, object-storage-layout, partition-by, properties,"
+                + " sort-by, table) [unknown-key]");
+  }
+
+  @Test
   void badValues_areReportedWithTheParsersMessage() {
     String yaml =
         """

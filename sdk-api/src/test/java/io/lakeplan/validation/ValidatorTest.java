@@ -41,6 +41,27 @@ class ValidatorTest {
   }
 
   @Test
+  void workspace_useCaseWithProblemsOfItsOwn_isLeftOutOfTheChecksAcrossUseCases() {
+    // found by FrontEndFuzzTest (sdk-cli): a broken copy sharing the valid one's tables got
+    // "also declared" problems, and DAG layout of the broken one threw NullPointerException
+    UseCase valid = TestUseCases.orders().build();
+    UseCase brokenCopy = TestUseCases.orders().name("orders-copy").owner("").build();
+    UseCase noTarget =
+        UseCase.named("history")
+            .owner("team@example.com")
+            .table("process.history", t -> t.column("id", "long"))
+            .migrate(m -> m.id("history").fromPath("hdfs://nn/data", FileFormat.PARQUET))
+            .build();
+
+    assertThat(Validator.validate(List.of(valid, brokenCopy, noTarget)))
+        .extracting(Problem::useCase, Problem::path, Problem::code)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("orders-copy", "owner", ProblemCode.BLANK),
+            org.assertj.core.groups.Tuple.tuple(
+                "history", "migrations[history].target", ProblemCode.REQUIRED));
+  }
+
+  @Test
   void missingRequiredFields_areAllReportedAtOnce() {
     UseCase useCase =
         UseCase.builder()

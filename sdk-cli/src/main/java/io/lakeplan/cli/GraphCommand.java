@@ -37,7 +37,7 @@ final class GraphCommand implements Callable<Integer> {
     PlanCommand.reportProblems(spec.commandLine(), workspace.problems());
     spec.commandLine().getOut().print(mermaid(workspace.plan()));
     spec.commandLine().getOut().flush();
-    return workspace.problems().isEmpty() ? 0 : 1;
+    return LakeplanCli.exitCode(workspace.problems());
   }
 
   /** {@code plan} as Mermaid {@code flowchart LR} text. */

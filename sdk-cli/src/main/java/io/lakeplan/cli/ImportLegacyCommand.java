@@ -70,6 +70,6 @@ final class ImportLegacyCommand implements Callable<Integer> {
             + " problems");
     stdout.flush();
     spec.commandLine().getErr().flush();
-    return workspace.problems().isEmpty() ? 0 : 1;
+    return LakeplanCli.exitCode(workspace.problems());
   }
 }

@@ -1,5 +1,7 @@
 package io.lakeplan.cli;
 
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,8 +12,21 @@ import picocli.CommandLine.Option;
  * use-case JSON Schema. Results go to standard output; errors are one line each on standard error
  * (with the stack trace only under {@code --verbose}).
  *
- * <p>Exit codes: 0 success, 1 the use cases have problems, 2 the command could not run (bad
- * arguments, unreadable paths, unexpected errors).
+ * <p>Exit codes, the same for every command:
+ *
+ * <ul>
+ *   <li>{@value #OK}: done, and every use-case file is clean;
+ *   <li>{@value #PROBLEMS}: done, and some files have problems (listed, each with file, line,
+ *       column, path and code); the valid files' plans, DAG files or imports are still produced —
+ *       corrupt, truncated or invalid input never gives anything else;
+ *   <li>{@value #ERROR}: the command could not run as asked: bad arguments or a path that does not
+ *       exist (a usage error), a folder that cannot be listed or an output that cannot be written,
+ *       or an internal error — a Lakeplan bug, reported as an {@code internal} problem of the file
+ *       it met (the other files are still processed) or, outside any one file, as one line on
+ *       standard error.
+ * </ul>
+ *
+ * {@code lakeplan run} also exits {@value #PROBLEMS} when a task fails.
  */
 @Command(
     name = "lakeplan",
@@ -19,8 +34,27 @@ import picocli.CommandLine.Option;
     versionProvider = LakeplanCli.Version.class,
     description = "Validate, plan, render, run and convert Lakeplan use cases.")
 public final class LakeplanCli implements Runnable {
-  /** Exit code when the command could not run. */
+  /** Exit code when the command ran and the input is clean. */
+  static final int OK = 0;
+
+  /** Exit code when the command ran and the input has problems. */
+  static final int PROBLEMS = 1;
+
+  /** Exit code when the command could not run: usage error, I/O failure or internal error. */
   static final int ERROR = 2;
+
+  /**
+   * The exit code for a command that ran and found {@code problems}: {@link #OK} with none, {@link
+   * #ERROR} when one is an internal error, else {@link #PROBLEMS}.
+   */
+  static int exitCode(List<Problem> problems) {
+    if (problems.isEmpty()) {
+      return OK;
+    }
+    return problems.stream().anyMatch(problem -> problem.code() == ProblemCode.INTERNAL)
+        ? ERROR
+        : PROBLEMS;
+  }
 
   /** Every subcommand, in help order. */
   static List<Object> subcommands() {

@@ -49,7 +49,7 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(format == ValidateCommand.Format.json ? UseCaseCodec.toJson(plan) : text(plan));
     out.flush();
-    return workspace.problems().isEmpty() ? 0 : 1;
+    return LakeplanCli.exitCode(workspace.problems());
   }
 
   /** Writes {@code problems} to standard error, one line each. */

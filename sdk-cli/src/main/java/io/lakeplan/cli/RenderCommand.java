@@ -72,7 +72,7 @@ final class RenderCommand implements Runnable {
       stdout.print(rendering.report());
       stdout.println("Written to " + out);
       stdout.flush();
-      return rendering.problems().isEmpty() ? 0 : 1;
+      return LakeplanCli.exitCode(rendering.problems());
     }
 
     private AirflowTarget readTarget() {

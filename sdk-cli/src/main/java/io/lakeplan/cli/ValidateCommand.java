@@ -69,7 +69,7 @@ final class ValidateCommand implements Callable<Integer> {
       out.println(summary(workspace, problems));
     }
     out.flush();
-    return problems.isEmpty() ? 0 : 1;
+    return LakeplanCli.exitCode(problems);
   }
 
   /** The workspace's problems, plus under {@code strict} one per legacy file and empty input. */

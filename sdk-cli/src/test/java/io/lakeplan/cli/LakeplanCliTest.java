@@ -2,6 +2,9 @@ package io.lakeplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.SourceLocation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,5 +62,23 @@ class LakeplanCliTest {
         .contains("java.lang.IllegalStateException: Disk full")
         .contains("\tat ")
         .endsWith("lakeplan: error: Disk full\n");
+  }
+
+  @Test
+  void exitCode_isZeroWhenClean_oneForProblems_twoWhenAnyIsAnInternalError() {
+    Problem invalid = new Problem("orders", "owner", ProblemCode.REQUIRED, "Missing owner", null);
+    Problem internal =
+        new Problem(
+            null,
+            "",
+            ProblemCode.INTERNAL,
+            "Internal error while reading this file",
+            new SourceLocation("bad.yaml", 0, 0));
+
+    assertThat(LakeplanCli.exitCode(List.of())).isEqualTo(LakeplanCli.OK).isZero();
+    assertThat(LakeplanCli.exitCode(List.of(invalid))).isEqualTo(LakeplanCli.PROBLEMS).isOne();
+    assertThat(LakeplanCli.exitCode(List.of(invalid, internal)))
+        .isEqualTo(LakeplanCli.ERROR)
+        .isEqualTo(2);
   }
 }

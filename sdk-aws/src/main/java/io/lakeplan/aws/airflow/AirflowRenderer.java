@@ -17,6 +17,7 @@ import io.lakeplan.workspace.Workspace;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,10 @@ public final class AirflowRenderer {
   /** The main class of the Lakeplan job jar. */
   public static final String JOB_MAIN_CLASS = "io.lakeplan.spark.JobMain";
 
-  /** The prefix of the task id of a SENSORS-mode sensor; followed by the upstream DAG id. */
+  /**
+   * The prefix of the task id of a SENSORS-mode sensor; followed by the upstream DAG id, and by as
+   * many underscores as it takes to differ from the DAG's task ids.
+   */
   public static final String SENSOR_TASK_PREFIX = "wait-for.";
 
   private final AirflowTarget target;
@@ -201,6 +205,7 @@ public final class AirflowRenderer {
     private final boolean completionAsset;
     private final CrossDagMode mode = target.crossDagMode();
     private final Map<String, String> variables = new LinkedHashMap<>();
+    private final Map<String, String> sensorIds = new HashMap<>();
     private final List<String> topics;
 
     DagFile(Dag dag, boolean completionAsset) {
@@ -210,7 +215,18 @@ public final class AirflowRenderer {
       Set<String> used = new HashSet<>();
       List<String> ids = new ArrayList<>();
       if (mode == CrossDagMode.SENSORS) {
-        dag.upstream().forEach(dependency -> ids.add(sensorTaskId(dependency)));
+        Set<String> taskIds = new HashSet<>();
+        dag.tasks().forEach(task -> taskIds.add(task.id()));
+        for (DagDependency dependency : dag.upstream()) {
+          // a task of this DAG may already have the id (migration "wait-for" waiting on a DAG
+          // named "convert" has a task wait-for.convert): the sensor then takes an underscore
+          String id = SENSOR_TASK_PREFIX + dependency.dag();
+          while (taskIds.contains(id)) {
+            id = id + "_";
+          }
+          sensorIds.put(dependency.dag(), id);
+          ids.add(id);
+        }
       }
       dag.tasksInOrder().forEach(task -> ids.add(task.id()));
       for (String id : ids) {
@@ -219,10 +235,7 @@ public final class AirflowRenderer {
         for (int i = 2; !used.add(unique); i++) {
           unique = name + "_" + i;
         }
-        if (variables.put(id, unique) != null) {
-          throw new IllegalArgumentException(
-              "Task id '" + id + "' in DAG " + dag.id() + " clashes with a sensor task id");
-        }
+        variables.put(id, unique);
       }
     }
 
@@ -552,7 +565,7 @@ public final class AirflowRenderer {
     }
 
     private String sensorTaskId(DagDependency dependency) {
-      return SENSOR_TASK_PREFIX + dependency.dag();
+      return sensorIds.get(dependency.dag());
     }
 
     private void sensor(StringBuilder out, DagDependency dependency) {

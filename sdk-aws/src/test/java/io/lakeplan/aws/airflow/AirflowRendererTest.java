@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AirflowRendererTest {
   private static final Path ORDERS = Path.of("../examples/orders");
@@ -153,6 +154,48 @@ class AirflowRendererTest {
           .contains("external_dag_id=\"" + dependency.dag() + "\"");
     }
     assertThat(source).doesNotContain("Asset(");
+  }
+
+  @Test
+  void render_sensorsMode_sensorIdTakenByATask_getsAnUnderscore(@TempDir Path folder)
+      throws IOException {
+    // was: IllegalArgumentException ("clashes with a sensor task id"), exit 2 from the CLI
+    Files.writeString(
+        folder.resolve("alpha.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: alpha
+        owner: team@example.com
+        spark-jobs:
+          - id: job
+            dag: convert
+            entrypoint: s3://jobs/job.py
+        """);
+    Files.writeString(
+        folder.resolve("beta.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: beta
+        owner: team@example.com
+        dependencies: ["dag:convert"]
+        migrations:
+          - id: wait-for
+            source: {path: data/hdfs/x, format: parquet}
+            target:
+              table: raw.x
+              columns: [{name: id, type: long}]
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.problems()).isEmpty();
+
+    Rendering rendering =
+        AirflowRenderer.to(AirflowTarget.builder().crossDagMode(CrossDagMode.SENSORS).build())
+            .render(workspace);
+
+    assertThat(file(rendering, "beta.migration"))
+        .contains("= job_main(\"wait-for.convert\"")
+        .contains("task_id=\"" + AirflowRenderer.SENSOR_TASK_PREFIX + "convert_\"")
+        .contains("external_dag_id=\"convert\"");
   }
 
   @Test
