@@ -121,7 +121,7 @@ public final class EnvironmentRuntime implements AutoCloseable {
                               "reads "
                                   + lower(store)
                                   + " secrets, but no runtime for them is on the class path ("
-                                  + hint("dynamodb")
+                                  + hint(lower(store))
                                   + ")"));
             }
             return resolver.resolve(reference);
@@ -187,6 +187,7 @@ public final class EnvironmentRuntime implements AutoCloseable {
                 : providers.stream().map(RuntimeProvider::name).collect(Collectors.joining(", "))));
   }
 
+  /** Where the runtime of {@code scheme} (a watermark scheme, secret store or catalog) lives. */
   private static String hint(String scheme) {
     return "file".equals(scheme)
         ? "the local runtime is in sdk-spark"
