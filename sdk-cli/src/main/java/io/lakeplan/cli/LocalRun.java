@@ -1,5 +1,6 @@
 package io.lakeplan.cli;
 
+import io.lakeplan.env.Environment;
 import io.lakeplan.spark.LocalRunner;
 import io.lakeplan.spi.TaskResult;
 import java.io.PrintWriter;
@@ -14,41 +15,53 @@ final class LocalRun {
   private LocalRun() {}
 
   /** Runs the selected tasks, printing progress and the summary table; whether all succeeded. */
-  static boolean run(Path spec, Path warehouse, String dag, String task, PrintWriter out) {
+  static boolean run(
+      Path spec,
+      Environment environment,
+      Path warehouse,
+      String dag,
+      String task,
+      PrintWriter out) {
     LocalRunner.Selection selection =
         task != null
             ? LocalRunner.Selection.task(dag, task)
             : dag != null ? LocalRunner.Selection.dag(dag) : LocalRunner.Selection.all();
-    out.println("Running " + spec + " on local Spark; warehouse " + warehouse.toAbsolutePath());
+    out.println(
+        "Running "
+            + spec
+            + " on local Spark; "
+            + (environment == null
+                ? "warehouse " + warehouse.toAbsolutePath()
+                : "environment " + environment.name()));
     out.flush();
-    LocalRunner.Report report =
-        LocalRunner.run(
-            spec,
-            warehouse,
-            selection,
-            new LocalRunner.Progress() {
-              @Override
-              public void started(int number, int total, String dagId, String taskId) {
-                out.printf(Locale.ROOT, "[%d/%d] %s/%s ...%n", number, total, dagId, taskId);
-                out.flush();
-              }
+    LocalRunner.Progress progress =
+        new LocalRunner.Progress() {
+          @Override
+          public void started(int number, int total, String dagId, String taskId) {
+            out.printf(Locale.ROOT, "[%d/%d] %s/%s ...%n", number, total, dagId, taskId);
+            out.flush();
+          }
 
-              @Override
-              public void finished(int number, int total, LocalRunner.Entry entry) {
-                TaskResult result = entry.result();
-                out.printf(
-                    Locale.ROOT,
-                    "[%d/%d] %s/%s %s in %.1f s — %s%n",
-                    number,
-                    total,
-                    entry.dagId(),
-                    entry.taskId(),
-                    result.status(),
-                    result.duration().toMillis() / 1000.0,
-                    result.summary());
-                out.flush();
-              }
-            });
+          @Override
+          public void finished(int number, int total, LocalRunner.Entry entry) {
+            TaskResult result = entry.result();
+            out.printf(
+                Locale.ROOT,
+                "[%d/%d] %s/%s %s in %.1f s — %s%n",
+                number,
+                total,
+                entry.dagId(),
+                entry.taskId(),
+                result.status(),
+                result.duration().toMillis() / 1000.0,
+                result.summary());
+            out.flush();
+          }
+        };
+    LocalRunner.Report report =
+        environment == null
+            ? LocalRunner.run(spec, warehouse, selection, progress)
+            : LocalRunner.run(spec, environment, selection, progress);
     out.println();
     out.print(report.table());
     out.flush();

@@ -1,14 +1,10 @@
 package io.lakeplan.cli;
 
 import io.lakeplan.aws.airflow.AirflowRenderer;
-import io.lakeplan.aws.airflow.AirflowTarget;
 import io.lakeplan.aws.airflow.Rendering;
+import io.lakeplan.env.Environment;
 import io.lakeplan.workspace.Workspace;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,9 +28,9 @@ final class RenderCommand implements Runnable {
   }
 
   /**
-   * {@code lakeplan render airflow PATH --out DIR [--target FILE]}: one static DAG file per DAG of
-   * the valid use cases. Invalid use cases get no DAG; the report on standard output lists them
-   * with their problems, and the exit code is then 1.
+   * {@code lakeplan render airflow PATH --out DIR [--env FILE]}: one static DAG file per DAG of the
+   * valid use cases. Invalid use cases get no DAG; the report on standard output lists them with
+   * their problems, and the exit code is then 1.
    */
   @Command(
       name = "airflow",
@@ -55,17 +51,19 @@ final class RenderCommand implements Runnable {
     Path out;
 
     @Option(
-        names = "--target",
+        names = "--env",
         paramLabel = "FILE",
-        description = "The Airflow target configuration (YAML); default: every default value.")
-    Path target;
+        description =
+            "The environment file (YAML): its airflow section, region and default SNS topic;"
+                + " default: every default value.")
+    Path env;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       Workspace workspace = Workspace.load(Inputs.existing(spec.commandLine(), path));
-      AirflowTarget config = target == null ? AirflowTarget.defaults() : readTarget();
+      Environment config = Inputs.environment(spec.commandLine(), env);
       Rendering rendering = AirflowRenderer.to(config).render(workspace);
       rendering.writeTo(out);
       PrintWriter stdout = spec.commandLine().getOut();
@@ -73,17 +71,6 @@ final class RenderCommand implements Runnable {
       stdout.println("Written to " + out);
       stdout.flush();
       return LakeplanCli.exitCode(rendering.problems());
-    }
-
-    private AirflowTarget readTarget() {
-      Inputs.existing(spec.commandLine(), target);
-      try {
-        return AirflowTarget.fromYaml(Files.readString(target, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(target + ": " + e.getMessage(), e);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + target, e);
-      }
     }
   }
 }

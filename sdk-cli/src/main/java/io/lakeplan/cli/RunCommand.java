@@ -1,5 +1,6 @@
 package io.lakeplan.cli;
 
+import io.lakeplan.env.Environment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,10 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lakeplan run PATH [--dag ID] [--task ID] [--warehouse DIR]}: runs the plan's DAGs in
- * dependency order on an embedded local Spark, printing a line as each task starts and ends, then a
- * summary table. Needs Spark on the class path, which {@code bin/lakeplan} adds; this class only
- * touches Spark types through {@link LocalRun}, after checking that they are there.
+ * {@code lakeplan run PATH [--dag ID] [--task ID] [--warehouse DIR | --env FILE]}: runs the plan's
+ * DAGs in dependency order on an embedded local Spark, printing a line as each task starts and
+ * ends, then a summary table. Needs Spark on the class path, which {@code bin/lakeplan} adds; this
+ * class only touches Spark types through {@link LocalRun}, after checking that they are there.
  */
 @Command(
     name = "run",
@@ -41,18 +42,27 @@ final class RunCommand implements Callable<Integer> {
       description = "The local Iceberg warehouse (default: ${DEFAULT-VALUE}).")
   Path warehouse;
 
+  @Option(
+      names = "--env",
+      paramLabel = "FILE",
+      description =
+          "The environment file (YAML): catalog, watermark store, secret stores (e.g. Glue,"
+              + " DynamoDB, Secrets Manager); default: the local warehouse (--warehouse).")
+  Path env;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Inputs.existing(spec.commandLine(), path);
+    Environment environment = env == null ? null : Inputs.environment(spec.commandLine(), env);
     if (!sparkPresent()) {
       throw new IllegalStateException(
           "lakeplan run needs Spark on the class path: start it with bin/lakeplan, which adds"
               + " the Spark runtime (sdk-cli/target/spark-classpath.txt)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    return LocalRun.run(path, warehouse, dag, task, out) ? 0 : 1;
+    return LocalRun.run(path, environment, warehouse, dag, task, out) ? 0 : 1;
   }
 
   private static boolean sparkPresent() {

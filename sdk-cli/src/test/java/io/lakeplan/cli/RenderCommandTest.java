@@ -3,9 +3,11 @@ package io.lakeplan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.aws.airflow.AirflowRenderer;
-import io.lakeplan.aws.airflow.AirflowTarget;
 import io.lakeplan.aws.airflow.RenderedFile;
 import io.lakeplan.aws.airflow.Rendering;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
+import io.lakeplan.env.Environments;
 import io.lakeplan.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +24,7 @@ class RenderCommandTest {
 
     CliRun run = CliRun.of("render", "airflow", orders.toString(), "--out", out.toString());
 
-    Rendering expected =
-        AirflowRenderer.to(AirflowTarget.defaults()).render(Workspace.load(orders));
+    Rendering expected = AirflowRenderer.to(Environment.local()).render(Workspace.load(orders));
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).startsWith(expected.report()).contains("Written to " + out);
     for (RenderedFile file : expected.files()) {
@@ -35,14 +36,13 @@ class RenderCommandTest {
   }
 
   @Test
-  void renderAirflow_withTargetFile_usesItsValues() throws Exception {
-    Path target = out.resolve("target.yaml");
-    AirflowTarget custom =
-        AirflowTarget.builder()
-            .from(AirflowTarget.defaults())
-            .emrApplicationId("00fabcdef123")
+  void renderAirflow_withEnvironmentFile_usesItsAirflowSettings() throws Exception {
+    Path target = out.resolve("env.yaml");
+    Environment custom =
+        Environment.builder()
+            .airflow(AirflowSettings.builder().emrApplicationId("00fabcdef123").build())
             .build();
-    Files.writeString(target, custom.toYaml());
+    Files.writeString(target, Environments.toYaml(custom));
     Path dags = out.resolve("dags");
 
     CliRun run =
@@ -52,7 +52,7 @@ class RenderCommandTest {
             CliRun.EXAMPLES.resolve("orders").toString(),
             "--out",
             dags.toString(),
-            "--target",
+            "--env",
             target.toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -69,9 +69,9 @@ class RenderCommandTest {
   }
 
   @Test
-  void renderAirflow_badTargetFile_isOneLineNamingTheFile() throws Exception {
-    Path target = out.resolve("target.yaml");
-    Files.writeString(target, "emr-aplication-id: typo\n");
+  void renderAirflow_badEnvironmentFile_isOneLineNamingTheFileAndKey() throws Exception {
+    Path target = out.resolve("env.yaml");
+    Files.writeString(target, "airflow:\n  emr-aplication-id: typo\n");
 
     CliRun run =
         CliRun.of(
@@ -80,11 +80,17 @@ class RenderCommandTest {
             CliRun.EXAMPLES.resolve("orders").toString(),
             "--out",
             out.resolve("dags").toString(),
-            "--target",
+            "--env",
             target.toString());
 
     assertThat(run.exitCode()).isEqualTo(LakeplanCli.ERROR);
-    assertThat(run.err()).startsWith("lakeplan: error: " + target + ": Invalid Airflow target");
+    assertThat(run.err())
+        .startsWith(
+            "lakeplan: error: Invalid environment "
+                + target
+                + ": "
+                + target
+                + ":2:22: airflow.emr-aplication-id: Unknown key 'emr-aplication-id'");
     assertThat(run.err().lines()).hasSize(1);
   }
 

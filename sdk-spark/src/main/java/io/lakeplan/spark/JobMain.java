@@ -1,9 +1,17 @@
 package io.lakeplan.spark;
 
+import io.lakeplan.env.Environment;
+import io.lakeplan.env.EnvironmentRuntime;
+import io.lakeplan.env.Environments;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.WatermarkStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the use cases, plans them and runs exactly one task.
  *
  * <pre>
- * JobMain --spec PATH --dag ID --task ID [--warehouse DIR] [--watermarks DIR]
+ * JobMain --spec PATH --dag ID --task ID [--env FILE] [--warehouse DIR] [--watermarks DIR]
  * </pre>
  *
  * <ul>
@@ -26,6 +34,11 @@ import org.slf4j.LoggerFactory;
  *       use-case file (of the plan JSON).
  *   <li>{@code --dag}, {@code --task}: the ids in the plan, e.g. {@code orders.migration} and
  *       {@code orders-history.convert}.
+ *   <li>{@code --env}: the environment file ({@link io.lakeplan.env.Environment}), a local path or
+ *       a Hadoop file system URI ({@code s3://…}): the catalog (a new session's, e.g. Glue +
+ *       S3FileIO), the watermark store (e.g. {@code dynamodb:TABLE}) and the secret stores, from
+ *       the runtimes on the class path (the job jar carries the AWS one). Without it, {@code
+ *       --warehouse} and {@code --watermarks} apply and secrets come from environment variables.
  *   <li>{@code --warehouse}: the local Hadoop-catalog warehouse used when no Spark session is
  *       active; default {@code ./warehouse}. Ignored when the job runs in a session that already
  *       configures the {@value LakeplanCatalog#NAME} catalog (e.g. Glue on EMR).
@@ -62,28 +75,40 @@ public final class JobMain {
     } catch (IllegalArgumentException e) {
       out.println("lakeplan job: " + e.getMessage());
       out.println(
-          "usage: JobMain --spec PATH --dag ID --task ID [--warehouse DIR] [--watermarks DIR]");
+          "usage: JobMain --spec PATH --dag ID --task ID [--env FILE] [--warehouse DIR]"
+              + " [--watermarks DIR]");
       return 1;
     }
     String dagId = options.get("--dag");
     String taskId = options.get("--task");
-    Path warehouse = Path.of(options.getOrDefault("--warehouse", "warehouse"));
-    Path watermarks =
-        options.containsKey("--watermarks")
-            ? Path.of(options.get("--watermarks"))
-            : warehouse.resolve(".lakeplan").resolve("watermarks");
-    SparkSession spark =
-        SparkSession.getActiveSession()
-            .getOrElse(
-                () ->
-                    SparkSession.getDefaultSession()
-                        .getOrElse(() -> LakeplanCatalog.localSession(warehouse)));
-    try {
+    try (EnvironmentRuntime runtime =
+        options.containsKey("--env") ? EnvironmentRuntime.open(readEnvironment(options)) : null) {
+      Path warehouse = Path.of(options.getOrDefault("--warehouse", "warehouse"));
+      SparkSession spark =
+          SparkSession.getActiveSession()
+              .getOrElse(
+                  () ->
+                      SparkSession.getDefaultSession()
+                          .getOrElse(
+                              () ->
+                                  runtime == null
+                                      ? LakeplanCatalog.localSession(warehouse)
+                                      : LakeplanCatalog.localSession(runtime.catalogProperties())));
+      WatermarkStore watermarks =
+          runtime != null
+              ? runtime.watermarks()
+              : new FileWatermarkStore(
+                  options.containsKey("--watermarks")
+                      ? Path.of(options.get("--watermarks"))
+                      : warehouse.resolve(".lakeplan").resolve("watermarks"));
+      SecretResolver secrets =
+          runtime != null ? runtime.secrets() : SecretResolver.environmentVariables();
       Specs specs = Specs.load(options.get("--spec"), spark.sparkContext().hadoopConfiguration());
       Dag dag = specs.plan.dag(dagId);
       Task task = dag.task(taskId);
       SparkEngine engine =
-          new SparkEngine(spark, specs.base(dag.useCase()), new FileWatermarkStore(watermarks));
+          new SparkEngine(
+              spark, specs.base(dag.useCase()), watermarks, secrets, java.time.Clock.systemUTC());
       TaskResult result = engine.run(dag, task);
       out.println(dag.id() + "/" + task.id() + " " + result);
       return result.isSuccess() ? 0 : 1;
@@ -99,6 +124,19 @@ public final class JobMain {
     }
   }
 
+  /** The environment file named by --env: a local path or a Hadoop file system URI (s3://…). */
+  private static Environment readEnvironment(Map<String, String> options) throws IOException {
+    String location = options.get("--env");
+    if (!location.contains("://")) {
+      return Environments.load(Path.of(location));
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    try (InputStream in =
+        path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path)) {
+      return Environments.read(location, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
   private static Map<String, String> parse(String... args) {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i += 2) {
@@ -106,6 +144,7 @@ public final class JobMain {
       if (!name.equals("--spec")
           && !name.equals("--dag")
           && !name.equals("--task")
+          && !name.equals("--env")
           && !name.equals("--warehouse")
           && !name.equals("--watermarks")) {
         throw new IllegalArgumentException("unknown option: " + name);

@@ -59,11 +59,39 @@ public final class LakeplanCatalog {
   }
 
   /**
+   * Spark settings of the {@value #NAME} catalog with the given Iceberg catalog properties (e.g. an
+   * environment's {@code EnvironmentRuntime.catalogProperties()}: {@code type=hadoop} and a
+   * warehouse, or {@code catalog-impl} = Iceberg's GlueCatalog with S3FileIO), plus the Iceberg SQL
+   * extensions.
+   */
+  public static Map<String, String> of(Map<String, String> catalogProperties) {
+    Map<String, String> settings = common();
+    catalogProperties.forEach((key, value) -> settings.put(PREFIX + "." + key, value));
+    return settings;
+  }
+
+  /**
+   * A local Spark session like {@link #localSession(Path)} whose catalog has {@code
+   * catalogProperties} (see {@link #of(Map)}), or the already running session of this JVM.
+   */
+  public static SparkSession localSession(Map<String, String> catalogProperties) {
+    SparkSession.Builder builder = localBuilder();
+    of(catalogProperties).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /**
    * A local Spark session ({@code local[2]}, UI off, driver on 127.0.0.1, UTC) with a Hadoop
    * catalog over {@code warehouse}, or the already running session of this JVM if there is one
    * (Spark allows one per JVM; its catalog settings are then left as they are).
    */
   public static SparkSession localSession(Path warehouse) {
+    SparkSession.Builder builder = localBuilder();
+    hadoop(warehouse).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  private static SparkSession.Builder localBuilder() {
     SparkSession.Builder builder =
         SparkSession.builder()
             .master("local[2]")
@@ -74,8 +102,7 @@ public final class LakeplanCatalog {
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.default.parallelism", "2")
             .config("spark.sql.session.timeZone", "UTC");
-    hadoop(warehouse).forEach(builder::config);
-    return builder.getOrCreate();
+    return builder;
   }
 
   private static Map<String, String> common() {

@@ -1,10 +1,15 @@
 package io.lakeplan.spark;
 
+import io.lakeplan.env.Environment;
+import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.WatermarkStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,7 +169,40 @@ public final class LocalRunner {
   public static Report run(Path spec, Path warehouse, Selection selection, Progress progress) {
     Specs specs = Specs.loadLocal(spec);
     List<Step> steps = select(specs.plan, selection);
-    return run(specs, steps, warehouse, LakeplanCatalog.localSession(warehouse), progress);
+    return run(
+        specs,
+        steps,
+        LakeplanCatalog.localSession(warehouse),
+        fileStore(warehouse),
+        SecretResolver.environmentVariables(),
+        progress);
+  }
+
+  /**
+   * Like {@link #run(Path, Path, Selection, Progress)} in {@code environment}: its catalog (a new
+   * local session's, e.g. Glue + S3FileIO), its watermark store and its secret stores, from the
+   * runtimes on the class path (sdk-aws for AWS).
+   *
+   * @throws IllegalStateException naming the missing runtime when the environment needs one that is
+   *     not on the class path
+   */
+  public static Report run(
+      Path spec, Environment environment, Selection selection, Progress progress) {
+    Specs specs = Specs.loadLocal(spec);
+    List<Step> steps = select(specs.plan, selection);
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment)) {
+      return run(
+          specs,
+          steps,
+          LakeplanCatalog.localSession(runtime.catalogProperties()),
+          runtime.watermarks(),
+          runtime.secrets(),
+          progress);
+    }
+  }
+
+  private static WatermarkStore fileStore(Path warehouse) {
+    return new FileWatermarkStore(warehouse.resolve(".lakeplan").resolve("watermarks"));
   }
 
   /**
@@ -174,7 +212,13 @@ public final class LocalRunner {
   public static Report run(Path spec, Path warehouse, SparkSession spark) {
     Objects.requireNonNull(spark, "spark");
     Specs specs = Specs.loadLocal(spec);
-    return run(specs, select(specs.plan, Selection.all()), warehouse, spark, Progress.NONE);
+    return run(
+        specs,
+        select(specs.plan, Selection.all()),
+        spark,
+        fileStore(warehouse),
+        SecretResolver.environmentVariables(),
+        Progress.NONE);
   }
 
   private record Step(Dag dag, Task task) {}
@@ -224,9 +268,12 @@ public final class LocalRunner {
   }
 
   private static Report run(
-      Specs specs, List<Step> steps, Path warehouse, SparkSession spark, Progress progress) {
-    FileWatermarkStore watermarks =
-        new FileWatermarkStore(warehouse.resolve(".lakeplan").resolve("watermarks"));
+      Specs specs,
+      List<Step> steps,
+      SparkSession spark,
+      WatermarkStore watermarks,
+      SecretResolver secrets,
+      Progress progress) {
     int total = steps.size();
     List<Entry> entries = new ArrayList<>();
     Map<String, SparkEngine> engines = new HashMap<>();
@@ -235,7 +282,9 @@ public final class LocalRunner {
       Task task = step.task();
       SparkEngine engine =
           engines.computeIfAbsent(
-              dag.useCase(), name -> new SparkEngine(spark, specs.base(name), watermarks));
+              dag.useCase(),
+              name ->
+                  new SparkEngine(spark, specs.base(name), watermarks, secrets, Clock.systemUTC()));
       progress.started(entries.size() + 1, total, dag.id(), task.id());
       TaskResult result = engine.run(dag, task);
       Entry entry = new Entry(dag.id(), task.id(), result);

@@ -4,6 +4,7 @@ import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.spark.internal.CrashPoints;
 import io.lakeplan.spark.internal.TaskExecutors;
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
 import java.net.URI;
@@ -42,6 +43,7 @@ public final class SparkEngine {
   private final SparkSession spark;
   private final URI base;
   private final WatermarkStore watermarks;
+  private final SecretResolver secrets;
   private final Clock clock;
 
   /**
@@ -68,9 +70,30 @@ public final class SparkEngine {
    * @param clock "now" for retention cut-offs
    */
   public SparkEngine(SparkSession spark, URI base, WatermarkStore watermarks, Clock clock) {
+    this(spark, base, watermarks, SecretResolver.environmentVariables(), clock);
+  }
+
+  /**
+   * An engine that resolves secret references (JDBC passwords) with {@code secrets}, e.g. an
+   * environment's {@link io.lakeplan.env.EnvironmentRuntime#secrets()}: {@code secretsmanager:} and
+   * {@code ssm:} on AWS. The other constructors resolve {@code env:} references only.
+   *
+   * @param spark the session to run on, with the {@value LakeplanCatalog#NAME} catalog configured
+   * @param base the folder relative paths in the use case resolve against
+   * @param watermarks where record-watermark and ingestion tasks keep their watermark
+   * @param secrets resolves secret references when a task runs; values are never logged
+   * @param clock "now" for retention cut-offs
+   */
+  public SparkEngine(
+      SparkSession spark,
+      URI base,
+      WatermarkStore watermarks,
+      SecretResolver secrets,
+      Clock clock) {
     this.spark = Objects.requireNonNull(spark, "spark");
     this.base = Objects.requireNonNull(base, "base");
     this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
+    this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -89,7 +112,8 @@ public final class SparkEngine {
     SparkSession.setActiveSession(spark);
     long start = System.nanoTime();
     try {
-      TaskResult result = TaskExecutors.execute(spark, base, watermarks, clock, task.spec());
+      TaskResult result =
+          TaskExecutors.execute(spark, base, watermarks, secrets, clock, task.spec());
       return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       Duration duration = Duration.ofNanos(System.nanoTime() - start);

@@ -364,8 +364,9 @@ class JdbcIngestIT {
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
         .isEqualTo(
-            "Environment variable LAKEPLAN_IT_UNSET_VARIABLE (password of ingestion"
-                + " orders-nopassword) is not set");
+            "Cannot resolve secret env:LAKEPLAN_IT_UNSET_VARIABLE: environment variable"
+                + " LAKEPLAN_IT_UNSET_VARIABLE is not set (password of ingestion"
+                + " orders-nopassword)");
   }
 
   @Test

@@ -112,4 +112,43 @@ class JobMainIT {
         .contains("missing required option --task")
         .contains("usage: JobMain --spec PATH --dag ID --task ID");
   }
+
+  @Test
+  void jobMain_withAnEnvironmentFile_keepsTheWatermarkInItsStore() throws Exception {
+    String spec = spec().toString();
+    Path watermarks = base.resolve("env-watermarks");
+    Path env = base.resolve("env.yaml");
+    Files.writeString(env, "name: jobmain\nwatermarks: file:" + watermarks + "\n");
+
+    for (String task : new String[] {"hist.create-table", "hist.convert", "hist.watermark"}) {
+      Outcome outcome =
+          run("--spec", spec, "--dag", "jm.migration", "--task", task, "--env", env.toString());
+      assertThat(outcome.exitCode()).as(outcome.out()).isZero();
+    }
+
+    assertThat(new FileWatermarkStore(watermarks).get("jobmain.orders")).isPresent();
+  }
+
+  @Test
+  void jobMain_environmentNeedingARuntimeNotOnTheClassPath_exits1NamingIt() throws Exception {
+    Path env = base.resolve("aws-env.yaml");
+    Files.writeString(env, "name: aws\nwatermarks: dynamodb:lakeplan-watermarks\n");
+
+    Outcome outcome =
+        run(
+            "--spec",
+            spec().toString(),
+            "--dag",
+            "jm.migration",
+            "--task",
+            "hist.watermark",
+            "--env",
+            env.toString());
+
+    assertThat(outcome.exitCode()).isEqualTo(1);
+    assertThat(outcome.out())
+        .startsWith(
+            "jm.migration/hist.watermark FAILED — Environment aws keeps watermarks in"
+                + " dynamodb:lakeplan-watermarks, but no runtime for 'dynamodb:' is on the class path");
+  }
 }

@@ -1,6 +1,8 @@
 package io.lakeplan.aws.airflow;
 
-import io.lakeplan.aws.airflow.AirflowTarget.CrossDagMode;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.AirflowSettings.CrossDagMode;
+import io.lakeplan.env.Environment;
 import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.Schedule;
@@ -60,15 +62,25 @@ public final class AirflowRenderer {
    */
   public static final String SENSOR_TASK_PREFIX = "wait-for.";
 
-  private final AirflowTarget target;
+  private final Environment environment;
+  private final AirflowSettings target;
 
-  private AirflowRenderer(AirflowTarget target) {
-    this.target = Objects.requireNonNull(target, "target");
+  private AirflowRenderer(Environment environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    this.target = environment.airflow();
   }
 
-  /** A renderer for {@code target}. */
-  public static AirflowRenderer to(AirflowTarget target) {
-    return new AirflowRenderer(target);
+  /**
+   * A renderer for {@code environment}: its {@link Environment#airflow()} settings, its region and
+   * its default SNS topic.
+   */
+  public static AirflowRenderer to(Environment environment) {
+    return new AirflowRenderer(environment);
+  }
+
+  /** A renderer for {@code settings} in an otherwise default environment (no region, no topic). */
+  public static AirflowRenderer to(AirflowSettings settings) {
+    return new AirflowRenderer(Environment.builder().airflow(settings).build());
   }
 
   /** The asset URI of an Iceberg table: {@code iceberg://<namespace>/<table>}. */
@@ -246,8 +258,8 @@ public final class AirflowRenderer {
           arns.add(sns.topicArn());
         }
       }
-      if (arns.isEmpty() && target.defaultSnsTopicArn() != null) {
-        arns.add(target.defaultSnsTopicArn());
+      if (arns.isEmpty() && environment.notifications().defaultSnsTopicArn() != null) {
+        arns.add(environment.notifications().defaultSnsTopicArn());
       }
       return List.copyOf(arns);
     }
@@ -420,7 +432,7 @@ public final class AirflowRenderer {
     private void constants(StringBuilder out) {
       out.append("DAG_ID = ").append(Python.string(dag.id())).append('\n');
       out.append("AWS_CONN_ID = ").append(Python.string(target.awsConnectionId())).append('\n');
-      out.append("REGION_NAME = ").append(Python.stringOrNone(target.region())).append('\n');
+      out.append("REGION_NAME = ").append(Python.stringOrNone(environment.region())).append('\n');
       if (hasSpark()) {
         out.append("EMR_APPLICATION_ID = ")
             .append(Python.string(target.emrApplicationId()))

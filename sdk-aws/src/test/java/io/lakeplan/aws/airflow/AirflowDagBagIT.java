@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakeplan.aws.airflow.AirflowTarget.CrossDagMode;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
 import io.lakeplan.plan.Edge;
@@ -70,8 +71,9 @@ class AirflowDagBagIT {
     assumeTrue(
         Files.isExecutable(python),
         venv + " is missing: run bin/setup-airflow" + (venv.endsWith("2") ? " --airflow2" : ""));
-    AirflowTarget plain = AirflowTarget.builder().crossDagMode(mode).quarantineDag(false).build();
-    AirflowTarget withQuarantine = AirflowTarget.builder().crossDagMode(mode).build();
+    AirflowSettings plain =
+        AirflowSettings.builder().crossDagMode(mode).quarantineDag(false).build();
+    AirflowSettings withQuarantine = AirflowSettings.builder().crossDagMode(mode).build();
     Workspace examples = Workspace.load(EXAMPLES);
     Workspace legacy = Workspace.load(LEGACY);
     AirflowRenderer.to(plain).render(examples).writeTo(folder.resolve("examples"));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.workspace.Workspace;
@@ -65,17 +67,21 @@ class AirflowDagsTestIT {
                   endpoint,
                   "create-app")
               .trim();
-      AirflowTarget target =
-          AirflowTarget.builder()
-              .emrApplicationId(applicationId)
-              .executionRoleArn("arn:aws:iam::123456789012:role/lakeplan-jobs")
-              .jobJar("s3://lakeplan-artifacts/lakeplan-job.jar")
-              .specLocation("s3://lakeplan-artifacts/plans/{use_case}/{spec_version}/plan.json")
-              .logUri("s3://lakeplan-logs/emr/")
+      Environment target =
+          Environment.builder()
               .region("us-east-1")
-              .pollInterval(Duration.ofSeconds(1))
-              .maxAttempts(60)
-              .quarantineDag(false)
+              .airflow(
+                  AirflowSettings.builder()
+                      .emrApplicationId(applicationId)
+                      .executionRoleArn("arn:aws:iam::123456789012:role/lakeplan-jobs")
+                      .jobJar("s3://lakeplan-artifacts/lakeplan-job.jar")
+                      .specLocation(
+                          "s3://lakeplan-artifacts/plans/{use_case}/{spec_version}/plan.json")
+                      .logUri("s3://lakeplan-logs/emr/")
+                      .pollInterval(Duration.ofSeconds(1))
+                      .maxAttempts(60)
+                      .quarantineDag(false)
+                      .build())
               .build();
       Workspace workspace = Workspace.load(Path.of("../examples/orders"));
       Dag dag = workspace.plan().dag(DAG_ID);
@@ -132,8 +138,9 @@ class AirflowDagsTestIT {
         Task task = dag.task(taskId);
         JsonNode submit = jobRun.get("jobDriver").get("sparkSubmit");
         assertThat(jobRun.get("state").asText()).isEqualTo("SUCCESS");
-        assertThat(jobRun.get("executionRole").asText()).isEqualTo(target.executionRoleArn());
-        assertThat(submit.get("entryPoint").asText()).isEqualTo(target.jobJar());
+        assertThat(jobRun.get("executionRole").asText())
+            .isEqualTo(target.airflow().executionRoleArn());
+        assertThat(submit.get("entryPoint").asText()).isEqualTo(target.airflow().jobJar());
         assertThat(submit.get("entryPointArguments").toString())
             .isEqualTo(
                 JSON.writeValueAsString(
@@ -151,7 +158,7 @@ class AirflowDagsTestIT {
                     .at(
                         "/configurationOverrides/monitoringConfiguration/s3MonitoringConfiguration/logUri")
                     .asText())
-            .isEqualTo(target.logUri());
+            .isEqualTo(target.airflow().logUri());
       }
     } finally {
       moto.destroy();

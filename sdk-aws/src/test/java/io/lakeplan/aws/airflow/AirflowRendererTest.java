@@ -1,9 +1,10 @@
 package io.lakeplan.aws.airflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lakeplan.aws.airflow.AirflowTarget.CrossDagMode;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.AirflowSettings.CrossDagMode;
+import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.workspace.Workspace;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -24,14 +24,17 @@ class AirflowRendererTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/orders");
 
   /** A target with every AWS value fixed, as a production deployment would have it. */
-  static AirflowTarget fixedTarget() {
-    return AirflowTarget.builder()
+  static Environment fixedTarget() {
+    return Environment.builder().region("eu-west-1").airflow(fixedSettings()).build();
+  }
+
+  static AirflowSettings fixedSettings() {
+    return AirflowSettings.builder()
         .emrApplicationId("00fexampleapp01")
         .executionRoleArn("arn:aws:iam::123456789012:role/lakeplan-jobs")
         .jobJar("s3://acme-artifacts/lakeplan/lakeplan-job.jar")
         .specLocation("s3://acme-artifacts/lakeplan/plans/{use_case}/{spec_version}/plan.json")
         .logUri("s3://acme-logs/emr-serverless/")
-        .region("eu-west-1")
         .putDataSyncTaskArn(
             "orders-history", "arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0")
         .startDate(Instant.parse("2024-06-01T00:00:00Z"))
@@ -102,7 +105,7 @@ class AirflowRendererTest {
   @Test
   void render_invalidUseCases_getNoDagButAReportEntryAndQuarantineDoc() {
     Workspace legacy = Workspace.load(LEGACY);
-    Rendering rendering = AirflowRenderer.to(AirflowTarget.defaults()).render(legacy);
+    Rendering rendering = AirflowRenderer.to(AirflowSettings.defaults()).render(legacy);
 
     assertThat(rendering.files())
         .extracting(RenderedFile::dagId)
@@ -131,7 +134,7 @@ class AirflowRendererTest {
   void render_quarantineOff_rendersOnlyPlanDags() {
     Plan plan = Workspace.load(ORDERS).plan();
     Rendering rendering =
-        AirflowRenderer.to(AirflowTarget.builder().quarantineDag(false).build()).render(plan);
+        AirflowRenderer.to(AirflowSettings.builder().quarantineDag(false).build()).render(plan);
 
     assertThat(rendering.files())
         .extracting(RenderedFile::dagId)
@@ -142,7 +145,7 @@ class AirflowRendererTest {
   void render_sensorsMode_waitsWithOneSensorPerUpstreamDag() {
     Plan plan = Workspace.load(ORDERS).plan();
     Rendering rendering =
-        AirflowRenderer.to(AirflowTarget.builder().crossDagMode(CrossDagMode.SENSORS).build())
+        AirflowRenderer.to(AirflowSettings.builder().crossDagMode(CrossDagMode.SENSORS).build())
             .render(plan);
 
     Dag consumer =
@@ -201,7 +204,7 @@ class AirflowRendererTest {
   @Test
   void render_datasetsMode_consumerKeepsItsCronAndReadsUpstreamTables() {
     Plan plan = Workspace.load(ORDERS).plan();
-    Rendering rendering = AirflowRenderer.to(AirflowTarget.defaults()).render(plan);
+    Rendering rendering = AirflowRenderer.to(AirflowSettings.defaults()).render(plan);
 
     Dag consumer =
         plan.dags().stream().filter(dag -> !dag.upstream().isEmpty()).findFirst().orElseThrow();
@@ -213,39 +216,6 @@ class AirflowRendererTest {
             dependency ->
                 AirflowRenderer.assetUris(dependency)
                     .forEach(uri -> assertThat(source).contains("Asset(\"" + uri + "\")")));
-  }
-
-  @Test
-  void target_yaml_roundTrips() {
-    AirflowTarget target =
-        AirflowTarget.builder()
-            .from(fixedTarget())
-            .pollInterval(Duration.ofSeconds(30))
-            .crossDagMode(CrossDagMode.SENSORS)
-            .defaultSnsTopicArn("arn:aws:sns:eu-west-1:123456789012:lake")
-            .build();
-
-    String yaml = target.toYaml();
-
-    assertThat(yaml).contains("cross-dag-mode: sensors").contains("poll-interval: 30s");
-    assertThat(AirflowTarget.fromYaml(yaml)).isEqualTo(target);
-    assertThat(AirflowTarget.fromYaml(AirflowTarget.defaults().toYaml()))
-        .isEqualTo(AirflowTarget.defaults());
-  }
-
-  @Test
-  void target_fromYaml_unknownKey_failsNamingIt() {
-    assertThatThrownBy(() -> AirflowTarget.fromYaml("emr-aplication-id: x\n"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("emr-aplication-id");
-  }
-
-  @Test
-  void target_invalidValues_failListingEach() {
-    assertThatThrownBy(() -> AirflowTarget.fromYaml("max-active-runs: 0\npoll-interval: 0s\n"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("max-active-runs: 0")
-        .hasMessageContaining("poll-interval: PT0S");
   }
 
   @Test

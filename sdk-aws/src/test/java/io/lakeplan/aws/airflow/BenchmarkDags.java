@@ -1,5 +1,6 @@
 package io.lakeplan.aws.airflow;
 
+import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.workspace.Workspace;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class BenchmarkDags {
     }
     long started = System.nanoTime();
     Workspace workspace = Workspace.load(useCases);
-    AirflowTarget target = AirflowTarget.builder().quarantineDag(false).build();
+    AirflowSettings target = AirflowSettings.builder().quarantineDag(false).build();
     Rendering rendering = AirflowRenderer.to(target).render(workspace);
     rendering.writeTo(dags);
     if (args.length > 3) {

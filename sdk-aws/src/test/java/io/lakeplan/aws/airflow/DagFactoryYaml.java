@@ -3,6 +3,7 @@ package io.lakeplan.aws.airflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Edge;
 import io.lakeplan.plan.Task;
@@ -38,7 +39,7 @@ final class DagFactoryYaml {
   private DagFactoryYaml() {}
 
   /** The YAML of {@code dag} for {@code target}. */
-  static String of(Dag dag, AirflowTarget target) {
+  static String of(Dag dag, AirflowSettings target) {
     Map<String, Object> defaultArgs = new LinkedHashMap<>();
     defaultArgs.put("owner", dag.owner());
     defaultArgs.put("retries", dag.retries());

@@ -1,28 +1,36 @@
 package io.lakeplan.spark.internal;
 
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.WatermarkStore;
 import java.net.URI;
 import java.time.Clock;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What every executor needs: the session, where relative paths start, the watermark store, and the
- * clock retention cut-offs are computed from.
+ * What every executor needs: the session, where relative paths start, the watermark store, the
+ * secret resolver, and the clock retention cut-offs are computed from.
  */
 final class Context {
   final SparkSession spark;
   final URI base;
   final WatermarkStore watermarks;
+  final SecretResolver secrets;
   final Clock clock;
 
   Context(SparkSession spark, URI base, WatermarkStore watermarks) {
-    this(spark, base, watermarks, Clock.systemUTC());
+    this(spark, base, watermarks, SecretResolver.environmentVariables(), Clock.systemUTC());
   }
 
-  Context(SparkSession spark, URI base, WatermarkStore watermarks, Clock clock) {
+  Context(
+      SparkSession spark,
+      URI base,
+      WatermarkStore watermarks,
+      SecretResolver secrets,
+      Clock clock) {
     this.spark = spark;
     this.base = base;
     this.watermarks = watermarks;
+    this.secrets = secrets;
     this.clock = clock;
   }
 

@@ -6,6 +6,7 @@ import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.sql.Connection;
@@ -63,7 +64,7 @@ final class JdbcIngestExecutor {
     Tables.requireExists(context, ingestion.target());
     String key = ingestion.target().toString();
     JdbcConnection connection = ingestion.connection();
-    Map<String, String> options = options(ingestion, password(ingestion));
+    Map<String, String> options = options(ingestion, password(context, ingestion));
 
     // where the window starts: the store, unless the table's last commit is ahead of it
     Watermark stored = context.watermarks.get(key).orElse(null);
@@ -259,29 +260,17 @@ final class JdbcIngestExecutor {
   }
 
   /** The password behind the connection's secret reference; never logged. */
-  private static String password(JdbcIngestion ingestion) {
+  private static String password(Context context, JdbcIngestion ingestion) {
     SecretRef secret = ingestion.connection().password();
     if (secret == null) {
       return null;
     }
-    if (secret.provider() != SecretRef.Provider.ENV) {
+    try {
+      return context.secrets.resolve(secret);
+    } catch (SecretResolutionException e) {
       throw new TaskFailedException(
-          "Password of ingestion "
-              + ingestion.id()
-              + " is a "
-              + secret.provider().name().toLowerCase(Locale.ROOT)
-              + " secret, which only the AWS runtime resolves; for a local run use env:VARIABLE");
+          e.getMessage() + " (password of ingestion " + ingestion.id() + ")", e);
     }
-    String value = System.getenv(secret.name());
-    if (value == null) {
-      throw new TaskFailedException(
-          "Environment variable "
-              + secret.name()
-              + " (password of ingestion "
-              + ingestion.id()
-              + ") is not set");
-    }
-    return value;
   }
 
   /** The source rows as the target's columns, cast; fails naming every missing column. */

@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
 import java.net.URI;
@@ -32,7 +33,23 @@ public final class TaskExecutors {
    */
   public static TaskResult execute(
       SparkSession spark, URI base, WatermarkStore watermarks, Clock clock, TaskSpec spec) {
-    Context context = new Context(spark, base, watermarks, clock);
+    return execute(spark, base, watermarks, SecretResolver.environmentVariables(), clock, spec);
+  }
+
+  /**
+   * Runs {@code spec}, resolving secret references (JDBC passwords) with {@code secrets}.
+   *
+   * @throws RuntimeException when the task fails; {@link #isExpected(Throwable)} tells user-facing
+   *     failures from defects
+   */
+  public static TaskResult execute(
+      SparkSession spark,
+      URI base,
+      WatermarkStore watermarks,
+      SecretResolver secrets,
+      Clock clock,
+      TaskSpec spec) {
+    Context context = new Context(spark, base, watermarks, secrets, clock);
     if (spec instanceof TaskSpec.CreateTable) {
       return CreateTableExecutor.run(context, ((TaskSpec.CreateTable) spec).table());
     }

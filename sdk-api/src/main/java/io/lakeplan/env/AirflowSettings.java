@@ -1,23 +1,18 @@
-package io.lakeplan.aws.airflow;
+package io.lakeplan.env;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.immutables.value.Value;
 
 /**
- * Where and how rendered DAGs run: the EMR Serverless application and job jar, DataSync tasks,
- * waiter settings, and how cross-DAG dependencies and notifications are wired. Read from and
- * written to YAML with {@link #fromYaml(String)} and {@link #toYaml()} (kebab-case keys, unknown
- * keys rejected).
+ * Where and how rendered DAGs run (the {@code airflow} section of an {@link Environment}): the EMR
+ * Serverless application and job jar, DataSync tasks, waiter settings, and how cross-DAG
+ * dependencies are wired. The region and the default SNS topic are the environment's.
  *
  * <p>Every AWS setting defaults to an Airflow Variable template such as {@code {{
  * var.value.lakeplan_emr_application_id }}}: the rendered operators resolve it when the task runs,
@@ -25,9 +20,9 @@ import org.immutables.value.Value;
  * Variables. Set a value here to fix it in the files instead.
  */
 @Value.Immutable
-@JsonSerialize(as = ImmutableAirflowTarget.class)
-@JsonDeserialize(as = ImmutableAirflowTarget.class)
-public abstract class AirflowTarget {
+@JsonSerialize(as = ImmutableAirflowSettings.class)
+@JsonDeserialize(as = ImmutableAirflowSettings.class)
+public abstract class AirflowSettings {
   /** How a DAG waits for the DAGs it depends on. */
   public enum CrossDagMode {
     /**
@@ -39,23 +34,7 @@ public abstract class AirflowTarget {
      * Each consumer DAG starts with one {@code ExternalTaskSensor} per upstream DAG, waiting for
      * the upstream run of the same logical date. Needs aligned schedules.
      */
-    SENSORS;
-
-    @JsonValue
-    String text() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    @JsonCreator
-    static CrossDagMode parse(String text) {
-      for (CrossDagMode mode : values()) {
-        if (mode.text().equals(text)) {
-          return mode;
-        }
-      }
-      throw new IllegalArgumentException(
-          "Invalid cross-dag-mode: '" + text + "' (use datasets or sensors)");
-    }
+    SENSORS
   }
 
   /** The EMR Serverless application id. Default: the Variable lakeplan_emr_application_id. */
@@ -95,12 +74,6 @@ public abstract class AirflowTarget {
   public String logUri() {
     return variable("lakeplan_log_uri");
   }
-
-  /**
-   * The AWS region of EMR Serverless and DataSync; null (the default) uses the region of the
-   * Airflow connection.
-   */
-  public abstract String region();
 
   /** The Airflow AWS connection id. Default: {@code aws_default}. */
   @Value.Default
@@ -174,12 +147,6 @@ public abstract class AirflowTarget {
     return true;
   }
 
-  /**
-   * The SNS topic ARN for callbacks of DAGs whose use case names no SNS target; null (the default):
-   * such DAGs get no callbacks.
-   */
-  public abstract String defaultSnsTopicArn();
-
   /** The DataSync task ARN for the migration {@code migrationId}. */
   public String dataSyncTaskArn(String migrationId) {
     return dataSyncTaskArns().getOrDefault(migrationId, defaultDataSyncTaskArn());
@@ -213,7 +180,8 @@ public abstract class AirflowTarget {
       problems.add("max-active-runs: " + maxActiveRuns() + " (must be 1–100)");
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("Invalid Airflow target: " + String.join("; ", problems));
+      throw new IllegalArgumentException(
+          "Invalid Airflow settings: " + String.join("; ", problems));
     }
   }
 
@@ -227,39 +195,13 @@ public abstract class AirflowTarget {
     return "{{ var.value." + name + " }}";
   }
 
-  /** The target with every default. */
-  public static AirflowTarget defaults() {
+  /** The settings with every default. */
+  public static AirflowSettings defaults() {
     return builder().build();
   }
 
-  /** A builder of targets. */
-  public static ImmutableAirflowTarget.Builder builder() {
-    return ImmutableAirflowTarget.builder();
-  }
-
-  /**
-   * Reads a target from YAML.
-   *
-   * @throws IllegalArgumentException naming the bad key or value
-   */
-  public static AirflowTarget fromYaml(String yaml) {
-    try {
-      AirflowTarget target = TargetYaml.MAPPER.readValue(yaml, AirflowTarget.class);
-      if (target == null) {
-        throw new IllegalArgumentException("Invalid Airflow target: the document is empty");
-      }
-      return target;
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Invalid Airflow target: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** This target as YAML, with every value (defaults included). */
-  public String toYaml() {
-    try {
-      return TargetYaml.MAPPER.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write an Airflow target as YAML", e);
-    }
+  /** A builder of settings. */
+  public static ImmutableAirflowSettings.Builder builder() {
+    return ImmutableAirflowSettings.builder();
   }
 }

@@ -1,0 +1,224 @@
+package io.lakeplan.env;
+
+import io.lakeplan.internal.Mappers;
+import io.lakeplan.model.SecretRef;
+import io.lakeplan.spi.RuntimeProvider;
+import io.lakeplan.spi.SecretResolutionException;
+import io.lakeplan.spi.SecretResolver;
+import io.lakeplan.spi.WatermarkStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The runtime pieces of an {@link Environment}: its watermark store, secret resolver and Iceberg
+ * catalog properties, from the {@link RuntimeProvider}s on the class path (an engine never names a
+ * cloud type). Pieces are created on first use and closed with the runtime.
+ *
+ * <pre>{@code
+ * try (EnvironmentRuntime runtime = EnvironmentRuntime.open(Environments.load(file))) {
+ *   WatermarkStore watermarks = runtime.watermarks();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class EnvironmentRuntime implements AutoCloseable {
+  private final Environment environment;
+  private final List<RuntimeProvider> providers;
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private WatermarkStore watermarks;
+  private SecretResolver secrets;
+
+  private EnvironmentRuntime(Environment environment, List<RuntimeProvider> providers) {
+    this.environment = environment;
+    this.providers = providers;
+  }
+
+  /** A runtime of {@code environment} with the providers found by {@link ServiceLoader}. */
+  public static EnvironmentRuntime open(Environment environment) {
+    List<RuntimeProvider> found = new ArrayList<>();
+    ServiceLoader.load(RuntimeProvider.class, EnvironmentRuntime.class.getClassLoader())
+        .forEach(found::add);
+    return open(environment, found);
+  }
+
+  /** A runtime of {@code environment} with exactly {@code providers}. */
+  public static EnvironmentRuntime open(
+      Environment environment, List<? extends RuntimeProvider> providers) {
+    return new EnvironmentRuntime(
+        Objects.requireNonNull(environment, "environment"), List.copyOf(providers));
+  }
+
+  /** The environment. */
+  public Environment environment() {
+    return environment;
+  }
+
+  /**
+   * The watermark store named by {@link Environment#watermarks()}.
+   *
+   * @throws IllegalStateException naming the store and the fix when no provider serves its scheme
+   */
+  public synchronized WatermarkStore watermarks() {
+    if (watermarks == null) {
+      watermarks =
+          first(
+              provider -> provider.watermarkStore(environment),
+              "keeps watermarks in "
+                  + environment.watermarks()
+                  + ", but no runtime for '"
+                  + environment.watermarkScheme()
+                  + ":' is on the class path ("
+                  + hint(environment.watermarkScheme())
+                  + ")");
+    }
+    return watermarks;
+  }
+
+  /**
+   * The secret resolver: {@code env:} references from environment variables, the other stores
+   * listed in {@link Environment#secretProviders()} through their providers. A reference to a store
+   * the environment does not list fails naming the reference and the fix.
+   */
+  public synchronized SecretResolver secrets() {
+    if (secrets == null) {
+      Map<SecretRef.Provider, SecretResolver> stores = new EnumMap<>(SecretRef.Provider.class);
+      SecretResolver environmentVariables = SecretResolver.environmentVariables();
+      secrets =
+          reference -> {
+            if (!environment.secretProviders().contains(reference.provider())) {
+              throw new SecretResolutionException(
+                  reference,
+                  "environment "
+                      + environment.name()
+                      + " does not enable "
+                      + lower(reference.provider())
+                      + " secrets (add it to secret-providers"
+                      + (reference.provider() == SecretRef.Provider.ENV
+                          ? ")"
+                          : ", or use env:VARIABLE for a local run)"));
+            }
+            if (reference.provider() == SecretRef.Provider.ENV) {
+              return environmentVariables.resolve(reference);
+            }
+            SecretResolver resolver;
+            synchronized (stores) {
+              resolver =
+                  stores.computeIfAbsent(
+                      reference.provider(),
+                      store ->
+                          first(
+                              provider -> provider.secretResolver(environment, store),
+                              "reads "
+                                  + lower(store)
+                                  + " secrets, but no runtime for them is on the class path ("
+                                  + hint(lower(store))
+                                  + ")"));
+            }
+            return resolver.resolve(reference);
+          };
+    }
+    return secrets;
+  }
+
+  /**
+   * The Iceberg catalog properties of {@link Environment#catalog()}, without any engine prefix: for
+   * {@code hadoop}, {@code type=hadoop} and the warehouse as an absolute URI; for {@code glue},
+   * what the AWS runtime supplies. {@link CatalogSettings#properties()} come last.
+   *
+   * @throws IllegalStateException naming the catalog type and the fix when no provider serves it
+   */
+  public Map<String, String> catalogProperties() {
+    CatalogSettings catalog = environment.catalog();
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (catalog.type() == CatalogSettings.Type.HADOOP) {
+      properties.put("type", "hadoop");
+      properties.put("warehouse", warehouseUri(catalog.warehouse()));
+    } else {
+      properties.putAll(
+          first(
+              provider -> provider.catalogProperties(environment),
+              "uses a "
+                  + Mappers.enumName(catalog.type())
+                  + " catalog, but no runtime for it is on the class path ("
+                  + hint("glue")
+                  + ")"));
+    }
+    properties.putAll(catalog.properties());
+    return properties;
+  }
+
+  private static String warehouseUri(String warehouse) {
+    return warehouse.contains(":/") || warehouse.startsWith("file:")
+        ? warehouse
+        : Path.of(warehouse).toAbsolutePath().normalize().toUri().toString();
+  }
+
+  private <T> T first(Function<RuntimeProvider, Optional<T>> lookup, String missing) {
+    for (RuntimeProvider provider : providers) {
+      Optional<T> found = lookup.apply(provider);
+      if (found.isPresent()) {
+        T value = found.get();
+        if (value instanceof AutoCloseable closeable) {
+          synchronized (opened) {
+            opened.add(closeable);
+          }
+        }
+        return value;
+      }
+    }
+    throw new IllegalStateException(
+        "Environment "
+            + environment.name()
+            + " "
+            + missing
+            + "; runtimes found: "
+            + (providers.isEmpty()
+                ? "none"
+                : providers.stream().map(RuntimeProvider::name).collect(Collectors.joining(", "))));
+  }
+
+  /** Where the runtime of {@code scheme} (a watermark scheme, secret store or catalog) lives. */
+  private static String hint(String scheme) {
+    return "file".equals(scheme)
+        ? "the local runtime is in sdk-spark"
+        : "add sdk-aws to the class path; the job jar has it";
+  }
+
+  private static String lower(SecretRef.Provider provider) {
+    return provider.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Closes what the providers opened (clients, connections), last opened first. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    synchronized (opened) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure =
+                new IllegalStateException("Cannot close the runtime of " + environment.name(), e);
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      opened.clear();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.lakeplan.spi;
+
+import io.lakeplan.env.Environment;
+import io.lakeplan.model.SecretRef;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Supplies the runtime pieces of an {@link Environment} for the schemes and stores it knows: found
+ * with {@link java.util.ServiceLoader} (a {@code META-INF/services/io.lakeplan.spi.RuntimeProvider}
+ * entry), so an engine gets, say, a DynamoDB watermark store or Glue catalog properties without a
+ * compile-time dependency on the cloud SDK. The local runtime (sdk-spark) serves {@code file:}
+ * watermarks; the AWS runtime (sdk-aws) serves {@code dynamodb:}, {@code secretsmanager:}, {@code
+ * ssm:} and the {@code glue} catalog.
+ *
+ * <p>Objects a provider returns that implement {@link AutoCloseable} are closed with the {@link
+ * io.lakeplan.env.EnvironmentRuntime} that asked for them.
+ */
+public interface RuntimeProvider {
+
+  /** A short name for messages, e.g. {@code aws}. */
+  String name();
+
+  /**
+   * The watermark store of {@code environment} ({@link Environment#watermarks()}), when this
+   * provider serves its scheme.
+   */
+  default Optional<WatermarkStore> watermarkStore(Environment environment) {
+    return Optional.empty();
+  }
+
+  /** A resolver for secrets kept in {@code store}, when this provider serves it. */
+  default Optional<SecretResolver> secretResolver(
+      Environment environment, SecretRef.Provider store) {
+    return Optional.empty();
+  }
+
+  /**
+   * The Iceberg catalog properties ({@code catalog-impl}, {@code warehouse}, {@code io-impl}, …) of
+   * {@code environment}'s catalog, when this provider serves its type.
+   */
+  default Optional<Map<String, String>> catalogProperties(Environment environment) {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,262 @@
+package io.lakeplan.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakeplan.env.AirflowSettings.CrossDagMode;
+import io.lakeplan.model.SecretRef;
+import io.lakeplan.spi.RuntimeProvider;
+import io.lakeplan.spi.SecretResolutionException;
+import io.lakeplan.spi.WatermarkStore;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.ValidationException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentsTest {
+
+  static Environment aws() {
+    return Environment.builder()
+        .name("prod")
+        .region("eu-west-1")
+        .catalog(
+            CatalogSettings.builder()
+                .type(CatalogSettings.Type.GLUE)
+                .warehouse("s3://acme-lake/warehouse")
+                .putProperty("glue.skip-archive", "true")
+                .build())
+        .watermarks("dynamodb:lakeplan-watermarks")
+        .secretProviders(
+            List.of(
+                SecretRef.Provider.ENV, SecretRef.Provider.SECRETSMANAGER, SecretRef.Provider.SSM))
+        .kmsKey("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        .notifications(
+            Notifications.builder()
+                .defaultSnsTopicArn("arn:aws:sns:eu-west-1:123456789012:lake")
+                .build())
+        .airflow(
+            AirflowSettings.builder()
+                .emrApplicationId("00fexampleapp01")
+                .jobJar("s3://acme-artifacts/lakeplan/lakeplan-job.jar")
+                .pollInterval(Duration.ofSeconds(30))
+                .crossDagMode(CrossDagMode.SENSORS)
+                .putDataSyncTaskArn(
+                    "orders-history",
+                    "arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0")
+                .startDate(Instant.parse("2024-06-01T00:00:00Z"))
+                .build())
+        .build();
+  }
+
+  @Test
+  void yaml_roundTrips() {
+    Environment environment = aws();
+
+    String yaml = Environments.toYaml(environment);
+
+    assertThat(yaml)
+        .contains("type: glue")
+        .contains("watermarks: dynamodb:lakeplan-watermarks")
+        .contains("cross-dag-mode: sensors")
+        .contains("poll-interval: 30s")
+        .doesNotContain("watermark-scheme");
+    assertThat(Environments.read("prod.yaml", yaml)).isEqualTo(environment);
+    assertThat(Environments.read("local.yaml", Environments.toYaml(Environment.local())))
+        .isEqualTo(Environment.local());
+  }
+
+  @Test
+  void noFile_isTheLocalDefault() {
+    Environment local = Environments.load(null);
+
+    assertThat(local).isEqualTo(Environment.local());
+    assertThat(local.catalog().type()).isEqualTo(CatalogSettings.Type.HADOOP);
+    assertThat(local.catalog().warehouse()).isEqualTo(".lakeplan/warehouse");
+    assertThat(local.watermarkScheme()).isEqualTo("file");
+    assertThat(local.watermarkLocation()).isEqualTo(".lakeplan/watermarks");
+    assertThat(local.usesAws()).isFalse();
+    assertThat(aws().usesAws()).isTrue();
+  }
+
+  @Test
+  void read_unknownKeys_areProblemsWithTheirPathAndLine() {
+    String yaml =
+        """
+        name: prod
+        catalog:
+          type: hadoop
+          warehous: /tmp/warehouse
+        airflow:
+          emr-aplication-id: x
+        """;
+
+    assertThatThrownBy(() -> Environments.read("prod.yaml", yaml))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.path() + " " + p.code() + " " + p.location())
+                    .containsExactly(
+                        "catalog.warehous unknown-key prod.yaml:4:13",
+                        "airflow.emr-aplication-id unknown-key prod.yaml:6:22"))
+        .hasMessageContaining("Unknown key 'warehous' (known keys here: properties, warehouse)");
+  }
+
+  @Test
+  void read_badValues_areReportedAllAtOnce() {
+    String yaml =
+        """
+        region: Europe
+        watermarks: redis:x
+        endpoint-override: ftp://127.0.0.1
+        catalog:
+          type: glue
+          warehouse: /tmp/warehouse
+        """;
+
+    assertThatThrownBy(() -> Environments.read("bad.yaml", yaml))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("region: 'Europe' (an AWS region such as eu-west-1)")
+        .hasMessageContaining("watermarks: 'redis:x' (write file:DIR or dynamodb:TABLE")
+        .hasMessageContaining("endpoint-override: 'ftp://127.0.0.1'")
+        .hasMessageContaining("a glue catalog's warehouse is an s3:// location");
+  }
+
+  @Test
+  void read_airflowSettings_invalidValues_failListingEach() {
+    assertThatThrownBy(
+            () ->
+                Environments.read(
+                    "env.yaml", "airflow:\n  max-active-runs: 0\n  poll-interval: 0s\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("max-active-runs: 0")
+        .hasMessageContaining("poll-interval: PT0S");
+  }
+
+  @Test
+  void read_wrongEnumValue_namesTheValidOnes() {
+    assertThatThrownBy(() -> Environments.read("env.yaml", "catalog:\n  type: hive\n"))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e -> assertThat(e.problems().get(0).code()).isEqualTo(ProblemCode.INVALID_VALUE))
+        .hasMessageContaining("Invalid value 'hive' (use one of: hadoop, glue)");
+  }
+
+  @Test
+  void read_credentialsInCatalogProperties_areRejected() {
+    assertThatThrownBy(
+            () ->
+                Environments.read(
+                    "env.yaml", "catalog:\n  properties:\n    s3.secret-access-key: abc\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("catalog.properties.s3.secret-access-key: credentials do not belong")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("abc"));
+  }
+
+  @Test
+  void read_wrongApiVersion_isAProblem() {
+    assertThatThrownBy(() -> Environments.read("env.yaml", "api-version: lakeplan/v9\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Unsupported api-version 'lakeplan/v9'");
+  }
+
+  @Test
+  void runtime_hadoopCatalog_hasAnAbsoluteWarehouse() {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(Environment.local(), List.of())) {
+      assertThat(runtime.catalogProperties())
+          .containsEntry("type", "hadoop")
+          .containsEntry(
+              "warehouse",
+              Path.of(".lakeplan/warehouse").toAbsolutePath().normalize().toUri().toString());
+    }
+  }
+
+  @Test
+  void runtime_withoutAProviderForTheScheme_failsNamingStoreAndFix() {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(aws(), List.of())) {
+      assertThatThrownBy(runtime::watermarks)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "Environment prod keeps watermarks in dynamodb:lakeplan-watermarks, but no runtime"
+                  + " for 'dynamodb:' is on the class path (add sdk-aws to the class path; the job"
+                  + " jar has it); runtimes found: none");
+      assertThatThrownBy(runtime::catalogProperties)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("uses a glue catalog, but no runtime for it is on the class path");
+    }
+  }
+
+  @Test
+  void runtime_secretOfAStoreTheEnvironmentDoesNotEnable_failsNamingTheReference() {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(Environment.local(), List.of())) {
+      assertThatThrownBy(
+              () -> runtime.secrets().resolve(SecretRef.parse("secretsmanager:prod/orders-db")))
+          .isInstanceOf(SecretResolutionException.class)
+          .hasMessage(
+              "Cannot resolve secret secretsmanager:prod/orders-db: environment local does not"
+                  + " enable secretsmanager secrets (add it to secret-providers, or use"
+                  + " env:VARIABLE for a local run)");
+      assertThatThrownBy(
+              () -> runtime.secrets().resolve(SecretRef.env("LAKEPLAN_SURELY_UNSET_VARIABLE")))
+          .isInstanceOf(SecretResolutionException.class)
+          .hasMessage(
+              "Cannot resolve secret env:LAKEPLAN_SURELY_UNSET_VARIABLE: environment variable"
+                  + " LAKEPLAN_SURELY_UNSET_VARIABLE is not set");
+    }
+  }
+
+  @Test
+  void runtime_usesTheFirstProviderServingAScheme_andClosesWhatItOpened() {
+    ClosingStore store = new ClosingStore();
+    RuntimeProvider provider =
+        new RuntimeProvider() {
+          @Override
+          public String name() {
+            return "test";
+          }
+
+          @Override
+          public Optional<WatermarkStore> watermarkStore(Environment environment) {
+            return Optional.of(store);
+          }
+
+          @Override
+          public Optional<Map<String, String>> catalogProperties(Environment environment) {
+            return Optional.of(Map.of("catalog-impl", "x.Glue"));
+          }
+        };
+    EnvironmentRuntime runtime = EnvironmentRuntime.open(aws(), List.of(provider));
+
+    assertThat(runtime.watermarks()).isSameAs(store);
+    assertThat(runtime.catalogProperties())
+        .containsExactly(
+            Map.entry("catalog-impl", "x.Glue"), Map.entry("glue.skip-archive", "true"));
+    runtime.close();
+    assertThat(store.closed).isTrue();
+  }
+
+  private static final class ClosingStore implements WatermarkStore, AutoCloseable {
+    boolean closed;
+
+    @Override
+    public Optional<io.lakeplan.spi.Watermark> get(String key) {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean compareAndSet(
+        String key, io.lakeplan.spi.Watermark expected, io.lakeplan.spi.Watermark next) {
+      return false;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+}
