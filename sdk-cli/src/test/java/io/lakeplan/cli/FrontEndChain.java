@@ -1,10 +1,10 @@
 package io.lakeplan.cli;
 
 import io.lakeplan.aws.airflow.AirflowRenderer;
-import io.lakeplan.aws.airflow.AirflowTarget;
 import io.lakeplan.aws.airflow.Rendering;
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.fuzz.MutatedDocument;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
@@ -105,9 +105,9 @@ public final class FrontEndChain {
       Pattern.compile(
           "Exception\\b|java\\.lang\\.|Cannot (invoke|read field|load from|store to) \"|because \"[^\"]*\" is null");
 
-  private static final AirflowTarget DATASETS = AirflowTarget.defaults();
-  private static final AirflowTarget SENSORS =
-      AirflowTarget.builder().crossDagMode(AirflowTarget.CrossDagMode.SENSORS).build();
+  private static final AirflowSettings DATASETS = AirflowSettings.defaults();
+  private static final AirflowSettings SENSORS =
+      AirflowSettings.builder().crossDagMode(AirflowSettings.CrossDagMode.SENSORS).build();
 
   private final Path directory;
 
@@ -238,7 +238,7 @@ public final class FrontEndChain {
             }
             return json;
           });
-      for (AirflowTarget target : List.of(DATASETS, SENSORS)) {
+      for (AirflowSettings target : List.of(DATASETS, SENSORS)) {
         stage(
             Stage.RENDER_AIRFLOW,
             escapes,

@@ -3,10 +3,10 @@ package io.lakeplan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.aws.airflow.AirflowRenderer;
-import io.lakeplan.aws.airflow.AirflowTarget;
 import io.lakeplan.aws.airflow.RenderedFile;
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.fuzz.DocumentMutator;
 import io.lakeplan.fuzz.MutatedDocument;
 import io.lakeplan.fuzz.MutationKind;
@@ -144,10 +144,10 @@ class FrontEndFuzzTest {
     assertThat(GraphCommand.mermaid(actual.plan()))
         .as(context)
         .isEqualTo(GraphCommand.mermaid(expected.plan()));
-    for (AirflowTarget target :
+    for (AirflowSettings target :
         List.of(
-            AirflowTarget.defaults(),
-            AirflowTarget.builder().crossDagMode(AirflowTarget.CrossDagMode.SENSORS).build())) {
+            AirflowSettings.defaults(),
+            AirflowSettings.builder().crossDagMode(AirflowSettings.CrossDagMode.SENSORS).build())) {
       assertThat(dagFiles(AirflowRenderer.to(target).render(actual).files()))
           .as(context)
           .isEqualTo(dagFiles(AirflowRenderer.to(target).render(expected).files()));

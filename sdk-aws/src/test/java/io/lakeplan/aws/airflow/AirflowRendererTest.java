@@ -192,7 +192,7 @@ class AirflowRendererTest {
     assertThat(workspace.problems()).isEmpty();
 
     Rendering rendering =
-        AirflowRenderer.to(AirflowTarget.builder().crossDagMode(CrossDagMode.SENSORS).build())
+        AirflowRenderer.to(AirflowSettings.builder().crossDagMode(CrossDagMode.SENSORS).build())
             .render(workspace);
 
     assertThat(file(rendering, "beta.migration"))
