@@ -28,6 +28,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,9 @@ public final class PlanCompiler {
    */
   private final Map<UseCase, Map<String, DraftDag>> dagsByUseCase = new IdentityHashMap<>();
 
+  /** Tables a migration with a watermark column writes: where Kafka can take over by default. */
+  private final Set<TableId> migratedWithWatermark = new HashSet<>();
+
   private final Map<TableId, List<DraftTask>> writers = new HashMap<>();
   private final Map<TableId, List<DraftTask>> watermarkRecorders = new HashMap<>();
 
@@ -97,6 +101,7 @@ public final class PlanCompiler {
     PlanCompiler compiler = new PlanCompiler();
     List<UseCase> sorted = new ArrayList<>(useCases);
     sorted.sort(Comparator.comparing(UseCase::name));
+    compiler.migratedWithWatermark.addAll(watermarkedTargets(sorted));
     for (UseCase useCase : sorted) {
       compiler.layOut(useCase);
     }
@@ -113,6 +118,38 @@ public final class PlanCompiler {
       return new Compilation(null, cycles);
     }
     return new Compilation(compiler.build(upstream), List.of());
+  }
+
+  /** The targets of migrations that record a watermark, across {@code useCases}. */
+  static Set<TableId> watermarkedTargets(Collection<UseCase> useCases) {
+    Set<TableId> tables = new HashSet<>();
+    for (UseCase useCase : useCases) {
+      for (Migration migration : useCase.migrations()) {
+        if (migration.target() != null
+            && migration.target().table() != null
+            && migration.watermarkColumn() != null) {
+          tables.add(migration.target().table());
+        }
+      }
+    }
+    return tables;
+  }
+
+  /**
+   * {@code ingestion} with its starting position decided when the use case leaves it open: after
+   * the migration watermark when a migration records one for the target, else the earliest offsets.
+   */
+  private KafkaIngestion withStartingPosition(KafkaIngestion ingestion) {
+    if (ingestion.startingPosition() != null) {
+      return ingestion;
+    }
+    return KafkaIngestion.builder()
+        .from(ingestion)
+        .startingPosition(
+            migratedWithWatermark.contains(ingestion.target())
+                ? StartingPosition.MIGRATION_WATERMARK
+                : StartingPosition.EARLIEST)
+        .build();
   }
 
   /** The ids of the DAGs {@code useCase} compiles to, without linking anything. */
@@ -207,7 +244,7 @@ public final class PlanCompiler {
       dag(useCase, DagKind.INGESTION)
           .add(
               ingestion.id(),
-              TaskSpec.IngestKafka.of(ingestion),
+              TaskSpec.IngestKafka.of(withStartingPosition(ingestion)),
               "kafka-ingestions[" + ingestion.id() + "]");
     }
     for (Merge merge : useCase.merges()) {

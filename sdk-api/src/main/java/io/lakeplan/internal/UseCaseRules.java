@@ -464,7 +464,9 @@ final class UseCaseRules {
           .report(
               ProblemCode.CONFLICTING_SETTINGS,
               "starting-timestamp is set but starting-position is "
-                  + Mappers.enumName(ingestion.startingPosition())
+                  + (ingestion.startingPosition() == null
+                      ? "not"
+                      : Mappers.enumName(ingestion.startingPosition()))
                   + "; set starting-position: timestamp or remove it");
     }
     target(at.at("target"), ingestion.target());

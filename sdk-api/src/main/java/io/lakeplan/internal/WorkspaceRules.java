@@ -36,6 +36,7 @@ import java.util.TreeSet;
 public final class WorkspaceRules {
   private final Map<TableId, TableDefinition> declared = new HashMap<>();
   private final Set<TableId> written = new HashSet<>();
+  private final Set<TableId> migrated = new HashSet<>();
   private final Set<TableId> watermarked = new HashSet<>();
   private final Set<String> dagIds = new HashSet<>();
   private final Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
@@ -129,10 +130,11 @@ public final class WorkspaceRules {
         declared.putIfAbsent(table.table(), table);
       }
       for (Migration migration : useCase.migrations()) {
-        if (migration.target() != null
-            && migration.target().table() != null
-            && migration.watermarkColumn() != null) {
-          watermarked.add(migration.target().table());
+        if (migration.target() != null && migration.target().table() != null) {
+          migrated.add(migration.target().table());
+          if (migration.watermarkColumn() != null) {
+            watermarked.add(migration.target().table());
+          }
         }
       }
       useCase.jdbcIngestions().forEach(i -> add(written, i.target()));
@@ -198,6 +200,7 @@ public final class WorkspaceRules {
       JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
       Checks at = root.element("jdbc-ingestions", ingestion.id(), i);
       TableDefinition target = declared.get(ingestion.target());
+      undeclaredTarget(at, "JDBC", ingestion.target(), List.of());
       if (ingestion.writeMode() == WriteMode.MERGE && target != null) {
         columnsExist(at, "keys", ingestion.keys(), target, "target " + target.table());
       }
@@ -205,6 +208,7 @@ public final class WorkspaceRules {
     for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
       KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
       Checks at = root.element("kafka-ingestions", ingestion.id(), i);
+      undeclaredTarget(at, "Kafka", ingestion.target(), ingestion.columns());
       if (complete
           && ingestion.startingPosition() == StartingPosition.MIGRATION_WATERMARK
           && ingestion.target() != null
@@ -225,6 +229,32 @@ public final class WorkspaceRules {
       Maintenance maintenance = useCase.maintenance().get(i);
       maintenance(root.element("maintenance", maintenance.id(), i), maintenance);
     }
+  }
+
+  /**
+   * An ingestion appends to or merges into a table it does not create: a table no use case of the
+   * workspace declares (under {@code tables} or as a migration target) would fail the first run.
+   */
+  private void undeclaredTarget(Checks at, String kind, TableId target, List<Column> columns) {
+    if (!complete || target == null || declared.containsKey(target)) {
+      return;
+    }
+    String example =
+        columns.isEmpty()
+            ? "with its columns"
+            : "with the ingestion's columns ("
+                + String.join(", ", columns.stream().map(c -> c.name() + " " + c.type()).toList())
+                + ")";
+    at.at("target")
+        .report(
+            ProblemCode.UNKNOWN_TABLE,
+            kind
+                + " ingestion target "
+                + target
+                + " is not declared, so nothing creates it and the first run would fail; declare"
+                + " it under tables "
+                + example
+                + ", or migrate into it first");
   }
 
   private void dependency(Checks at, Dependency dependency) {
@@ -289,6 +319,19 @@ public final class WorkspaceRules {
                       + " is not declared or written by any use case; fix the name or declare it under tables");
         }
       } else if (source != null) {
+        if (complete
+            && !source.isExternal()
+            && !written.contains(merge.source())
+            && !migrated.contains(merge.source())) {
+          at.at("source")
+              .report(
+                  ProblemCode.UNKNOWN_TABLE,
+                  "Merge source "
+                      + merge.source()
+                      + " is declared but nothing in the workspace writes it, so the merge would"
+                      + " only ever read an empty table; add the step that writes it, or mark it"
+                      + " 'external: true' under tables when another system writes it");
+        }
         List<String> sourceKeys = merge.keys().stream().map(merge::sourceColumn).toList();
         columnsExist(at, "keys", sourceKeys, source, "source " + source.table());
         if (merge.orderBy() != null && source.column(merge.orderBy()) == null) {

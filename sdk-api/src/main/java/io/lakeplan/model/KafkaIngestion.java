@@ -56,10 +56,20 @@ public abstract class KafkaIngestion {
   /** The streaming checkpoint location (a URI or path). Required. */
   public abstract String checkpoint();
 
-  /** Where a first run starts. Default: MIGRATION_WATERMARK. */
-  @Value.Default
-  public StartingPosition startingPosition() {
-    return StartingPosition.MIGRATION_WATERMARK;
+  /**
+   * Where a first run starts (a run with a checkpoint continues from it). Null (the default): the
+   * planner chooses MIGRATION_WATERMARK when a migration with a watermark column writes the target,
+   * so streaming takes over exactly where the history ends, and EARLIEST otherwise, so a new
+   * ingestion loses none of the records the topic still holds. Set LATEST to skip them.
+   */
+  public abstract StartingPosition startingPosition();
+
+  /**
+   * The position in effect: {@link #startingPosition()}, or EARLIEST when it is null (an ingestion
+   * run outside a plan; a planned one always has it set).
+   */
+  public StartingPosition effectiveStartingPosition() {
+    return startingPosition() == null ? StartingPosition.EARLIEST : startingPosition();
   }
 
   /** The start time when {@link #startingPosition()} is TIMESTAMP. */

@@ -50,6 +50,18 @@ public abstract class TableDefinition {
     return true;
   }
 
+  /**
+   * True when a system outside this workspace writes the table (another team's job, a tool):
+   * Lakeplan creates it if it is missing, and validation accepts readers of it that nothing in the
+   * workspace writes. Null (the default) means false.
+   */
+  public abstract Boolean external();
+
+  /** Whether {@link #external()} is true. */
+  public boolean isExternal() {
+    return Boolean.TRUE.equals(external());
+  }
+
   /** The properties the table is created with: {@link #properties()} plus the layout setting. */
   public Map<String, String> effectiveProperties() {
     Map<String, String> effective = new LinkedHashMap<>();

@@ -101,7 +101,8 @@ class UseCaseCodecTest {
             "shapes.yaml:8:9: tables[raw.orders].columns[0]: Expected a map (Column), found"
                 + " 'order_id' [wrong-type]",
             "shapes.yaml:9:13: tables[raw.orders].colour: Unknown key 'colour' (known keys here:"
-                + " columns, format-version, object-storage-layout, partition-by, properties,"
+                + " columns, external, format-version, object-storage-layout, partition-by,"
+                + " properties,"
                 + " sort-by, table) [unknown-key]");
   }
 

@@ -9,9 +9,12 @@ import io.lakeplan.model.Dependency;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.ImmutableMerge;
 import io.lakeplan.model.JdbcConnection;
+import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Planner;
+import io.lakeplan.plan.TaskSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +133,34 @@ class ValidatorTest {
     Problem problem = only(useCase, ProblemCode.UNKNOWN_TABLE);
     assertThat(problem.path()).isEqualTo("merges[typo].source");
     assertThat(problem.message()).contains("raw.ordrs").contains("declare it under tables");
+  }
+
+  @Test
+  void mergeSourceDeclaredButWrittenByNothing_isReportedNamingTheExternalFlag() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .table("raw.refunds", t -> t.requiredColumn("order_id", "long"))
+            .mergeInto(
+                "process.orders", m -> m.id("refunds").source("raw.refunds").addKey("order_id"))
+            .build();
+
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_TABLE);
+    assertThat(problem.path()).isEqualTo("merges[refunds].source");
+    assertThat(problem.message())
+        .startsWith("Merge source raw.refunds is declared but nothing in the workspace writes it")
+        .endsWith("or mark it 'external: true' under tables when another system writes it");
+  }
+
+  @Test
+  void mergeSourceDeclaredExternal_isAccepted() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .table("raw.refunds", t -> t.requiredColumn("order_id", "long").external(true))
+            .mergeInto(
+                "process.orders", m -> m.id("refunds").source("raw.refunds").addKey("order_id"))
+            .build();
+
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
   }
 
   @Test
@@ -378,22 +409,96 @@ class ValidatorTest {
         .startsWith("mode add-files cannot register csv files");
   }
 
+  private static UseCase.Builder withClicks(
+      UseCase.Builder builder, java.util.function.UnaryOperator<KafkaIngestion.Builder> extra) {
+    return builder.ingestKafka(
+        k ->
+            extra.apply(
+                k.id("clicks")
+                    .bootstrapServers("b:9092")
+                    .addTopic("clicks")
+                    .column("id", "long")
+                    .checkpoint("s3://c/clicks")
+                    .target("raw.clicks")));
+  }
+
+  private static TaskSpec.IngestKafka clicksTask(UseCase useCase) {
+    return Planner.plan(useCase).dags().stream()
+        .flatMap(dag -> dag.tasks().stream())
+        .filter(task -> task.id().equals("clicks"))
+        .map(task -> (TaskSpec.IngestKafka) task.spec())
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
-  void kafkaFromMigrationWatermark_needsAWatermarkedMigration() {
+  void kafkaWithoutMigrationOrStartingPosition_validatesAndStartsAtTheEarliestOffsets() {
     UseCase useCase =
-        TestUseCases.orders()
-            .ingestKafka(
-                k ->
-                    k.id("clicks")
-                        .bootstrapServers("b:9092")
-                        .addTopic("clicks")
-                        .column("id", "long")
-                        .checkpoint("s3://c/clicks")
-                        .target("raw.clicks"))
+        withClicks(TestUseCases.orders().table("raw.clicks", t -> t.column("id", "long")), k -> k)
+            .build();
+
+    assertThat(Validator.validate(useCase)).isEmpty();
+    assertThat(clicksTask(useCase).ingestion().startingPosition())
+        .isEqualTo(StartingPosition.EARLIEST);
+  }
+
+  @Test
+  void kafkaIntoAWatermarkedMigrationTarget_withoutStartingPosition_startsAfterTheWatermark() {
+    // the orders use case migrates raw.orders with a watermark column
+    UseCase useCase =
+        withClicks(TestUseCases.orders(), k -> k.column("order_id", "long").target("raw.orders"))
+            .build();
+
+    assertThat(Validator.validate(useCase)).isEmpty();
+    assertThat(clicksTask(useCase).ingestion().startingPosition())
+        .isEqualTo(StartingPosition.MIGRATION_WATERMARK);
+  }
+
+  @Test
+  void kafkaExplicitlyFromMigrationWatermark_needsAWatermarkedMigration() {
+    UseCase useCase =
+        withClicks(
+                TestUseCases.orders().table("raw.clicks", t -> t.column("id", "long")),
+                k -> k.startingPosition(StartingPosition.MIGRATION_WATERMARK))
             .build();
     Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
     assertThat(problem.path()).isEqualTo("kafka-ingestions[clicks].starting-position");
     assertThat(problem.message()).contains("raw.clicks").contains("earliest, latest or timestamp");
+  }
+
+  @Test
+  void kafkaIntoATableNothingCreates_namesTheColumnsToDeclare() {
+    UseCase useCase = withClicks(TestUseCases.orders(), k -> k.column("kind", "string")).build();
+
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_TABLE);
+    assertThat(problem.path()).isEqualTo("kafka-ingestions[clicks].target");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Kafka ingestion target raw.clicks is not declared, so nothing creates it and the"
+                + " first run would fail; declare it under tables with the ingestion's columns"
+                + " (id long, kind string), or migrate into it first");
+  }
+
+  @Test
+  void jdbcIntoATableNothingCreates_isReported() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .ingestJdbc(
+                j ->
+                    j.id("payments")
+                        .connection(
+                            c ->
+                                c.url("jdbc:postgresql://db/x")
+                                    .dialect(io.lakeplan.model.JdbcDialect.POSTGRES))
+                        .table("public.payments")
+                        .target("raw.payments"))
+            .build();
+
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_TABLE);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[payments].target");
+    assertThat(problem.message())
+        .startsWith("JDBC ingestion target raw.payments is not declared, so nothing creates it")
+        .endsWith("declare it under tables with its columns, or migrate into it first");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.spark.internal.CrashPoints;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import io.lakeplan.workspace.Workspace;
@@ -110,8 +111,8 @@ class KillMatrixIT {
         "events:after-commit",
         "events:after-dead-letters",
         "create.process.orders:before-commit",
-        "upsert:before-commit",
-        "upsert:after-commit",
+        "upsert#2:before-commit",
+        "upsert#2:after-commit",
         "process-orders.compact:before-commit",
         "process-orders.compact:after-commit",
         "process-orders.expire-snapshots:before-commit",
@@ -134,6 +135,8 @@ class KillMatrixIT {
   private KafkaClusterTestKit kafka;
   private SparkSession spark;
   private final List<Step> steps = new ArrayList<>();
+  private List<String> childClasspath;
+  private Path classDataArchive;
 
   /** One task of the plan, where the uninterrupted run left its state before and after it. */
   private record Step(Dag dag, Task task, Path before, State after) {}
@@ -141,6 +144,7 @@ class KillMatrixIT {
   /** What a run leaves that a re-run must reproduce. */
   private record State(
       Map<String, List<String>> tables,
+      Map<String, String> markers,
       List<String> landing,
       Map<String, String> watermarks,
       String checkpoint) {}
@@ -190,6 +194,8 @@ class KillMatrixIT {
         steps.add(new Step(dag, task, before, capture()));
       }
     }
+    childClasspath = childClasspath();
+    dumpClassDataArchive();
   }
 
   @AfterAll
@@ -221,27 +227,30 @@ class KillMatrixIT {
     assertThat(last.watermarks()).containsKey("raw.orders");
     assertThat(allPoints()).hasSizeGreaterThanOrEqualTo(20);
     for (String point : allPoints()) {
-      String task = point.substring(0, point.indexOf(':'));
-      assertThat(steps).as(point).anyMatch(step -> step.task().id().equals(task));
+      assertThat(step(point)).as(point).isNotNull();
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("points")
   void killedAt_thenRunAgain_convergesToTheUninterruptedRun(String point) throws Exception {
-    String taskId = point.substring(0, point.indexOf(':'));
-    // the last run of the task: the incremental merge, after the ingestions
-    Step step =
-        steps.stream().filter(s -> s.task().id().equals(taskId)).reduce((a, b) -> b).orElseThrow();
+    Step step = step(point);
+    String taskId = step.task().id();
     deleteTree(work);
     copyTree(step.before(), work);
 
     killChildAt(step, point);
+    if (taskId.endsWith(".hard-delete")) {
+      // the killed run left the table saying its hard delete is unfinished
+      assertThat(loadIceberg("process.orders").properties())
+          .containsKey(HardDeletes.PENDING_PROPERTY);
+    }
     TaskResult rerun = engine().run(step.dag(), step.task());
 
     assertThat(rerun.isSuccess()).as("re-run after a kill at " + point + ": " + rerun).isTrue();
     State state = capture();
     assertThat(state.tables()).isEqualTo(step.after().tables());
+    assertThat(state.markers()).as("Lakeplan's table markers").isEqualTo(step.after().markers());
     assertThat(state.landing()).isEqualTo(step.after().landing());
     assertThat(state.watermarks()).isEqualTo(step.after().watermarks());
     assertThat(state.checkpoint()).isEqualTo(step.after().checkpoint());
@@ -250,24 +259,115 @@ class KillMatrixIT {
     assertCheckpointEqualsCommittedBatch();
   }
 
+  /**
+   * The step a point names: {@code task:point} is the task's first run, {@code task#n:point} its
+   * n-th (the merge runs twice; its second run reads incrementally).
+   */
+  private Step step(String point) {
+    String task = point.substring(0, point.indexOf(':'));
+    int run = 1;
+    if (task.contains("#")) {
+      run = Integer.parseInt(task.substring(task.indexOf('#') + 1));
+      task = task.substring(0, task.indexOf('#'));
+    }
+    String id = task;
+    List<Step> runs = steps.stream().filter(s -> s.task().id().equals(id)).toList();
+    assertThat(runs).as("runs of " + id).hasSizeGreaterThanOrEqualTo(run);
+    return runs.get(run - 1);
+  }
+
   // ---- the child job -----------------------------------------------------------------------
 
-  private void killChildAt(Step step, String point) throws Exception {
+  /**
+   * The child JVM's class path, jars only: the test JVM's entries, with class folders packed into
+   * jars, so the child can use a class-data archive (which takes no folders) — it halves the
+   * child's start.
+   */
+  private List<String> childClasspath() throws IOException {
+    List<String> jars = new ArrayList<>();
+    Path packed = root.resolve("classpath");
+    Files.createDirectories(packed);
+    for (String entry : classpathEntries()) {
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        Path jar = packed.resolve(jars.size() + ".jar");
+        jarFolder(path, jar);
+        jars.add(jar.toString());
+      } else if (Files.isRegularFile(path)) {
+        jars.add(path.toString());
+      }
+    }
+    return jars;
+  }
+
+  /** The class path entries, those of surefire's manifest-only jar expanded. */
+  private static List<String> classpathEntries() throws IOException {
+    List<String> entries = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (entry.endsWith(".jar")
+          && Path.of(entry).getFileName().toString().startsWith("surefire")) {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
+          String manifest = jar.getManifest().getMainAttributes().getValue("Class-Path");
+          for (String url : manifest.trim().split("\\s+")) {
+            entries.add(Path.of(URI.create(url)).toString());
+          }
+        }
+      } else {
+        entries.add(entry);
+      }
+    }
+    return entries;
+  }
+
+  private static void jarFolder(Path folder, Path jar) throws IOException {
+    try (java.util.jar.JarOutputStream out =
+            new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(folder)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(
+            new java.util.jar.JarEntry(folder.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
+  }
+
+  /**
+   * Runs the incremental merge once in a child JVM that writes the class-data archive the killed
+   * children then start from; the merge's state is restored by the next point anyway.
+   */
+  private void dumpClassDataArchive() throws Exception {
+    Step merge = step("upsert#2:dump");
+    deleteTree(work);
+    copyTree(merge.before(), work);
+    Path archive = root.resolve("child.jsa");
+    Process child =
+        childJob(merge, List.of("-XX:ArchiveClassesAtExit=" + archive), null)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertThat(child.waitFor(4, TimeUnit.MINUTES)).as("the archiving child job ended").isTrue();
+    assertThat(child.exitValue()).as("exit code of the archiving child job").isZero();
+    classDataArchive = Files.isRegularFile(archive) ? archive : null;
+  }
+
+  private ProcessBuilder childJob(Step step, List<String> jvmOptions, String point) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (option.startsWith("--add-opens") || option.startsWith("-XX:+Ignore")) {
-        command.add(option);
-      } else if (option.startsWith("-Djdk.reflect") || option.startsWith("-Dio.netty")) {
+      if (option.startsWith("--add-opens")
+          || option.startsWith("-XX:+Ignore")
+          || option.startsWith("-Djdk.reflect")
+          || option.startsWith("-Dio.netty")) {
         command.add(option);
       }
     }
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-Xmx1g",
             "-XX:TieredStopAtLevel=1",
             "-cp",
-            System.getProperty("java.class.path"),
+            String.join(java.io.File.pathSeparator, childClasspath),
             "-Dspark.sql.catalog."
                 + LakeplanCatalog.NAME
                 + ".io-impl="
@@ -284,8 +384,20 @@ class KillMatrixIT {
             "--watermarks",
             work.resolve("watermarks").toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put(CrashPoints.ENV, point);
+    if (point != null) {
+      builder.environment().put(CrashPoints.ENV, point.replaceFirst("#\\d+:", ":"));
+    }
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return builder;
+  }
+
+  private void killChildAt(Step step, String point) throws Exception {
+    List<String> options =
+        classDataArchive == null
+            ? List.of()
+            : List.of("-XX:SharedArchiveFile=" + classDataArchive, "-Xlog:cds=off");
+    ProcessBuilder builder = childJob(step, options, point);
+    String marker = CrashPoints.MARKER + point.replaceFirst("#\\d+:", ":");
     Process child = builder.start();
     Deque<String> tail = new ArrayDeque<>();
     CompletableFuture<Boolean> reached =
@@ -295,7 +407,7 @@ class KillMatrixIT {
                   new BufferedReader(
                       new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                  if (line.equals(CrashPoints.MARKER + point)) {
+                  if (line.equals(marker)) {
                     return true;
                   }
                   synchronized (tail) {
@@ -340,8 +452,13 @@ class KillMatrixIT {
 
   private State capture() throws IOException {
     Map<String, List<String>> tables = new TreeMap<>();
+    Map<String, String> markers = new TreeMap<>();
     for (String table : TABLES) {
       if (spark.catalog().tableExists(LakeplanCatalog.NAME + "." + table)) {
+        Table iceberg = loadIceberg(table);
+        iceberg.properties().entrySet().stream()
+            .filter(property -> property.getKey().startsWith("lakeplan."))
+            .forEach(property -> markers.put(table + " " + property.getKey(), property.getValue()));
         List<String> rows = new ArrayList<>();
         for (Row row : spark.table(LakeplanCatalog.NAME + "." + table).collectAsList()) {
           rows.add(row.toString());
@@ -364,7 +481,7 @@ class KillMatrixIT {
     new FileWatermarkStore(work.resolve("watermarks"))
         .get("raw.orders")
         .ifPresent(watermark -> watermarks.put("raw.orders", watermark.toString()));
-    return new State(tables, landing, watermarks, lastCheckpointedOffsets());
+    return new State(tables, markers, landing, watermarks, lastCheckpointedOffsets());
   }
 
   /** No data file is live twice in any table, and every live file is there. */
@@ -408,6 +525,14 @@ class KillMatrixIT {
     Table table = Spark3Util.loadIcebergTable(spark, LakeplanCatalog.NAME + ".raw.events");
     assertThat(latestSummary(table, CommitProperties.kafkaBatch("events")))
         .isEqualTo(String.valueOf(lastBatch(commits)));
+  }
+
+  private Table loadIceberg(String table) {
+    try {
+      return Spark3Util.loadIcebergTable(spark, LakeplanCatalog.NAME + "." + table);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot load " + table, e);
+    }
   }
 
   private static String latestSummary(Table table, String property) {

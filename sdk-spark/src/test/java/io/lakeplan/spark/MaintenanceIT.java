@@ -9,6 +9,7 @@ import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -550,24 +551,90 @@ class MaintenanceIT {
   }
 
   @Test
-  void hardDelete_tagRetainsAnOldSnapshot_failsNamingTheSnapshotAndTag() {
+  void hardDelete_tagRetainsOldRows_changesNothingAndNamesTheTag() {
     create("hd_tag");
     insertOldAndNew("hd_tag");
     long tagged = currentSnapshot("hd_tag");
     spark.sql("ALTER TABLE " + name("hd_tag") + " CREATE TAG `audit_2024`");
+    List<Long> snapshots = snapshotIds("hd_tag");
+    List<String> before = rows("hd_tag");
 
     TaskResult result = maintain("hd_tag", hardDelete("updated_at", false), MARCH_FIRST);
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
-        .contains(
-            "Hard delete of mnt.hd_tag is not proven: snapshot "
+        .isEqualTo(
+            "Hard delete of mnt.hd_tag not started: tag 'audit_2024' (snapshot "
                 + tagged
-                + " (retained by tag 'audit_2024') still returns 3 row(s) with updated_at <"
-                + " 2024-01-31T00:00:00Z")
-        .contains("remove that tag or branch");
-    assertThat(spark.table(name("hd_tag")).count()).as("the live table is clean").isEqualTo(2);
-    assertThat(snapshotIds("hd_tag")).contains(tagged).hasSize(2);
+                + ") returns 3 row(s) with updated_at < 2024-01-31T00:00:00Z, and a hard delete"
+                + " cannot remove them while it is kept; remove that tag or branch (or the old"
+                + " rows on it) and run the hard delete again (nothing was changed)");
+    assertThat(rows("hd_tag")).as("the live table is unchanged").isEqualTo(before);
+    assertThat(snapshotIds("hd_tag")).isEqualTo(snapshots);
+    assertThat(table("hd_tag").properties()).doesNotContainKey(HardDeletes.PENDING_PROPERTY);
+
+    spark.sql("ALTER TABLE " + name("hd_tag") + " DROP TAG `audit_2024`");
+    TaskResult again = maintain("hd_tag", hardDelete("updated_at", false), MARCH_FIRST);
+
+    assertThat(again.status()).as(again.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(again.rows()).isEqualTo(3);
+    assertThat(physicalRowsBefore("hd_tag", "2024-01-31 00:00:00")).isZero();
+  }
+
+  @Test
+  void hardDelete_oldRowsOnlyHiddenByDeleteFiles_rewritesTheirFilesAndProvesOnTheFiles()
+      throws Exception {
+    create(
+        "hd_hidden",
+        definition ->
+            definition
+                .putProperty("write.delete.mode", "merge-on-read")
+                .putProperty("write.update.mode", "merge-on-read"));
+    spark
+        .sql(
+            "SELECT * FROM VALUES (1, 10, TIMESTAMP_NTZ '2023-06-01 00:00:00'),"
+                + " (2, 20, TIMESTAMP_NTZ '2024-01-01 00:00:00'),"
+                + " (4, 40, TIMESTAMP_NTZ '2024-01-31 00:00:00') AS v(id, amount, updated_at)")
+        .coalesce(1)
+        .writeTo(name("hd_hidden"))
+        .append();
+    // an update (a merge, in a pipeline) moves the old rows on: the current snapshot has no row
+    // before the cutoff, but the data file still holds both, masked by a position delete file
+    spark.sql(
+        "UPDATE "
+            + name("hd_hidden")
+            + " SET updated_at = TIMESTAMP_NTZ '2024-02-10 00:00:00' WHERE id IN (1, 2)");
+    assertThat(spark.table(name("hd_hidden")).where("updated_at < '2024-01-31'").count()).isZero();
+    assertThat(physicalRowsBefore("hd_hidden", "2024-01-31 00:00:00")).isEqualTo(2);
+
+    TaskResult result = maintain("hd_hidden", hardDelete("updated_at", false), MARCH_FIRST);
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.rows()).isZero();
+    assertThat(rows("hd_hidden")).hasSize(3);
+    assertThat(physicalRowsBefore("hd_hidden", "2024-01-31 00:00:00"))
+        .as("rows before the cutoff in any data file under the table")
+        .isZero();
+  }
+
+  @Test
+  void hardDelete_pendingFromAnInterruptedRun_isCompletedWithTheLaterCutoffAndCleared() {
+    create("hd_pending");
+    insertOldAndNew("hd_pending");
+    // an earlier run, killed after its delete, had the later cutoff of 2024-02-01
+    table("hd_pending")
+        .updateProperties()
+        .set(HardDeletes.PENDING_PROPERTY, "2024-02-01T00:00:00Z")
+        .commit();
+
+    TaskResult result = maintain("hd_pending", hardDelete("updated_at", false), MARCH_FIRST);
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary())
+        .startsWith("deleted 4 rows of mnt.hd_pending with updated_at < 2024-02-01T00:00:00Z")
+        .endsWith("; completed the unfinished hard delete up to 2024-02-01T00:00:00Z");
+    assertThat(rows("hd_pending")).hasSize(1);
+    assertThat(table("hd_pending").properties()).doesNotContainKey(HardDeletes.PENDING_PROPERTY);
   }
 
   @Test

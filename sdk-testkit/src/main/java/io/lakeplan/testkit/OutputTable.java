@@ -126,6 +126,32 @@ public final class OutputTable {
     return table == null ? 0 : lake.dataFiles(table).size();
   }
 
+  /** The table properties (format version, write modes, Lakeplan's markers); empty when absent. */
+  public Map<String, String> properties() {
+    Table table = lake.find(id);
+    return table == null ? Map.of() : Map.copyOf(table.properties());
+  }
+
+  /**
+   * Tags the current snapshot as {@code name}, as {@code ALTER TABLE … CREATE TAG} does on Spark: a
+   * retention that snapshot expiry keeps and that a hard delete refuses to work around.
+   *
+   * @throws IllegalArgumentException when the table does not exist or has no snapshot yet, or the
+   *     name is taken
+   */
+  public void tag(String name) {
+    Table table = lake.find(id);
+    if (table == null || table.currentSnapshot() == null) {
+      throw new IllegalArgumentException(
+          "Cannot tag " + id + ": it " + (table == null ? "does not exist" : "has no snapshot"));
+    }
+    if (table.refs().containsKey(name)) {
+      throw new IllegalArgumentException(
+          "Cannot tag " + id + " as '" + name + "': the name is taken");
+    }
+    table.manageSnapshots().createTag(name, table.currentSnapshot().snapshotId()).commit();
+  }
+
   private static List<Map<String, Object>> toRows(Table table, List<Record> records) {
     List<Map<String, Object>> rows = new ArrayList<>(records.size());
     for (Record record : records) {

@@ -238,7 +238,7 @@ final class KafkaIngestExecutor {
 
   private static DataStreamReader startingPosition(
       Context context, KafkaIngestion ingestion, DataStreamReader reader) {
-    switch (ingestion.startingPosition()) {
+    switch (ingestion.effectiveStartingPosition()) {
       case EARLIEST:
         LOG.info("Kafka ingestion {} starts at the earliest offsets (policy)", ingestion.id());
         return reader.option("startingOffsets", "earliest");

@@ -6,10 +6,6 @@ import io.lakeplan.model.TableId;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.iceberg.HasTableOperations;
@@ -34,9 +29,7 @@ import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.actions.RewriteManifests;
-import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.actions.SparkActions;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +44,6 @@ import org.slf4j.LoggerFactory;
 final class MaintenanceExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceExecutor.class);
-
-  private static final DateTimeFormatter WALL_CLOCK =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
-
-  /** Rewrite option: files with at least this many delete files are rewritten. */
-  private static final String DELETE_FILE_THRESHOLD = "delete-file-threshold";
 
   /** Rewrite option: a file group is rewritten only with at least this many files. */
   private static final String MIN_INPUT_FILES = "min-input-files";
@@ -78,7 +65,7 @@ final class MaintenanceExecutor {
       case REMOVE_ORPHANS:
         return removeOrphans(context, table, (MaintenanceTask.RemoveOrphans) operation);
       case HARD_DELETE:
-        return hardDelete(context, table, (MaintenanceTask.HardDelete) operation);
+        return HardDeleteAction.run(context, table, (MaintenanceTask.HardDelete) operation);
       default:
         throw new IllegalArgumentException("Unknown maintenance operation: " + operation.kind());
     }
@@ -338,231 +325,8 @@ final class MaintenanceExecutor {
         "deleted " + orphans.size() + " orphan file(s) older than " + cutoff + " from " + table);
   }
 
-  // ---- hard-delete ---------------------------------------------------------------------------
-
-  static TaskResult hardDelete(Context context, TableId table, MaintenanceTask.HardDelete task) {
-    String tableSql = Sql.table(table);
-    Sql.quote(task.column());
-    Instant cutoff = context.clock.instant().minus(task.olderThan());
-    Table iceberg = Tables.load(context, table);
-    Types.NestedField column = iceberg.schema().caseInsensitiveFindField(task.column());
-    if (column == null) {
-      throw new TaskFailedException(
-          "Hard-delete column "
-              + task.column()
-              + " is not a column of "
-              + table
-              + " (columns: "
-              + columnNames(iceberg.schema())
-              + ")");
-    }
-    String predicate = Sql.quote(column.name()) + " < " + cutoffLiteral(table, column, cutoff);
-    String condition = column.name() + " < " + cutoff;
-
-    Snapshot current = iceberg.currentSnapshot();
-    long rows =
-        current == null
-            ? 0
-            : count(context, "SELECT count(*) FROM " + tableSql + " WHERE " + predicate);
-
-    if (task.dryRun()) {
-      Set<Long> retained = refHeads(iceberg, false);
-      if (current != null && rows == 0) {
-        retained.add(current.snapshotId());
-      }
-      long expiring = 0;
-      for (Snapshot snapshot : iceberg.snapshots()) {
-        if (!retained.contains(snapshot.snapshotId())) {
-          expiring++;
-        }
-      }
-      return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "dry run: would delete "
-              + rows
-              + " rows of "
-              + table
-              + " with "
-              + condition
-              + " and expire "
-              + expiring
-              + " snapshot(s)");
-    }
-
-    if (rows > 0) {
-      Map<String, String> carried = Tables.lakeplanSummary(iceberg);
-      try {
-        CommitMetadata.withCommitProperties(
-            carried,
-            () -> context.spark.sql("DELETE FROM " + tableSql + " WHERE " + predicate),
-            RuntimeException.class);
-      } catch (Exception e) {
-        throw new TaskFailedException(
-            "DELETE from " + table + " failed: " + Failures.rootMessage(e), e);
-      }
-      CrashPoints.reach("after-delete-commit");
-      iceberg = Tables.load(context, table);
-      applyDeleteFiles(context, table, iceberg, carried);
-      iceberg = Tables.load(context, table);
-    }
-
-    // every snapshot but the current one and those a tag or branch still names
-    Set<Long> keep = refHeads(iceberg, true);
-    Set<Long> expire = new LinkedHashSet<>();
-    for (Snapshot snapshot : iceberg.snapshots()) {
-      if (!keep.contains(snapshot.snapshotId())) {
-        expire.add(snapshot.snapshotId());
-      }
-    }
-    int before = count(iceberg.snapshots());
-    long deletedDataFiles = 0;
-    if (!expire.isEmpty()) {
-      Table target = iceberg;
-      ExpireSnapshots.Result result =
-          action(
-              "Expiring the snapshots of " + table + " after the hard delete",
-              () -> {
-                ExpireSnapshots expiry = SparkActions.get(context.spark).expireSnapshots(target);
-                for (long id : expire) {
-                  expiry = expiry.expireSnapshotId(id);
-                }
-                return expiry.execute();
-              });
-      deletedDataFiles = result.deletedDataFilesCount();
-      iceberg = Tables.load(context, table);
-    }
-    CrashPoints.reach("after-expiry");
-    int remaining = count(iceberg.snapshots());
-    int expired = before - remaining;
-
-    Map<Long, List<String>> refs = refsBySnapshot(iceberg);
-    List<String> violations = new ArrayList<>();
-    for (Snapshot snapshot : iceberg.snapshots()) {
-      Schema schema =
-          snapshot.schemaId() == null
-              ? iceberg.schema()
-              : iceberg.schemas().get(snapshot.schemaId());
-      if (schema != null && schema.findField(column.fieldId()) == null) {
-        continue; // the column did not exist yet: no row of this snapshot has a value in it
-      }
-      long left =
-          count(
-              context,
-              "SELECT count(*) FROM "
-                  + tableSql
-                  + " VERSION AS OF "
-                  + snapshot.snapshotId()
-                  + " WHERE "
-                  + predicate);
-      if (left > 0) {
-        List<String> names = refs.getOrDefault(snapshot.snapshotId(), List.of());
-        violations.add(
-            "snapshot "
-                + snapshot.snapshotId()
-                + (names.isEmpty() ? "" : " (retained by " + String.join(", ", names) + ")")
-                + " still returns "
-                + left
-                + " row(s)");
-      }
-    }
-    if (!violations.isEmpty()) {
-      throw new TaskFailedException(
-          "Hard delete of "
-              + table
-              + " is not proven: "
-              + String.join("; ", violations)
-              + " with "
-              + condition
-              + ". Deleted "
-              + rows
-              + " rows and expired "
-              + expired
-              + " snapshot(s) before the proof; remove that tag or branch (or the old data on it)"
-              + " and run the hard delete again");
-    }
-    return TaskResult.succeeded(
-        rows,
-        deletedDataFiles,
-        0,
-        Duration.ZERO,
-        "deleted "
-            + rows
-            + " rows of "
-            + table
-            + " with "
-            + condition
-            + "; expired "
-            + expired
-            + " snapshot(s); proof: 0 rows before the cutoff in the "
-            + remaining
-            + " remaining snapshot(s)");
-  }
-
-  /**
-   * On a merge-on-read table the DELETE only wrote delete files: the rows are still in the data
-   * files the current snapshot reads. Rewriting the data files that have delete files applies them,
-   * so once the older snapshots expire no data file under the table holds a deleted row (the
-   * position delete files may stay in the metadata; they hold file paths and positions, no row).
-   */
-  private static void applyDeleteFiles(
-      Context context, TableId table, Table iceberg, Map<String, String> carried) {
-    Snapshot snapshot = iceberg.currentSnapshot();
-    if (Tables.summaryLong(snapshot, "total-delete-files") == 0) {
-      return;
-    }
-    action(
-        "Applying the delete files of " + table,
-        () -> {
-          RewriteDataFiles rewrite =
-              SparkActions.get(context.spark)
-                  .rewriteDataFiles(iceberg)
-                  .binPack()
-                  .option(DELETE_FILE_THRESHOLD, "1");
-          for (Map.Entry<String, String> entry : carried.entrySet()) {
-            rewrite = rewrite.snapshotProperty(entry.getKey(), entry.getValue());
-          }
-          return rewrite.execute();
-        });
-    CrashPoints.reach("after-rewrite");
-  }
-
-  /**
-   * The SQL literal {@code column < literal} compares with: the cut-off instant for a timestamp
-   * column, its UTC wall-clock time for a timestamp_ntz column, and for a date column the first day
-   * whose start (midnight UTC) is not before the cut-off, so a date is deleted exactly when its
-   * start is before the cut-off.
-   */
-  static String cutoffLiteral(TableId table, Types.NestedField column, Instant cutoff) {
-    Type type = column.type();
-    if (type.typeId() == Type.TypeID.DATE) {
-      LocalDate day = LocalDate.ofInstant(cutoff, ZoneOffset.UTC);
-      if (day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(cutoff)) {
-        day = day.plusDays(1);
-      }
-      return "DATE '" + day + "'";
-    }
-    if (type.typeId() == Type.TypeID.TIMESTAMP) {
-      // Iceberg stores microseconds: value < cutoff exactly when value < cutoff rounded up
-      LocalDateTime wallClock = LocalDateTime.ofInstant(ceilMicros(cutoff), ZoneOffset.UTC);
-      return ((Types.TimestampType) type).shouldAdjustToUTC()
-          ? "TIMESTAMP '" + WALL_CLOCK.format(wallClock) + "Z'"
-          : "TIMESTAMP_NTZ '" + WALL_CLOCK.format(wallClock) + "'";
-    }
-    throw new TaskFailedException(
-        "Hard-delete column "
-            + column.name()
-            + " of "
-            + table
-            + " has type "
-            + type
-            + "; it must be a date, timestamp or timestamp_ntz column");
-  }
-
   /** Snapshot ids that refs name: every ref, or every ref but {@code main} when not current. */
-  private static Set<Long> refHeads(Table iceberg, boolean includeMain) {
+  static Set<Long> refHeads(Table iceberg, boolean includeMain) {
     Set<Long> heads = new HashSet<>();
     for (Map.Entry<String, SnapshotRef> ref : iceberg.refs().entrySet()) {
       if (includeMain || !ref.getKey().equals(SnapshotRef.MAIN_BRANCH)) {
@@ -575,20 +339,10 @@ final class MaintenanceExecutor {
     return heads;
   }
 
-  private static Map<Long, List<String>> refsBySnapshot(Table iceberg) {
-    Map<Long, List<String>> refs = new TreeMap<>();
-    new TreeMap<>(iceberg.refs())
-        .forEach(
-            (name, ref) ->
-                refs.computeIfAbsent(ref.snapshotId(), id -> new ArrayList<>())
-                    .add((ref.isTag() ? "tag '" : "branch '") + name + "'"));
-    return refs;
-  }
-
   // ---- helpers -------------------------------------------------------------------------------
 
   /** Runs an Iceberg action, turning its failure into a one-line task failure. */
-  private static <T> T action(String what, Supplier<T> action) {
+  static <T> T action(String what, Supplier<T> action) {
     try {
       return action.get();
     } catch (TaskFailedException e) {
@@ -598,7 +352,7 @@ final class MaintenanceExecutor {
     }
   }
 
-  private static long count(Context context, String sql) {
+  static long count(Context context, String sql) {
     return context.spark.sql(sql).first().getLong(0);
   }
 
@@ -618,10 +372,5 @@ final class MaintenanceExecutor {
   static long ceilMillis(Instant instant) {
     Instant truncated = instant.truncatedTo(ChronoUnit.MILLIS);
     return (truncated.equals(instant) ? truncated : truncated.plusMillis(1)).toEpochMilli();
-  }
-
-  private static Instant ceilMicros(Instant instant) {
-    Instant truncated = instant.truncatedTo(ChronoUnit.MICROS);
-    return truncated.equals(instant) ? truncated : truncated.plus(1, ChronoUnit.MICROS);
   }
 }

@@ -327,6 +327,29 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
       return count(table, "data_files");
     }
 
+    @Override
+    public void tag(String table, String name) {
+      spark.sql(
+          "ALTER TABLE "
+              + LakeplanCatalogNames.of(io.lakeplan.model.TableId.parse(table))
+              + " CREATE TAG `"
+              + name
+              + "`");
+    }
+
+    @Override
+    public String tableProperty(String table, String key) {
+      String name = LakeplanCatalogNames.of(io.lakeplan.model.TableId.parse(table));
+      try {
+        org.apache.iceberg.Table iceberg =
+            org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, name);
+        iceberg.refresh();
+        return iceberg.properties().get(key);
+      } catch (Exception e) {
+        throw new IllegalStateException("Cannot load " + name, e);
+      }
+    }
+
     private int count(String table, String metadata) {
       String name = LakeplanCatalogNames.of(io.lakeplan.model.TableId.parse(table));
       spark.catalog().refreshTable(name);

@@ -14,6 +14,7 @@ import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.Task;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
@@ -481,6 +482,29 @@ public abstract class AbstractEngineConformanceTest {
     assertThat(deleted.rows()).isEqualTo(2);
     assertRows(RAW, raw(2, "NEW", "20.00", "I", -10 * 1440), raw(4, "NEW", "40.00", "I", 0));
     assertThat(session.snapshotCount(RAW)).isEqualTo(1);
+  }
+
+  @Test
+  void hardDelete_whileATagKeepsOldRows_changesNothingAndNamesTheTag() {
+    start(
+        orders(
+            builder ->
+                builder.maintain(
+                    RAW, m -> m.id("gdpr").hardDelete("updated_at", Duration.ofDays(30)))));
+    migrate(raw(1, "OLD", "10.00", "I", -40 * 1440), raw(2, "NEW", "20.00", "I", -10 * 1440));
+    session.tag(RAW, "audit");
+    int snapshots = session.snapshotCount(RAW);
+
+    TaskResult result = run("gdpr.hard-delete");
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .startsWith("Hard delete of " + RAW + " not started: tag 'audit' (snapshot ")
+        .contains(") returns 1 row(s) with updated_at < ")
+        .endsWith("run the hard delete again (nothing was changed)");
+    assertThat(session.rows(RAW)).hasSize(2);
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertThat(session.tableProperty(RAW, HardDeletes.PENDING_PROPERTY)).isNull();
   }
 
   // ---- scenario building blocks --------------------------------------------------------------

@@ -56,6 +56,12 @@ public interface ConformanceSession extends AutoCloseable {
   /** The live data files of {@code table}. */
   int dataFileCount(String table);
 
+  /** Tags the current snapshot of {@code table} as {@code name} (a retention). */
+  void tag(String table, String name);
+
+  /** The table property {@code key} of {@code table}, or null when it is not set. */
+  String tableProperty(String table, String key);
+
   /** The watermark store's value for {@code key}. */
   Optional<Watermark> watermark(String key);
 

@@ -223,7 +223,7 @@ final class KafkaIngestTask {
       List<Inputs.TopicPartition> partitions) {
     Map<Inputs.TopicPartition, Long> start = new TreeMap<>();
     Inputs inputs = context.inputs();
-    switch (ingestion.startingPosition()) {
+    switch (ingestion.effectiveStartingPosition()) {
       case EARLIEST -> {
         LOG.info("Kafka ingestion {} starts at the earliest offsets (policy)", ingestion.id());
         partitions.forEach(partition -> start.put(partition, 0L));

@@ -3,6 +3,7 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.RewriteFiles;
@@ -341,7 +343,10 @@ final class MaintenanceTasks {
               + Values.typeName(column.type())
               + " (must be a timestamp, timestamptz or date column)");
     }
-    Instant cutoff = lake.now().minus(delete.olderThan());
+    String pendingText = table.properties().get(HardDeletes.PENDING_PROPERTY);
+    Instant pending = HardDeletes.pendingCutoff(pendingText);
+    Instant cutoff = HardDeletes.effectiveCutoff(lake.now().minus(delete.olderThan()), pendingText);
+    String condition = HardDeletes.condition(column.name(), cutoff);
     Schema schema = table.schema();
     Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
     long deleted = 0;
@@ -360,34 +365,38 @@ final class MaintenanceTasks {
       }
     }
     Snapshot current = table.currentSnapshot();
-    List<Snapshot> older = new ArrayList<>();
-    for (Snapshot snapshot : table.snapshots()) {
-      if (current != null && snapshot.snapshotId() != current.snapshotId()) {
-        older.add(snapshot);
+    if (delete.dryRun()) {
+      List<Snapshot> older = new ArrayList<>();
+      for (Snapshot snapshot : table.snapshots()) {
+        if (current != null && snapshot.snapshotId() != current.snapshotId()) {
+          older.add(snapshot);
+        }
+      }
+      int toExpire = older.size() + (deleted > 0 && current != null ? 1 : 0);
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, HardDeletes.dryRun(id, deleted, condition, toExpire, pending));
+    }
+    // nothing changes while a tag or a branch other than main still returns old rows
+    List<String> retained = new ArrayList<>();
+    for (Map.Entry<String, SnapshotRef> ref : new TreeMap<>(table.refs()).entrySet()) {
+      if (ref.getKey().equals(SnapshotRef.MAIN_BRANCH)) {
+        continue;
+      }
+      long old = oldRows(lake, table, ref.getValue().snapshotId(), column.name(), cutoff);
+      if (old > 0) {
+        retained.add(
+            HardDeletes.retained(
+                ref.getKey(), ref.getValue().isTag(), ref.getValue().snapshotId(), old));
       }
     }
-    int toExpire = older.size() + (deleted > 0 && current != null ? 1 : 0);
-    String condition = column.name() + " < " + cutoff;
-    if (delete.dryRun()) {
-      return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "dry run: would delete "
-              + deleted
-              + " rows of "
-              + id
-              + " with "
-              + condition
-              + " and expire "
-              + toExpire
-              + " snapshot(s)");
+    if (!retained.isEmpty()) {
+      throw new TaskFailure(HardDeletes.notStarted(id, retained, condition));
     }
+    table.updateProperties().set(HardDeletes.PENDING_PROPERTY, cutoff.toString()).commit();
     if (deleted > 0) {
       Writes.overwrite(lake, table, rewritten, List.of(), Lake.lakeplanProperties(table));
     }
-    // every snapshot but the new current one may still return deleted rows
+    // every snapshot but the new current one and those refs name may still return deleted rows
     Snapshot now = table.currentSnapshot();
     List<Snapshot> expire = new ArrayList<>();
     Set<Long> referenced = new java.util.HashSet<>();
@@ -407,53 +416,46 @@ final class MaintenanceTasks {
       }
     }
     expire(lake, table, expire);
-    // the proof: no remaining snapshot returns a row before the cutoff
+    // the proof: no remaining snapshot's data files hold a row before the cutoff
     int remaining = 0;
+    List<String> violations = new ArrayList<>();
     for (Snapshot snapshot : table.snapshots()) {
       remaining++;
-      long left = 0;
-      for (Record record : lake.rows(table, snapshot.snapshotId())) {
-        if (before(record.getField(column.name()), cutoff)) {
-          left++;
-        }
-      }
+      long left = oldRows(lake, table, snapshot.snapshotId(), column.name(), cutoff);
       if (left > 0) {
-        String refs =
-            table.refs().entrySet().stream()
-                .filter(entry -> entry.getValue().snapshotId() == snapshot.snapshotId())
-                .map(Map.Entry::getKey)
-                .reduce((a, b) -> a + ", " + b)
-                .orElse("none");
-        throw new TaskFailure(
-            "Hard delete of "
-                + id
-                + " is not proven: snapshot "
-                + snapshot.snapshotId()
-                + " (retained by "
-                + refs
-                + ") still returns "
-                + left
-                + " rows with "
-                + condition
-                + "; remove that tag or branch and re-run");
+        List<String> refs = new ArrayList<>();
+        new TreeMap<>(table.refs())
+            .forEach(
+                (name, ref) -> {
+                  if (ref.snapshotId() == snapshot.snapshotId()) {
+                    refs.add((ref.isTag() ? "tag '" : "branch '") + name + "'");
+                  }
+                });
+        violations.add(HardDeletes.violation(snapshot.snapshotId(), refs, left));
       }
     }
+    if (!violations.isEmpty()) {
+      throw new TaskFailure(HardDeletes.notProven(id, violations, condition));
+    }
+    table.updateProperties().remove(HardDeletes.PENDING_PROPERTY).commit();
     return TaskResult.succeeded(
         deleted,
         0,
         0,
         Duration.ZERO,
-        "deleted "
-            + deleted
-            + " rows of "
-            + id
-            + " with "
-            + condition
-            + "; expired "
-            + expire.size()
-            + " snapshot(s); proof: 0 rows before the cutoff in the "
-            + remaining
-            + " remaining snapshot(s)");
+        HardDeletes.succeeded(id, deleted, condition, expire.size(), remaining, pending));
+  }
+
+  /** The rows of snapshot {@code snapshotId} whose {@code column} lies before {@code cutoff}. */
+  private static long oldRows(
+      Lake lake, Table table, long snapshotId, String column, Instant cutoff) {
+    long old = 0;
+    for (Record record : lake.rows(table, snapshotId)) {
+      if (before(record.getField(column), cutoff)) {
+        old++;
+      }
+    }
+    return old;
   }
 
   /** Whether a timestamp or date value lies before {@code cutoff} (times without zone in UTC). */

@@ -90,6 +90,16 @@ class InMemoryEngineConformanceTest extends AbstractEngineConformanceTest {
     }
 
     @Override
+    public void tag(String table, String name) {
+      driver.table(table).tag(name);
+    }
+
+    @Override
+    public String tableProperty(String table, String key) {
+      return driver.table(table).properties().get(key);
+    }
+
+    @Override
     public Optional<Watermark> watermark(String key) {
       return driver.watermarks().get(key);
     }

@@ -1,0 +1,134 @@
+package io.lakeplan.spi;
+
+import io.lakeplan.model.TableId;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * What every engine decides and says the same way in a hard delete: the cut-off in effect, the
+ * refusal to start when a tag or branch still holds rows before it, the pending marker, and the
+ * texts of the dry run, the result and a failed proof.
+ *
+ * <p>The steps, in every engine: refuse to start while a tag or branch other than {@code main}
+ * returns a row before the cut-off (nothing changes); set the table property {@value
+ * #PENDING_PROPERTY} to the cut-off; delete the rows; rewrite the data files that delete files
+ * mask, so no live file holds a deleted row; expire every snapshot but the current one and those
+ * refs name; prove that no remaining snapshot's data files hold such a row; remove the property. A
+ * run killed or failed after the delete leaves the property set, so the table says a hard delete is
+ * unfinished, and the next run completes it with the later of the two cut-offs.
+ */
+public final class HardDeletes {
+
+  /** The table property naming the cut-off of a hard delete that started and is not proven. */
+  public static final String PENDING_PROPERTY = "lakeplan.hard-delete.pending";
+
+  private HardDeletes() {}
+
+  /**
+   * The cut-off in effect: the later of {@code cutoff} and the pending one ({@code pending} null or
+   * unreadable: {@code cutoff}), so a re-run never deletes less than the run it completes.
+   */
+  public static Instant effectiveCutoff(Instant cutoff, String pending) {
+    Instant earlier = pendingCutoff(pending);
+    return earlier != null && earlier.isAfter(cutoff) ? earlier : cutoff;
+  }
+
+  /** The cut-off recorded in {@value #PENDING_PROPERTY}, or null when there is none. */
+  public static Instant pendingCutoff(String pending) {
+    if (pending == null || pending.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(pending.trim());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The condition as results show it: {@code updated_at < 2024-01-31T00:00:00Z}. */
+  public static String condition(String column, Instant cutoff) {
+    return column + " < " + cutoff;
+  }
+
+  /** A retention that keeps rows: {@code tag 'audit' (snapshot 42) returns 3 row(s)}. */
+  public static String retained(String ref, boolean tag, long snapshotId, long rows) {
+    return (tag ? "tag '" : "branch '")
+        + ref
+        + "' (snapshot "
+        + snapshotId
+        + ") returns "
+        + rows
+        + " row(s)";
+  }
+
+  /** Why a hard delete did not start: refs hold rows before the cut-off; nothing was changed. */
+  public static String notStarted(TableId table, List<String> retained, String condition) {
+    return "Hard delete of "
+        + table
+        + " not started: "
+        + String.join("; ", retained)
+        + " with "
+        + condition
+        + ", and a hard delete cannot remove them while it is kept; remove that tag or branch (or"
+        + " the old rows on it) and run the hard delete again (nothing was changed)";
+  }
+
+  /**
+   * One snapshot the proof found rows in: {@code snapshot 42 (retained by tag 'audit') still holds
+   * 3 row(s) in its data files}.
+   */
+  public static String violation(long snapshotId, List<String> refs, long rows) {
+    return "snapshot "
+        + snapshotId
+        + (refs.isEmpty() ? "" : " (retained by " + String.join(", ", refs) + ")")
+        + " still holds "
+        + rows
+        + " row(s) in its data files";
+  }
+
+  /** Why a started hard delete is not proven; the table stays marked pending. */
+  public static String notProven(TableId table, List<String> violations, String condition) {
+    return "Hard delete of "
+        + table
+        + " is not proven: "
+        + String.join("; ", violations)
+        + " with "
+        + condition
+        + ". The rows are deleted from the current snapshot and "
+        + PENDING_PROPERTY
+        + " stays set; run the hard delete again to complete it";
+  }
+
+  /** The dry run's summary. */
+  public static String dryRun(
+      TableId table, long rows, String condition, long expiring, Instant pending) {
+    return "dry run: would delete "
+        + rows
+        + " rows of "
+        + table
+        + " with "
+        + condition
+        + " and expire "
+        + expiring
+        + " snapshot(s)"
+        + (pending == null ? "" : "; completes the unfinished hard delete up to " + pending);
+  }
+
+  /** The summary of a proven hard delete. */
+  public static String succeeded(
+      TableId table, long rows, String condition, int expired, int remaining, Instant pending) {
+    return "deleted "
+        + rows
+        + " rows of "
+        + table
+        + " with "
+        + condition
+        + "; expired "
+        + expired
+        + " snapshot(s); proof: 0 rows before the cutoff in the "
+        + remaining
+        + " remaining snapshot(s)"
+        + (pending == null ? "" : "; completed the unfinished hard delete up to " + pending);
+  }
+}
