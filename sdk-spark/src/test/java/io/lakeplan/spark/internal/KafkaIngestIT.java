@@ -206,7 +206,8 @@ class KafkaIngestIT {
     produce("orders_handoff", NOW, 6, 7, 8, 9, 10);
     store.compareAndSet("kafka_raw.handoff", null, Watermark.of(NOW.minusSeconds(300)));
 
-    TaskResult first = run(ingestion("handoff").build());
+    TaskResult first =
+        run(ingestion("handoff").startingPosition(StartingPosition.MIGRATION_WATERMARK).build());
 
     assertThat(first.status()).as(first.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
     assertThat(first.rows()).isEqualTo(5);
@@ -218,11 +219,13 @@ class KafkaIngestIT {
         Watermark.of(NOW.minusSeconds(300)),
         Watermark.of(NOW.plusSeconds(900)));
     produce("orders_handoff", NOW.plusSeconds(60), 11, 12, 13);
-    TaskResult second = run(ingestion("handoff").build());
+    TaskResult second =
+        run(ingestion("handoff").startingPosition(StartingPosition.MIGRATION_WATERMARK).build());
 
     assertThat(second.rows()).isEqualTo(3);
     assertThat(ids("handoff")).isEqualTo(range(6, 13));
-    TaskResult nothingNew = run(ingestion("handoff").build());
+    TaskResult nothingNew =
+        run(ingestion("handoff").startingPosition(StartingPosition.MIGRATION_WATERMARK).build());
     assertThat(nothingNew.rows()).isZero();
     assertThat(ids("handoff")).isEqualTo(range(6, 13));
   }
@@ -232,7 +235,11 @@ class KafkaIngestIT {
     topic("orders_nowatermark");
     table("nowatermark");
 
-    TaskResult result = run(ingestion("nowatermark").build());
+    TaskResult result =
+        run(
+            ingestion("nowatermark")
+                .startingPosition(StartingPosition.MIGRATION_WATERMARK)
+                .build());
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
