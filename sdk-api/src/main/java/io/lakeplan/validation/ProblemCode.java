@@ -40,6 +40,8 @@ public enum ProblemCode {
   INVALID_VALUE,
   /** A key the format does not know. */
   UNKNOWN_KEY,
+  /** A key written twice in one map; the second would silently replace the first. */
+  DUPLICATE_KEY,
   /** A value of the wrong YAML type (a list where text belongs…). */
   WRONG_TYPE,
   /** The file is not well-formed YAML. */

@@ -106,6 +106,56 @@ class UseCaseCodecTest {
   }
 
   @Test
+  void repeatedKey_isReportedAtTheRepetition_andTheFirstValueIsKept() {
+    // issue 24.1: the second 'schedule' replaced the first silently (the duplicate-key check of
+    // SnakeYAML belongs to its constructor, which the tree loader does not use), and problems
+    // pointed at the discarded occurrence
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: twice
+        owner: me@example.com
+        schedule: "@daily"
+        retries: 99
+        schedule: "@once"
+        """;
+    Document document = UseCaseCodec.read("twice.yaml", yaml);
+    assertThat(document.useCase()).isNull();
+    assertThat(document.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "twice.yaml:6:1: schedule: Key 'schedule' is written twice in this map (first on line"
+                + " 4); a repeated key would silently replace the first value, so keep one"
+                + " [duplicate-key]");
+    Document valid = UseCaseCodec.read("twice.yaml", yaml.replace("schedule: \"@once\"\n", ""));
+    assertThat(valid.problems()).isEmpty();
+    assertThat(valid.useCase().schedule()).hasToString("@daily");
+  }
+
+  @Test
+  void repeatedKeyInsideAListItem_isReportedWithTheItemsPath() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: twice
+        owner: me@example.com
+        merges:
+          - id: upsert
+            target: process.orders
+            source: raw.orders
+            keys: [order_id]
+            delete-when: "op = 'D'"
+            delete-when: "op = 'X'"
+        """;
+    assertThat(UseCaseCodec.read("twice.yaml", yaml).problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "twice.yaml:10:5: merges[upsert].delete-when: Key 'delete-when' is written twice in"
+                + " this map (first on line 9); a repeated key would silently replace the first"
+                + " value, so keep one [duplicate-key]");
+  }
+
+  @Test
   void badValues_areReportedWithTheParsersMessage() {
     String yaml =
         """
