@@ -114,7 +114,8 @@ public final class UseCaseCodec {
           file,
           problems.isEmpty() ? imported.useCase() : null,
           true,
-          locate(file, tree, problems, true));
+          locate(file, tree, problems, true),
+          imported.readable());
     }
     ObjectNode body = ((ObjectNode) root).deepCopy();
     JsonNode version = body.remove(API_VERSION_KEY);
@@ -145,7 +146,8 @@ public final class UseCaseCodec {
         file,
         problems.isEmpty() ? bound.value() : null,
         false,
-        locate(file, tree, problems, false));
+        locate(file, tree, problems, false),
+        bound.value());
   }
 
   /**

@@ -2,7 +2,9 @@ package io.lakeplan.workspace;
 
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.internal.LegacyImporter;
 import io.lakeplan.internal.Limits;
+import io.lakeplan.internal.Locator;
 import io.lakeplan.internal.YamlTree;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +84,8 @@ public final class Workspace {
       if (document.useCase() != null) {
         documents.put(name, document);
         texts.put(name, text);
+      } else if (document.readable() != null) {
+        problems.addAll(restOfFile(name, text, document));
       }
     }
     List<LoadedUseCase> valid = validate(documents, texts, problems);
@@ -224,6 +229,41 @@ public final class Workspace {
         (file, document) ->
             valid.add(new LoadedUseCase(file, document.useCase(), document.legacy())));
     return valid;
+  }
+
+  /**
+   * The problems of the part of a file that could be read, beside its reading problems, so that
+   * every problem of the file shows at once: the rules are applied to the use case as far as it was
+   * read, leaving out what they say at, above or below a value that could not be read (a wrongly
+   * shaped value was read as empty, and "missing" would repeat its problem).
+   */
+  private static List<Problem> restOfFile(String file, String text, Document document) {
+    List<Problem> own;
+    YamlTree tree;
+    try {
+      own = Validator.validate(document.readable());
+      tree = YamlTree.load(text);
+    } catch (RuntimeException | YamlTree.LoadException e) {
+      return List.of(internalError(file, "checking", new IllegalStateException(e)));
+    }
+    Function<String, String> pointers = Locator.pointers(tree.root());
+    List<String> unread = new ArrayList<>();
+    document.problems().forEach(problem -> unread.add(pointers.apply(problem.path())));
+    List<Problem> rest = new ArrayList<>();
+    for (Problem problem : own) {
+      String path = document.legacy() ? LegacyImporter.legacyPath(problem.path()) : problem.path();
+      String pointer = pointers.apply(path);
+      if (unread.stream()
+          .noneMatch(other -> contains(other, pointer) || contains(pointer, other))) {
+        rest.add(problem);
+      }
+    }
+    return UseCaseCodec.locate(file, tree, rest, document.legacy());
+  }
+
+  /** Whether JSON pointer {@code inner} is {@code outer} or lies inside it. */
+  private static boolean contains(String outer, String inner) {
+    return inner.equals(outer) || (inner.startsWith(outer) && inner.charAt(outer.length()) == '/');
   }
 
   /**

@@ -86,6 +86,38 @@ class WorkspaceTest {
   }
 
   @Test
+  void fileWithAReadingProblem_alsoGetsTheProblemsOfTheRest() throws IOException {
+    // issue 24.8: one value of the wrong shape hid every other problem of the file; now the rules
+    // check what could be read, and say nothing about the value that could not
+    write(
+        "shapes.yaml",
+        """
+        api-version: lakeplan/v1
+        name: shapes
+        owner: me@example.com
+        notifications:
+          targets: [sms, {type: sns}]
+        tables:
+          - table: raw.orders
+            columns: [{name: id, type: long}, {name: Bad Name, type: string}]
+            partition-by: "day(id)"
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "shapes.yaml:5:13: notifications.targets[0]: Expected a map (NotificationTarget),"
+                + " found 'sms' [wrong-type]",
+            "shapes.yaml:9:19: tables[raw.orders].partition-by: Expected a list, found 'day(id)'"
+                + " [wrong-type]",
+            "shapes.yaml:5:18: notifications.targets[1].topic-arn: Missing SNS topic ARN; add it"
+                + " [required]",
+            "shapes.yaml:8:46: tables[raw.orders].columns[Bad Name].name: Unsafe column name 'Bad"
+                + " Name' (use letters, digits and _, starting with a letter or _)"
+                + " [unsafe-identifier]");
+  }
+
+  @Test
   void strictMode_failsOnAnyProblem_listingThemAll() throws IOException {
     writeValid();
     write("corrupt.yaml", "a: [\n");
