@@ -20,6 +20,11 @@ public enum ProblemCode {
   DEPENDENCY_CYCLE,
   /** A dependency names a DAG that does not exist. */
   DANGLING_DEPENDENCY,
+  /**
+   * A use case reads a table or waits for a DAG of a file that is invalid and left out: fix that
+   * file first.
+   */
+  DEPENDS_ON_INVALID,
   /** A schedule is not a preset or a valid five-field cron expression. */
   INVALID_CRON,
   /** A duration is zero or negative. */

@@ -2,9 +2,11 @@ package io.lakeplan.workspace;
 
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.internal.LeftOut;
 import io.lakeplan.internal.LegacyImporter;
 import io.lakeplan.internal.Limits;
 import io.lakeplan.internal.Locator;
+import io.lakeplan.internal.WorkspaceRules;
 import io.lakeplan.internal.YamlTree;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
@@ -64,6 +66,7 @@ public final class Workspace {
     Map<String, Document> documents = new LinkedHashMap<>();
     Map<String, String> texts = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
+    LeftOut leftOut = new LeftOut();
     for (Path file : paths) {
       String name =
           Files.isDirectory(path)
@@ -86,9 +89,10 @@ public final class Workspace {
         texts.put(name, text);
       } else if (document.readable() != null) {
         problems.addAll(restOfFile(name, text, document));
+        leftOut.add(name, document.readable());
       }
     }
-    List<LoadedUseCase> valid = validate(documents, texts, problems);
+    List<LoadedUseCase> valid = validate(documents, texts, problems, leftOut);
     LOG.info(
         "Loaded {} of {} use-case files from {} ({} problems)",
         valid.size(),
@@ -177,7 +181,10 @@ public final class Workspace {
    * fixed.
    */
   private static List<LoadedUseCase> validate(
-      Map<String, Document> documents, Map<String, String> texts, List<Problem> problems) {
+      Map<String, Document> documents,
+      Map<String, String> texts,
+      List<Problem> problems,
+      LeftOut leftOut) {
     Map<String, Document> remaining = new LinkedHashMap<>();
     for (Map.Entry<String, Document> entry : documents.entrySet()) {
       String file = entry.getKey();
@@ -188,6 +195,7 @@ public final class Workspace {
           remaining.put(file, document);
         } else {
           problems.addAll(locate(file, texts.get(file), own, document.legacy()));
+          leftOut.add(file, document.useCase());
         }
       } catch (RuntimeException e) {
         problems.add(internalError(file, "checking", e));
@@ -196,7 +204,7 @@ public final class Workspace {
     Set<String> reported = new HashSet<>();
     while (!remaining.isEmpty()) {
       List<UseCase> useCases = remaining.values().stream().map(Document::useCase).toList();
-      List<Problem> found = Validator.validate(useCases);
+      List<Problem> found = WorkspaceRules.check(useCases, true, leftOut);
       if (found.isEmpty()) {
         break;
       }
@@ -210,6 +218,7 @@ public final class Workspace {
       }
       for (String file : dropped) {
         Document document = remaining.remove(file);
+        leftOut.add(file, document.useCase());
         List<Problem> own =
             found.stream()
                 .filter(problem -> document.useCase().name().equals(problem.useCase()))
