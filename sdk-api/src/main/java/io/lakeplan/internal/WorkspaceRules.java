@@ -270,32 +270,21 @@ public final class WorkspaceRules {
    * when no left-out file has the table.
    */
   private boolean leftOut(Checks at, String what, TableId table) {
-    String file = leftOut.fileOf(table);
-    if (file == null) {
-      return false;
-    }
-    at.report(
-        ProblemCode.DEPENDS_ON_INVALID,
-        what
-            + " is declared or written in "
-            + file
-            + ", which is invalid and left out; fix the problems of that file first");
-    return true;
+    return leftOut(at, what + " is declared or written in ", leftOut.fileOf(table));
   }
 
   /** As {@link #leftOut(Checks, String, TableId)} for a DAG. */
   private boolean leftOutDag(Checks at, String what, String dagId) {
-    String file = leftOut.fileOfDag(dagId);
-    if (file == null) {
-      return false;
+    return leftOut(at, what + " is defined in ", leftOut.fileOfDag(dagId));
+  }
+
+  private static boolean leftOut(Checks at, String what, String file) {
+    if (file != null) {
+      at.report(
+          ProblemCode.DEPENDS_ON_INVALID,
+          what + file + ", which is invalid and left out; fix the problems of that file first");
     }
-    at.report(
-        ProblemCode.DEPENDS_ON_INVALID,
-        what
-            + " is defined in "
-            + file
-            + ", which is invalid and left out; fix the problems of that file first");
-    return true;
+    return file != null;
   }
 
   private void merge(Checks at, Merge merge) {
