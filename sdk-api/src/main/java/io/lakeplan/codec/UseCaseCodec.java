@@ -108,12 +108,18 @@ public final class UseCaseCodec {
     }
     if (!root.has(API_VERSION_KEY) && root.has("dags")) {
       LegacyImporter.Result imported = LegacyImporter.importFile(file, (ObjectNode) root);
+      List<Problem> problems = duplicateKeys(file, tree, true);
+      problems.addAll(imported.problems());
       return new Document(
-          file, imported.useCase(), true, locate(file, tree, imported.problems(), true));
+          file,
+          problems.isEmpty() ? imported.useCase() : null,
+          true,
+          locate(file, tree, problems, true),
+          imported.readable());
     }
     ObjectNode body = ((ObjectNode) root).deepCopy();
     JsonNode version = body.remove(API_VERSION_KEY);
-    List<Problem> problems = new ArrayList<>();
+    List<Problem> problems = duplicateKeys(file, tree, false);
     if (version == null || !API_VERSION.equals(version.asText())) {
       problems.add(
           new Problem(
@@ -140,16 +146,51 @@ public final class UseCaseCodec {
         file,
         problems.isEmpty() ? bound.value() : null,
         false,
-        locate(file, tree, problems, false));
+        locate(file, tree, problems, false),
+        bound.value());
   }
 
-  /** Adds {@code file:line:col} to problems whose path the tree can resolve. */
+  /**
+   * A problem per key repeated in a map, located at the repetition (the tree kept the first value,
+   * which every other problem points into).
+   */
+  private static List<Problem> duplicateKeys(String file, YamlTree tree, boolean legacy) {
+    List<Problem> problems = new ArrayList<>();
+    JsonNode root = tree.root();
+    String name =
+        legacy
+            ? LegacyImporter.useCaseName(file)
+            : root.path("name").isTextual() ? root.get("name").asText() : null;
+    for (YamlTree.DuplicateKey duplicate : tree.duplicateKeys()) {
+      problems.add(
+          new Problem(
+              name,
+              Locator.path(root, duplicate.pointer()),
+              ProblemCode.DUPLICATE_KEY,
+              "Key '"
+                  + duplicate.key()
+                  + "' is written twice in this map (first on line "
+                  + duplicate.firstLine()
+                  + "); a repeated key would silently replace the first value, so keep one",
+              new SourceLocation(file, duplicate.line(), duplicate.column())));
+    }
+    return problems;
+  }
+
+  /**
+   * Adds {@code file:line:col} to problems whose path the tree can resolve; a problem that already
+   * has a location keeps it.
+   */
   public static List<Problem> locate(
       String file, YamlTree tree, List<Problem> problems, boolean legacy) {
     List<Problem> located = new ArrayList<>();
     java.util.function.Function<String, String> pointers =
         tree.root() == null ? path -> "" : Locator.pointers(tree.root());
     for (Problem problem : problems) {
+      if (problem.location() != null) {
+        located.add(problem);
+        continue;
+      }
       String path = legacy ? LegacyImporter.legacyPath(problem.path()) : problem.path();
       String pointer = pointers.apply(path);
       int[] position = tree.position(pointer);

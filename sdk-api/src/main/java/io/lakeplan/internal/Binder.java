@@ -265,10 +265,26 @@ public final class Binder {
         DeserializationContext context,
         JavaType baseType,
         TypeIdResolver resolver,
-        String failureMessage) {
+        String failureMessage)
+        throws IOException {
+      JsonParser parser = context.getParser();
+      JsonToken token = parser.currentToken();
+      if (token != null && token.isScalarValue()) {
+        // text where a map with a type goes: the shape is wrong, not the type missing
+        issues.add(
+            new Issue(
+                pointer(parser, null),
+                ProblemCode.WRONG_TYPE,
+                "Expected a map ("
+                    + baseType.getRawClass().getSimpleName()
+                    + "), found '"
+                    + parser.getText()
+                    + "'"));
+        return context.constructType(Void.class);
+      }
       issues.add(
           new Issue(
-              pointer(context.getParser(), "type"),
+              pointer(parser, "type"),
               ProblemCode.REQUIRED,
               "Missing 'type' (use one of: " + knownTypes(baseType) + ")"));
       return context.constructType(Void.class);
@@ -297,6 +313,10 @@ public final class Binder {
       Class<?> raw = type.getRawClass();
       if (isImmutablesDelegate(raw)) {
         // Immutables binds ImmutableX through its nested Json class, a subclass of the model's X
+        raw = raw.getSuperclass();
+      } else if (raw.getSimpleName().startsWith("Immutable")
+          && raw.getSuperclass() != null
+          && raw.getSuperclass() != Object.class) {
         raw = raw.getSuperclass();
       }
       if (raw == String.class) {

@@ -39,8 +39,11 @@ public final class LegacyImporter {
           "transformation", DagKind.TRANSFORMATION,
           "maintenance", DagKind.MAINTENANCE);
 
-  /** The imported use case (null when the file has problems) and the problems. */
-  public record Result(UseCase useCase, List<Problem> problems) {}
+  /**
+   * The imported use case (null when the file has problems), the problems, and the use case as far
+   * as it could be imported (for checking the rest of the file).
+   */
+  public record Result(UseCase useCase, List<Problem> problems, UseCase readable) {}
 
   private final String useCaseName;
   private final List<Problem> problems = new ArrayList<>();
@@ -65,7 +68,7 @@ public final class LegacyImporter {
   public static Result importFile(String file, ObjectNode root) {
     LegacyImporter importer = new LegacyImporter(useCaseName(file));
     UseCase useCase = importer.convert(root);
-    return new Result(importer.problems.isEmpty() ? useCase : null, importer.problems);
+    return new Result(importer.problems.isEmpty() ? useCase : null, importer.problems, useCase);
   }
 
   /** Maps a native problem path of an imported use case to the legacy path it came from. */

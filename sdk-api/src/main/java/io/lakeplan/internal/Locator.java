@@ -109,6 +109,14 @@ public final class Locator {
               for (int i = 0; i < key.size(); i++) {
                 byLabel.putIfAbsent(label(key.get(i), i), i);
               }
+              // an element without an id is labelled by its type (a maintenance task's id
+              // defaults to its type), unless another element has that label
+              for (int i = 0; i < key.size(); i++) {
+                JsonNode type = key.get(i).path("type");
+                if (type.isTextual() && label(key.get(i), i).equals(String.valueOf(i))) {
+                  byLabel.putIfAbsent(type.asText(), i);
+                }
+              }
               return byLabel;
             });
     Integer index = indexes.get(label);

@@ -1,8 +1,11 @@
 package io.lakeplan.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
@@ -16,21 +19,27 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.type.CollectionType;
+import com.fasterxml.jackson.databind.type.MapType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lakeplan.model.Condition;
 import io.lakeplan.model.Durations;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -76,7 +85,9 @@ public final class Mappers {
     mapper.configOverride(List.class).setInclude(nonEmpty);
     mapper.configOverride(Map.class).setInclude(nonEmpty);
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    // A key with no value (null, ~) is a key left out: optional values take their default and
+    // required ones are reported missing by validation, for objects and numbers alike.
+    mapper.setDefaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP));
     mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     mapper.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -106,8 +117,43 @@ public final class Mappers {
     module.addDeserializer(
         Condition.class, new TextDeserializer<>(Condition.class, Condition::parse));
     module.addSerializer(Enum.class, new EnumSerializer());
+    WholeNumberDeserializer.register(module);
+    module.addDeserializer(boolean.class, new BooleanDeserializer(boolean.class));
+    module.addDeserializer(Boolean.class, new BooleanDeserializer(Boolean.class));
     module.setDeserializerModifier(
         new BeanDeserializerModifier() {
+          @Override
+          public JsonDeserializer<?> modifyDeserializer(
+              DeserializationConfig config,
+              BeanDescription description,
+              JsonDeserializer<?> deserializer) {
+            Class<?> type = description.getBeanClass();
+            boolean model =
+                type.getSimpleName().startsWith("Immutable")
+                    || (type.getSimpleName().equals("Json")
+                        && type.getEnclosingClass() != null
+                        && type.getEnclosingClass().getSimpleName().startsWith("Immutable"));
+            return model ? new EmptyTextGuard(deserializer, description.getType()) : deserializer;
+          }
+
+          @Override
+          public JsonDeserializer<?> modifyCollectionDeserializer(
+              DeserializationConfig config,
+              CollectionType type,
+              BeanDescription description,
+              JsonDeserializer<?> deserializer) {
+            return new EmptyTextGuard(deserializer, type);
+          }
+
+          @Override
+          public JsonDeserializer<?> modifyMapDeserializer(
+              DeserializationConfig config,
+              MapType type,
+              BeanDescription description,
+              JsonDeserializer<?> deserializer) {
+            return new EmptyTextGuard(deserializer, type);
+          }
+
           @Override
           @SuppressWarnings({"unchecked", "rawtypes"})
           public JsonDeserializer<?> modifyEnumDeserializer(
@@ -173,6 +219,166 @@ public final class Mappers {
         return parse.apply(text);
       } catch (IllegalArgumentException e) {
         return (T) context.handleWeirdStringValue(handledType(), text, "%s", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Empty text (or only blanks and control characters) where a map or a list goes is a value of the
+   * wrong shape, reported like any other ({@code Expected a list, found ''}) so that reading goes
+   * on; Jackson's own coercion check would throw and end the reading of the document.
+   */
+  static final class EmptyTextGuard extends DelegatingDeserializer {
+    private static final long serialVersionUID = 1L;
+    private final JavaType type;
+
+    EmptyTextGuard(JsonDeserializer<?> delegate, JavaType type) {
+      super(delegate);
+      this.type = type;
+    }
+
+    @Override
+    protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+      return new EmptyTextGuard(delegate, type);
+    }
+
+    @Override
+    public Object deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      if (parser.currentToken() == JsonToken.VALUE_STRING && parser.getText().trim().isEmpty()) {
+        return context.handleUnexpectedToken(type, parser);
+      }
+      return super.deserialize(parser, context);
+    }
+  }
+
+  /**
+   * Reads whole numbers from text as YAML 1.2 writes them ({@code 3}, {@code +3}, {@code 0x1F},
+   * {@code 0o17}, and {@code 3.0} or {@code 1e3} when the value is whole, as JSON Schema's {@code
+   * integer} reads them); anything else is a problem naming the value and the valid range.
+   */
+  static final class WholeNumberDeserializer extends StdScalarDeserializer<Object> {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern DECIMAL =
+        Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+
+    private final long min;
+    private final long max;
+    private final boolean isInt;
+
+    private WholeNumberDeserializer(Class<?> type, long min, long max) {
+      super(type);
+      this.min = min;
+      this.max = max;
+      this.isInt = type == int.class || type == Integer.class;
+    }
+
+    static void register(SimpleModule module) {
+      add(module, int.class, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      add(module, Integer.class, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      add(module, long.class, Long.MIN_VALUE, Long.MAX_VALUE);
+      add(module, Long.class, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void add(SimpleModule module, Class<?> type, long min, long max) {
+      module.addDeserializer((Class<Object>) type, new WholeNumberDeserializer(type, min, max));
+    }
+
+    @Override
+    public Object deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      JsonToken token = parser.currentToken();
+      if (!token.isScalarValue()
+          || token == JsonToken.VALUE_TRUE
+          || token == JsonToken.VALUE_FALSE) {
+        return context.handleUnexpectedToken(handledType(), parser);
+      }
+      String text = parser.getText().trim();
+      BigInteger value = wholeNumber(text);
+      if (value == null) {
+        return context.handleWeirdStringValue(
+            handledType(), text, "Invalid number '%s' (write a whole number, e.g. 3)", text);
+      }
+      if (value.compareTo(BigInteger.valueOf(min)) < 0
+          || value.compareTo(BigInteger.valueOf(max)) > 0) {
+        return context.handleWeirdStringValue(
+            handledType(),
+            text,
+            "Invalid number '%s' (write a whole number from %d to %d)",
+            text,
+            min,
+            max);
+      }
+      if (isInt) {
+        return value.intValue(); // not a conditional: it would promote the Integer to a Long
+      }
+      return value.longValue();
+    }
+
+    /** The whole number {@code text} writes, or null when it writes none. */
+    static BigInteger wholeNumber(String text) {
+      if (text.length() > 100) {
+        return null;
+      }
+      String unsigned = text.startsWith("+") || text.startsWith("-") ? text.substring(1) : text;
+      boolean negative = text.startsWith("-");
+      try {
+        if (unsigned.startsWith("0x") && unsigned.length() > 2 && !text.startsWith("+")) {
+          return negative ? null : new BigInteger(unsigned.substring(2), 16);
+        }
+        if (unsigned.startsWith("0o") && unsigned.length() > 2 && !text.startsWith("+")) {
+          return negative ? null : new BigInteger(unsigned.substring(2), 8);
+        }
+        if (!DECIMAL.matcher(text).matches()) {
+          return null;
+        }
+        BigDecimal decimal = new BigDecimal(text).stripTrailingZeros();
+        if (decimal.scale() > 0) {
+          return null; // a fraction
+        }
+        if (decimal.precision() - decimal.scale() > 40) {
+          // far beyond any range: not worth expanding (1e999999999 has a billion digits)
+          return BigInteger.TEN.pow(40).multiply(BigInteger.valueOf(decimal.signum()));
+        }
+        return decimal.toBigIntegerExact();
+      } catch (NumberFormatException | ArithmeticException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Reads true or false (also True, TRUE, False, FALSE, as YAML 1.2 does). */
+  static final class BooleanDeserializer extends StdScalarDeserializer<Boolean> {
+    private static final long serialVersionUID = 1L;
+
+    BooleanDeserializer(Class<?> type) {
+      super(type);
+    }
+
+    @Override
+    public Boolean deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+        return token == JsonToken.VALUE_TRUE;
+      }
+      if (!token.isScalarValue()) {
+        return (Boolean) context.handleUnexpectedToken(handledType(), parser);
+      }
+      String text = parser.getText().trim();
+      switch (text) {
+        case "true", "True", "TRUE" -> {
+          return Boolean.TRUE;
+        }
+        case "false", "False", "FALSE" -> {
+          return Boolean.FALSE;
+        }
+        default -> {
+          return (Boolean)
+              context.handleWeirdStringValue(
+                  handledType(), text, "Invalid value '%s' (write true or false)", text);
+        }
       }
     }
   }

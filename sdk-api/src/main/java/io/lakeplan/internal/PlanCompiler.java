@@ -60,6 +60,9 @@ public final class PlanCompiler {
     final Set<Edge> edges = new TreeSet<>();
     final Set<Dependency> declared = new TreeSet<>();
 
+    /** Where each declared dependency is written, e.g. {@code dependencies[0]} (the first). */
+    final Map<Dependency, String> declaredAt = new HashMap<>();
+
     DraftDag(String id, UseCase useCase, DagKind kind, Schedule schedule) {
       this.id = id;
       this.useCase = useCase;
@@ -70,6 +73,13 @@ public final class PlanCompiler {
 
     void add(String taskId, TaskSpec spec, String origin) {
       tasks.put(taskId, new DraftTask(id, Task.of(taskId, spec), origin));
+    }
+
+    void declare(List<Dependency> dependencies, String path) {
+      for (int i = 0; i < dependencies.size(); i++) {
+        declared.add(dependencies.get(i));
+        declaredAt.putIfAbsent(dependencies.get(i), path + "[" + i + "]");
+      }
     }
   }
 
@@ -92,6 +102,13 @@ public final class PlanCompiler {
   private final Set<TableId> migratedWithWatermark = new HashSet<>();
 
   private final Map<TableId, List<DraftTask>> writers = new HashMap<>();
+
+  /**
+   * Per DAG, per upstream DAG: the use-case path of the first step that made the link (the task
+   * reading the table, or the declared dependency), where a cycle through the link is reported.
+   */
+  private final Map<String, Map<String, String>> linkOrigins = new HashMap<>();
+
   private final Map<TableId, List<DraftTask>> watermarkRecorders = new HashMap<>();
 
   private PlanCompiler() {}
@@ -265,7 +282,7 @@ public final class PlanCompiler {
         dag = dag(useCase, job.kind());
       }
       dag.add(job.id(), TaskSpec.RunSparkJob.of(job), origin);
-      dag.declared.addAll(job.dependencies());
+      dag.declare(job.dependencies(), origin + ".dependencies");
     }
     for (Maintenance maintenance : useCase.maintenance()) {
       for (MaintenanceTask task : maintenance.tasks()) {
@@ -285,7 +302,7 @@ public final class PlanCompiler {
     placeTableCreation(useCase);
     for (DraftDag dag : dagsOf(useCase)) {
       if (dag.useCase == useCase && dag.kind != DagKind.MAINTENANCE) {
-        dag.declared.addAll(useCase.dependencies());
+        dag.declare(useCase.dependencies(), "dependencies");
       }
     }
   }
@@ -367,6 +384,7 @@ public final class PlanCompiler {
   private Map<String, DagDependency> upstreamOf(DraftDag dag) {
     Map<String, DagDependency.Reason> reasons = new TreeMap<>();
     Map<String, Set<TableId>> tables = new TreeMap<>();
+    Map<String, String> origins = linkOrigins.computeIfAbsent(dag.id, key -> new HashMap<>());
     for (DraftTask task : dag.tasks.values()) {
       TaskSpec spec = task.task().spec();
       for (TableId table : spec.reads()) {
@@ -378,12 +396,14 @@ public final class PlanCompiler {
         }
         for (DraftTask writer : tableWriters) {
           link(dag, writer.dagId(), DagDependency.Reason.LINEAGE, table, reasons, tables);
+          origins.putIfAbsent(writer.dagId(), task.origin());
         }
       }
       TableId continued = continuedTable(spec);
       if (continued != null) {
         for (DraftTask recorder : watermarkRecorders.getOrDefault(continued, List.of())) {
           link(dag, recorder.dagId(), DagDependency.Reason.WATERMARK, continued, reasons, tables);
+          origins.putIfAbsent(recorder.dagId(), task.origin());
         }
       }
     }
@@ -391,6 +411,7 @@ public final class PlanCompiler {
       if (dependency.kind() == Dependency.Kind.DAG) {
         if (dags.containsKey(dependency.target())) {
           link(dag, dependency.target(), DagDependency.Reason.DECLARED, null, reasons, tables);
+          origins.putIfAbsent(dependency.target(), dag.declaredAt.get(dependency));
         }
       } else {
         for (DraftTask writer : writers.getOrDefault(dependency.table(), List.of())) {
@@ -401,6 +422,7 @@ public final class PlanCompiler {
               dependency.table(),
               reasons,
               tables);
+          origins.putIfAbsent(writer.dagId(), dag.declaredAt.get(dependency));
         }
       }
     }
@@ -464,7 +486,9 @@ public final class PlanCompiler {
       List<String> downstreamFirst = new ArrayList<>(cycle);
       java.util.Collections.reverse(downstreamFirst);
       DraftDag first = dags.get(cycle.get(0));
-      cycles.add(new Cycle(first.useCase.name(), "dependencies", downstreamFirst, true));
+      String origin = linkOrigins.getOrDefault(first.id, Map.of()).get(cycle.get(1));
+      cycles.add(
+          new Cycle(first.useCase.name(), origin == null ? "" : origin, downstreamFirst, true));
     }
     return cycles;
   }

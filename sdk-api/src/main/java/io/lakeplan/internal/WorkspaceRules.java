@@ -41,6 +41,7 @@ public final class WorkspaceRules {
   private final Set<String> dagIds = new HashSet<>();
   private final Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
   private final boolean complete;
+  private final LeftOut leftOut;
 
   /**
    * {@link Schedule#longestInterval()} by schedule: it walks the cron's firings, and a workspace
@@ -50,12 +51,22 @@ public final class WorkspaceRules {
 
   private record Reader(String useCase, String mergeId, Schedule schedule) {}
 
-  private WorkspaceRules(boolean complete) {
+  private WorkspaceRules(boolean complete, LeftOut leftOut) {
     this.complete = complete;
+    this.leftOut = leftOut;
   }
 
   /** Local and cross-use-case problems of {@code useCases}. */
   public static List<Problem> check(Collection<UseCase> useCases, boolean complete) {
+    return check(useCases, complete, LeftOut.NONE);
+  }
+
+  /**
+   * Local and cross-use-case problems of {@code useCases}, in a workspace whose invalid files
+   * ({@code leftOut}) would have declared some of the tables and DAGs they need.
+   */
+  public static List<Problem> check(
+      Collection<UseCase> useCases, boolean complete, LeftOut leftOut) {
     List<Problem> problems = new ArrayList<>();
     List<UseCase> locallyValid = new ArrayList<>();
     for (UseCase useCase : useCases) {
@@ -68,7 +79,7 @@ public final class WorkspaceRules {
     // Only use cases valid on their own take part: the cross checks (and the DAG layout they
     // need) rely on what local validation guarantees (names, targets, ids present), and a broken
     // use case must not fail valid ones by sharing their name, tables or DAG ids.
-    WorkspaceRules rules = new WorkspaceRules(complete);
+    WorkspaceRules rules = new WorkspaceRules(complete, leftOut);
     rules.index(locallyValid, problems);
     for (UseCase useCase : locallyValid) {
       rules.references(useCase, problems);
@@ -262,6 +273,9 @@ public final class WorkspaceRules {
       return;
     }
     if (dependency.kind() == Dependency.Kind.DAG && !dagIds.contains(dependency.target())) {
+      if (leftOutDag(at, "Dependency on DAG '" + dependency.target() + "'", dependency.target())) {
+        return;
+      }
       at.report(
           ProblemCode.DANGLING_DEPENDENCY,
           "Dependency on DAG '"
@@ -270,6 +284,9 @@ public final class WorkspaceRules {
               + String.join(", ", new TreeSet<>(dagIds))
               + ")");
     } else if (dependency.kind() == Dependency.Kind.TABLE && !known(dependency.table())) {
+      if (leftOut(at, "Dependency on table " + dependency.target(), dependency.table())) {
+        return;
+      }
       at.report(
           ProblemCode.UNKNOWN_TABLE,
           "Dependency on table "
@@ -278,11 +295,34 @@ public final class WorkspaceRules {
     }
   }
 
+  /**
+   * Reports that {@code what} needs {@code table} from a file left out because it is invalid; false
+   * when no left-out file has the table.
+   */
+  private boolean leftOut(Checks at, String what, TableId table) {
+    return leftOut(at, what + " is declared or written in ", leftOut.fileOf(table));
+  }
+
+  /** As {@link #leftOut(Checks, String, TableId)} for a DAG. */
+  private boolean leftOutDag(Checks at, String what, String dagId) {
+    return leftOut(at, what + " is defined in ", leftOut.fileOfDag(dagId));
+  }
+
+  private static boolean leftOut(Checks at, String what, String file) {
+    if (file != null) {
+      at.report(
+          ProblemCode.DEPENDS_ON_INVALID,
+          what + file + ", which is invalid and left out; fix the problems of that file first");
+    }
+    return file != null;
+  }
+
   private void merge(Checks at, Merge merge) {
     if (merge.target() != null) {
       TableDefinition target = declared.get(merge.target());
       if (target == null) {
-        if (complete) {
+        if (complete
+            && !leftOut(at.at("target"), "Merge target " + merge.target(), merge.target())) {
           at.at("target")
               .report(
                   ProblemCode.UNKNOWN_TABLE,
@@ -310,7 +350,8 @@ public final class WorkspaceRules {
     if (merge.source() != null) {
       TableDefinition source = declared.get(merge.source());
       if (!known(merge.source())) {
-        if (complete) {
+        if (complete
+            && !leftOut(at.at("source"), "Merge source " + merge.source(), merge.source())) {
           at.at("source")
               .report(
                   ProblemCode.UNKNOWN_TABLE,
@@ -386,7 +427,7 @@ public final class WorkspaceRules {
       return;
     }
     if (!known(table)) {
-      if (complete) {
+      if (complete && !leftOut(at.at("table"), "Maintained table " + table, table)) {
         at.at("table")
             .report(
                 ProblemCode.UNKNOWN_TABLE,

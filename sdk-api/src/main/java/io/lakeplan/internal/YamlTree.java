@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -28,11 +30,25 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class YamlTree {
   private final JsonNode root;
   private final Map<String, int[]> positions;
+  private final List<DuplicateKey> duplicateKeys;
 
-  private YamlTree(JsonNode root, Map<String, int[]> positions) {
+  private YamlTree(JsonNode root, Map<String, int[]> positions, List<DuplicateKey> duplicates) {
     this.root = root;
     this.positions = positions;
+    this.duplicateKeys = List.copyOf(duplicates);
   }
+
+  /**
+   * A key written a second time in one map. The tree keeps the first value (so the positions of
+   * every value in it stay right); the repeated one is left out and reported here.
+   *
+   * @param pointer the JSON pointer of the key (the first value's place in the tree)
+   * @param key the key
+   * @param line the 1-based line of the repeated key
+   * @param column the 1-based column of the repeated key
+   * @param firstLine the 1-based line of the first occurrence
+   */
+  public record DuplicateKey(String pointer, String key, int line, int column, int firstLine) {}
 
   /** Why a document could not be loaded, with a 1-based position when known (else 0). */
   public static final class LoadException extends Exception {
@@ -79,7 +95,6 @@ public final class YamlTree {
     options.setMaxAliasesForCollections(Limits.MAX_ALIASES);
     options.setNestingDepthLimit(Limits.MAX_DEPTH);
     options.setCodePointLimit(Limits.MAX_DOCUMENT_CHARS);
-    options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
     Node node;
     try {
@@ -104,11 +119,11 @@ public final class YamlTree {
     }
     Map<String, int[]> positions = new HashMap<>();
     if (node == null) {
-      return new YamlTree(null, positions);
+      return new YamlTree(null, positions, List.of());
     }
     Converter converter = new Converter(positions);
     JsonNode root = converter.convert(node, "", 0);
-    return new YamlTree(root, positions);
+    return new YamlTree(root, positions, converter.duplicates);
   }
 
   /** The document's root; null for an empty document. */
@@ -121,9 +136,18 @@ public final class YamlTree {
     return positions.get(pointer);
   }
 
+  /**
+   * The keys repeated in a map, in document order. SnakeYAML's own duplicate-key check belongs to
+   * its constructor, which this tree does not use, so the converter checks instead.
+   */
+  public List<DuplicateKey> duplicateKeys() {
+    return duplicateKeys;
+  }
+
   private static final class Converter {
     private final Map<String, int[]> positions;
     private final IdentityHashMap<Node, Boolean> onPath = new IdentityHashMap<>();
+    private final List<DuplicateKey> duplicates = new ArrayList<>();
     private int expanded;
 
     Converter(Map<String, int[]> positions) {
@@ -154,6 +178,7 @@ public final class YamlTree {
       try {
         if (node instanceof MappingNode mapping) {
           ObjectNode object = JsonNodeFactory.instance.objectNode();
+          Map<String, Integer> firstLines = new HashMap<>();
           for (NodeTuple tuple : mapping.getValue()) {
             Node keyNode = tuple.getKeyNode();
             if (!(keyNode instanceof ScalarNode key)) {
@@ -172,6 +197,17 @@ public final class YamlTree {
             }
             String name = key.getValue();
             String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+            Integer firstLine = firstLines.putIfAbsent(name, key.getStartMark().getLine() + 1);
+            if (firstLine != null) {
+              duplicates.add(
+                  new DuplicateKey(
+                      child,
+                      name,
+                      key.getStartMark().getLine() + 1,
+                      key.getStartMark().getColumn() + 1,
+                      firstLine));
+              continue;
+            }
             object.set(name, convert(tuple.getValueNode(), child, depth + 1));
           }
           return object;

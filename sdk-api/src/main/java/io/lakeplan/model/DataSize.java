@@ -39,11 +39,22 @@ public final class DataSize implements Comparable<DataSize> {
       throw new IllegalArgumentException(
           "Invalid data size: '" + text + "' (write e.g. 512MB, 1GB or 1048576)");
     }
-    long value = Long.parseLong(matcher.group(1));
     String unit = matcher.group(2) == null ? "B" : matcher.group(2);
     for (int power = 0; power < UNITS.length; power++) {
       if (UNITS[power].equals(unit)) {
-        return ofBytes(Math.multiplyExact(value, 1L << (10 * power)));
+        try {
+          return ofBytes(Math.multiplyExact(Long.parseLong(matcher.group(1)), 1L << (10 * power)));
+        } catch (ArithmeticException | NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "Invalid data size: '"
+                  + text
+                  + "' (more than "
+                  + Long.MAX_VALUE / (1L << (10 * power))
+                  + " "
+                  + unit
+                  + "; write e.g. 512MB or 1GB)",
+              e);
+        }
       }
     }
     throw new IllegalStateException("unreachable unit " + unit);

@@ -13,6 +13,9 @@ public final class Durations {
   private static final Pattern COMPACT =
       Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
 
+  /** The most days a {@link Duration} holds. */
+  private static final long MAX_DAYS = Long.MAX_VALUE / 86_400;
+
   private Durations() {}
 
   /**
@@ -39,13 +42,23 @@ public final class Durations {
       throw new IllegalArgumentException(
           "Invalid duration: '" + text + "' (write e.g. 7d, 12h, 30m, 45s or 1d12h)");
     }
-    Duration duration =
-        Duration.ofDays(group(matcher, 1))
-            .plusHours(group(matcher, 2))
-            .plusMinutes(group(matcher, 3))
-            .plusSeconds(group(matcher, 4))
-            .plusMillis(group(matcher, 5));
-    return negative ? duration.negated() : duration;
+    try {
+      Duration duration =
+          Duration.ofDays(group(matcher, 1))
+              .plusHours(group(matcher, 2))
+              .plusMinutes(group(matcher, 3))
+              .plusSeconds(group(matcher, 4))
+              .plusMillis(group(matcher, 5));
+      return negative ? duration.negated() : duration;
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Invalid duration: '"
+              + text
+              + "' (too long: at most "
+              + MAX_DAYS
+              + "d; write e.g. 7d, 12h or 1d12h)",
+          e);
+    }
   }
 
   private static long group(Matcher matcher, int index) {

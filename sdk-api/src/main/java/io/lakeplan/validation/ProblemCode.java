@@ -20,6 +20,11 @@ public enum ProblemCode {
   DEPENDENCY_CYCLE,
   /** A dependency names a DAG that does not exist. */
   DANGLING_DEPENDENCY,
+  /**
+   * A use case reads a table or waits for a DAG of a file that is invalid and left out: fix that
+   * file first.
+   */
+  DEPENDS_ON_INVALID,
   /** A schedule is not a preset or a valid five-field cron expression. */
   INVALID_CRON,
   /** A duration is zero or negative. */
@@ -40,6 +45,8 @@ public enum ProblemCode {
   INVALID_VALUE,
   /** A key the format does not know. */
   UNKNOWN_KEY,
+  /** A key written twice in one map; the second would silently replace the first. */
+  DUPLICATE_KEY,
   /** A value of the wrong YAML type (a list where text belongs…). */
   WRONG_TYPE,
   /** The file is not well-formed YAML. */

@@ -2,7 +2,11 @@ package io.lakeplan.workspace;
 
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.internal.LeftOut;
+import io.lakeplan.internal.LegacyImporter;
 import io.lakeplan.internal.Limits;
+import io.lakeplan.internal.Locator;
+import io.lakeplan.internal.WorkspaceRules;
 import io.lakeplan.internal.YamlTree;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +66,7 @@ public final class Workspace {
     Map<String, Document> documents = new LinkedHashMap<>();
     Map<String, String> texts = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
+    LeftOut leftOut = new LeftOut();
     for (Path file : paths) {
       String name =
           Files.isDirectory(path)
@@ -81,9 +87,12 @@ public final class Workspace {
       if (document.useCase() != null) {
         documents.put(name, document);
         texts.put(name, text);
+      } else if (document.readable() != null) {
+        problems.addAll(restOfFile(name, text, document));
+        leftOut.add(name, document.readable());
       }
     }
-    List<LoadedUseCase> valid = validate(documents, texts, problems);
+    List<LoadedUseCase> valid = validate(documents, texts, problems, leftOut);
     LOG.info(
         "Loaded {} of {} use-case files from {} ({} problems)",
         valid.size(),
@@ -172,7 +181,10 @@ public final class Workspace {
    * fixed.
    */
   private static List<LoadedUseCase> validate(
-      Map<String, Document> documents, Map<String, String> texts, List<Problem> problems) {
+      Map<String, Document> documents,
+      Map<String, String> texts,
+      List<Problem> problems,
+      LeftOut leftOut) {
     Map<String, Document> remaining = new LinkedHashMap<>();
     for (Map.Entry<String, Document> entry : documents.entrySet()) {
       String file = entry.getKey();
@@ -183,6 +195,7 @@ public final class Workspace {
           remaining.put(file, document);
         } else {
           problems.addAll(locate(file, texts.get(file), own, document.legacy()));
+          leftOut.add(file, document.useCase());
         }
       } catch (RuntimeException e) {
         problems.add(internalError(file, "checking", e));
@@ -191,7 +204,7 @@ public final class Workspace {
     Set<String> reported = new HashSet<>();
     while (!remaining.isEmpty()) {
       List<UseCase> useCases = remaining.values().stream().map(Document::useCase).toList();
-      List<Problem> found = Validator.validate(useCases);
+      List<Problem> found = WorkspaceRules.check(useCases, true, leftOut);
       if (found.isEmpty()) {
         break;
       }
@@ -205,6 +218,7 @@ public final class Workspace {
       }
       for (String file : dropped) {
         Document document = remaining.remove(file);
+        leftOut.add(file, document.useCase());
         List<Problem> own =
             found.stream()
                 .filter(problem -> document.useCase().name().equals(problem.useCase()))
@@ -224,6 +238,41 @@ public final class Workspace {
         (file, document) ->
             valid.add(new LoadedUseCase(file, document.useCase(), document.legacy())));
     return valid;
+  }
+
+  /**
+   * The problems of the part of a file that could be read, beside its reading problems, so that
+   * every problem of the file shows at once: the rules are applied to the use case as far as it was
+   * read, leaving out what they say at, above or below a value that could not be read (a wrongly
+   * shaped value was read as empty, and "missing" would repeat its problem).
+   */
+  private static List<Problem> restOfFile(String file, String text, Document document) {
+    List<Problem> own;
+    YamlTree tree;
+    try {
+      own = Validator.validate(document.readable());
+      tree = YamlTree.load(text);
+    } catch (RuntimeException | YamlTree.LoadException e) {
+      return List.of(internalError(file, "checking", new IllegalStateException(e)));
+    }
+    Function<String, String> pointers = Locator.pointers(tree.root());
+    List<String> unread = new ArrayList<>();
+    document.problems().forEach(problem -> unread.add(pointers.apply(problem.path())));
+    List<Problem> rest = new ArrayList<>();
+    for (Problem problem : own) {
+      String path = document.legacy() ? LegacyImporter.legacyPath(problem.path()) : problem.path();
+      String pointer = pointers.apply(path);
+      if (unread.stream()
+          .noneMatch(other -> contains(other, pointer) || contains(pointer, other))) {
+        rest.add(problem);
+      }
+    }
+    return UseCaseCodec.locate(file, tree, rest, document.legacy());
+  }
+
+  /** Whether JSON pointer {@code inner} is {@code outer} or lies inside it. */
+  private static boolean contains(String outer, String inner) {
+    return inner.equals(outer) || (inner.startsWith(outer) && inner.charAt(outer.length()) == '/');
   }
 
   /**

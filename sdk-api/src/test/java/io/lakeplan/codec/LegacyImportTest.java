@@ -88,6 +88,31 @@ class LegacyImportTest {
   }
 
   @Test
+  void secondDagsBlock_isADuplicateKey_notADroppedDag() {
+    // issue 24.1: the second 'dags:' replaced the first and its DAG disappeared without a word
+    String legacy =
+        """
+        owner: a@example.com
+        dags:
+          - name: first_job
+            type: ingestion
+            spark: {entrypoint: s3://x/first.py}
+        dags:
+          - name: second_job
+            type: ingestion
+            spark: {entrypoint: s3://x/second.py}
+        """;
+    Document document = UseCaseCodec.read("jobs.yaml", legacy);
+    assertThat(document.useCase()).isNull();
+    assertThat(document.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "jobs.yaml:6:1: dags: Key 'dags' is written twice in this map (first on line 2); a"
+                + " repeated key would silently replace the first value, so keep one"
+                + " [duplicate-key]");
+  }
+
+  @Test
   void secretInLegacyArguments_isLocatedInTheLegacyFile() {
     String legacy =
         """

@@ -107,6 +107,150 @@ class UseCaseCodecTest {
   }
 
   @Test
+  void repeatedKey_isReportedAtTheRepetition_andTheFirstValueIsKept() {
+    // issue 24.1: the second 'schedule' replaced the first silently (the duplicate-key check of
+    // SnakeYAML belongs to its constructor, which the tree loader does not use), and problems
+    // pointed at the discarded occurrence
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: twice
+        owner: me@example.com
+        schedule: "@daily"
+        retries: 99
+        schedule: "@once"
+        """;
+    Document document = UseCaseCodec.read("twice.yaml", yaml);
+    assertThat(document.useCase()).isNull();
+    assertThat(document.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "twice.yaml:6:1: schedule: Key 'schedule' is written twice in this map (first on line"
+                + " 4); a repeated key would silently replace the first value, so keep one"
+                + " [duplicate-key]");
+    Document valid = UseCaseCodec.read("twice.yaml", yaml.replace("schedule: \"@once\"\n", ""));
+    assertThat(valid.problems()).isEmpty();
+    assertThat(valid.useCase().schedule()).hasToString("@daily");
+  }
+
+  @Test
+  void repeatedKeyInsideAListItem_isReportedWithTheItemsPath() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: twice
+        owner: me@example.com
+        merges:
+          - id: upsert
+            target: process.orders
+            source: raw.orders
+            keys: [order_id]
+            delete-when: "op = 'D'"
+            delete-when: "op = 'X'"
+        """;
+    assertThat(UseCaseCodec.read("twice.yaml", yaml).problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "twice.yaml:10:5: merges[upsert].delete-when: Key 'delete-when' is written twice in"
+                + " this map (first on line 9); a repeated key would silently replace the first"
+                + " value, so keep one [duplicate-key]");
+  }
+
+  @Test
+  void valuesJacksonCouldNotTake_areProblemsInOurWords_andReadingGoesOn() {
+    // issue 24.8: a number beyond int, empty text where a list or a map goes and a null for a
+    // flag each ended the reading of the file with Jackson's text ("not a valid `int` value",
+    // "Cannot coerce empty String", "Cannot map `null` into type `boolean`", "long overflow",
+    // 'For input string'); the problems after them were never reported
+    long tooBig = (long) Integer.MAX_VALUE + 1;
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: shapes
+        owner: me@example.com
+        retries: %d
+        depends-on-past: maybe
+        merges:
+          - id: upsert
+            target: process.orders
+            source: raw.orders
+            keys: ""
+        tables:
+          - table: raw.orders
+            columns: ["", {name: id, type: long}]
+            format-version: 2.5
+        maintenance:
+          - id: tidy
+            table: raw.orders
+            tasks:
+              - {type: expire-snapshots, older-than: 999999999999999999d}
+              - {type: compact, target-file-size: 99999999999999999999GB}
+        colour: red
+        """
+            .formatted(tooBig);
+    Document document = UseCaseCodec.read("shapes.yaml", yaml);
+    assertThat(document.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "shapes.yaml:4:10: retries: Invalid number '"
+                + tooBig
+                + "' (write a whole number from "
+                + Integer.MIN_VALUE
+                + " to "
+                + Integer.MAX_VALUE
+                + ") [invalid-value]",
+            "shapes.yaml:5:18: depends-on-past: Invalid value 'maybe' (write true or false)"
+                + " [invalid-value]",
+            "shapes.yaml:10:11: merges[upsert].keys: Expected a list, found '' [wrong-type]",
+            "shapes.yaml:13:15: tables[raw.orders].columns[0]: Expected a map (Column), found ''"
+                + " [wrong-type]",
+            "shapes.yaml:14:21: tables[raw.orders].format-version: Invalid number '2.5' (write a"
+                + " whole number, e.g. 3) [invalid-value]",
+            "shapes.yaml:19:46: maintenance[tidy].tasks[0].older-than: Invalid duration:"
+                + " '999999999999999999d' (too long: at most "
+                + Long.MAX_VALUE / 86_400
+                + "d; write e.g. 7d, 12h or 1d12h) [invalid-value]",
+            "shapes.yaml:20:43: maintenance[tidy].tasks[1].target-file-size: Invalid data size:"
+                + " '99999999999999999999GB' (more than "
+                + Long.MAX_VALUE / (1L << 30)
+                + " GB; write e.g. 512MB or 1GB) [invalid-value]",
+            "shapes.yaml:21:9: colour: Unknown key 'colour' (known keys here: dependencies,"
+                + " depends-on-past, description, jdbc-ingestions, kafka-ingestions,"
+                + " maintenance, merges, migrations, name, notifications, owner, retries,"
+                + " retry-delay, schedule, spark-jobs, tables, tags) [unknown-key]");
+  }
+
+  @Test
+  void keyWithoutValue_isTheKeyLeftOut() {
+    // issue 24.8: 'on-retry:' with nothing after it ended the reading with "Cannot map `null`
+    // into type `boolean` (set DeserializationConfig.DeserializationFeature...)"
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: empty-values
+        owner: me@example.com
+        retries:
+        notifications:
+          on-retry:
+        """;
+    Document document = UseCaseCodec.read("empty.yaml", yaml);
+    UseCase defaults = UseCase.named("empty-values").owner("me@example.com").build();
+    assertThat(document.problems()).isEmpty();
+    assertThat(document.useCase().retries()).isEqualTo(defaults.retries());
+    assertThat(document.useCase().notifications().onRetry())
+        .isEqualTo(io.lakeplan.model.NotificationPolicy.builder().build().onRetry());
+  }
+
+  @Test
+  void wholeNumbers_readAsYamlWritesThem() {
+    // the JSON Schema's integer takes 3.0 and 1e1, and YAML 1.2 writes 0x and 0o numbers
+    for (String text : List.of("3", "+3", "3.0", "0x3", "0o3", "0.3e1")) {
+      String yaml = "api-version: lakeplan/v1\nname: n\nowner: o\nretries: " + text + "\n";
+      assertThat(UseCaseCodec.fromYaml(yaml).retries()).as(text).isEqualTo(3);
+    }
+  }
+
+  @Test
   void badValues_areReportedWithTheParsersMessage() {
     String yaml =
         """

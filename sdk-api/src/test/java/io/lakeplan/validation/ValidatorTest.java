@@ -202,6 +202,33 @@ class ValidatorTest {
         .startsWith("DAGs wait on each other in a circle: ")
         .contains("orders.transformation")
         .contains("customers.transformation");
+    // issue 24.9: the path named the step that makes the link (was always 'dependencies')
+    assertThat(cycle.useCase() + ": " + cycle.path())
+        .isIn("orders: dependencies[0]", "customers: merges[upsert]");
+  }
+
+  @Test
+  void dependencyCycleThroughTables_isReportedAtTheReadingStep() {
+    // issue 24.9: a cycle made only of reads and writes was reported under 'dependencies', a key
+    // neither file has
+    UseCase left =
+        UseCase.named("left")
+            .owner("a@example.com")
+            .table("process.left", t -> t.requiredColumn("id", "long"))
+            .mergeInto("process.left", m -> m.id("from-right").source("process.right").addKey("id"))
+            .build();
+    UseCase right =
+        UseCase.named("right")
+            .owner("a@example.com")
+            .table("process.right", t -> t.requiredColumn("id", "long"))
+            .mergeInto("process.right", m -> m.id("from-left").source("process.left").addKey("id"))
+            .build();
+    Problem cycle = only(Validator.validate(List.of(left, right)), ProblemCode.DEPENDENCY_CYCLE);
+    assertThat(cycle.toString())
+        .isEqualTo(
+            "left: merges[from-right]: DAGs wait on each other in a circle: left.transformation →"
+                + " right.transformation → left.transformation; remove a declared dependency or"
+                + " break the read/write loop [dependency-cycle]");
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeplan.TestUseCases;
 import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.validation.Problem;
-import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.validation.ValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,11 +77,100 @@ class WorkspaceTest {
     Workspace workspace = Workspace.load(folder);
     assertThat(workspace.useCases()).extracting(u -> u.useCase().name()).containsExactly("orders");
     assertThat(workspace.problems())
-        .extracting(Problem::code)
-        .containsExactly(ProblemCode.BLANK, ProblemCode.DANGLING_DEPENDENCY);
-    assertThat(workspace.problems().get(1).toString())
-        .startsWith(
-            "reports.yaml:4:16: dependencies[0]: Dependency on DAG 'broken.transformation'");
+        .extracting(Problem::toString)
+        .containsExactly(
+            "broken.yaml:3:8: owner: Blank owner (a team address); write a value [blank]",
+            // issue 24.9: was "Dependency on DAG 'broken.transformation', which no use case
+            // defines", as if the DAG did not exist
+            "reports.yaml:4:16: dependencies[0]: Dependency on DAG 'broken.transformation' is"
+                + " defined in broken.yaml, which is invalid and left out; fix the problems of"
+                + " that file first [depends-on-invalid]");
+  }
+
+  @Test
+  void readersOfTablesOfAnInvalidFile_areToldWhichFile() throws IOException {
+    // issue 24.9: one invalid file made every reader of its tables hear that they were "not
+    // declared or written by any use case"
+    write(
+        "history.yaml",
+        """
+        api-version: lakeplan/v1
+        name: history
+        owner: data@example.com
+        retries: many
+        tables:
+          - table: raw.orders
+            columns: [{name: order_id, type: long}]
+        jdbc-ingestions:
+          - id: extract
+            connection: {url: "jdbc:postgresql://db:5432/shop"}
+            table: public.orders
+            target: raw.orders
+        """);
+    write(
+        "upserts.yaml",
+        """
+        api-version: lakeplan/v1
+        name: upserts
+        owner: data@example.com
+        tables:
+          - table: process.orders
+            columns: [{name: order_id, type: long}]
+        merges:
+          - id: upsert
+            target: process.orders
+            source: raw.orders
+            keys: [order_id]
+        maintenance:
+          - id: tidy
+            table: raw.orders
+            tasks: [{type: rewrite-manifests}]
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.useCases()).isEmpty();
+    assertThat(workspace.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "history.yaml:4:10: retries: Invalid number 'many' (write a whole number, e.g. 3)"
+                + " [invalid-value]",
+            "upserts.yaml:10:13: merges[upsert].source: Merge source raw.orders is declared or"
+                + " written in history.yaml, which is invalid and left out; fix the problems of"
+                + " that file first [depends-on-invalid]",
+            "upserts.yaml:14:12: maintenance[tidy].table: Maintained table raw.orders is declared"
+                + " or written in history.yaml, which is invalid and left out; fix the problems"
+                + " of that file first [depends-on-invalid]");
+  }
+
+  @Test
+  void fileWithAReadingProblem_alsoGetsTheProblemsOfTheRest() throws IOException {
+    // issue 24.8: one value of the wrong shape hid every other problem of the file; now the rules
+    // check what could be read, and say nothing about the value that could not
+    write(
+        "shapes.yaml",
+        """
+        api-version: lakeplan/v1
+        name: shapes
+        owner: me@example.com
+        notifications:
+          targets: [sms, {type: sns}]
+        tables:
+          - table: raw.orders
+            columns: [{name: id, type: long}, {name: Bad Name, type: string}]
+            partition-by: "day(id)"
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "shapes.yaml:5:13: notifications.targets[0]: Expected a map (NotificationTarget),"
+                + " found 'sms' [wrong-type]",
+            "shapes.yaml:9:19: tables[raw.orders].partition-by: Expected a list, found 'day(id)'"
+                + " [wrong-type]",
+            "shapes.yaml:5:18: notifications.targets[1].topic-arn: Missing SNS topic ARN; add it"
+                + " [required]",
+            "shapes.yaml:8:46: tables[raw.orders].columns[Bad Name].name: Unsafe column name 'Bad"
+                + " Name' (use letters, digits and _, starting with a letter or _)"
+                + " [unsafe-identifier]");
   }
 
   @Test

@@ -98,12 +98,18 @@ public final class FrontEndChain {
           List.of("import-legacy", "FILE", "--out", "OUT"));
 
   /**
-   * What a JVM exception caught and shown as a problem looks like: its class name or the JDK's
-   * helpful NullPointerException text. (Parser wording in messages is issue 24's.)
+   * What a JVM exception caught and shown as a problem looks like (its class name or the JDK's
+   * helpful NullPointerException text), and what the parsers' own wording looks like (Jackson's
+   * coercion and number texts, its feature and class names, Java's overflow and number-format
+   * texts): problems name the bad value and the fix in Lakeplan's words (issue 24).
    */
-  private static final Pattern JVM_EXCEPTION_TEXT =
+  private static final Pattern INTERNAL_TEXT =
       Pattern.compile(
-          "Exception\\b|java\\.lang\\.|Cannot (invoke|read field|load from|store to) \"|because \"[^\"]*\" is null");
+          "Exception\\b|java\\.lang\\.|Cannot (invoke|read field|load from|store to) \"|because"
+              + " \"[^\"]*\" is null|Cannot (coerce|map|deserialize|construct)|Expected a Json"
+              + " value|long overflow|For input string|DeserializationFeature|CoercionConfig"
+              + "|StreamReadConstraints|\\$Json|Immutable[A-Z]\\w+|not a valid `|recognized$"
+              + "|no error message provided");
 
   private static final AirflowSettings DATASETS = AirflowSettings.defaults();
   private static final AirflowSettings SENSORS =
@@ -337,8 +343,9 @@ public final class FrontEndChain {
     for (Problem problem : problems) {
       if (problem.code() == ProblemCode.INTERNAL) {
         escapes.add(new Escape(stage, "internal error caught as a problem: " + problem));
-      } else if (JVM_EXCEPTION_TEXT.matcher(problem.message()).find()) {
-        escapes.add(new Escape(stage, "an exception's text as a problem: " + problem));
+      } else if (INTERNAL_TEXT.matcher(problem.message()).find()) {
+        escapes.add(
+            new Escape(stage, "an exception's or a parser's text as a problem: " + problem));
       } else if (problem.location() == null
           || !file.equals(problem.location().file())
           || problem.location().line() < 0
