@@ -103,6 +103,8 @@ public final class AwsLake {
                 spark.conf().set(key, value);
               }
             });
+    // every read sees what another process (a child JobMain) committed
+    spark.conf().set("spark.sql.catalog." + LakeplanCatalog.NAME + ".cache-enabled", "false");
     LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
     return spark;
   }
