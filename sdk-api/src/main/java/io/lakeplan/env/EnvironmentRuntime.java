@@ -157,6 +157,33 @@ public final class EnvironmentRuntime implements AutoCloseable {
     return properties;
   }
 
+  /**
+   * The Hadoop file system settings of the environment's object store from every provider (see
+   * {@link RuntimeProvider#fileSystemProperties(Environment)}); an engine applies each only where
+   * its runtime has not set it.
+   */
+  public Map<String, String> fileSystemProperties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (RuntimeProvider provider : providers) {
+      provider.fileSystemProperties(environment).forEach(properties::putIfAbsent);
+    }
+    return properties;
+  }
+
+  /**
+   * A one-line description of {@code failure} by the provider of the service it came from (the
+   * resource, the cause and what to check), or empty when no provider recognises it.
+   */
+  public Optional<String> describeFailure(Throwable failure) {
+    for (RuntimeProvider provider : providers) {
+      Optional<String> description = provider.describeFailure(environment, failure);
+      if (description.isPresent()) {
+        return description;
+      }
+    }
+    return Optional.empty();
+  }
+
   private static String warehouseUri(String warehouse) {
     return warehouse.contains(":/") || warehouse.startsWith("file:")
         ? warehouse

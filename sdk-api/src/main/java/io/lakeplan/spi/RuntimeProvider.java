@@ -42,4 +42,22 @@ public interface RuntimeProvider {
   default Optional<Map<String, String>> catalogProperties(Environment environment) {
     return Optional.empty();
   }
+
+  /**
+   * Hadoop file system settings for the object store of {@code environment} (e.g. encryption and
+   * endpoint of {@code s3://} landing files), which the engine applies only where its runtime has
+   * not set them, so a platform's own file system configuration wins. Empty by default.
+   */
+  default Map<String, String> fileSystemProperties(Environment environment) {
+    return Map.of();
+  }
+
+  /**
+   * A one-line description of {@code failure} (or one of its causes) when it comes from a service
+   * this provider serves: the resource, what went wrong and what to check. Empty when the provider
+   * does not recognise it. Never includes a secret value.
+   */
+  default Optional<String> describeFailure(Environment environment, Throwable failure) {
+    return Optional.empty();
+  }
 }

@@ -2,6 +2,8 @@ package io.lakeplan.aws;
 
 import io.lakeplan.aws.dynamodb.DynamoDbWatermarkStore;
 import io.lakeplan.aws.glue.GlueCatalogProperties;
+import io.lakeplan.aws.internal.AwsFailures;
+import io.lakeplan.aws.s3.S3FileSystemProperties;
 import io.lakeplan.aws.secrets.AwsSecretResolver;
 import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.Environment;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * The AWS runtime of an environment, found by {@link java.util.ServiceLoader}: {@code dynamodb:}
- * watermark stores, {@code secretsmanager:} and {@code ssm:} secrets, and the {@code glue} catalog.
+ * watermark stores, {@code secretsmanager:} and {@code ssm:} secrets, the {@code glue} catalog, the
+ * Hadoop settings of {@code s3://} landing files, and one-line descriptions of AWS failures.
  * Clients come from {@link AwsClients} (region, endpoint override, bounded retries, timeouts,
  * default credential chain) and are closed with the runtime.
  */
@@ -63,5 +66,15 @@ public final class AwsRuntimeProvider implements RuntimeProvider {
     return environment.catalog().type() == CatalogSettings.Type.GLUE
         ? Optional.of(GlueCatalogProperties.of(environment))
         : Optional.empty();
+  }
+
+  @Override
+  public Map<String, String> fileSystemProperties(Environment environment) {
+    return S3FileSystemProperties.of(environment);
+  }
+
+  @Override
+  public Optional<String> describeFailure(Environment environment, Throwable failure) {
+    return AwsFailures.describe(environment, failure);
   }
 }

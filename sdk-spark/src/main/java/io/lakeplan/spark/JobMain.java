@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -81,8 +82,10 @@ public final class JobMain {
     }
     String dagId = options.get("--dag");
     String taskId = options.get("--task");
+    EnvironmentRuntime opened = null;
     try (EnvironmentRuntime runtime =
         options.containsKey("--env") ? EnvironmentRuntime.open(readEnvironment(options)) : null) {
+      opened = runtime;
       Path warehouse = Path.of(options.getOrDefault("--warehouse", "warehouse"));
       SparkSession spark =
           SparkSession.getActiveSession()
@@ -94,32 +97,42 @@ public final class JobMain {
                                   runtime == null
                                       ? LakeplanCatalog.localSession(warehouse)
                                       : LakeplanCatalog.localSession(runtime.catalogProperties())));
-      WatermarkStore watermarks =
-          runtime != null
-              ? runtime.watermarks()
-              : new FileWatermarkStore(
-                  options.containsKey("--watermarks")
-                      ? Path.of(options.get("--watermarks"))
-                      : warehouse.resolve(".lakeplan").resolve("watermarks"));
-      SecretResolver secrets =
-          runtime != null ? runtime.secrets() : SecretResolver.environmentVariables();
+      if (runtime != null) {
+        // s3:// landing files: S3A with the environment's SSE-KMS, region and endpoint where the
+        // runtime has no s3:// file system of its own (EMR's EMRFS is kept)
+        LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
+      }
       Specs specs = Specs.load(options.get("--spec"), spark.sparkContext().hadoopConfiguration());
       Dag dag = specs.plan.dag(dagId);
       Task task = dag.task(taskId);
-      SparkEngine engine =
-          new SparkEngine(
-              spark, specs.base(dag.useCase()), watermarks, secrets, java.time.Clock.systemUTC());
+      SparkEngine engine;
+      if (runtime != null) {
+        // watermarks, secrets and failure descriptions from the environment's runtimes
+        engine = new SparkEngine(spark, specs.base(dag.useCase()), runtime, Clock.systemUTC());
+      } else {
+        WatermarkStore watermarks =
+            new FileWatermarkStore(
+                options.containsKey("--watermarks")
+                    ? Path.of(options.get("--watermarks"))
+                    : warehouse.resolve(".lakeplan").resolve("watermarks"));
+        engine =
+            new SparkEngine(
+                spark,
+                specs.base(dag.useCase()),
+                watermarks,
+                SecretResolver.environmentVariables(),
+                Clock.systemUTC());
+      }
       TaskResult result = engine.run(dag, task);
       out.println(dag.id() + "/" + task.id() + " " + result);
       return result.isSuccess() ? 0 : 1;
     } catch (Exception e) {
       LOG.error("Task {}/{} could not run", dagId, taskId, e);
-      out.println(
-          dagId
-              + "/"
-              + taskId
-              + " FAILED — "
-              + String.valueOf(e.getMessage()).replaceAll("\\R", " | "));
+      String reason =
+          opened == null
+              ? String.valueOf(e.getMessage())
+              : opened.describeFailure(e).orElse(String.valueOf(e.getMessage()));
+      out.println(dagId + "/" + taskId + " FAILED — " + reason.replaceAll("\\R", " | "));
       return 1;
     }
   }

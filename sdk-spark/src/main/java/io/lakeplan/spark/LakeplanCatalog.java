@@ -71,8 +71,9 @@ public final class LakeplanCatalog {
   }
 
   /**
-   * A local Spark session like {@link #localSession(Path)} whose catalog has {@code
-   * catalogProperties} (see {@link #of(Map)}), or the already running session of this JVM.
+   * A session like {@link #localSession(Path)} whose catalog has {@code catalogProperties} (see
+   * {@link #of(Map)}), or the already running session of this JVM. Under {@code spark-submit} (EMR
+   * Serverless) the submitted application's master and settings apply instead of the local ones.
    */
   public static SparkSession localSession(Map<String, String> catalogProperties) {
     SparkSession.Builder builder = localBuilder();
@@ -83,7 +84,8 @@ public final class LakeplanCatalog {
   /**
    * A local Spark session ({@code local[2]}, UI off, driver on 127.0.0.1, UTC) with a Hadoop
    * catalog over {@code warehouse}, or the already running session of this JVM if there is one
-   * (Spark allows one per JVM; its catalog settings are then left as they are).
+   * (Spark allows one per JVM; its catalog settings are then left as they are). Under {@code
+   * spark-submit} ({@code spark.master} set) the submitted master and settings are kept.
    */
   public static SparkSession localSession(Path warehouse) {
     SparkSession.Builder builder = localBuilder();
@@ -91,7 +93,49 @@ public final class LakeplanCatalog {
     return builder.getOrCreate();
   }
 
+  /**
+   * Sets each of {@code properties} on the Hadoop configuration of {@code spark}'s context unless
+   * it is set already: the runtime's own file system configuration (EMRFS for {@code s3://} on EMR)
+   * wins over an environment's defaults. See {@code EnvironmentRuntime.fileSystemProperties()}.
+   */
+  public static void applyFileSystemDefaults(SparkSession spark, Map<String, String> properties) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    properties.forEach(
+        (key, value) -> {
+          if (!explicitlySet(conf, key)) {
+            conf.set(key, value);
+          }
+        });
+  }
+
+  /**
+   * Whether {@code key} has a value other than Hadoop's built-in default ({@code *-default.xml}).
+   */
+  private static boolean explicitlySet(org.apache.hadoop.conf.Configuration conf, String key) {
+    if (conf.get(key) == null) {
+      return false;
+    }
+    String[] sources = conf.getPropertySources(key);
+    if (sources == null) {
+      return true;
+    }
+    for (String source : sources) {
+      if (!source.endsWith("-default.xml")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether this JVM runs under {@code spark-submit}, which sets {@code spark.master}. */
+  private static boolean submitted() {
+    return System.getProperty("spark.master") != null;
+  }
+
   private static SparkSession.Builder localBuilder() {
+    if (submitted()) {
+      return SparkSession.builder();
+    }
     SparkSession.Builder builder =
         SparkSession.builder()
             .master("local[2]")

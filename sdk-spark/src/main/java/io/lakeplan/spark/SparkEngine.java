@@ -1,5 +1,6 @@
 package io.lakeplan.spark;
 
+import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.spark.internal.CrashPoints;
@@ -11,6 +12,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,7 @@ public final class SparkEngine {
   private final WatermarkStore watermarks;
   private final SecretResolver secrets;
   private final Clock clock;
+  private final Function<Throwable, Optional<String>> failures;
 
   /**
    * An engine on the UTC system clock.
@@ -90,11 +94,43 @@ public final class SparkEngine {
       WatermarkStore watermarks,
       SecretResolver secrets,
       Clock clock) {
+    this(spark, base, watermarks, secrets, clock, failure -> Optional.empty());
+  }
+
+  /**
+   * An engine whose watermark store and secret resolver are {@code runtime}'s (e.g. DynamoDB and
+   * Secrets Manager for an AWS environment), and whose failed tasks are summed up by the runtime's
+   * providers when a cloud service caused them: one line naming the resource (a bucket, the Glue
+   * catalog, a DynamoDB table) and what to check, instead of the service's raw message.
+   *
+   * @param spark the session to run on, with the {@value LakeplanCatalog#NAME} catalog configured
+   * @param base the folder relative paths in the use case resolve against
+   * @param runtime the environment's runtime; the caller closes it after the engine's last task
+   * @param clock "now" for retention cut-offs
+   */
+  public SparkEngine(SparkSession spark, URI base, EnvironmentRuntime runtime, Clock clock) {
+    this(
+        spark,
+        base,
+        runtime.watermarks(),
+        runtime.secrets(),
+        clock,
+        failure -> runtime.describeFailure(failure));
+  }
+
+  private SparkEngine(
+      SparkSession spark,
+      URI base,
+      WatermarkStore watermarks,
+      SecretResolver secrets,
+      Clock clock,
+      Function<Throwable, Optional<String>> failures) {
     this.spark = Objects.requireNonNull(spark, "spark");
     this.base = Objects.requireNonNull(base, "base");
     this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.failures = failures;
   }
 
   /**
@@ -117,6 +153,12 @@ public final class SparkEngine {
       return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       Duration duration = Duration.ofNanos(System.nanoTime() - start);
+      Optional<String> described = failures.apply(e);
+      if (described.isPresent()) {
+        // a cloud service failed (missing bucket, denied call, wrong endpoint, throttling)
+        LOG.warn("Task {} failed: {}", group, described.get(), e);
+        return TaskResult.failed(duration, described.get());
+      }
       if (TaskExecutors.isExpected(e)) {
         LOG.warn("Task {} failed: {}", group, e.getMessage(), e.getCause());
         return TaskResult.failed(duration, e.getMessage());

@@ -47,6 +47,18 @@ public final class AwsErrors {
           + (endpoint == null ? "AWS default" : endpoint)
           + ") and the network path to it";
     }
+    if (e instanceof SdkClientException
+        && String.valueOf(e.getMessage())
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("credentials")) {
+      return "No AWS credentials for "
+          + resource
+          + where
+          + ": run with a job role, or set the default credential chain (AWS_ACCESS_KEY_ID/"
+          + "AWS_SECRET_ACCESS_KEY, a profile) ("
+          + firstLine(e.getMessage())
+          + ")";
+    }
     if (e instanceof SdkClientException) {
       return "Cannot reach "
           + resource

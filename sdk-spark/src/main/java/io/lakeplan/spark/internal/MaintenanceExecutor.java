@@ -29,6 +29,8 @@ import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.actions.RewriteManifests;
+import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -290,7 +292,12 @@ final class MaintenanceExecutor {
               DeleteOrphanFiles delete =
                   SparkActions.get(context.spark)
                       .deleteOrphanFiles(iceberg)
-                      .olderThan(ceilMillis(cutoff));
+                      .olderThan(ceilMillis(cutoff))
+                      // an object store (S3FileIO) is listed by its FileIO, as the table's own
+                      // files are written; a Hadoop file system by Spark's distributed listing
+                      .usePrefixListing(
+                          iceberg.io() instanceof SupportsPrefixOperations
+                              && !(iceberg.io() instanceof HadoopFileIO));
               if (task.dryRun()) {
                 delete = delete.deleteWith(location -> {});
               }
