@@ -2,10 +2,11 @@ package io.lakeplan.spi;
 
 /**
  * The Iceberg snapshot-summary properties through which engines commit their progress atomically
- * with the data: the last merged source snapshot, the JDBC watermark and the Kafka batch id. Every
- * engine writes and reads the same names, so one engine's tables can be continued by another and
- * the conformance suite compares like with like. Maintenance commits carry every property with
- * {@link #PREFIX} forward, so expiring the snapshot that wrote one never loses it.
+ * with the data: the last merged source snapshot, the JDBC watermark, the Kafka batch id and the
+ * input a migration converted. Every engine writes and reads the same names, so one engine's tables
+ * can be continued by another and the conformance suite compares like with like. Maintenance
+ * commits carry every property with {@link #PREFIX} forward, so expiring the snapshot that wrote
+ * one never loses it.
  */
 public final class CommitProperties {
 
@@ -29,6 +30,15 @@ public final class CommitProperties {
   /** The last streaming batch id committed by Kafka ingestion {@code ingestionId}. */
   public static String kafkaBatch(String ingestionId) {
     return PREFIX + "kafka." + ingestionId + ".batch";
+  }
+
+  /**
+   * The fingerprint of the input migration {@code migrationId} last converted ({@link
+   * MigrationInputs#fingerprint}): on the conversion's snapshot summary and, so that it outlives
+   * snapshot expiry, as a table property.
+   */
+  public static String migrationSource(String migrationId) {
+    return PREFIX + "migration." + migrationId + ".source";
   }
 
   /** Whether {@code key} is a Lakeplan summary property. */

@@ -40,7 +40,8 @@ public final class EngineSteps {
   /**
    * A migration's record-watermark step after the engine found {@code max}, the largest value of
    * {@code column} in {@code table} (null when it has none): the store's watermark of the table
-   * moves to it, by compare-and-set.
+   * moves to it, by compare-and-set. A store already past it (an ingestion moved it on since the
+   * migration) keeps its value and the step succeeds, saying so.
    *
    * @param failure the engine's task failure for a message
    * @return the step's result, saying what moved
@@ -63,6 +64,22 @@ public final class EngineSteps {
     if (next.equals(current)) {
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, "watermark of " + key + " already at " + next);
+    }
+    if (current != null && current.type() == next.type() && next.compareTo(current) < 0) {
+      // an ingestion moved it on since the migration: the store never moves back, and the rows
+      // up to it are in the table, so nothing is lost by keeping it
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "watermark of "
+              + key
+              + " already at "
+              + current
+              + ", after the migration's "
+              + next
+              + "; kept (the store never moves back)");
     }
     if (!store.compareAndSet(key, current, next)) {
       throw failure.apply(
@@ -97,5 +114,25 @@ public final class EngineSteps {
         + ingestion.target()
         + "; watermark "
         + upTo;
+  }
+
+  /**
+   * What a JDBC ingestion says about the source rows whose incremental column has no value: no
+   * window can hold them, so they are never read; empty when there are none.
+   */
+  public static String jdbcUnread(JdbcIngestion ingestion, long rowsWithoutValue) {
+    if (rowsWithoutValue <= 0) {
+      return "";
+    }
+    String column = ingestion.incrementalColumn();
+    return "; "
+        + rowsWithoutValue
+        + " source rows have no "
+        + column
+        + " and are never read (no window on "
+        + column
+        + " holds a null): give them a value, or make "
+        + column
+        + " NOT NULL";
   }
 }

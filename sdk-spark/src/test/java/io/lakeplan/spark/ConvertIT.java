@@ -144,7 +144,7 @@ class ConvertIT {
     assertThat(first.files()).isEqualTo(1);
     assertThat(first.rows()).isEqualTo(50);
     assertThat(second.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
-    assertThat(second.summary()).contains("already in conv.in_place");
+    assertThat(second.summary()).contains("unchanged since it was converted into conv.in_place");
     assertThat(snapshotId("lakeplan.conv.in_place")).isEqualTo(after);
     assertThat(count("lakeplan.conv.in_place")).isEqualTo(50);
   }
@@ -182,5 +182,123 @@ class ConvertIT {
                 .count())
         .isZero();
     assertThat(count("lakeplan.conv." + name)).isEqualTo(50);
+  }
+
+  /** Five rows after the migration's, into its partitions, as an ingestion writes them. */
+  private static void ingestMore(String table, int from, int to) {
+    TestSpark.session()
+        .sql(
+            "INSERT INTO "
+                + table
+                + " SELECT order_id, customer_id, status, amount, CAST(updated_at AS timestamp)"
+                + " FROM ("
+                + TestData.ordersSql(to)
+                + ") WHERE order_id > "
+                + from);
+  }
+
+  @Test
+  void rewrite_rerunAfterAnIngestion_keepsItsRowsAndTheMigrationStillReconciles() throws Exception {
+    Migration migration = prepared("rerun", 40);
+    TestSpark.run(base, TaskSpec.Convert.of(migration));
+    TestSpark.run(base, TaskSpec.RecordWatermark.of(migration));
+    ingestMore("lakeplan.conv.rerun", 40, 45);
+
+    TaskResult convert = TestSpark.run(base, TaskSpec.Convert.of(migration));
+    TaskResult reconcile = TestSpark.run(base, TaskSpec.Reconcile.of(migration));
+    TaskResult watermark = TestSpark.run(base, TaskSpec.RecordWatermark.of(migration));
+
+    assertThat(convert.status()).as(convert.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(convert.summary()).contains("unchanged since it was converted into conv.rerun");
+    assertThat(count("lakeplan.conv.rerun")).isEqualTo(45);
+    assertThat(reconcile.status()).as(reconcile.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(watermark.status()).as(watermark.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+
+    // a changed source would overwrite the ingested rows: refused before anything is written
+    long before = snapshotId("lakeplan.conv.rerun");
+    TestData.writeParquet(base.resolve("src-rerun"), TestData.ordersSql(41));
+    TaskResult changed = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(changed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(changed.summary())
+        .contains("The input of migration rerun changed since it was converted into conv.rerun")
+        .contains("append (snapshot " + before + ")")
+        .contains("converting again would overwrite the rows they wrote")
+        .contains("Table unchanged");
+    assertThat(snapshotId("lakeplan.conv.rerun")).isEqualTo(before);
+    assertThat(count("lakeplan.conv.rerun")).isEqualTo(45);
+  }
+
+  @Test
+  void rewrite_rerunAfterTheStoreMovedOn_keepsTheStoresWatermark() {
+    Migration migration = prepared("moved_on", 20);
+    TestSpark.run(base, TaskSpec.Convert.of(migration));
+    TestSpark.run(base, TaskSpec.RecordWatermark.of(migration));
+    var store = new FileWatermarkStore(base.resolve("watermarks"));
+    var migrated = store.get("conv.moved_on").orElseThrow();
+    var ingested = io.lakeplan.spi.Watermark.of(migrated.asInstant().plusSeconds(86_400));
+    assertThat(store.compareAndSet("conv.moved_on", migrated, ingested)).isTrue();
+
+    TaskResult again = TestSpark.run(base, TaskSpec.RecordWatermark.of(migration));
+
+    assertThat(again.status()).as(again.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(again.summary()).contains("already at " + ingested).contains("kept");
+    assertThat(store.get("conv.moved_on")).contains(ingested);
+  }
+
+  @Test
+  void addFiles_rerunAfterCompactionAndDelete_addsNothingAndDeletedRowsStayDeleted()
+      throws Exception {
+    Path folder = base.resolve("in-place-twice");
+    TestSpark.session()
+        .sql("SELECT id AS order_id, CAST(id * 2 AS decimal(12,2)) AS amount FROM range(0, 300)")
+        .repartition(3)
+        .write()
+        .parquet(folder.toUri().toString());
+    Migration migration =
+        Migration.builder()
+            .id("in-place-twice")
+            .fromPath("in-place-twice", FileFormat.PARQUET)
+            .target(
+                TableDefinition.builder()
+                    .table("conv.in_place_twice")
+                    .column("order_id", "long")
+                    .column("amount", "decimal(12,2)")
+                    .build())
+            .mode(ConversionMode.ADD_FILES)
+            .build();
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+    TaskResult first = TestSpark.run(base, TaskSpec.Convert.of(migration));
+    assertThat(first.status()).as(first.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(count("lakeplan.conv.in_place_twice")).isEqualTo(300);
+    TestSpark.session()
+        .sql(
+            "CALL lakeplan.system.rewrite_data_files(table => 'conv.in_place_twice',"
+                + " options => map('rewrite-all', 'true'))");
+    TestSpark.session().sql("DELETE FROM lakeplan.conv.in_place_twice WHERE order_id < 10");
+    long before = snapshotId("lakeplan.conv.in_place_twice");
+
+    TaskResult again = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(again.status()).as(again.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(again.summary()).contains("unchanged since it was converted");
+    assertThat(snapshotId("lakeplan.conv.in_place_twice")).isEqualTo(before);
+    assertThat(count("lakeplan.conv.in_place_twice")).isEqualTo(290);
+
+    // the folder changed after it was added: adding it again would add its rows twice
+    Files.copy(
+        Files.list(folder)
+            .filter(file -> file.getFileName().toString().endsWith(".parquet"))
+            .findFirst()
+            .orElseThrow(),
+        folder.resolve("part-99999-late.parquet"));
+    TaskResult changed = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(changed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(changed.summary())
+        .contains("changed since migration in-place-twice added them to conv.in_place_twice")
+        .contains("3 files then, 4 now")
+        .contains("use mode rewrite");
+    assertThat(count("lakeplan.conv.in_place_twice")).isEqualTo(290);
   }
 }

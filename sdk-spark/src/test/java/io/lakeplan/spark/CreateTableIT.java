@@ -2,11 +2,15 @@ package io.lakeplan.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.model.PartitionField;
+import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
@@ -83,6 +87,39 @@ class CreateTableIT {
         .contains("column status string is missing in the table")
         .contains("column updated_at timestamp_ntz is in the table but not in the definition");
     assertThat(load("drifted").schema().findField("status")).isNull();
+  }
+
+  @Test
+  void createTable_existingTableWithOtherLayout_failsNamingEachDifferenceAndChangesNothing()
+      throws Exception {
+    TestSpark.run(base, TaskSpec.CreateTable.of(orders("relaid")));
+    String metadataBefore =
+        ((HasTableOperations) load("relaid")).operations().current().metadataFileLocation();
+    TableDefinition changed =
+        TableDefinition.builder()
+            .from(orders("relaid"))
+            .partitionBy(List.of(PartitionField.parse("month(updated_at)")))
+            .sortBy(List.of(SortField.parse("order_id desc")))
+            .formatVersion(1)
+            .properties(Map.of("write.target-file-size-bytes", "2097152"))
+            .build();
+
+    TaskResult result = TestSpark.run(base, TaskSpec.CreateTable.of(changed));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("Table ct.relaid differs from its definition (not changed)")
+        .contains(
+            "partitioned by [day(updated_at), bucket(4, order_id)] in the table, definition says"
+                + " [month(updated_at)]")
+        .contains("sorted by [order_id] in the table, definition says [order_id desc]")
+        .contains("format v2 in the table, definition says v1")
+        .contains(
+            "property write.target-file-size-bytes is 1048576 in the table, definition says"
+                + " 2097152")
+        .contains("change the table (ALTER TABLE) or the definition");
+    assertThat(((HasTableOperations) load("relaid")).operations().current().metadataFileLocation())
+        .isEqualTo(metadataBefore);
   }
 
   @Test

@@ -341,7 +341,8 @@ class JdbcIngestIT {
     assertThat(result.summary())
         .startsWith(
             "Ingestion orders-nosource cannot read the upper bound of its window (SELECT"
-                + " MAX(updated_at) AS upper_bound FROM public.src_nosource_missing): ")
+                + " MAX(updated_at) AS upper_bound, COUNT(*) - COUNT(updated_at) AS without_value"
+                + " FROM public.src_nosource_missing): ")
         .contains("src_nosource_missing\" does not exist");
     assertThat(snapshotId("nosource")).isEqualTo(-1);
   }

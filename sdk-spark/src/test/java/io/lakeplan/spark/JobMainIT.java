@@ -128,27 +128,4 @@ class JobMainIT {
 
     assertThat(new FileWatermarkStore(watermarks).get("jobmain.orders")).isPresent();
   }
-
-  @Test
-  void jobMain_environmentNeedingARuntimeNotOnTheClassPath_exits1NamingIt() throws Exception {
-    Path env = base.resolve("aws-env.yaml");
-    Files.writeString(env, "name: aws\nwatermarks: dynamodb:lakeplan-watermarks\n");
-
-    Outcome outcome =
-        run(
-            "--spec",
-            spec().toString(),
-            "--dag",
-            "jm.migration",
-            "--task",
-            "hist.watermark",
-            "--env",
-            env.toString());
-
-    assertThat(outcome.exitCode()).isEqualTo(1);
-    assertThat(outcome.out())
-        .startsWith(
-            "jm.migration/hist.watermark FAILED — Environment aws keeps watermarks in"
-                + " dynamodb:lakeplan-watermarks, but no runtime for 'dynamodb:' is on the class path");
-  }
 }

@@ -99,9 +99,8 @@ public final class OutputTable {
               lake.commitTime(snapshot),
               snapshot.summary() == null ? Map.of() : Map.copyOf(snapshot.summary())));
     }
-    snapshots.sort(
-        java.util.Comparator.comparing(TableSnapshot::committedAt)
-            .thenComparing(TableSnapshot::snapshotId));
+    // the table's metadata lists snapshots in commit order; commits at one driver time keep it
+    snapshots.sort(java.util.Comparator.comparing(TableSnapshot::committedAt));
     return snapshots;
   }
 

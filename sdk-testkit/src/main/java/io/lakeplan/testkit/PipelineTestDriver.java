@@ -430,17 +430,19 @@ public final class PipelineTestDriver implements AutoCloseable {
     LocalDateTime until = LocalDateTime.ofInstant(end, ZoneOffset.UTC);
     List<Map.Entry<LocalDateTime, Dag>> firings = new ArrayList<>();
     List<Dag> order = plan.dagsInOrder();
+    // the firings are recorded only once all of them are known: a refused advance changes nothing
+    Map<String, LocalDateTime> fired = new HashMap<>(lastFired);
     for (Dag dag : order) {
       Schedule schedule = dag.schedule();
       if (schedule == null) {
         continue;
       }
       LocalDateTime from =
-          lastFired.getOrDefault(dag.id(), LocalDateTime.ofInstant(now, ZoneOffset.UTC));
+          fired.getOrDefault(dag.id(), LocalDateTime.ofInstant(now, ZoneOffset.UTC));
       if (schedule.isOnce()) {
-        if (!lastFired.containsKey(dag.id())) {
+        if (!fired.containsKey(dag.id())) {
           firings.add(Map.entry(from, dag));
-          lastFired.put(dag.id(), LocalDateTime.MAX);
+          fired.put(dag.id(), LocalDateTime.MAX);
         }
         continue;
       }
@@ -448,7 +450,7 @@ public final class PipelineTestDriver implements AutoCloseable {
           next != null && !next.isAfter(until);
           next = schedule.nextAfter(next)) {
         firings.add(Map.entry(next, dag));
-        lastFired.put(dag.id(), next);
+        fired.put(dag.id(), next);
         if (firings.size() > MAX_FIRINGS) {
           throw new IllegalArgumentException(
               "Advancing the clock by "
@@ -463,6 +465,7 @@ public final class PipelineTestDriver implements AutoCloseable {
         }
       }
     }
+    lastFired.putAll(fired);
     firings.sort(
         Comparator.comparing((Map.Entry<LocalDateTime, Dag> firing) -> firing.getKey())
             .thenComparing(firing -> order.indexOf(firing.getValue())));
@@ -664,7 +667,7 @@ public final class PipelineTestDriver implements AutoCloseable {
   }
 
   /** An injected crash: the process "dies" after a commit. */
-  private static final class InjectedCrash extends RuntimeException {
+  private static final class InjectedCrash extends InMemoryEngine.Interruption {
     private static final long serialVersionUID = 1L;
 
     InjectedCrash(String message) {

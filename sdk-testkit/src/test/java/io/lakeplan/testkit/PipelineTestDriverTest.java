@@ -244,6 +244,48 @@ class PipelineTestDriverTest {
   }
 
   @Test
+  void advanceWallClockTime_refusedForTooManyRuns_changesNothing_soASmallerStepRunsThemAll() {
+    UseCase everyMinute = UseCase.builder().from(orders(0)).schedule("* * * * *").build();
+    try (PipelineTestDriver driver =
+        PipelineTestDriver.builder().useCase(everyMinute).startTime(START).build()) {
+      history(driver);
+      driver.run("orders.migration");
+
+      assertThatThrownBy(() -> driver.advanceWallClockTime(Duration.ofDays(8)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("advance in smaller steps");
+      List<DagRun> runs = driver.advanceWallClockTime(Duration.ofMinutes(3));
+
+      assertThat(driver.now()).isEqualTo(START.plus(Duration.ofMinutes(3)));
+      assertThat(runs)
+          .extracting(run -> run.dagId() + "@" + run.time())
+          .containsExactly(
+              "orders.transformation@" + START.plus(Duration.ofMinutes(1)),
+              "orders.transformation@" + START.plus(Duration.ofMinutes(2)),
+              "orders.transformation@" + START.plus(Duration.ofMinutes(3)));
+    }
+  }
+
+  @Test
+  void snapshots_ofCommitsAtOneDriverTime_areInCommitOrder(PipelineTestDriver driver) {
+    history(driver);
+    driver.run("orders.migration");
+    for (int id = 3; id < 7; id++) {
+      // a changed input, nothing else wrote: converted again, at the same driver time
+      driver
+          .landingFiles("history")
+          .addFile(historyRow(id, "NEW", "30", "I", "2024-05-03T10:00:00"));
+      driver.run("orders.migration");
+    }
+
+    List<TableSnapshot> snapshots = driver.table("raw.orders").snapshots();
+    assertThat(snapshots).hasSize(5);
+    for (int i = 1; i < snapshots.size(); i++) {
+      assertThat(snapshots.get(i).parentId()).isEqualTo(snapshots.get(i - 1).snapshotId());
+    }
+  }
+
+  @Test
   void failTask_withRetries_recordsRetryThenSucceeds() {
     try (PipelineTestDriver driver =
         PipelineTestDriver.builder().useCase(orders(1)).startTime(START).build()) {
@@ -293,8 +335,11 @@ class PipelineTestDriverTest {
 
       DagRun run = driver.run("orders.migration");
 
-      // the store is monotonic: the migration cannot move it back
-      assertThat(run).hasFailedTask("history.watermark", "cannot move backwards");
+      // the store is monotonic: the migration keeps the later watermark and says so
+      assertThat(run).hasTaskStatus("history.watermark", TaskResult.Status.SUCCEEDED);
+      assertThat(run.result("history.watermark").summary())
+          .contains("already at timestamp:2030-01-01T00:00:00Z")
+          .contains("kept");
       assertThat(driver.watermarks())
           .hasWatermark("raw.orders", Instant.parse("2030-01-01T00:00:00Z"));
     }

@@ -4,9 +4,14 @@ import io.lakeplan.model.Column;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.TableDefinition;
+import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.MigrationInputs;
 import io.lakeplan.spi.TaskResult;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,21 +20,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 
 /**
  * Converts a migration's data into its Iceberg table. REWRITE reads, casts and writes with a
- * dynamic partition overwrite (a re-run replaces exactly the partitions it wrote); ADD_FILES
- * registers the existing Parquet/ORC/Avro files in place with Iceberg's {@code add_files} procedure
- * (a re-run finds them registered and does nothing).
+ * dynamic partition overwrite; ADD_FILES registers the existing Parquet/ORC/Avro files in place
+ * with Iceberg's {@code add_files} procedure. Each records the fingerprint of its input, so a
+ * re-run of an unchanged input does nothing, and a changed one never overwrites rows other writers
+ * added or brings back rows a hard delete removed ({@link MigrationInputs}).
  */
 final class ConvertExecutor {
 
@@ -46,6 +55,23 @@ final class ConvertExecutor {
 
   private static TaskResult rewrite(Context context, Migration migration, String table) {
     TableDefinition target = migration.target();
+    String fingerprint = fingerprint(context, migration);
+    Table iceberg = Tables.load(context, target.table());
+    MigrationInputs.History history = Tables.conversion(iceberg, migration.id());
+    if (fingerprint.equals(history.recorded())) {
+      record(iceberg, migration, fingerprint);
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          MigrationInputs.unchanged(
+              migration, SourceReader.location(context, migration), fingerprint));
+    }
+    if (history.overwriteUnsafe()) {
+      throw new TaskFailedException(
+          MigrationInputs.overwriteRefused(migration, target.table(), history.writesSince()));
+    }
     Dataset<Row> data = SourceReader.shaped(context, migration).cache();
     try {
       List<String> required = SourceReader.requiredColumns(target);
@@ -82,13 +108,22 @@ final class ConvertExecutor {
                 + " unchanged");
       }
       try {
-        data.writeTo(table).overwritePartitions();
+        // the fingerprint is committed with the rows: a re-run finds it even if this run stops
+        CommitMetadata.withCommitProperties(
+            Map.of(CommitProperties.migrationSource(migration.id()), fingerprint),
+            () -> {
+              data.writeTo(table).overwritePartitions();
+              return null;
+            },
+            RuntimeException.class);
       } catch (Exception e) {
         throw new TaskFailedException(
             "Write to " + target.table() + " failed: " + Failures.rootMessage(e), e);
       }
       CrashPoints.reach("after-commit");
-      Snapshot snapshot = Tables.load(context, target.table()).currentSnapshot();
+      Table written = Tables.load(context, target.table());
+      record(written, migration, fingerprint);
+      Snapshot snapshot = written.currentSnapshot();
       return TaskResult.succeeded(
           rows,
           Tables.summaryLong(snapshot, "added-data-files"),
@@ -149,6 +184,18 @@ final class ConvertExecutor {
               + String.join("; ", problems));
     }
     Table iceberg = Tables.load(context, target.table());
+    String fingerprint = fingerprint(context, migration);
+    MigrationInputs.History history = Tables.conversion(iceberg, migration.id());
+    if (fingerprint.equals(history.recorded())) {
+      record(iceberg, migration, fingerprint);
+      return TaskResult.succeeded(
+          0, 0, 0, Duration.ZERO, MigrationInputs.unchanged(migration, location, fingerprint));
+    }
+    if (history.recorded() != null) {
+      // the folder's files are the table's: adding a changed folder again would add rows twice
+      throw new TaskFailedException(
+          MigrationInputs.addedFolderChanged(migration, location, history.recorded(), fingerprint));
+    }
     Set<String> registered = new HashSet<>();
     iceberg
         .newScan()
@@ -157,6 +204,8 @@ final class ConvertExecutor {
     List<String> files = dataFiles(context, location);
     long present = files.stream().filter(registered::contains).count();
     if (present == files.size() && !files.isEmpty()) {
+      // added by a run that stopped before it recorded the folder
+      markConverted(iceberg, migration, fingerprint);
       return TaskResult.succeeded(
           0,
           0,
@@ -194,14 +243,83 @@ final class ConvertExecutor {
           "add_files into " + target.table() + " failed: " + Failures.rootMessage(e), e);
     }
     CrashPoints.reach("after-commit");
-    Snapshot snapshot = Tables.load(context, target.table()).currentSnapshot();
-    long added = ((Number) result.get(0)).longValue();
+    // add_files takes no commit properties: a marking commit records the folder right after
+    Table added = Tables.load(context, target.table());
+    Snapshot snapshot = added.currentSnapshot();
+    markConverted(added, migration, fingerprint);
+    long addedFiles = ((Number) result.get(0)).longValue();
     return TaskResult.succeeded(
         Tables.summaryLong(snapshot, "added-records"),
-        added,
+        addedFiles,
         Tables.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        "added " + added + " files of " + location + " to " + target.table() + " in place");
+        "added " + addedFiles + " files of " + location + " to " + target.table() + " in place");
+  }
+
+  /**
+   * The fingerprint of the migration's input: the copy's inventory (paths, sizes, checksums) when
+   * the landing folder has one, else each file's path, size and modification time.
+   */
+  private static String fingerprint(Context context, Migration migration) {
+    Configuration conf = context.spark.sparkContext().hadoopConfiguration();
+    List<String> described = new ArrayList<>();
+    try {
+      if (migration.source().hiveTable() != null && migration.landing() == null) {
+        for (String file : context.spark.table(migration.source().hiveTable()).inputFiles()) {
+          Path path = new Path(file);
+          FileStatus status = path.getFileSystem(conf).getFileStatus(path);
+          described.add(file + " " + status.getLen() + " " + status.getModificationTime());
+        }
+        return MigrationInputs.fingerprint(described);
+      }
+      Path root = new Path(SourceReader.location(context, migration));
+      FileSystem fs = root.getFileSystem(conf);
+      Path inventory = new Path(root, CopyExecutor.INVENTORY);
+      if (fs.exists(inventory)) {
+        try (BufferedReader reader =
+            new BufferedReader(new InputStreamReader(fs.open(inventory), StandardCharsets.UTF_8))) {
+          reader.lines().filter(line -> !line.isBlank()).forEach(described::add);
+        }
+        return MigrationInputs.fingerprint(described);
+      }
+      if (!fs.exists(root)) {
+        throw new TaskFailedException(
+            "Input path of migration " + migration.id() + " does not exist: " + root);
+      }
+      String prefix = fs.getFileStatus(root).getPath().toUri().getPath();
+      RemoteIterator<LocatedFileStatus> iterator = fs.listFiles(root, true);
+      while (iterator.hasNext()) {
+        LocatedFileStatus status = iterator.next();
+        String name = status.getPath().getName();
+        if (name.startsWith("_") || name.startsWith(".")) {
+          continue; // readers skip them too
+        }
+        String path = status.getPath().toUri().getPath();
+        described.add(
+            (path.startsWith(prefix) ? path.substring(prefix.length()) : path)
+                + " "
+                + status.getLen()
+                + " "
+                + status.getModificationTime());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the input of migration " + migration.id(), e);
+    }
+    return MigrationInputs.fingerprint(described);
+  }
+
+  /** Keeps the converted input's fingerprint as a table property, which outlives snapshots. */
+  private static void record(Table table, Migration migration, String fingerprint) {
+    String key = CommitProperties.migrationSource(migration.id());
+    if (!fingerprint.equals(table.properties().get(key))) {
+      table.updateProperties().set(key, fingerprint).commit();
+    }
+  }
+
+  /** Records an input added in place: a commit without files carrying the fingerprint. */
+  private static void markConverted(Table table, Migration migration, String fingerprint) {
+    table.newAppend().set(CommitProperties.migrationSource(migration.id()), fingerprint).commit();
+    record(table, migration, fingerprint);
   }
 
   private static List<String> dataFiles(Context context, String location) {

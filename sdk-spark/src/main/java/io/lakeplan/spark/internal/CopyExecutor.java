@@ -39,6 +39,9 @@ final class CopyExecutor {
 
   private static final int THREADS = 4;
 
+  /** The file in a landing folder listing what the copy put there, with each file's checksum. */
+  static final String INVENTORY = "_lakeplan_copied";
+
   private CopyExecutor() {}
 
   /** One copied file. */
@@ -105,6 +108,7 @@ final class CopyExecutor {
       } finally {
         pool.shutdownNow();
       }
+      writeInventory(landingFs, staging, copied);
       CrashPoints.reach("staged");
       if (landingFs.exists(landing)) {
         landingFs.delete(landing, true);
@@ -133,6 +137,23 @@ final class CopyExecutor {
               + digest(copied));
     } catch (IOException e) {
       throw new UncheckedIOException("Copy of " + source + " to " + landing + " failed", e);
+    }
+  }
+
+  /**
+   * Writes {@value #INVENTORY} into the copy: one line per file (relative path, bytes, SHA-256), so
+   * the conversion knows the landing's content without reading it again. Readers skip files whose
+   * names start with an underscore.
+   */
+  private static void writeInventory(FileSystem fs, Path staging, List<Copied> copied)
+      throws IOException {
+    StringBuilder lines = new StringBuilder();
+    copied.stream()
+        .map(c -> c.relative + " " + c.bytes + " " + c.sha256 + "\n")
+        .sorted()
+        .forEach(lines::append);
+    try (OutputStream out = fs.create(new Path(staging, INVENTORY), true)) {
+      out.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 

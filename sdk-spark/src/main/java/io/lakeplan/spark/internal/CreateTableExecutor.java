@@ -27,8 +27,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Creates an Iceberg table from its definition, or checks that an existing one still matches it:
- * drift is reported, never applied.
+ * Creates an Iceberg table from its definition, or checks that an existing one still matches it
+ * (columns, partitioning, sort order, format version, properties): drift is reported, never
+ * applied.
  */
 final class CreateTableExecutor {
 
@@ -37,7 +38,8 @@ final class CreateTableExecutor {
   static TaskResult run(Context context, TableDefinition definition) {
     String table = Sql.table(definition.table());
     if (context.spark.catalog().tableExists(LakeplanCatalogNames.of(definition.table()))) {
-      List<String> drift = drift(definition, context.spark.table(table).schema());
+      List<String> drift = new ArrayList<>(drift(definition, context.spark.table(table).schema()));
+      drift.addAll(TableLayouts.drift(definition, Tables.load(context, definition.table())));
       if (!drift.isEmpty()) {
         throw new TaskFailedException(
             "Table "

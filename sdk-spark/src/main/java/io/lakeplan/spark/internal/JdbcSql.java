@@ -35,10 +35,18 @@ final class JdbcSql {
     return "(" + ingestion.query() + ") lakeplan_query";
   }
 
-  /** The query that captures the upper bound of the window when a run starts. */
+  /**
+   * The query that captures the upper bound of the window when a run starts, and counts the rows
+   * without an incremental value (no window holds them).
+   */
   static String upperBound(JdbcIngestion ingestion) {
     String column = requireIdentifier(ingestion.incrementalColumn(), "incremental column");
-    return "SELECT MAX(" + column + ") AS upper_bound FROM " + relation(ingestion);
+    return "SELECT MAX("
+        + column
+        + ") AS upper_bound, COUNT(*) - COUNT("
+        + column
+        + ") AS without_value FROM "
+        + relation(ingestion);
   }
 
   /**

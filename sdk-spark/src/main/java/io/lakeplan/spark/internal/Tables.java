@@ -2,7 +2,10 @@ package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.TableId;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.MigrationInputs;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -83,5 +86,34 @@ final class Tables {
       }
     }
     return properties;
+  }
+
+  /** What {@code table}'s history says about migration {@code migrationId}'s last conversion. */
+  static MigrationInputs.History conversion(Table table, String migrationId) {
+    List<MigrationInputs.Snapshot> ancestry = new ArrayList<>();
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      ancestry.add(
+          new MigrationInputs.Snapshot(
+              snapshot.snapshotId(), snapshot.operation(), snapshot.summary()));
+    }
+    return MigrationInputs.history(
+        migrationId,
+        ancestry,
+        table.properties().get(CommitProperties.migrationSource(migrationId)));
+  }
+
+  /**
+   * The migration's table as its conversion left it, as SQL: at the conversion's snapshot while the
+   * history has it, else as it is.
+   */
+  static String asConverted(Context context, io.lakeplan.model.Migration migration) {
+    MigrationInputs.History history =
+        conversion(load(context, migration.target().table()), migration.id());
+    String table = Sql.table(migration.target().table());
+    return history.conversionSnapshot() == null
+        ? table
+        : table + " VERSION AS OF " + history.conversionSnapshot();
   }
 }

@@ -7,8 +7,9 @@ import io.lakeplan.spi.Watermark;
 import java.time.Duration;
 
 /**
- * Records the maximum of a migration's watermark column, read from its Iceberg table, in the
- * watermark store under the table id. The store keeps it monotonic; an equal value is a no-op.
+ * Records the maximum of a migration's watermark column, read from its Iceberg table as the
+ * conversion left it, in the watermark store under the table id. The store keeps it monotonic; an
+ * equal value is a no-op, and a store an ingestion moved on since keeps its value.
  */
 final class WatermarkExecutor {
 
@@ -20,11 +21,15 @@ final class WatermarkExecutor {
       return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "no watermark column declared");
     }
     Tables.requireExists(context, migration.target().table());
+    // the migration's rows: the table as its conversion left it
     Object max =
         context
             .spark
-            .table(Sql.table(migration.target().table()))
-            .selectExpr("max(" + Sql.quote(column) + ")")
+            .sql(
+                "SELECT max("
+                    + Sql.quote(column)
+                    + ") FROM "
+                    + Tables.asConverted(context, migration))
             .first()
             .get(0);
     CrashPoints.reach("max-read");

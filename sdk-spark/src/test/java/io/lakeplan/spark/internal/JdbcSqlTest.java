@@ -73,8 +73,9 @@ class JdbcSqlTest {
 
     assertThat(JdbcSql.upperBound(fromQuery))
         .isEqualTo(
-            "SELECT MAX(UPDATED_AT) AS upper_bound FROM (SELECT o.*, c.REGION FROM ORDERS o JOIN"
-                + " CUSTOMERS c ON c.ID = o.CUSTOMER_ID) lakeplan_query");
+            "SELECT MAX(UPDATED_AT) AS upper_bound, COUNT(*) - COUNT(UPDATED_AT) AS without_value"
+                + " FROM (SELECT o.*, c.REGION FROM ORDERS o JOIN CUSTOMERS c ON c.ID ="
+                + " o.CUSTOMER_ID) lakeplan_query");
   }
 
   @Test

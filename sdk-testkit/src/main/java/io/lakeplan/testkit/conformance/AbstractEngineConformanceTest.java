@@ -170,6 +170,38 @@ public abstract class AbstractEngineConformanceTest {
     assertThat(session.rows(RAW)).hasSize(3);
   }
 
+  @Test
+  void migration_rerunAfterAnIngestion_keepsTheIngestedRowsAndTheStoresWatermark() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    migrate(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 10));
+    session.createSourceTable(source, sourceColumns());
+    session.insertSourceRows(source, List.of(raw(3, "NEW", "30.00", "I", 11)));
+    succeed("orders-jdbc");
+
+    // every step of the migration again, its input unchanged
+    runMigration();
+
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 10),
+        raw(3, "NEW", "30.00", "I", 11));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(11)));
+
+    // a changed input would overwrite the ingested row: refused, nothing written
+    int snapshots = session.snapshotCount(RAW);
+    session.addMigrationFile("history", List.of(raw(9, "NEW", "90.00", "I", 1)));
+    TaskResult changed = run("history.convert");
+
+    assertThat(changed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(changed.summary())
+        .contains("The input of migration history changed since it was converted into raw.orders")
+        .contains("converting again would overwrite the rows they wrote");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertThat(session.rows(RAW)).hasSize(3);
+  }
+
   // ---- JDBC ----------------------------------------------------------------------------------
 
   @Test
@@ -229,6 +261,29 @@ public abstract class AbstractEngineConformanceTest {
         raw(3, "NEW", "30.00", "I", 6),
         raw(4, "NEW", "40.00", "I", 7));
     assertThat(session.watermark(RAW)).contains(Watermark.of(instant(7)));
+  }
+
+  @Test
+  void jdbc_rowsWithoutIncrementalValue_areCountedAndNamedInEverySummary() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createSourceTable(source, sourceColumns());
+    Map<String, Object> withoutTime = new LinkedHashMap<>(raw(7, "NEW", "70.00", "I", 0));
+    withoutTime.put("updated_at", null);
+    session.insertSourceRows(source, List.of(raw(2, "NEW", "20.00", "I", 5), withoutTime));
+
+    TaskResult first = succeed("orders-jdbc");
+    TaskResult nothingNew = succeed("orders-jdbc");
+
+    assertThat(first.rows()).isEqualTo(1);
+    assertThat(first.summary())
+        .contains("1 source rows have no updated_at and are never read")
+        .contains("make updated_at NOT NULL");
+    assertThat(nothingNew.summary())
+        .contains("nothing ingested")
+        .contains("1 source rows have no updated_at");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
   }
 
   @Test
@@ -312,6 +367,23 @@ public abstract class AbstractEngineConformanceTest {
 
     assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
     assertThat(session.tableExists("raw.orders_dead_letter")).isFalse();
+  }
+
+  @Test
+  void kafka_startingAtLatest_skipsWhatWasThereAtTheFirstRun_thenIngestsWhatCameAfter() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false, StartingPosition.LATEST)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+
+    TaskResult first = succeed("orders-kafka");
+    send(topic, raw(3, "NEW", "30.00", "I", 6), 6);
+    TaskResult second = succeed("orders-kafka");
+
+    assertThat(first.rows()).isZero();
+    assertThat(second.rows()).isEqualTo(1);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(3, "NEW", "30.00", "I", 6));
   }
 
   @Test
@@ -578,6 +650,11 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   private UseCase.Builder kafka(UseCase.Builder builder, String topic, boolean failOnMalformed) {
+    return kafka(builder, topic, failOnMalformed, StartingPosition.MIGRATION_WATERMARK);
+  }
+
+  private UseCase.Builder kafka(
+      UseCase.Builder builder, String topic, boolean failOnMalformed, StartingPosition start) {
     return builder.ingestKafka(
         k ->
             k.id("orders-kafka")
@@ -589,7 +666,7 @@ public abstract class AbstractEngineConformanceTest {
                 .column("op", "string")
                 .column("updated_at", "timestamp")
                 .mode(StreamMode.MICRO_BATCH)
-                .startingPosition(StartingPosition.MIGRATION_WATERMARK)
+                .startingPosition(start)
                 .failOnMalformed(failOnMalformed)
                 .checkpoint("checkpoints/orders-kafka")
                 .target(RAW));

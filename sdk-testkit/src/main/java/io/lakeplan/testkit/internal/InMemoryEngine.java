@@ -60,7 +60,8 @@ public final class InMemoryEngine {
    * Runs one task of {@code dag}.
    *
    * @return the result; FAILED with the reason when the task failed
-   * @throws RuntimeException only what the commit hook throws (an injected crash) and defects
+   * @throws Interruption only what the commit hook throws (an injected crash); a defect is a failed
+   *     task
    */
   public TaskResult run(Dag dag, Task task) {
     Context context = new Context(lake, watermarks, inputs, hook, dag.id(), task.id());
@@ -71,6 +72,27 @@ public final class InMemoryEngine {
     } catch (TaskFailure | IllegalArgumentException e) {
       LOG.warn("Task {}/{} failed: {}", dag.id(), task.id(), e.getMessage());
       return TaskResult.failed(Duration.ofNanos(System.nanoTime() - start), e.getMessage());
+    } catch (Interruption e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a defect: the task fails, as on Spark, and the log keeps the whole trace
+      LOG.error("Task {}/{} failed unexpectedly", dag.id(), task.id(), e);
+      return TaskResult.failed(
+          Duration.ofNanos(System.nanoTime() - start),
+          e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * What a {@link CommitHook} throws to stop a task the way a killed process stops: it leaves
+   * {@link #run} as it is, never as a task result.
+   */
+  public abstract static class Interruption extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** An interruption saying {@code message}. */
+    protected Interruption(String message) {
+      super(message);
     }
   }
 

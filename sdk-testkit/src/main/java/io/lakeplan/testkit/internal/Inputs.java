@@ -51,6 +51,13 @@ public final class Inputs {
     Map<TopicPartition, Long> plannedStart;
     Map<TopicPartition, Long> plannedEnd;
 
+    /**
+     * The offsets the first batch starts at, fixed by the first run as Spark's Kafka source writes
+     * them into a new checkpoint: {@code latest} means the end of the topic when the ingestion
+     * first ran, not at every run. Null until the first run.
+     */
+    Map<TopicPartition, Long> initialOffsets;
+
     /** The last batch whose completion the checkpoint recorded, or -1. */
     public long committedBatch() {
       return committedBatch;

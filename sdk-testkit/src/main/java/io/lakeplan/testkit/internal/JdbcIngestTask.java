@@ -76,16 +76,27 @@ final class JdbcIngestTask {
     String column = ingestion.incrementalColumn();
     // the upper bound, captured before reading: rows arriving later wait for the next run
     Watermark upTo = null;
+    long withoutValue = 0;
     List<Map<String, Object>> rows = source.rows();
     for (Map<String, Object> row : rows) {
       Watermark value = watermarkOf(row, column, ingestion);
-      if (value != null && (upTo == null || value.compareTo(upTo) > 0)) {
+      if (value == null) {
+        withoutValue++;
+      } else if (upTo == null || value.compareTo(upTo) > 0) {
         upTo = value;
       }
     }
+    String unread = EngineSteps.jdbcUnread(ingestion, withoutValue);
+    if (!unread.isEmpty()) {
+      LOG.warn("Ingestion {}: {}", ingestion.id(), unread.substring(2));
+    }
     if (upTo == null) {
       return TaskResult.succeeded(
-          0, 0, 0, Duration.ZERO, "source of " + ingestion.id() + " is empty; nothing ingested");
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          "source of " + ingestion.id() + " is empty; nothing ingested" + unread);
     }
     if (after != null && upTo.compareTo(after) <= 0) {
       return TaskResult.succeeded(
@@ -93,7 +104,12 @@ final class JdbcIngestTask {
           0,
           0,
           Duration.ZERO,
-          "no rows after " + after + " in the source of " + ingestion.id() + "; nothing ingested");
+          "no rows after "
+              + after
+              + " in the source of "
+              + ingestion.id()
+              + "; nothing ingested"
+              + unread);
     }
     Schema schema = table.schema();
     Values.Conformer conformer =
@@ -132,7 +148,7 @@ final class JdbcIngestTask {
         Lake.summaryLong(snapshot, "added-data-files"),
         Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        EngineSteps.jdbcSummary(ingestion, window.size(), after, upTo));
+        EngineSteps.jdbcSummary(ingestion, window.size(), after, upTo) + unread);
   }
 
   private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {

@@ -94,7 +94,13 @@ final class KafkaIngestTask {
           start.putIfAbsent(partition, 0L);
         }
       } else {
-        start = startingOffsets(context, ingestion, partitions);
+        if (checkpoint.initialOffsets == null) {
+          checkpoint.initialOffsets = startingOffsets(context, ingestion, partitions);
+        }
+        start = new TreeMap<>(checkpoint.initialOffsets);
+        for (Inputs.TopicPartition partition : partitions) {
+          start.putIfAbsent(partition, 0L);
+        }
       }
       end = new TreeMap<>();
       for (Inputs.TopicPartition partition : start.keySet()) {

@@ -3,6 +3,7 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.MigrationInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -424,6 +425,22 @@ public final class Lake implements AutoCloseable {
       }
     }
     return properties;
+  }
+
+  /** What {@code table}'s history says about migration {@code migrationId}'s last conversion. */
+  public static MigrationInputs.History conversion(Table table, String migrationId) {
+    List<MigrationInputs.Snapshot> ancestry = new ArrayList<>();
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      ancestry.add(
+          new MigrationInputs.Snapshot(
+              snapshot.snapshotId(), snapshot.operation(), snapshot.summary()));
+    }
+    return MigrationInputs.history(
+        migrationId,
+        ancestry,
+        table.properties().get(CommitProperties.migrationSource(migrationId)));
   }
 
   /** A whole-number summary property of {@code snapshot}, zero when absent. */

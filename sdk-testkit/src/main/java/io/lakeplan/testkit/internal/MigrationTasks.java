@@ -3,7 +3,9 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.ReconcileLevel;
+import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.MigrationInputs;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
@@ -71,6 +73,22 @@ final class MigrationTasks {
 
   private static TaskResult rewrite(
       InMemoryEngine.Context context, Migration migration, Table table) {
+    String fingerprint = fingerprint(context, migration);
+    MigrationInputs.History history = Lake.conversion(table, migration.id());
+    if (fingerprint.equals(history.recorded())) {
+      record(context, table, migration, fingerprint);
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          MigrationInputs.unchanged(migration, location(migration), fingerprint));
+    }
+    if (history.overwriteUnsafe()) {
+      throw new TaskFailure(
+          MigrationInputs.overwriteRefused(
+              migration, migration.target().table(), history.writesSince()));
+    }
     List<Record> records = converted(context, migration, table.schema());
     requireNoNullsInRequired(migration, table.schema(), records);
     List<DataFile> files = context.lake().write(table, records);
@@ -80,8 +98,10 @@ final class MigrationTasks {
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, "no rows in " + location(migration) + "; nothing written");
     }
+    replace.set(CommitProperties.migrationSource(migration.id()), fingerprint);
     replace.commit();
     context.lake().committed(table);
+    record(context, table, migration, fingerprint);
     Snapshot snapshot = table.currentSnapshot();
     return TaskResult.succeeded(
         records.size(),
@@ -103,6 +123,22 @@ final class MigrationTasks {
       throw new TaskFailure(
           "Format " + migration.source().format() + " cannot be added in place; use mode rewrite");
     }
+    String fingerprint = fingerprint(context, migration);
+    MigrationInputs.History history = Lake.conversion(table, migration.id());
+    if (fingerprint.equals(history.recorded())) {
+      record(context, table, migration, fingerprint);
+      return TaskResult.succeeded(
+          0,
+          0,
+          0,
+          Duration.ZERO,
+          MigrationInputs.unchanged(migration, location(migration), fingerprint));
+    }
+    if (history.recorded() != null) {
+      throw new TaskFailure(
+          MigrationInputs.addedFolderChanged(
+              migration, location(migration), history.recorded(), fingerprint));
+    }
     List<List<Map<String, Object>>> input = input(context, migration);
     Set<String> registered = new HashSet<>();
     context.lake().dataFiles(table).forEach(file -> registered.add(file.location()));
@@ -118,6 +154,8 @@ final class MigrationTasks {
     }
     long present = files.stream().filter(file -> registered.contains(file.location())).count();
     if (present == files.size() && !files.isEmpty()) {
+      // added by a run that stopped before it recorded the input
+      markConverted(context, table, migration, fingerprint);
       return TaskResult.succeeded(
           0,
           0,
@@ -143,8 +181,10 @@ final class MigrationTasks {
     }
     AppendFiles append = Lake.inline(table.newAppend());
     Writes.addFiles(table, append, files);
+    append.set(CommitProperties.migrationSource(migration.id()), fingerprint);
     append.commit();
     context.lake().committed(table);
+    record(context, table, migration, fingerprint);
     Snapshot snapshot = table.currentSnapshot();
     return TaskResult.succeeded(
         rows,
@@ -190,6 +230,49 @@ final class MigrationTasks {
     return files;
   }
 
+  /**
+   * The fingerprint of the migration's input: each file's place and content (the engine's files are
+   * rows in memory).
+   */
+  private static String fingerprint(InMemoryEngine.Context context, Migration migration) {
+    List<List<Map<String, Object>>> files = input(context, migration);
+    List<String> described = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      described.add(
+          "part-" + i + " " + MigrationInputs.fingerprint(List.of(files.get(i).toString())));
+    }
+    return MigrationInputs.fingerprint(described);
+  }
+
+  /** The snapshot the conversion left (the current one when the history lacks it), or -1. */
+  private static long asConverted(Table table, Migration migration) {
+    Long conversion = Lake.conversion(table, migration.id()).conversionSnapshot();
+    if (conversion != null) {
+      return conversion;
+    }
+    return table.currentSnapshot() == null ? -1 : table.currentSnapshot().snapshotId();
+  }
+
+  /** Keeps the converted input's fingerprint as a table property, which outlives snapshots. */
+  private static void record(
+      InMemoryEngine.Context context, Table table, Migration migration, String fingerprint) {
+    String key = CommitProperties.migrationSource(migration.id());
+    if (!fingerprint.equals(table.properties().get(key))) {
+      table.updateProperties().set(key, fingerprint).commit();
+      context.lake().committed(table);
+    }
+  }
+
+  /** Records an input added before (its snapshot lacks the fingerprint): a marking commit. */
+  private static void markConverted(
+      InMemoryEngine.Context context, Table table, Migration migration, String fingerprint) {
+    AppendFiles mark = Lake.inline(table.newAppend());
+    mark.set(CommitProperties.migrationSource(migration.id()), fingerprint);
+    mark.commit();
+    context.lake().committed(table);
+    record(context, table, migration, fingerprint);
+  }
+
   static TaskResult reconcile(InMemoryEngine.Context context, Migration migration) {
     if (migration.reconcile() == ReconcileLevel.NONE) {
       return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "reconciliation not requested");
@@ -198,7 +281,9 @@ final class MigrationTasks {
     boolean full = migration.reconcile() == ReconcileLevel.FULL;
     Schema schema = table.schema();
     List<Record> source = converted(context, migration, schema);
-    List<Record> target = context.lake().rows(table);
+    // the table as the conversion left it: rows ingested since are not the migration's
+    long snapshot = asConverted(table, migration);
+    List<Record> target = snapshot < 0 ? List.of() : context.lake().rows(table, snapshot);
     List<String> differences = new ArrayList<>();
     compare(differences, "rows", source.size(), target.size());
     if (full) {
@@ -253,7 +338,8 @@ final class MigrationTasks {
       throw new TaskFailure("Watermark column " + column + " is not in " + table.name());
     }
     Object max = null;
-    for (Record record : context.lake().rows(table)) {
+    long snapshot = asConverted(table, migration);
+    for (Record record : snapshot < 0 ? List.<Record>of() : context.lake().rows(table, snapshot)) {
       Object value = Values.fromIceberg(field.type(), record.getField(field.name()));
       if (value != null && (max == null || compareValues(value, max) > 0)) {
         max = value;

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Types;
 
-/** Creates tables, or reports how an existing one drifted from its definition (never applied). */
+/**
+ * Creates tables, or reports how an existing one drifted from its definition (columns,
+ * partitioning, sort order, format version, properties; never applied).
+ */
 final class TableTasks {
 
   private TableTasks() {}
@@ -20,7 +23,8 @@ final class TableTasks {
   static TaskResult create(InMemoryEngine.Context context, TableDefinition definition) {
     Table existing = context.lake().find(definition.table());
     if (existing != null) {
-      List<String> drift = drift(definition, existing);
+      List<String> drift = new ArrayList<>(drift(definition, existing));
+      drift.addAll(TableLayouts.drift(definition, existing));
       if (!drift.isEmpty()) {
         throw new TaskFailure(
             "Table "
