@@ -203,7 +203,10 @@ public final class PlanCompiler {
             case '/' -> "e";
             case ',' -> "c";
             case '-' -> "t";
-            default -> String.valueOf(Character.toLowerCase(c));
+            default ->
+                c < 128 && Character.isLetterOrDigit(c)
+                    ? String.valueOf(Character.toLowerCase(c))
+                    : "_";
           });
     }
     return base + ".cron_" + slug;
