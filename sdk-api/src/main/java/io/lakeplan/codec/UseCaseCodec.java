@@ -79,6 +79,15 @@ public final class UseCaseCodec {
    * The legacy name of a use case comes from {@code file}'s base name.
    */
   public static Document read(String file, String text) {
+    return read(file, text, LegacyImporter.useCaseName(file));
+  }
+
+  /**
+   * Reads one use-case file like {@link #read(String, String)}, naming the use case of a
+   * legacy-format file {@code legacyName} instead of after the file's base name (a workspace does
+   * so when two legacy files share a base name in different folders).
+   */
+  public static Document read(String file, String text, String legacyName) {
     YamlTree tree;
     try {
       tree = YamlTree.load(text);
@@ -107,7 +116,7 @@ public final class UseCaseCodec {
           "A use-case file must be a map of keys, found " + (root.isArray() ? "a list" : "text"));
     }
     if (!root.has(API_VERSION_KEY) && root.has("dags")) {
-      LegacyImporter.Result imported = LegacyImporter.importFile(file, (ObjectNode) root);
+      LegacyImporter.Result imported = LegacyImporter.importFile(legacyName, (ObjectNode) root);
       List<Problem> problems = duplicateKeys(file, tree, true);
       problems.addAll(imported.problems());
       return new Document(
@@ -194,6 +203,19 @@ public final class UseCaseCodec {
       String path = legacy ? LegacyImporter.legacyPath(problem.path()) : problem.path();
       String pointer = pointers.apply(path);
       int[] position = tree.position(pointer);
+      if (legacy) {
+        // legacy files have their own paths, and no name: their use case is named after the file
+        problem =
+            new Problem(
+                problem.useCase(),
+                path,
+                problem.code(),
+                problem.path().equals("name")
+                    ? problem.message()
+                        + " (a legacy file's use case is named after the file: rename the file)"
+                    : problem.message(),
+                null);
+      }
       located.add(
           problem.at(
               position == null

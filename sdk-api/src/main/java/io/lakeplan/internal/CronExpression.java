@@ -7,7 +7,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 import java.util.Locale;
 
-/** A parsed five-field cron expression with standard (Vixie) semantics, evaluated in UTC. */
+/**
+ * A parsed five-field cron expression, evaluated in UTC as Airflow's cron timetables evaluate it
+ * (croniter): a day-of-month or day-of-week field that is not {@code *} or {@code ?} restricts the
+ * day (both restricted: either matches; a field naming every day counts as {@code *} when the other
+ * one has a {@code *} in it), and {@code N/step} runs from N to the field's last value (Saturday
+ * for day-of-week). Forms croniter rejects ({@code +1}, {@code ?} outside the day fields, fields
+ * separated by tabs) or reads as something else ({@code 59-59} and {@code 23/1} as every value,
+ * {@code 31/2} wrapping around) are refused with the form to write instead.
+ */
 public final class CronExpression {
   private static final String[] FIELD_NAMES = {
     "minute", "hour", "day-of-month", "month", "day-of-week"
@@ -24,7 +32,17 @@ public final class CronExpression {
   private final boolean dayOfWeekRestricted;
 
   private CronExpression(String expression) {
-    String[] parts = expression.trim().split("\\s+");
+    String trimmed = expression.trim();
+    for (char c : trimmed.toCharArray()) {
+      if (Character.isWhitespace(c) && c != ' ') {
+        throw invalid(
+            expression,
+            "fields are separated by "
+                + (c == '\t' ? "a tab" : "a line break or other blank")
+                + "; separate the five fields with spaces");
+      }
+    }
+    String[] parts = trimmed.split(" +");
     if (parts.length != 5) {
       throw invalid(
           expression,
@@ -39,8 +57,16 @@ public final class CronExpression {
       fields[4].set(0);
       fields[4].clear(7);
     }
-    dayOfMonthRestricted = !parts[2].equals("*") && !parts[2].equals("?");
-    dayOfWeekRestricted = !parts[4].equals("*") && !parts[4].equals("?");
+    // croniter's rule: a day field restricts unless it is * or ?, or it names every day while the
+    // other day field has a * in it (then */1 or 1-31 is read as *)
+    dayOfMonthRestricted =
+        !parts[2].equals("*")
+            && !parts[2].equals("?")
+            && !(fields[2].cardinality() == 31 && parts[4].contains("*"));
+    dayOfWeekRestricted =
+        !parts[4].equals("*")
+            && !parts[4].equals("?")
+            && !(fields[4].cardinality() == 7 && parts[2].contains("*"));
     if (!canEverFire()) {
       throw invalid(expression, "never fires: no month has such a day");
     }
@@ -81,16 +107,43 @@ public final class CronExpression {
       }
       int low;
       int high;
+      // the last value N/step runs to: croniter stops day-of-week at Saturday (6)
+      int last = MAX[field] == 7 ? 6 : MAX[field];
       if (range.equals("*") || range.equals("?")) {
+        if (range.equals("?") && field != 2 && field != 4) {
+          throw invalid(
+              expression,
+              "'?' is only allowed in day-of-month and day-of-week; write * in the "
+                  + FIELD_NAMES[field]
+                  + " field");
+        }
         low = MIN[field];
-        high = MAX[field] == 7 ? 6 : MAX[field];
+        high = last;
       } else {
         int dash = range.indexOf('-');
         low = number(expression, field, dash < 0 ? range : range.substring(0, dash), true);
         high =
             dash < 0
-                ? (slash >= 0 ? MAX[field] : low)
+                ? (slash >= 0 ? last : low)
                 : number(expression, field, range.substring(dash + 1), true);
+        if (dash >= 0 && low == high) {
+          throw invalid(
+              expression,
+              FIELD_NAMES[field]
+                  + " range '"
+                  + range
+                  + "' has one value, which Airflow reads as every value; write "
+                  + range.substring(0, dash));
+        }
+        if (dash < 0 && slash >= 0 && low >= last) {
+          throw invalid(
+              expression,
+              FIELD_NAMES[field]
+                  + " '"
+                  + item
+                  + "' starts at the field's last value, which Airflow reads as every value; write "
+                  + range);
+        }
         if (low > high) {
           throw invalid(expression, FIELD_NAMES[field] + " range '" + range + "' runs backwards");
         }
@@ -114,6 +167,9 @@ public final class CronExpression {
     }
     int value;
     try {
+      if (!text.matches("[0-9]{1,9}")) {
+        throw new NumberFormatException(text); // no sign: Airflow refuses +1
+      }
       value = Integer.parseInt(text);
     } catch (NumberFormatException e) {
       throw invalid(expression, FIELD_NAMES[field] + " value '" + text + "' is not a number");

@@ -64,9 +64,23 @@ public final class LegacyImporter {
     return name.isEmpty() ? "legacy" : name;
   }
 
-  /** Imports a legacy document already loaded as a tree. */
-  public static Result importFile(String file, ObjectNode root) {
-    LegacyImporter importer = new LegacyImporter(useCaseName(file));
+  /**
+   * The use-case name a legacy file gets when another file in the workspace has its base name: its
+   * path in the workspace, folders included ({@code team-a/orders.yaml} → {@code team-a-orders}).
+   */
+  public static String qualifiedUseCaseName(String file) {
+    String path = file.replace('\\', '/');
+    int dot = path.lastIndexOf('.');
+    if (dot > path.lastIndexOf('/') + 1) {
+      path = path.substring(0, dot);
+    }
+    String name = path.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+    return name.isEmpty() ? "legacy" : name;
+  }
+
+  /** Imports a legacy document already loaded as a tree, as the use case {@code useCaseName}. */
+  public static Result importFile(String useCaseName, ObjectNode root) {
+    LegacyImporter importer = new LegacyImporter(useCaseName);
     UseCase useCase = importer.convert(root);
     return new Result(importer.problems.isEmpty() ? useCase : null, importer.problems, useCase);
   }
@@ -170,14 +184,22 @@ public final class LegacyImporter {
     if (value == null) {
       return otherwise;
     }
-    if (!value.equals("true") && !value.equals("false")) {
-      report(
-          path + "." + key,
-          ProblemCode.INVALID_VALUE,
-          "Invalid " + key + " '" + value + "' (use true or false)");
-      return otherwise;
+    // the booleans of YAML 1.1, as PyYAML (which read legacy files) reads them
+    switch (value) {
+      case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" -> {
+        return true;
+      }
+      case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" -> {
+        return false;
+      }
+      default -> {
+        report(
+            path + "." + key,
+            ProblemCode.INVALID_VALUE,
+            "Invalid " + key + " '" + value + "' (use true or false)");
+        return otherwise;
+      }
     }
-    return Boolean.parseBoolean(value);
   }
 
   private UseCase convert(ObjectNode root) {

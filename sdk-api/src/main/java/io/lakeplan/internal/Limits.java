@@ -14,5 +14,18 @@ public final class Limits {
   /** Most values a document may expand to once aliases are resolved. */
   public static final int MAX_EXPANDED_NODES = 100_000;
 
+  /** Airflow's longest DAG id and task id (its database columns). */
+  public static final int AIRFLOW_ID_CHARS = 250;
+
+  /** Airflow's longest DAG tag. */
+  public static final int AIRFLOW_TAG_CHARS = 100;
+
+  /**
+   * The longest DAG id Lakeplan plans: Airflow's limit less {@code wait-for.}, the prefix of the
+   * sensor task that waits on the DAG in sensors mode. Its file, {@code <dag id>.py}, then stays
+   * within the 255 bytes a file name may have (DAG ids are ASCII).
+   */
+  public static final int MAX_DAG_ID_CHARS = AIRFLOW_ID_CHARS - "wait-for.".length();
+
   private Limits() {}
 }

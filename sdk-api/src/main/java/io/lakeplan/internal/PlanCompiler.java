@@ -176,6 +176,23 @@ public final class PlanCompiler {
     return compiler.dags.keySet();
   }
 
+  /**
+   * The DAGs of {@code useCase} laid out alone: DAG id → (task id → the path of the step the task
+   * comes from), in id order.
+   */
+  static Map<String, Map<String, String>> layout(UseCase useCase) {
+    PlanCompiler compiler = new PlanCompiler();
+    compiler.layOut(useCase);
+    Map<String, Map<String, String>> layout = new TreeMap<>();
+    compiler.dags.forEach(
+        (id, dag) -> {
+          Map<String, String> tasks = new TreeMap<>();
+          dag.tasks.forEach((taskId, task) -> tasks.put(taskId, task.origin()));
+          layout.put(id, tasks);
+        });
+    return layout;
+  }
+
   /** The id of the DAG a use case's tasks of {@code kind} go to by default. */
   public static String dagId(String useCase, DagKind kind) {
     return useCase + "." + kind.name().toLowerCase(Locale.ROOT);
@@ -203,7 +220,10 @@ public final class PlanCompiler {
             case '/' -> "e";
             case ',' -> "c";
             case '-' -> "t";
-            default -> String.valueOf(Character.toLowerCase(c));
+            default ->
+                c < 128 && Character.isLetterOrDigit(c)
+                    ? String.valueOf(Character.toLowerCase(c))
+                    : "_";
           });
     }
     return base + ".cron_" + slug;

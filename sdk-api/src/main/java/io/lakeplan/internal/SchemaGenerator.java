@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -67,15 +68,13 @@ public final class SchemaGenerator {
   public static final String SCHEMA_ID = "https://lakeplan.io/schemas/lakeplan-usecase.schema.json";
 
   private static final String DRAFT = "https://json-schema.org/draft/2020-12/schema";
-  private static final String DURATION_PATTERN =
-      "^(-?P.+|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?)$";
 
   /** Attributes documented as Required, per model type (kebab-case names). */
   static final Map<Class<?>, List<String>> REQUIRED =
       Map.ofEntries(
           Map.entry(UseCase.class, List.of("name", "owner")),
           Map.entry(Column.class, List.of("name", "type")),
-          Map.entry(TableDefinition.class, List.of("table")),
+          Map.entry(TableDefinition.class, List.of("table", "columns")),
           Map.entry(Migration.class, List.of("id", "source", "target")),
           Map.entry(JdbcConnection.class, List.of("url")),
           Map.entry(JdbcIngestion.class, List.of("id", "connection", "target")),
@@ -83,7 +82,7 @@ public final class SchemaGenerator {
               KafkaIngestion.class, List.of("id", "bootstrap-servers", "checkpoint", "target")),
           Map.entry(PartitionedRead.class, List.of("column")),
           Map.entry(Merge.class, List.of("id", "target")),
-          Map.entry(Maintenance.class, List.of("id", "table")),
+          Map.entry(Maintenance.class, List.of("id", "table", "tasks")),
           Map.entry(MaintenanceTask.ExpireSnapshots.class, List.of("older-than")),
           Map.entry(MaintenanceTask.HardDelete.class, List.of("column", "older-than")),
           Map.entry(SparkJob.class, List.of("id", "entrypoint")),
@@ -91,64 +90,200 @@ public final class SchemaGenerator {
           Map.entry(NotificationTarget.Email.class, List.of("address")),
           Map.entry(NotificationTarget.Slack.class, List.of("webhook")));
 
-  /** Descriptions (and patterns where cheap) of the types written as one text value. */
-  private static final Map<Class<?>, String[]> SCALARS =
+  /**
+   * A type written as one text value: its description, the pattern of the text the parser accepts
+   * (null when only validation can tell, e.g. a cron expression), and whether a plain YAML number
+   * is read as its text too (the parser reads every scalar as text).
+   */
+  private record Scalar(String description, String pattern, boolean anyScalar) {}
+
+  /** Blanks between words, as the parsers' regular expressions match them. */
+  private static final String SPACE = "\\s*";
+
+  /** What {@link String#trim()} removes around a value: every character up to U+0020. */
+  private static final String TRIM = "[\\u0000-\\u0020]*";
+
+  /** The first character of a word that survives trimming. */
+  private static final String VISIBLE = "[^\\s\\u0000-\\u0020";
+
+  private static final String DIGITS = "[0-9]+";
+
+  /** namespace.name: everything before the last dot is the namespace; neither part blank. */
+  private static final String TABLE = "[\\s\\S]*\\S[\\s\\S]*\\.[^.]*[^\\s.][^.]*";
+
+  /** The scalar types, with patterns that accept exactly the texts their parsers accept. */
+  private static final Map<Class<?>, Scalar> SCALARS =
       Map.ofEntries(
           Map.entry(
               TableId.class,
-              new String[] {
-                "An Iceberg table, namespace.name, e.g. raw.orders", "^[^.]+\\.[^.]+$"
-              }),
+              new Scalar(
+                  "An Iceberg table, namespace.name, e.g. raw.orders", "^" + TABLE + "$", false)),
           Map.entry(
               Schedule.class,
-              new String[] {
-                "A preset (@hourly, @daily, @weekly, @monthly, @yearly, @once) or a five-field cron"
-                    + " expression in UTC",
-                null
-              }),
+              new Scalar(
+                  "A preset (@hourly, @daily, @weekly, @monthly, @yearly, @once) or a five-field"
+                      + " cron expression in UTC",
+                  null,
+                  false)),
           Map.entry(
               DataSize.class,
-              new String[] {
-                "An amount of bytes, e.g. 512MB or 1GB (binary multiples)",
-                "^\\d+\\s*(B|KB|MB|GB|TB)?$"
-              }),
+              new Scalar(
+                  "An amount of bytes, e.g. 512MB or 1GB (binary multiples, any letter case), or a"
+                      + " number of bytes",
+                  "^"
+                      + TRIM
+                      + DIGITS
+                      + SPACE
+                      + "("
+                      + anyCase("b")
+                      + "|[KkMmGgTt][Bb])?"
+                      + TRIM
+                      + "$",
+                  true)),
           Map.entry(
               SecretRef.class,
-              new String[] {
-                "A secret reference: env:NAME, secretsmanager:ID or ssm:/PARAMETER", null
-              }),
+              new Scalar(
+                  "A secret reference: env:NAME, secretsmanager:ID or ssm:/PARAMETER; never the"
+                      + " secret itself",
+                  "^(env|secretsmanager|ssm):[\\s\\S]*\\S",
+                  false)),
           Map.entry(
               ColumnType.class,
-              new String[] {
-                "An Iceberg type: boolean, int, long, float, double, decimal(p,s), date, timestamp,"
-                    + " timestamptz, string, binary",
-                null
-              }),
+              new Scalar(
+                  "An Iceberg type: boolean, int, long, float, double, decimal(p,s), date,"
+                      + " timestamp, timestamptz, string, binary",
+                  columnTypePattern(),
+                  false)),
           Map.entry(
               PartitionField.class,
-              new String[] {
-                "A partition field: column, or transform(column), e.g. day(order_ts), bucket(16,"
-                    + " customer_id)",
-                null
-              }),
+              new Scalar(
+                  "A partition field: column, or transform(column), e.g. day(order_ts), bucket(16,"
+                      + " customer_id)",
+                  partitionFieldPattern(),
+                  true)),
           Map.entry(
               SortField.class,
-              new String[] {
-                "A sort field: column [asc|desc] [nulls first|nulls last], e.g. order_ts desc", null
-              }),
+              new Scalar(
+                  "A sort field: column [asc|desc] [nulls first|nulls last], e.g. order_ts desc",
+                  "^"
+                      + TRIM
+                      + VISIBLE
+                      + "][^\\s]*(\\s+("
+                      + anyCase("asc")
+                      + "|"
+                      + anyCase("desc")
+                      + "))?(\\s+"
+                      + anyCase("nulls")
+                      + "\\s+("
+                      + anyCase("first")
+                      + "|"
+                      + anyCase("last")
+                      + "))?"
+                      + TRIM
+                      + "$",
+                  true)),
           Map.entry(
               Dependency.class,
-              new String[] {
-                "A declared dependency: dag:DAG_ID or table:namespace.name", "^(dag|table):.+$"
-              }),
+              new Scalar(
+                  "A declared dependency: dag:DAG_ID or table:namespace.name",
+                  "^(dag:[\\s\\S]*\\S|table:" + TABLE + "$)",
+                  false)),
           Map.entry(
               Duration.class,
-              new String[] {"A duration, e.g. 7d, 36h, 30m, 1d12h or ISO-8601", DURATION_PATTERN}),
+              new Scalar(
+                  "A duration, e.g. 7d, 36h, 30m, 1d12h or ISO-8601", durationPattern(), false)),
           Map.entry(
               Instant.class,
-              new String[] {"An ISO-8601 UTC instant, e.g. 2024-05-01T00:00:00Z", null}),
+              new Scalar("An ISO-8601 UTC instant, e.g. 2024-05-01T00:00:00Z", null, false)),
           Map.entry(
-              Condition.class, new String[] {"A SQL-like row condition, e.g. op = 'D'", null}));
+              Condition.class, new Scalar("A SQL-like row condition, e.g. op = 'D'", null, true)));
+
+  /** {@code word} in any letter case, as a pattern: {@code [Aa][Ss][Cc]}. */
+  private static String anyCase(String word) {
+    StringBuilder pattern = new StringBuilder();
+    for (char c : word.toCharArray()) {
+      if (Character.isLetter(c)) {
+        pattern
+            .append('[')
+            .append(Character.toUpperCase(c))
+            .append(Character.toLowerCase(c))
+            .append(']');
+      } else {
+        pattern.append(c);
+      }
+    }
+    return pattern.toString();
+  }
+
+  private static String columnTypePattern() {
+    StringBuilder names = new StringBuilder();
+    for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+      if (kind != ColumnType.Kind.DECIMAL) {
+        names.append('|').append(anyCase(kind.name().toLowerCase(java.util.Locale.ROOT)));
+      }
+    }
+    // decimal precision 1-38, scale 0-38 (a scale above the precision is left to the parser)
+    String decimal =
+        anyCase("decimal")
+            + SPACE
+            + "\\("
+            + SPACE
+            + "0*([1-9]|[12][0-9]|3[0-8])"
+            + SPACE
+            + ","
+            + SPACE
+            + "0*([0-9]|[12][0-9]|3[0-8])"
+            + SPACE
+            + "\\)";
+    return "^" + TRIM + "(" + decimal + names + ")" + TRIM + "$";
+  }
+
+  private static String partitionFieldPattern() {
+    StringBuilder plain = new StringBuilder();
+    StringBuilder sized = new StringBuilder();
+    for (PartitionField.Transform transform : PartitionField.Transform.values()) {
+      StringBuilder names = transform.hasWidth() ? sized : plain;
+      names.append(names.length() == 0 ? "" : "|");
+      names.append(anyCase(transform.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    String column = VISIBLE + ",()][^,()\\s]*";
+    String open = SPACE + "\\(" + SPACE;
+    String close = SPACE + "\\)";
+    String width = "0*[1-9][0-9]{0,8}" + SPACE + "," + SPACE;
+    return "^" + TRIM + "((" + plain + ")" + open + column + close + "|(" + sized + ")" + open
+        + width + column + close + "|" + column + ")" + TRIM + "$";
+  }
+
+  /**
+   * Compact ({@code 1d12h}, at least one unit) or ISO-8601 as {@link Duration#parse} reads it
+   * (letters in any case after the leading {@code P}, at least one part, a {@code T} only with a
+   * time part).
+   */
+  private static String durationPattern() {
+    String compact =
+        "-?(?=[0-9])("
+            + DIGITS
+            + "d)?("
+            + DIGITS
+            + "h)?("
+            + DIGITS
+            + "m)?("
+            + DIGITS
+            + "s)?("
+            + DIGITS
+            + "ms)?";
+    String number = "[-+]?" + DIGITS;
+    String time =
+        "[Tt](?=[-+0-9])("
+            + number
+            + "[Hh])?("
+            + number
+            + "[Mm])?("
+            + number
+            + "([.,][0-9]{0,9})?[Ss])?";
+    String iso = "-?P(?=[-+0-9Tt])(" + number + "[Dd])?(" + time + ")?";
+    return "^" + TRIM + "(" + compact + "|" + iso + ")" + TRIM + "$";
+  }
 
   private final ObjectMapper mapper;
   private final SerializationConfig config;
@@ -271,11 +406,17 @@ public final class SchemaGenerator {
       }
       required.add(name);
     }
+    for (String name : names) {
+      if (!required.contains(name)) {
+        properties.set(name, nullable(properties.get(name)));
+      }
+    }
     if (!required.isEmpty()) {
       ArrayNode array = schema.putArray("required");
       required.forEach(array::add);
     }
     schema.put("additionalProperties", false);
+    SchemaRules.apply(type, schema);
     return schema;
   }
 
@@ -289,13 +430,18 @@ public final class SchemaGenerator {
     Class<?> raw = type.getRawClass();
     ObjectNode schema = JsonNodeFactory.instance.objectNode();
     if (raw == String.class) {
-      schema.put("type", "string");
-    } else if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-      schema.put("type", "integer");
+      // every scalar is read as its text: name: 42 and tags: [2024] are text
+      types(schema, "string", "number", "boolean");
+    } else if (raw == int.class || raw == Integer.class) {
+      wholeNumber(schema, Integer.MIN_VALUE, Integer.MAX_VALUE, 10, 8, 11);
+    } else if (raw == long.class || raw == Long.class) {
+      wholeNumber(schema, Long.MIN_VALUE, Long.MAX_VALUE, 19, 16, 21);
     } else if (raw == double.class || raw == Double.class) {
       schema.put("type", "number");
     } else if (raw == boolean.class || raw == Boolean.class) {
-      schema.put("type", "boolean");
+      // true/True/TRUE and false/False/FALSE, also quoted: the parser reads the text
+      types(schema, "boolean", "string");
+      schema.put("pattern", "^" + TRIM + "(true|True|TRUE|false|False|FALSE)" + TRIM + "$");
     } else if (raw.isEnum()) {
       schema.put("type", "string");
       ArrayNode values = schema.putArray("enum");
@@ -303,12 +449,22 @@ public final class SchemaGenerator {
         values.add(Mappers.enumName((Enum<?>) constant));
       }
     } else if (SCALARS.containsKey(raw) || hasJsonValue(raw)) {
-      String[] scalar = SCALARS.get(raw);
-      schema.put("type", "string");
-      if (scalar != null) {
-        schema.put("description", scalar[0]);
-        if (scalar[1] != null) {
-          schema.put("pattern", scalar[1]);
+      Scalar scalar = SCALARS.get(raw);
+      if (scalar == null) {
+        schema.put("type", "string");
+      } else {
+        if (raw == DataSize.class) {
+          types(schema, "string", "integer");
+          schema.put("minimum", 0);
+          schema.put("maximum", Long.MAX_VALUE);
+        } else if (scalar.anyScalar()) {
+          types(schema, "string", "number", "boolean");
+        } else {
+          schema.put("type", "string");
+        }
+        schema.put("description", scalar.description());
+        if (scalar.pattern() != null) {
+          schema.put("pattern", scalar.pattern());
         }
       }
     } else if (type.isCollectionLikeType()) {
@@ -326,6 +482,64 @@ public final class SchemaGenerator {
       throw unsupported(type, property);
     }
     return schema;
+  }
+
+  private static void types(ObjectNode schema, String... types) {
+    ArrayNode array = schema.putArray("type");
+    for (String type : types) {
+      array.add(type);
+    }
+  }
+
+  /**
+   * A whole number from {@code min} to {@code max}: a number, or text as the parser reads it
+   * ({@code "3"}, {@code 0x1F}, {@code 0o17}) with no more digits than the range allows (a schema
+   * cannot compare text with the range itself).
+   */
+  private static void wholeNumber(
+      ObjectNode schema, long min, long max, int digits, int hexDigits, int octalDigits) {
+    types(schema, "integer", "string");
+    schema.put("minimum", min);
+    schema.put("maximum", max);
+    schema.put(
+        "pattern",
+        "^"
+            + TRIM
+            + "([-+]?[0-9]{1,"
+            + digits
+            + "}(\\.0*)?|0x[0-9A-Fa-f]{1,"
+            + hexDigits
+            + "}|0o[0-7]{1,"
+            + octalDigits
+            + "})"
+            + TRIM
+            + "$");
+  }
+
+  /**
+   * {@code schema} also accepting null: a key without a value is the key left out, which an
+   * optional key may be.
+   */
+  private static JsonNode nullable(JsonNode schema) {
+    ObjectNode object = (ObjectNode) schema;
+    JsonNode type = object.get("type");
+    if (type == null) {
+      ObjectNode anyOf = JsonNodeFactory.instance.objectNode();
+      anyOf.putArray("anyOf").add(object).addObject().put("type", "null");
+      return anyOf;
+    }
+    ObjectNode copy = object.deepCopy();
+    ArrayNode types = copy.putArray("type");
+    if (type.isArray()) {
+      type.forEach(types::add);
+    } else {
+      types.add(type);
+    }
+    types.add("null");
+    if (copy.has("enum")) {
+      ((ArrayNode) copy.get("enum")).addNull();
+    }
+    return copy;
   }
 
   private static boolean hasJsonValue(Class<?> type) {

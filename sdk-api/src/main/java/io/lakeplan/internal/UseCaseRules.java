@@ -132,7 +132,76 @@ final class UseCaseRules {
         sparkJob(root.element("spark-jobs", job.id(), i), job);
       }
     }
+    if (problems.isEmpty()) {
+      airflowLimits(problems, useCase);
+    }
     return problems;
+  }
+
+  /**
+   * The lengths Airflow enforces on what the use case becomes: tags, DAG ids (which also name the
+   * DAG files and, after {@code wait-for.}, the sensor tasks of sensors mode) and task ids. Checked
+   * on the use case's own layout, at the step each id comes from.
+   */
+  private static void airflowLimits(List<Problem> problems, UseCase useCase) {
+    Checks root = new Checks(problems, useCase.name(), "");
+    for (int i = 0; i < useCase.tags().size(); i++) {
+      tagLength(root.element("tags", null, i), useCase.tags().get(i));
+    }
+    for (int j = 0; j < useCase.sparkJobs().size(); j++) {
+      SparkJob job = useCase.sparkJobs().get(j);
+      for (int i = 0; i < job.tags().size(); i++) {
+        tagLength(
+            root.element("spark-jobs", job.id(), j).element("tags", null, i), job.tags().get(i));
+      }
+    }
+    PlanCompiler.layout(useCase)
+        .forEach(
+            (dagId, tasks) -> {
+              String dagOrigin = tasks.isEmpty() ? "name" : tasks.values().iterator().next();
+              if (dagId.length() > Limits.MAX_DAG_ID_CHARS) {
+                new Checks(problems, useCase.name(), dagOrigin)
+                    .report(
+                        ProblemCode.TOO_LONG,
+                        "DAG id '"
+                            + dagId
+                            + "' has "
+                            + dagId.length()
+                            + " characters; Airflow allows "
+                            + Limits.AIRFLOW_ID_CHARS
+                            + ", and a DAG id also names its file and, after 'wait-for.', the"
+                            + " sensor waiting on it, so at most "
+                            + Limits.MAX_DAG_ID_CHARS
+                            + ": shorten the use-case name, the step's schedule or its dag");
+              }
+              tasks.forEach(
+                  (taskId, origin) -> {
+                    if (taskId.length() > Limits.AIRFLOW_ID_CHARS) {
+                      new Checks(problems, useCase.name(), origin)
+                          .report(
+                              ProblemCode.TOO_LONG,
+                              "Task id '"
+                                  + taskId
+                                  + "' has "
+                                  + taskId.length()
+                                  + " characters; Airflow allows at most "
+                                  + Limits.AIRFLOW_ID_CHARS
+                                  + ": shorten the step id or the table name it is made of");
+                    }
+                  });
+            });
+  }
+
+  private static void tagLength(Checks at, String tag) {
+    if (tag != null && tag.length() > Limits.AIRFLOW_TAG_CHARS) {
+      at.report(
+          ProblemCode.TOO_LONG,
+          "Tag of "
+              + tag.length()
+              + " characters; Airflow allows at most "
+              + Limits.AIRFLOW_TAG_CHARS
+              + ": shorten it");
+    }
   }
 
   /** The ids of the steps present (empty items are reported where the steps are checked). */

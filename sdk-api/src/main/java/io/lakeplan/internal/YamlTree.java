@@ -179,6 +179,7 @@ public final class YamlTree {
         if (node instanceof MappingNode mapping) {
           ObjectNode object = JsonNodeFactory.instance.objectNode();
           Map<String, Integer> firstLines = new HashMap<>();
+          List<Node> merged = new ArrayList<>();
           for (NodeTuple tuple : mapping.getValue()) {
             Node keyNode = tuple.getKeyNode();
             if (!(keyNode instanceof ScalarNode key)) {
@@ -189,11 +190,8 @@ public final class YamlTree {
                   false);
             }
             if (key.getTag().equals(Tag.MERGE)) {
-              throw new LoadException(
-                  "merge keys (<<) are not supported; repeat the values",
-                  key.getStartMark().getLine() + 1,
-                  key.getStartMark().getColumn() + 1,
-                  false);
+              merged.addAll(mergeSources(key, tuple.getValueNode()));
+              continue;
             }
             String name = key.getValue();
             String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
@@ -210,6 +208,19 @@ public final class YamlTree {
             }
             object.set(name, convert(tuple.getValueNode(), child, depth + 1));
           }
+          // YAML merge keys (<<), as YAML 1.1 and editors read them: the map's own keys win,
+          // then the merged maps in the order written
+          for (Node source : merged) {
+            ObjectNode values = (ObjectNode) convert(source, pointer, depth);
+            values
+                .fields()
+                .forEachRemaining(
+                    field -> {
+                      if (!object.has(field.getKey())) {
+                        object.set(field.getKey(), field.getValue());
+                      }
+                    });
+          }
           return object;
         }
         if (node instanceof SequenceNode sequence) {
@@ -224,6 +235,22 @@ public final class YamlTree {
       } finally {
         onPath.remove(node);
       }
+    }
+
+    /** The maps a merge key's value names: one map, or a list of maps. */
+    private static List<Node> mergeSources(ScalarNode key, Node value) throws LoadException {
+      if (value instanceof MappingNode) {
+        return List.of(value);
+      }
+      if (value instanceof SequenceNode sequence
+          && sequence.getValue().stream().allMatch(MappingNode.class::isInstance)) {
+        return sequence.getValue();
+      }
+      throw new LoadException(
+          "a merge key (<<) takes a map or a list of maps, e.g. <<: *defaults",
+          key.getStartMark().getLine() + 1,
+          key.getStartMark().getColumn() + 1,
+          false);
     }
 
     /**

@@ -31,6 +31,11 @@ public enum ProblemCode {
   NON_POSITIVE_DURATION,
   /** A number is outside its valid range. */
   OUT_OF_RANGE,
+  /**
+   * A tag, DAG id or task id is longer than Airflow allows (tags 100 characters, ids 250; DAG ids
+   * also name files and sensor tasks).
+   */
+  TOO_LONG,
   /** A secret value is written in the use case instead of a reference. */
   PLAINTEXT_SECRET,
   /** A name that reaches SQL is not a safe identifier. */

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +50,26 @@ public final class Workspace {
   private final List<LoadedUseCase> useCases;
   private final List<Problem> problems;
   private final int files;
+  private final Map<String, String> legacyNames;
 
-  private Workspace(List<LoadedUseCase> useCases, List<Problem> problems, int files) {
+  private Workspace(
+      List<LoadedUseCase> useCases,
+      List<Problem> problems,
+      int files,
+      Map<String, String> legacyNames) {
     this.useCases = List.copyOf(useCases);
     this.problems = List.copyOf(problems);
     this.files = files;
+    this.legacyNames = Map.copyOf(legacyNames);
+  }
+
+  /**
+   * The use-case name the legacy-format file {@code file} (as problems name it) gets in this
+   * workspace: its base name, or its path when another file has the same base name; null for a file
+   * the workspace does not have.
+   */
+  public String legacyName(String file) {
+    return legacyNames.get(file);
   }
 
   /**
@@ -67,18 +83,30 @@ public final class Workspace {
     Map<String, String> texts = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     LeftOut leftOut = new LeftOut();
+    Map<String, Integer> baseNames = new HashMap<>();
+    Map<String, String> legacyNames = new HashMap<>();
+    for (Path file : paths) {
+      baseNames.merge(LegacyImporter.useCaseName(file.getFileName().toString()), 1, Integer::sum);
+    }
     for (Path file : paths) {
       String name =
           Files.isDirectory(path)
               ? path.relativize(file).toString()
               : file.getFileName().toString();
+      // a legacy use case is named after its file; two files of one base name in different
+      // folders are two use cases, named after their paths
+      String legacyName =
+          baseNames.get(LegacyImporter.useCaseName(name)) > 1
+              ? LegacyImporter.qualifiedUseCaseName(name)
+              : LegacyImporter.useCaseName(name);
+      legacyNames.put(name, legacyName);
       String text = readText(file, name, problems);
       if (text == null) {
         continue;
       }
       Document document;
       try {
-        document = UseCaseCodec.read(name, text);
+        document = UseCaseCodec.read(name, text, legacyName);
       } catch (RuntimeException e) {
         problems.add(internalError(name, "reading", e));
         continue;
@@ -99,7 +127,7 @@ public final class Workspace {
         paths.size(),
         path,
         problems.size());
-    return new Workspace(valid, problems, paths.size());
+    return new Workspace(valid, problems, paths.size(), legacyNames);
   }
 
   /**

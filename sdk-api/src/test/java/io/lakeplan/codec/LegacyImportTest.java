@@ -10,8 +10,13 @@ import io.lakeplan.plan.Plan;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.workspace.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The fixtures in fixtures/legacy-yaml (a copy of shared/fixtures) behave as their README says. */
 class LegacyImportTest {
@@ -130,5 +135,89 @@ class LegacyImportTest {
     assertThat(problems)
         .extracting(Problem::path)
         .containsExactly("spark-jobs[leaky_job].arguments[1]");
+  }
+
+  private static final String LEGACY =
+      """
+      owner: team@example.com
+      dags:
+        - name: %s
+          type: ingestion
+          notification:
+            on_success_callback: %s
+          spark:
+            entrypoint: s3://jobs/job.py
+      """;
+
+  @ParameterizedTest
+  @CsvSource({"True, true", "TRUE, true", "yes, true", "on, true", "False, false", "no, false"})
+  void callbackFlags_areYamlBooleans(String written, boolean read) {
+    // issue 24.11: on_success_callback: True (a YAML boolean, as PyYAML reads legacy files) was
+    // rejected as "Invalid on_success_callback 'True'"
+    Document document =
+        UseCaseCodec.read("orders.yaml", LEGACY.formatted("orders_ingestion", written));
+
+    assertThat(document.problems()).isEmpty();
+    assertThat(document.useCase().sparkJobs().get(0).notifications().onSuccess()).isEqualTo(read);
+  }
+
+  @Test
+  void callbackFlag_thatIsNoBoolean_namesTheValues() {
+    Document document =
+        UseCaseCodec.read("orders.yaml", LEGACY.formatted("orders_ingestion", "maybe"));
+
+    assertThat(document.problems())
+        .extracting(Problem::path, Problem::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "dags[orders_ingestion].notification.on_success_callback",
+                "Invalid on_success_callback 'maybe' (use true or false)"));
+  }
+
+  @Test
+  void sameBaseNameInTwoFolders_areTwoUseCases(@TempDir Path folder) throws IOException {
+    // issue 24.11: team-a/orders.yaml and team-b/orders.yaml were both use case 'orders' and
+    // clashed, reported at 1:1 under a 'name' key legacy files do not have
+    Files.createDirectories(folder.resolve("team-a"));
+    Files.createDirectories(folder.resolve("team-b"));
+    Files.writeString(folder.resolve("team-a/orders.yaml"), LEGACY.formatted("a_orders", "true"));
+    Files.writeString(folder.resolve("team-b/orders.yaml"), LEGACY.formatted("b_orders", "true"));
+    Files.writeString(folder.resolve("customers.yaml"), LEGACY.formatted("customers", "true"));
+
+    Workspace workspace = Workspace.load(folder);
+
+    assertThat(workspace.problems()).isEmpty();
+    assertThat(workspace.useCases())
+        .extracting(loaded -> loaded.useCase().name())
+        .containsExactlyInAnyOrder("customers", "team-a-orders", "team-b-orders");
+  }
+
+  @Test
+  void legacyNameTakenByANativeUseCase_isReportedAtTheLegacyFilesFirstKey(@TempDir Path folder)
+      throws IOException {
+    Files.writeString(folder.resolve("orders.yaml"), LEGACY.formatted("orders_ingestion", "true"));
+    Files.writeString(
+        folder.resolve("native.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: team@example.com
+        spark-jobs:
+          - {id: job, entrypoint: "s3://jobs/job.py"}
+        """);
+
+    Workspace workspace = Workspace.load(folder);
+
+    Problem legacy =
+        workspace.problems().stream()
+            .filter(problem -> problem.location().file().equals("orders.yaml"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(legacy.path()).isEmpty();
+    assertThat(legacy.location().line()).isEqualTo(1);
+    assertThat(legacy.message())
+        .isEqualTo(
+            "Use case 'orders' is defined twice; use-case names must be unique (a legacy file's"
+                + " use case is named after the file: rename the file)");
   }
 }

@@ -18,7 +18,13 @@ class ModelValuesTest {
     "*/15 * * * *, 2024-01-01T10:15, 2024-01-01T10:30",
     "30 2 * * 0, 2024-01-01T00:00, 2024-01-07T02:30",
     "0 0 29 2 *, 2024-03-01T00:00, 2028-02-29T00:00",
-    "0 9 1 * MON, 2024-01-02T00:00, 2024-01-08T09:00"
+    "0 9 1 * MON, 2024-01-02T00:00, 2024-01-08T09:00",
+    // as Airflow's timetable (croniter) fires them (issue 24.2)
+    "0 6/1 * * *, 2024-01-01T06:00, 2024-01-01T07:00",
+    "0 0 */13 * *, 2024-01-01T00:00, 2024-01-14T00:00",
+    "0 0 */13 * 1, 2024-01-01T00:00, 2024-01-08T00:00",
+    "0 6 * * 1/3, 2024-01-04T06:00, 2024-01-08T06:00",
+    "10/59 6 * * *, 2024-01-01T06:10, 2024-01-02T06:10"
   })
   void cron_nextAfter(String cron, String after, String expected) {
     assertThat(Schedule.cron(cron).nextAfter(LocalDateTime.parse(after)))
@@ -42,6 +48,14 @@ class ModelValuesTest {
         "0 0 31 2 *|Invalid cron '0 0 31 2 *': never fires: no month has such a day",
         "0 0 * FOO *|Invalid cron '0 0 * FOO *': month value 'FOO' is not a number",
         "5-1 * * * *|Invalid cron '5-1 * * * *': minute range '5-1' runs backwards",
+        "0 6 * * +1|Invalid cron '0 6 * * +1': day-of-week value '+1' is not a number",
+        "? 6 * * *|Invalid cron '? 6 * * *': '?' is only allowed in day-of-month and day-of-week; write * in the minute field",
+        "0 ? * * *|Invalid cron '0 ? * * *': '?' is only allowed in day-of-month and day-of-week; write * in the hour field",
+        "0 6 * ? *|Invalid cron '0 6 * ? *': '?' is only allowed in day-of-month and day-of-week; write * in the month field",
+        "0\t3 * * *|Invalid cron '0\t3 * * *': fields are separated by a tab; separate the five fields with spaces",
+        "59-59 * * * *|Invalid cron '59-59 * * * *': minute range '59-59' has one value, which Airflow reads as every value; write 59",
+        "0 23/1 * * *|Invalid cron '0 23/1 * * *': hour '23/1' starts at the field's last value, which Airflow reads as every value; write 23",
+        "0 6 * * 6/1|Invalid cron '0 6 * * 6/1': day-of-week '6/1' starts at the field's last value, which Airflow reads as every value; write 6",
         "@fortnightly|Invalid schedule: '@fortnightly' (presets are @once, @hourly, @daily, @weekly, @monthly, @yearly)"
       })
   void invalidSchedules_nameTheFieldAndTheFix(String text, String message) {

@@ -1,6 +1,10 @@
 package io.lakeplan.cli;
 
+import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.model.UseCase;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.workspace.LoadedUseCase;
 import io.lakeplan.workspace.Workspace;
 import java.io.IOException;
@@ -9,6 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +26,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code lakeplan import-legacy PATH --out DIR}: writes each valid legacy-format use case as native
  * YAML {@code DIR/<use-case>.yaml}. Invalid files are reported on standard error and the others are
- * still written; files already in the native format are skipped.
+ * still written; files already in the native format are skipped. A file whose {@code depends_on}
+ * names a DAG of a file not imported with it is imported anyway, with a note: the dependency stays
+ * a {@code dag:} reference, resolved in the workspace the use case joins.
  */
 @Command(
     name = "import-legacy",
@@ -39,8 +49,25 @@ final class ImportLegacyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Workspace workspace = Workspace.load(Inputs.existing(spec.commandLine(), path));
-    PlanCommand.reportProblems(spec.commandLine(), workspace.problems());
+    Path input = Inputs.existing(spec.commandLine(), path);
+    Workspace workspace = Workspace.load(input);
+    Map<String, List<Problem>> byFile = new TreeMap<>();
+    for (Problem problem : workspace.problems()) {
+      String file = problem.location() == null ? "" : problem.location().file();
+      byFile.computeIfAbsent(file, key -> new ArrayList<>()).add(problem);
+    }
+    // A file whose only problems are depends_on entries naming DAGs of files not imported with it
+    // is imported on its own: the entries stay dag: references, resolved where it is used.
+    Map<String, List<Problem>> external = new TreeMap<>();
+    byFile.forEach(
+        (file, problems) -> {
+          if (!file.isEmpty() && problems.stream().allMatch(ImportLegacyCommand::outsideDag)) {
+            external.put(file, problems);
+          }
+        });
+    List<Problem> problems = new ArrayList<>(workspace.problems());
+    external.values().forEach(problems::removeAll);
+    PlanCommand.reportProblems(spec.commandLine(), problems);
     PrintWriter stdout = spec.commandLine().getOut();
     int written = 0;
     try {
@@ -52,9 +79,31 @@ final class ImportLegacyCommand implements Callable<Integer> {
               .println(loaded.file() + ": already in the native format, skipped");
           continue;
         }
-        Path target = out.resolve(loaded.useCase().name() + ".yaml");
-        Files.writeString(target, UseCaseCodec.toYaml(loaded.useCase()), StandardCharsets.UTF_8);
-        stdout.println(loaded.file() + " -> " + target);
+        write(loaded.file(), loaded.useCase(), stdout);
+        written++;
+      }
+      for (Map.Entry<String, List<Problem>> entry : external.entrySet()) {
+        String file = entry.getKey();
+        Path source = Files.isDirectory(input) ? input.resolve(file) : input;
+        Document document =
+            UseCaseCodec.read(
+                file, Files.readString(source, StandardCharsets.UTF_8), workspace.legacyName(file));
+        if (document.useCase() == null || !document.legacy()) {
+          problems.addAll(entry.getValue());
+          entry.getValue().forEach(spec.commandLine().getErr()::println);
+          continue;
+        }
+        for (Problem problem : entry.getValue()) {
+          stdout.println(
+              problem.location()
+                  + ": "
+                  + problem.path()
+                  + ": note: "
+                  + problem.message().replaceFirst(", which no use case defines.*$", "")
+                  + " is not among the imported files; kept as a dag: reference, which the"
+                  + " workspace the use case joins must define");
+        }
+        write(file, document.useCase(), stdout);
         written++;
       }
     } catch (IOException e) {
@@ -66,10 +115,23 @@ final class ImportLegacyCommand implements Callable<Integer> {
             + " of "
             + workspace.fileCount()
             + " files; "
-            + workspace.problems().size()
+            + problems.size()
             + " problems");
     stdout.flush();
     spec.commandLine().getErr().flush();
-    return LakeplanCli.exitCode(workspace.problems());
+    return LakeplanCli.exitCode(problems);
+  }
+
+  private void write(String file, UseCase useCase, PrintWriter stdout) throws IOException {
+    Path target = out.resolve(useCase.name() + ".yaml");
+    Files.writeString(target, UseCaseCodec.toYaml(useCase), StandardCharsets.UTF_8);
+    stdout.println(file + " -> " + target);
+  }
+
+  /** A depends_on entry naming a DAG that no file of the import defines. */
+  private static boolean outsideDag(Problem problem) {
+    return problem.code() == ProblemCode.DANGLING_DEPENDENCY
+        && problem.path().contains(".depends_on[")
+        && problem.message().startsWith("Dependency on DAG '");
   }
 }

@@ -3,6 +3,7 @@ package io.lakeplan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.model.Dependency;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.workspace.LoadedUseCase;
@@ -67,5 +68,32 @@ class ImportLegacyCommandTest {
         .isEqualTo(
             "lakeplan: error: Missing required option: '--out=DIR' (see 'lakeplan import-legacy"
                 + " --help')\n");
+  }
+
+  @Test
+  void importLegacy_oneFileDependingOnAnother_isImportedAloneWithANote(
+      @TempDir Path out, @TempDir Path in) throws Exception {
+    // issue 24.11: orders.yaml's depends_on names customers_transformation of customers.yaml;
+    // imported alone it was left out as a dangling dependency
+    Path orders = CliRun.LEGACY.resolve("valid/orders.yaml");
+    Path lonely = in.resolve("orders.yaml");
+    Files.writeString(
+        lonely,
+        Files.readString(orders)
+            .replace("depends_on: [orders_migration]", "depends_on: [customers_transformation]"));
+
+    CliRun run = CliRun.of("import-legacy", lonely.toString(), "--out", out.toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .contains(
+            "dags[orders_ingestion].depends_on[0]: note: Dependency on DAG"
+                + " 'customers_transformation' is not among the imported files; kept as a dag:"
+                + " reference, which the workspace the use case joins must define")
+        .endsWith("Imported 1 of 1 files; 0 problems\n");
+    UseCase imported = UseCaseCodec.fromYaml(Files.readString(out.resolve("orders.yaml")));
+    assertThat(imported.sparkJobs().get(1).dependencies())
+        .containsExactly(Dependency.onDag("customers_transformation"));
   }
 }

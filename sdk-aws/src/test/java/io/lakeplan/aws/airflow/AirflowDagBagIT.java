@@ -1,12 +1,14 @@
 package io.lakeplan.aws.airflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.AirflowSettings.CrossDagMode;
+import io.lakeplan.model.Schedule;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
 import io.lakeplan.plan.Edge;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Renders the examples and the legacy fixtures, parses the files with a real Airflow DagBag (3.x
@@ -42,6 +46,7 @@ class AirflowDagBagIT {
   private static final Path EXAMPLES = Path.of("../examples");
   private static final Path LEGACY = Path.of("../fixtures/legacy-yaml");
   private static final Path REPORT_SCRIPT = Path.of("src/test/python/dagbag_report.py");
+  private static final Path CRON_SCRIPT = Path.of("src/test/python/cron_firings.py");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Airflow's cron presets: its DagBag reports a preset schedule by its expression. */
@@ -141,6 +146,195 @@ class AirflowDagBagIT {
     }
   }
 
+  /** Single fields of a cron, degenerate forms included, combined with {@code 0 6 * * *}. */
+  private static final List<List<String>> CRON_FIELDS =
+      List.of(
+          List.of(
+              "0", "59", "59-59", "0-0", "5-10", "*/15", "*/13", "5/15", "6/1", "59/1", "5-10/2",
+              "?", "+1", "-1", "0,30", "*/60", "30-20", "*/1", "007", "1,1", "10/59"),
+          List.of("6", "23", "6/1", "23/1", "0-0", "23-23", "*/13", "6-6", "?", "5/7", "1-23/4"),
+          List.of(
+              "1", "31", "*/13", "1/13", "13-13", "1-31/13", "?", "*/2", "2-30/7", "31/2", "30/2",
+              "L", "*/32", "1-31"),
+          List.of("1", "12", "*/5", "6/1", "12/1", "2-2", "?", "jan", "JAN-MAR", "*/13", "11/2"),
+          List.of(
+              "1", "7", "0-7", "1-7", "*/3", "?", "mon", "MON-FRI", "+1", "1#2", "7-7", "0/3",
+              "1/3", "6/1", "6/2", "5/1", "4/2", "7/1", "0,7", "*/7", "1-7/3", "1-1/3", "*/1"));
+
+  static List<String> degenerateCrons() {
+    Set<String> crons = new TreeSet<>();
+    String[] base = {"0", "6", "*", "*", "*"};
+    for (int field = 0; field < CRON_FIELDS.size(); field++) {
+      for (String value : CRON_FIELDS.get(field)) {
+        String[] parts = base.clone();
+        parts[field] = value;
+        crons.add(String.join(" ", parts));
+      }
+    }
+    for (String dayOfMonth :
+        List.of("*/13", "1/13", "13", "?", "*", "1-31/13", "*/1", "1-31", "1,2-31")) {
+      for (String dayOfWeek :
+          List.of("1", "*/3", "mon", "?", "*", "1-5", "0/3", "7", "*/1", "0-6", "1-7", "0-7/1")) {
+        crons.add("0 0 " + dayOfMonth + " * " + dayOfWeek);
+      }
+    }
+    crons.add("0\t3 * * *");
+    return new ArrayList<>(crons);
+  }
+
+  /**
+   * Every cron Lakeplan accepts fires in the testkit exactly when Airflow's cron timetable fires it
+   * (issue 24.2), from two starting points (a leap February included); what Lakeplan refuses is
+   * refused by Airflow or read by it as something else than written.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
+  void acceptedCrons_fireAsAirflowsTimetable(String venv, @TempDir Path folder) throws Exception {
+    Path python = ROOT.resolve(venv).resolve("bin/python");
+    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+    List<String> crons = degenerateCrons();
+    Path list = folder.resolve("crons.json");
+    JSON.writeValue(list.toFile(), crons);
+    int accepted = 0;
+    for (String start : List.of("2024-01-01T00:00", "2024-02-27T23:59")) {
+      JsonNode airflow = runJson(python, CRON_SCRIPT, list.toString(), start, "15");
+      for (String cron : crons) {
+        Schedule schedule;
+        try {
+          schedule = Schedule.parse(cron);
+        } catch (IllegalArgumentException rejected) {
+          continue;
+        }
+        accepted++;
+        JsonNode result = airflow.get(cron);
+        assertThat(result.get("error").isNull())
+            .as("Airflow accepts '%s': %s", cron, result.get("error"))
+            .isTrue();
+        List<String> firings = new ArrayList<>();
+        LocalDateTime time = LocalDateTime.parse(start);
+        for (int i = 0; i < 15; i++) {
+          time = schedule.nextAfter(time);
+          firings.add(time.toString());
+        }
+        assertThat(firings)
+            .as("firings of '%s' after %s", cron, start)
+            .isEqualTo(textList(result.get("firings")));
+      }
+    }
+    assertThat(accepted).as("crons Lakeplan accepts, over two starts").isGreaterThan(crons.size());
+  }
+
+  /**
+   * Schedules Lakeplan refuses because Airflow refuses them would have failed the import of the DAG
+   * file (issue 24.2): each is written into a DAG file as it would have been rendered, and the
+   * DagBag reports every file as an import error; a tab, which reached the id of a maintenance DAG,
+   * fails the import as a DAG id.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
+  void refusedCrons_wouldHaveFailedTheImport(String venv, @TempDir Path folder) throws Exception {
+    Path python = ROOT.resolve(venv).resolve("bin/python");
+    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+    List<String> refused = List.of("0 6 * * +1", "? 6 * * *", "0 ? * * *", "0 6 * ? *");
+    Map<String, String> files = new TreeMap<>();
+    for (int i = 0; i < refused.size(); i++) {
+      String cron = refused.get(i);
+      assertThatThrownBy(() -> Schedule.parse(cron))
+          .as(cron)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("Invalid cron '" + cron + "'");
+      files.put("cron_" + i + ".py", dagFile("cron_" + i, cron));
+    }
+    assertThatThrownBy(() -> Schedule.parse("0\t3 * * *"))
+        .hasMessageContaining("separate the five fields with spaces");
+    files.put("tab.py", dagFile("orders.maintenance.cron_0\t3_x_x_x", "0 3 * * *"));
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Files.writeString(folder.resolve(file.getKey()), file.getValue());
+    }
+
+    JsonNode report = dagBagReport(python, folder);
+
+    Set<String> failed = new TreeSet<>();
+    fieldNames(report.get("import_errors"))
+        .forEach(path -> failed.add(Path.of(path).getFileName().toString()));
+    assertThat(failed).isEqualTo(files.keySet());
+    assertThat(fieldNames(report.get("dags"))).isEmpty();
+  }
+
+  /**
+   * Degenerate crons Lakeplan accepts render into DAG files Airflow imports with those schedules,
+   * maintenance DAGs named after their crons included.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
+  void acceptedDegenerateCrons_importCleanly(String venv, @TempDir Path folder) throws Exception {
+    Path python = ROOT.resolve(venv).resolve("bin/python");
+    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+    Path useCases = Files.createDirectories(folder.resolve("use-cases"));
+    Files.writeString(
+        useCases.resolve("events.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: events
+        owner: data@example.com
+        schedule: "0 6/1 * * *"
+        tables:
+          - table: raw.events
+            columns: [{name: id, type: long}]
+        maintenance:
+          - id: events-upkeep
+            table: raw.events
+            tasks:
+              - {type: expire-snapshots, older-than: 7d, schedule: "*/13 0 */13 * 1"}
+              - {type: remove-old-metadata, schedule: "0 6 * * 1/3"}
+              - {type: rewrite-manifests, schedule: "10/59 0 1-31/13 JAN-MAR ?"}
+        """);
+    Workspace workspace = Workspace.load(useCases);
+    assertThat(workspace.problems()).isEmpty();
+    AirflowRenderer.to(AirflowSettings.builder().quarantineDag(false).build())
+        .render(workspace)
+        .writeTo(folder.resolve("dags"));
+
+    JsonNode report = dagBagReport(python, folder.resolve("dags"));
+
+    assertThat(fieldNames(report.get("import_errors"))).isEmpty();
+    Map<String, String> schedules = new TreeMap<>();
+    report
+        .get("dags")
+        .fields()
+        .forEachRemaining(
+            dag -> schedules.put(dag.getKey(), dag.getValue().get("schedule").asText()));
+    Map<String, String> expected = new TreeMap<>();
+    workspace
+        .plan()
+        .dags()
+        .forEach(
+            dag ->
+                expected.put(
+                    dag.id(), dag.schedule() == null ? "null" : dag.schedule().toString()));
+    assertThat(schedules).isEqualTo(expected).hasSizeGreaterThan(3);
+  }
+
+  /** A minimal DAG file with {@code schedule}, as the renderer writes one. */
+  private static String dagFile(String dagId, String schedule) {
+    return "import datetime\n"
+        + "try:\n"
+        + "    from airflow.sdk import DAG\n"
+        + "except ImportError:\n"
+        + "    from airflow import DAG\n"
+        + "from airflow.operators.empty import EmptyOperator\n"
+        + "with DAG(dag_id="
+        + pythonString(dagId)
+        + ", schedule="
+        + pythonString(schedule)
+        + ", start_date=datetime.datetime(2024, 1, 1), catchup=False):\n"
+        + "    EmptyOperator(task_id='run')\n";
+  }
+
+  private static String pythonString(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\t", "\\t") + "'";
+  }
+
   private static boolean writesData(Task task) {
     return !(task.spec() instanceof TaskSpec.CreateTable) && !task.spec().writes().isEmpty();
   }
@@ -231,23 +425,28 @@ class AirflowDagBagIT {
   }
 
   static JsonNode dagBagReport(Path python, Path folder) throws IOException, InterruptedException {
-    Path stderr = Files.createTempFile("dagbag-report", ".log");
+    return runJson(python, REPORT_SCRIPT, folder.toAbsolutePath().toString());
+  }
+
+  /** Runs {@code script} with {@code arguments} and reads the JSON document it prints. */
+  static JsonNode runJson(Path python, Path script, String... arguments)
+      throws IOException, InterruptedException {
+    Path stderr = Files.createTempFile("python-report", ".log");
     try {
-      Process process =
-          new ProcessBuilder(
-                  python.toString(), REPORT_SCRIPT.toString(), folder.toAbsolutePath().toString())
-              .redirectError(stderr.toFile())
-              .start();
+      List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
+      command.addAll(List.of(arguments));
+      Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
       process.getOutputStream().close();
       byte[] stdout = process.getInputStream().readAllBytes();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new AssertionError("dagbag_report.py did not finish in 5 minutes");
+        throw new AssertionError(script.getFileName() + " did not finish in 5 minutes");
       }
       String output = new String(stdout, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
         throw new AssertionError(
-            "dagbag_report.py exited with "
+            script.getFileName()
+                + " exited with "
                 + process.exitValue()
                 + ":\n"
                 + output

@@ -160,6 +160,46 @@ class AirflowRendererTest {
   }
 
   @Test
+  void render_longestDagIdValidationAllows_writesItsFileAndSensor(@TempDir Path folder)
+      throws IOException {
+    // issue 24.7: ids over Airflow's limits are validation problems; what passes must render
+    String longest = "d".repeat(241);
+    Files.writeString(
+        folder.resolve("alpha.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: alpha
+        owner: team@example.com
+        spark-jobs:
+          - {id: job, dag: %s, entrypoint: "s3://jobs/job.py"}
+        """
+            .formatted(longest));
+    Files.writeString(
+        folder.resolve("beta.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: beta
+        owner: team@example.com
+        dependencies: ["dag:%s"]
+        spark-jobs:
+          - {id: job, entrypoint: "s3://jobs/job.py"}
+        """
+            .formatted(longest));
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.problems()).isEmpty();
+
+    Rendering rendering =
+        AirflowRenderer.to(AirflowSettings.builder().crossDagMode(CrossDagMode.SENSORS).build())
+            .render(workspace);
+    rendering.writeTo(folder.resolve("dags"));
+
+    assertThat(folder.resolve("dags").resolve(longest + ".py")).exists();
+    String sensor = AirflowRenderer.SENSOR_TASK_PREFIX + longest;
+    assertThat(sensor).hasSize(250);
+    assertThat(file(rendering, "beta.transformation")).contains("task_id=\"" + sensor + "\"");
+  }
+
+  @Test
   void render_sensorsMode_sensorIdTakenByATask_getsAnUnderscore(@TempDir Path folder)
       throws IOException {
     // was: IllegalArgumentException ("clashes with a sensor task id"), exit 2 from the CLI
