@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -119,6 +120,15 @@ public final class AwsLake {
     return GlueClient.builder()
         .endpointOverride(moto.endpoint())
         .region(Region.of(MotoServer.REGION))
+        .credentialsProvider(credentials())
+        .build();
+  }
+
+  /** An IAM client on the emulator. */
+  public IamClient iam() {
+    return IamClient.builder()
+        .endpointOverride(moto.endpoint())
+        .region(Region.AWS_GLOBAL)
         .credentialsProvider(credentials())
         .build();
   }
