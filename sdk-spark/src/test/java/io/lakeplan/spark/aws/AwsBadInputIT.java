@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -90,19 +89,6 @@ class AwsBadInputIT {
     }
   }
 
-  /** The order ids of {@code table} on the lake's catalog, sorted. */
-  private List<Long> orderIds(Environment environment, String table) {
-    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment)) {
-      SparkSession spark = AwsLake.session(runtime);
-      return spark
-          .sql("SELECT order_id FROM lakeplan." + table + " ORDER BY order_id")
-          .collectAsList()
-          .stream()
-          .map(row -> row.getLong(0))
-          .collect(Collectors.toList());
-    }
-  }
-
   /** The ids the history folder holds: what every convert must load. */
   private List<Long> historyIds() throws IOException {
     return Files.readAllLines(folder.resolve("history/part-0.csv")).stream()
@@ -124,7 +110,7 @@ class AwsBadInputIT {
       TaskResult result = run(environment, spec);
       assertThat(result.isSuccess()).as(result.toString()).isTrue();
     }
-    assertThat(orderIds(environment, migration.target().table().toString()))
+    assertThat(AwsLake.orderIds(environment, migration.target().table().toString()))
         .isEqualTo(historyIds());
   }
 

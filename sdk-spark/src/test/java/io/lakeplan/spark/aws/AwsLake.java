@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * An emulated AWS lake for the Spark ITs: buckets, a KMS key, the AWS environment (Glue catalog on
@@ -110,6 +111,21 @@ public final class AwsLake {
     return spark;
   }
 
+  /**
+   * The {@code order_id}s of {@code table} (e.g. {@code raw.orders}) in {@code environment}'s
+   * catalog, sorted.
+   */
+  public static List<Long> orderIds(Environment environment, String table) {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment)) {
+      return session(runtime)
+          .sql("SELECT order_id FROM " + LakeplanCatalog.NAME + "." + table + " ORDER BY order_id")
+          .collectAsList()
+          .stream()
+          .map(row -> row.getLong(0))
+          .toList();
+    }
+  }
+
   /** An S3 client on the emulator. */
   public S3Client s3() {
     return s3(moto);
@@ -129,6 +145,15 @@ public final class AwsLake {
     return IamClient.builder()
         .endpointOverride(moto.endpoint())
         .region(Region.AWS_GLOBAL)
+        .credentialsProvider(credentials())
+        .build();
+  }
+
+  /** A Secrets Manager client on the emulator. */
+  public SecretsManagerClient secretsManager() {
+    return SecretsManagerClient.builder()
+        .endpointOverride(moto.endpoint())
+        .region(Region.of(MotoServer.REGION))
         .credentialsProvider(credentials())
         .build();
   }
