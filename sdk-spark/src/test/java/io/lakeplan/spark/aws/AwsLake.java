@@ -92,7 +92,10 @@ public final class AwsLake {
   /**
    * A new session of the test JVM's Spark (one context per JVM) whose {@code lakeplan} catalog is
    * {@code runtime}'s (Glue + S3FileIO), with the runtime's S3 settings on the shared Hadoop
-   * configuration, as JobMain applies them.
+   * configuration. Unlike JobMain, which applies them only where its runtime has not set them,
+   * these replace what an earlier session set, and S3A file systems are not cached: the test JVM's
+   * one context serves the lakes of several test classes, each with its own KMS key, and
+   * environments with other endpoints (bad-input tests).
    */
   public static SparkSession session(EnvironmentRuntime runtime) {
     SparkSession spark = TestSpark.session().newSession();
@@ -107,7 +110,10 @@ public final class AwsLake {
             });
     // every read sees what another process (a child JobMain) committed
     spark.conf().set("spark.sql.catalog." + LakeplanCatalog.NAME + ".cache-enabled", "false");
-    LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    runtime.fileSystemProperties().forEach(hadoop::set);
+    hadoop.set("fs.s3.impl.disable.cache", "true");
+    hadoop.set("fs.s3a.impl.disable.cache", "true");
     return spark;
   }
 
