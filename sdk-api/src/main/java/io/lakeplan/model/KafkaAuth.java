@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import org.immutables.value.Value;
 
-/** SASL authentication to Kafka; the password is a secret reference. */
+/**
+ * SASL authentication to Kafka; the password is a secret reference. Engines resolve it when the
+ * task runs, through the environment's secret resolver (Secrets Manager or SSM on AWS), and give
+ * every Kafka client of the ingestion {@code security.protocol=SASL_SSL}, the {@code
+ * sasl.mechanism} and a {@code sasl.jaas.config} holding the value; a listener without TLS needs
+ * the ingestion option {@code kafka.security.protocol: SASL_PLAINTEXT}. The value is never logged
+ * nor written to a plan, YAML or {@code toString()}.
+ */
 @Value.Immutable
 @JsonSerialize(as = ImmutableKafkaAuth.class)
 @JsonDeserialize(as = ImmutableKafkaAuth.class)

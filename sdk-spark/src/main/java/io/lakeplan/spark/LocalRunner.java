@@ -8,6 +8,7 @@ import io.lakeplan.plan.Task;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -170,18 +172,23 @@ public final class LocalRunner {
     Specs specs = Specs.loadLocal(spec);
     List<Step> steps = select(specs.plan, selection);
     return run(
-        specs,
-        steps,
-        LakeplanCatalog.localSession(warehouse),
-        fileStore(warehouse),
-        SecretResolver.environmentVariables(),
-        progress);
+        specs, steps, localEngines(LakeplanCatalog.localSession(warehouse), warehouse), progress);
+  }
+
+  /** Engines on {@code spark} with the warehouse's file watermarks and {@code env:} secrets. */
+  private static Function<URI, SparkEngine> localEngines(SparkSession spark, Path warehouse) {
+    WatermarkStore watermarks = fileStore(warehouse);
+    SecretResolver secrets = SecretResolver.environmentVariables();
+    return base -> new SparkEngine(spark, base, watermarks, secrets, Clock.systemUTC());
   }
 
   /**
    * Like {@link #run(Path, Path, Selection, Progress)} in {@code environment}: its catalog (a new
-   * local session's, e.g. Glue + S3FileIO), its watermark store and its secret stores, from the
-   * runtimes on the class path (sdk-aws for AWS).
+   * local session's, e.g. Glue + S3FileIO), its object store settings ({@code s3://} through S3A
+   * with the environment's region, endpoint and KMS key), its watermark store and its secret
+   * stores, from the runtimes on the class path (sdk-aws for AWS), as {@code JobMain} runs a task.
+   * A task that a cloud service failed is summed up on one line by those runtimes (the resource and
+   * what to check).
    *
    * @throws IllegalStateException naming the missing runtime when the environment needs one that is
    *     not on the class path
@@ -191,13 +198,10 @@ public final class LocalRunner {
     Specs specs = Specs.loadLocal(spec);
     List<Step> steps = select(specs.plan, selection);
     try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment)) {
+      SparkSession spark = LakeplanCatalog.localSession(runtime.catalogProperties());
+      LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
       return run(
-          specs,
-          steps,
-          LakeplanCatalog.localSession(runtime.catalogProperties()),
-          runtime.watermarks(),
-          runtime.secrets(),
-          progress);
+          specs, steps, base -> new SparkEngine(spark, base, runtime, Clock.systemUTC()), progress);
     }
   }
 
@@ -213,12 +217,7 @@ public final class LocalRunner {
     Objects.requireNonNull(spark, "spark");
     Specs specs = Specs.loadLocal(spec);
     return run(
-        specs,
-        select(specs.plan, Selection.all()),
-        spark,
-        fileStore(warehouse),
-        SecretResolver.environmentVariables(),
-        Progress.NONE);
+        specs, select(specs.plan, Selection.all()), localEngines(spark, warehouse), Progress.NONE);
   }
 
   private record Step(Dag dag, Task task) {}
@@ -268,12 +267,7 @@ public final class LocalRunner {
   }
 
   private static Report run(
-      Specs specs,
-      List<Step> steps,
-      SparkSession spark,
-      WatermarkStore watermarks,
-      SecretResolver secrets,
-      Progress progress) {
+      Specs specs, List<Step> steps, Function<URI, SparkEngine> engineFor, Progress progress) {
     int total = steps.size();
     List<Entry> entries = new ArrayList<>();
     Map<String, SparkEngine> engines = new HashMap<>();
@@ -281,10 +275,7 @@ public final class LocalRunner {
       Dag dag = step.dag();
       Task task = step.task();
       SparkEngine engine =
-          engines.computeIfAbsent(
-              dag.useCase(),
-              name ->
-                  new SparkEngine(spark, specs.base(name), watermarks, secrets, Clock.systemUTC()));
+          engines.computeIfAbsent(dag.useCase(), name -> engineFor.apply(specs.base(name)));
       progress.started(entries.size() + 1, total, dag.id(), task.id());
       TaskResult result = engine.run(dag, task);
       Entry entry = new Entry(dag.id(), task.id(), result);

@@ -78,9 +78,10 @@ public final class SparkEngine {
   }
 
   /**
-   * An engine that resolves secret references (JDBC passwords) with {@code secrets}, e.g. an
-   * environment's {@link io.lakeplan.env.EnvironmentRuntime#secrets()}: {@code secretsmanager:} and
-   * {@code ssm:} on AWS. The other constructors resolve {@code env:} references only.
+   * An engine that resolves secret references (JDBC and Kafka SASL passwords) with {@code secrets},
+   * e.g. an environment's {@link io.lakeplan.env.EnvironmentRuntime#secrets()}: {@code
+   * secretsmanager:} and {@code ssm:} on AWS. The other constructors resolve {@code env:}
+   * references only.
    *
    * @param spark the session to run on, with the {@value LakeplanCatalog#NAME} catalog configured
    * @param base the folder relative paths in the use case resolve against

@@ -80,8 +80,8 @@ public final class AwsErrors {
     if (isThrottling(e)) {
       return resource
           + where
-          + " is throttling requests after every retry: check its capacity (on-demand billing"
-          + " or higher limits) and how many jobs share it";
+          + " is throttling requests after every retry: check its request quotas (Service"
+          + " Quotas; on-demand capacity for DynamoDB) and how many jobs share it";
     }
     return resource + where + " failed: " + firstLine(e.getMessage());
   }

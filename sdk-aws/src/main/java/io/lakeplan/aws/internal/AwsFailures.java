@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsFailures {
   private static final Pattern BUCKET = Pattern.compile("<BucketName>([^<]+)</BucketName>");
+  private static final Pattern PATH = Pattern.compile("s3a?://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])");
   private static final Pattern SERVICE_FRAME =
       Pattern.compile("software\\.amazon\\.awssdk\\.services\\.([a-z0-9]+)\\..*");
   private static final String S3_PERMISSIONS =
@@ -47,15 +48,23 @@ public final class AwsFailures {
 
   /** A one-line description of {@code failure} when an AWS SDK exception caused it. */
   public static Optional<String> describe(Environment environment, Throwable failure) {
-    return find(failure).map(sdk -> describe(environment, sdk));
+    return find(failure).map(sdk -> describe(environment, sdk, failure));
   }
 
-  private static String describe(Environment environment, SdkException e) {
+  private static String describe(Environment environment, SdkException e, Throwable failure) {
     String service = service(e);
     String region = environment.region();
     String endpoint = environment.endpointOverride();
     if ("s3".equals(service)) {
       String bucket = bucket(e);
+      if (bucket == null) {
+        bucket = bucketInMessages(failure);
+      }
+      if (bucket == null) {
+        // S3FileIO's exceptions name no path, and it only reads and writes table files, which
+        // live under the warehouse
+        bucket = warehouseBucket(environment);
+      }
       String resource =
           bucket != null
               ? "S3 bucket " + bucket
@@ -107,6 +116,28 @@ public final class AwsFailures {
     Matcher matcher =
         BUCKET.matcher(service.awsErrorDetails().rawResponse().asString(StandardCharsets.UTF_8));
     return matcher.find() ? matcher.group(1) : null;
+  }
+
+  /**
+   * The bucket of an {@code s3://}/{@code s3a://} path in a message of the chain (S3A names it).
+   */
+  private static String bucketInMessages(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      Matcher matcher = PATH.matcher(String.valueOf(cause.getMessage()));
+      if (matcher.find()) {
+        return matcher.group(1);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** The bucket of an {@code s3://} or {@code s3a://} warehouse, else null. */
+  private static String warehouseBucket(Environment environment) {
+    Matcher matcher = PATH.matcher(environment.catalog().warehouse());
+    return matcher.lookingAt() ? matcher.group(1) : null;
   }
 
   private static String errorCode(AwsServiceException e) {

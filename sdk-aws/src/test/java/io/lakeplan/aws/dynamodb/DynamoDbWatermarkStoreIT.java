@@ -144,7 +144,8 @@ class DynamoDbWatermarkStoreIT extends WatermarkStoreContract {
               "DynamoDB table "
                   + store.tableName()
                   + " (region us-east-1) is throttling requests after every retry: check its"
-                  + " capacity (on-demand billing or higher limits) and how many jobs share it");
+                  + " request quotas (Service Quotas; on-demand capacity for DynamoDB) and how"
+                  + " many jobs share it");
       assertThat(faults.injected()).isEqualTo(3);
     }
   }

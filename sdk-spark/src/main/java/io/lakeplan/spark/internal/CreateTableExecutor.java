@@ -90,9 +90,9 @@ final class CreateTableExecutor {
       // another run created it between the check and here: report what that table is
       throw new TaskFailedException(
           "Table " + definition.table() + " was created concurrently; run the task again", e);
-    } finally {
-      context.spark.catalog().refreshTable(LakeplanCatalogNames.of(definition.table()));
     }
+    // only a created table can be refreshed: on a failed create this would hide the cause
+    context.spark.catalog().refreshTable(LakeplanCatalogNames.of(definition.table()));
   }
 
   /** The columns as Spark DDL, every identifier validated and quoted. */

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * trigger until stopped.
  *
  * <ul>
+ *   <li>Authentication: the ingestion's SASL settings ({@link KafkaSecurity}), the password
+ *       resolved from its secret reference when the task starts; credentials the brokers reject
+ *       fail the task on one line naming the user and the reference.
  *   <li>Where it starts: the checkpoint when there is one; otherwise the policy — the migration
  *       watermark of the target as {@code startingTimestamp} (records strictly after it), earliest,
  *       latest or an explicit time. The log says which decided.
@@ -142,6 +145,11 @@ final class KafkaIngestExecutor {
             ? reader.option("subscribePattern", ingestion.topicPattern())
             : reader.option("subscribe", String.join(",", ingestion.topics()));
     reader = reader.option("failOnDataLoss", "true");
+    // SASL (password resolved now, never logged); the ingestion's own options come last and win
+    for (Map.Entry<String, String> setting :
+        KafkaSecurity.clientProperties(context, ingestion).entrySet()) {
+      reader = reader.option("kafka." + setting.getKey(), setting.getValue());
+    }
     for (Map.Entry<String, String> option : ingestion.options().entrySet()) {
       reader = reader.option(option.getKey(), option.getValue());
     }
@@ -212,8 +220,12 @@ final class KafkaIngestExecutor {
     try {
       query.awaitTermination();
     } catch (StreamingQueryException e) {
+      String credentials = KafkaSecurity.describeRejection(ingestion, e);
       throw new TaskFailedException(
-          "Kafka ingestion " + ingestion.id() + " failed: " + Failures.rootMessage(e), e);
+          credentials != null
+              ? credentials
+              : "Kafka ingestion " + ingestion.id() + " failed: " + Failures.rootMessage(e),
+          e);
     } finally {
       // the batches were written through the stream's own session: let this one see them
       context.spark.catalog().refreshTable(LakeplanCatalogNames.of(ingestion.target()));

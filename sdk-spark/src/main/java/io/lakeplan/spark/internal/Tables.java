@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.TableId;
+import io.lakeplan.spark.LakeplanCatalog;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.MigrationInputs;
 import java.util.ArrayList;
@@ -22,9 +23,41 @@ final class Tables {
 
   static void requireExists(Context context, TableId table) {
     if (!exists(context, table)) {
+      String catalog = catalogImplementation(context);
+      if (catalog == null) {
+        throw new TaskFailedException(
+            "Table " + table + " does not exist (its create-table task must run first)");
+      }
+      // a remote catalog: the table (or its database) may exist, just not where this job looks
       throw new TaskFailedException(
-          "Table " + table + " does not exist (its create-table task must run first)");
+          "Table "
+              + table
+              + " does not exist in "
+              + catalog
+              + " (region "
+              + catalogSetting(context, "client.region", "from the runtime")
+              + ", warehouse "
+              + catalogSetting(context, "warehouse", "not set")
+              + "): run its create-table task first; if it ran, check the environment's region,"
+              + " endpoint-override and warehouse");
     }
+  }
+
+  /**
+   * The simple class name of the {@code lakeplan} catalog's {@code catalog-impl} (e.g. {@code
+   * GlueCatalog}), or null for a built-in {@code type} such as the local Hadoop catalog.
+   */
+  private static String catalogImplementation(Context context) {
+    String implementation = catalogSetting(context, "catalog-impl", null);
+    return implementation == null
+        ? null
+        : implementation.substring(implementation.lastIndexOf('.') + 1);
+  }
+
+  private static String catalogSetting(Context context, String key, String missing) {
+    scala.Option<String> value =
+        context.spark.conf().getOption("spark.sql.catalog." + LakeplanCatalog.NAME + "." + key);
+    return value.isDefined() ? value.get() : missing;
   }
 
   /** The current Iceberg table (freshly loaded, so it sees the latest commit). */

@@ -37,7 +37,8 @@ public final class TaskExecutors {
   }
 
   /**
-   * Runs {@code spec}, resolving secret references (JDBC passwords) with {@code secrets}.
+   * Runs {@code spec}, resolving secret references (JDBC and Kafka SASL passwords) with {@code
+   * secrets}.
    *
    * @throws RuntimeException when the task fails; {@link #isExpected(Throwable)} tells user-facing
    *     failures from defects

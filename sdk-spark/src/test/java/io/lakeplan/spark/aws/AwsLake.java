@@ -15,10 +15,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * An emulated AWS lake for the Spark ITs: buckets, a KMS key, the AWS environment (Glue catalog on
@@ -90,7 +92,10 @@ public final class AwsLake {
   /**
    * A new session of the test JVM's Spark (one context per JVM) whose {@code lakeplan} catalog is
    * {@code runtime}'s (Glue + S3FileIO), with the runtime's S3 settings on the shared Hadoop
-   * configuration, as JobMain applies them.
+   * configuration. Unlike JobMain, which applies them only where its runtime has not set them,
+   * these replace what an earlier session set, and S3A file systems are not cached: the test JVM's
+   * one context serves the lakes of several test classes, each with its own KMS key, and
+   * environments with other endpoints (bad-input tests).
    */
   public static SparkSession session(EnvironmentRuntime runtime) {
     SparkSession spark = TestSpark.session().newSession();
@@ -105,8 +110,26 @@ public final class AwsLake {
             });
     // every read sees what another process (a child JobMain) committed
     spark.conf().set("spark.sql.catalog." + LakeplanCatalog.NAME + ".cache-enabled", "false");
-    LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    runtime.fileSystemProperties().forEach(hadoop::set);
+    hadoop.set("fs.s3.impl.disable.cache", "true");
+    hadoop.set("fs.s3a.impl.disable.cache", "true");
     return spark;
+  }
+
+  /**
+   * The {@code order_id}s of {@code table} (e.g. {@code raw.orders}) in {@code environment}'s
+   * catalog, sorted.
+   */
+  public static List<Long> orderIds(Environment environment, String table) {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment)) {
+      return session(runtime)
+          .sql("SELECT order_id FROM " + LakeplanCatalog.NAME + "." + table + " ORDER BY order_id")
+          .collectAsList()
+          .stream()
+          .map(row -> row.getLong(0))
+          .toList();
+    }
   }
 
   /** An S3 client on the emulator. */
@@ -117,6 +140,24 @@ public final class AwsLake {
   /** A Glue client on the emulator. */
   public GlueClient glue() {
     return GlueClient.builder()
+        .endpointOverride(moto.endpoint())
+        .region(Region.of(MotoServer.REGION))
+        .credentialsProvider(credentials())
+        .build();
+  }
+
+  /** An IAM client on the emulator. */
+  public IamClient iam() {
+    return IamClient.builder()
+        .endpointOverride(moto.endpoint())
+        .region(Region.AWS_GLOBAL)
+        .credentialsProvider(credentials())
+        .build();
+  }
+
+  /** A Secrets Manager client on the emulator. */
+  public SecretsManagerClient secretsManager() {
+    return SecretsManagerClient.builder()
         .endpointOverride(moto.endpoint())
         .region(Region.of(MotoServer.REGION))
         .credentialsProvider(credentials())

@@ -157,27 +157,43 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /**
-   * Forgets every emulated resource (buckets, tables, catalogs, secrets): {@code POST
-   * /moto-api/reset}.
+   * Forgets every emulated resource (buckets, tables, catalogs, secrets, IAM users): {@code POST
+   * /moto-api/reset}, and turns IAM enforcement off again (see {@link #enforceIam(boolean)}).
    */
   public void reset() {
+    post("/moto-api/reset", "");
+    enforceIam(false);
+  }
+
+  /**
+   * Turns moto's IAM enforcement on or off ({@code POST /moto-api/reset-auth}, what moto's own
+   * {@code set_initial_no_auth_action_count} does in server mode). While on, every request must be
+   * signed with the access key of an IAM user created on this server and is allowed only by that
+   * user's policies (identity policies only: moto evaluates no bucket or key policies); the static
+   * test credentials are then unknown. Off is the default, and {@link #reset()} turns it off.
+   */
+  public void enforceIam(boolean enforce) {
+    post("/moto-api/reset-auth", enforce ? "0" : "inf");
+  }
+
+  private void post(String path, String body) {
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
+              HttpRequest.newBuilder(endpoint.resolve(path))
                   .timeout(CALL_TIMEOUT)
-                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IllegalStateException(
-            "moto_server reset answered " + response.statusCode() + ": " + response.body());
+            "moto_server " + path + " answered " + response.statusCode() + ": " + response.body());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot reset moto_server at " + endpoint, e);
+      throw new UncheckedIOException("Cannot POST " + path + " to moto_server at " + endpoint, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while resetting moto_server", e);
+      throw new IllegalStateException("Interrupted while calling moto_server " + path, e);
     }
   }
 
