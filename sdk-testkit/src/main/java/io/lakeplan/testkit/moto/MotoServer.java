@@ -1,6 +1,7 @@
 package io.lakeplan.testkit.moto;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,9 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,7 +70,7 @@ public final class MotoServer implements AutoCloseable {
         throw new UncheckedIOException("Cannot create the moto_server log file", e);
       }
       ProcessBuilder builder =
-          new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+          new ProcessBuilder(command(executable, port))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       // moto's own boto3 must never reach a real AWS endpoint either
@@ -253,5 +256,28 @@ public final class MotoServer implements AutoCloseable {
   @Override
   public String toString() {
     return "moto_server pid " + pid() + " on " + endpoint;
+  }
+
+  /**
+   * The command starting the server: moto beside its virtualenv's Python with DynamoDB's requests
+   * served one at a time ({@code serial_dynamodb_moto.py}: DynamoDB's conditional writes are
+   * atomic, moto's threaded server's are not), else {@code executable} as it is.
+   */
+  private static List<String> command(Path executable, int port) {
+    Path python = executable.resolveSibling("python");
+    if (!Files.isExecutable(python)) {
+      return List.of(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port));
+    }
+    try (InputStream script = MotoServer.class.getResourceAsStream("serial_dynamodb_moto.py")) {
+      Path copy = Files.createTempFile("lakeplan-moto-", ".py");
+      Files.copy(
+          Objects.requireNonNull(script, "serial_dynamodb_moto.py"),
+          copy,
+          StandardCopyOption.REPLACE_EXISTING);
+      copy.toFile().deleteOnExit();
+      return List.of(python.toString(), copy.toString(), "127.0.0.1", Integer.toString(port));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the moto launcher script", e);
+    }
   }
 }
