@@ -29,6 +29,8 @@ import io.lakeplan.validation.ProblemCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -108,10 +110,28 @@ final class UseCaseRules {
         jdbc(root.element("jdbc-ingestions", ingestion.id(), i), ingestion);
       }
     }
+    // a checkpoint holds one query's offsets: two ingestions sharing one mix their topics' offsets
+    Map<String, String> checkpoints = new HashMap<>();
     for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
       KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
       if (root.item(ingestion, "kafka-ingestions", i, "Kafka ingestion")) {
-        kafka(root.element("kafka-ingestions", ingestion.id(), i), ingestion);
+        Checks at = root.element("kafka-ingestions", ingestion.id(), i);
+        kafka(at, ingestion);
+        String checkpoint = checkpointKey(ingestion.checkpoint());
+        String first = checkpoint == null ? null : checkpoints.putIfAbsent(checkpoint, ingestion.id());
+        if (first != null) {
+          at.at("checkpoint")
+              .report(
+                  ProblemCode.CONFLICTING_SETTINGS,
+                  "Kafka ingestions "
+                      + first
+                      + " and "
+                      + ingestion.id()
+                      + " share the checkpoint "
+                      + ingestion.checkpoint()
+                      + ": a checkpoint keeps one query's offsets, so they would skip or repeat"
+                      + " each other's records; give each ingestion its own checkpoint");
+        }
       }
     }
     for (int i = 0; i < useCase.merges().size(); i++) {
@@ -664,5 +684,17 @@ final class UseCaseRules {
               "Invalid DAG id '" + job.dag() + "' (letters, digits, _, . and - only)");
     }
     notifications(at.at("notifications"), job.notifications());
+  }
+
+  /** A checkpoint location as compared for sharing: without trailing slashes; null when blank. */
+  static String checkpointKey(String checkpoint) {
+    if (checkpoint == null || checkpoint.isBlank()) {
+      return null;
+    }
+    String key = checkpoint.trim();
+    while (key.length() > 1 && key.endsWith("/")) {
+      key = key.substring(0, key.length() - 1);
+    }
+    return key;
   }
 }

@@ -494,6 +494,27 @@ class ValidatorTest {
   }
 
   @Test
+  void twoKafkaIngestionsSharingACheckpoint_areAConflictNamingBoth() {
+    UseCase useCase =
+        withClicks(TestUseCases.orders().table("raw.clicks", t -> t.column("id", "long")), k -> k)
+            .ingestKafka(
+                k ->
+                    k.id("views")
+                        .bootstrapServers("localhost:9092")
+                        .addTopic("views")
+                        .column("id", "long")
+                        .checkpoint("s3://c/clicks/")
+                        .target("raw.clicks"))
+            .build();
+
+    Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+    assertThat(problem.path()).isEqualTo("kafka-ingestions[views].checkpoint");
+    assertThat(problem.message())
+        .contains("Kafka ingestions clicks and views share the checkpoint")
+        .contains("give each ingestion its own checkpoint");
+  }
+
+  @Test
   void kafkaIntoATableNothingCreates_namesTheColumnsToDeclare() {
     UseCase useCase = withClicks(TestUseCases.orders(), k -> k.column("kind", "string")).build();
 
