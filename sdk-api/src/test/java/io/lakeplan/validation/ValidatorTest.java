@@ -607,4 +607,91 @@ class ValidatorTest {
     assertThat(only(useCase, ProblemCode.PLAINTEXT_SECRET).path())
         .isEqualTo("tables[process.extra].properties.s3.secret-access-key");
   }
+
+  private static final String ORDERS_SPELLED_TWICE =
+      """
+      api-version: lakeplan/v1
+      name: orders
+      owner: team@example.com
+      schedule: "@hourly"
+      migrations:
+        - id: history
+          source: {path: hdfs://nn/orders, format: parquet}
+          target:
+            table: raw.Orders
+            columns: [{name: id, type: long}]
+      merges:
+        - id: upsert
+          target: process.orders
+          source: raw.orders
+          keys: [id]
+      tables:
+        - table: process.orders
+          columns: [{name: id, type: long}]
+      """;
+
+  @Test
+  void tableIds_differingOnlyInCase_areOneTable() {
+    // was: raw.Orders and raw.orders validated as two tables, two assets and no lineage; on Glue
+    // they are one table
+    UseCase useCase = io.lakeplan.codec.UseCaseCodec.fromYaml(ORDERS_SPELLED_TWICE);
+
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
+    assertThat(useCase.migrations().get(0).target().table())
+        .isEqualTo(io.lakeplan.model.TableId.parse("raw.orders"))
+        .hasToString("raw.orders");
+    var plan = Planner.plan(useCase);
+    assertThat(plan.dag("orders.transformation").upstream())
+        .singleElement()
+        .satisfies(
+            dependency -> {
+              assertThat(dependency.dag()).isEqualTo("orders.migration");
+              assertThat(dependency.tables())
+                  .extracting(Object::toString)
+                  .containsExactly("raw.orders");
+            });
+    assertThat(
+            plan.dags().stream()
+                .flatMap(dag -> dag.tasks().stream())
+                .filter(task -> task.spec() instanceof TaskSpec.CreateTable)
+                .map(task -> task.spec().writes().iterator().next().toString()))
+        .containsExactlyInAnyOrder("raw.orders", "process.orders");
+  }
+
+  @Test
+  void tableDeclaredTwice_inTwoSpellings_isOneDuplicateDeclaration() {
+    UseCase useCase =
+        io.lakeplan.codec.UseCaseCodec.fromYaml(
+            ORDERS_SPELLED_TWICE.replace("table: process.orders\n", "table: Process.Orders\n")
+                + "  - table: RAW.orders\n    columns: [{name: id, type: long}]\n");
+
+    Problem problem = only(useCase, ProblemCode.DUPLICATE_ID);
+    assertThat(problem.path()).isEqualTo("tables");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Table raw.orders is declared twice (as a table or a migration target; table names are"
+                + " case-insensitive, as in Glue, so raw.Orders and raw.orders are one table);"
+                + " declare it once");
+  }
+
+  @Test
+  void tableDeclaredInTwoUseCases_inTwoSpellings_isReported() {
+    UseCase orders = io.lakeplan.codec.UseCaseCodec.fromYaml(ORDERS_SPELLED_TWICE);
+    UseCase other =
+        io.lakeplan.codec.UseCaseCodec.fromYaml(
+            """
+            api-version: lakeplan/v1
+            name: other
+            owner: team@example.com
+            tables:
+              - table: PROCESS.ORDERS
+                columns: [{name: id, type: long}]
+            """);
+
+    Problem problem = only(Validator.validate(List.of(orders, other)), ProblemCode.DUPLICATE_ID);
+    assertThat(problem.useCase()).isEqualTo("other");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Table process.orders is also declared by use case 'orders'; declare it in one use case only");
+  }
 }
