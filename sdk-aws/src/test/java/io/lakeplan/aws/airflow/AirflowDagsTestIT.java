@@ -31,13 +31,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs one rendered DAG end to end with {@code airflow dags test}: its EMR Serverless tasks start
  * real (moto-emulated) job runs, and the runs carry the job jar, the plan location, the DAG id and
- * the task id the renderer promised.
+ * the task id the renderer promised. Before that, the rendered pools import with {@code airflow
+ * pools import}, and a run before the upstream asset was ever updated is skipped by the gate.
  */
 class AirflowDagsTestIT {
   private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
   private static final Path FIXTURE = Path.of("src/test/python/emr_serverless_fixture.py");
   private static final String DAG_ID = "orders.transformation";
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A DAG whose one task updates raw.orders' asset, as orders.migration's watermark task does. */
+  private static final String RAW_ORDERS_PRODUCER =
+      """
+      import pendulum
+
+      try:
+          from airflow.sdk import DAG, Asset
+      except ImportError:  # Airflow 2
+          from airflow import DAG
+          from airflow.datasets import Dataset as Asset
+      try:
+          from airflow.providers.standard.operators.bash import BashOperator
+      except ImportError:  # Airflow 2
+          from airflow.operators.bash import BashOperator
+
+      with DAG(
+          dag_id="raw_orders_producer",
+          schedule=None,
+          start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+          catchup=False,
+      ):
+          BashOperator(task_id="produce", bash_command="true", outlets=[Asset("iceberg://raw/orders")])
+      """;
 
   @ParameterizedTest
   @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
@@ -86,9 +111,12 @@ class AirflowDagsTestIT {
       Workspace workspace = Workspace.load(Path.of("../examples/orders"));
       Dag dag = workspace.plan().dag(DAG_ID);
       Path dags = Files.createDirectories(work.resolve("dags"));
-      AirflowRenderer.to(target).render(workspace).files().stream()
+      Rendering rendering = AirflowRenderer.to(target).render(workspace);
+      rendering.files().stream()
           .filter(file -> file.dagId().equals(DAG_ID))
           .forEach(file -> write(dags.resolve(file.fileName()), file.content()));
+      Path pools = work.resolve(Rendering.POOLS_FILE);
+      write(pools, rendering.poolsJson());
 
       Map<String, String> environment = new HashMap<>();
       environment.put("AIRFLOW_HOME", work.resolve("airflow-home").toString());
@@ -103,6 +131,26 @@ class AirflowDagsTestIT {
       long started = System.nanoTime();
       run(work, environment, bin.resolve("airflow").toString(), "db", "migrate");
       long migrated = System.nanoTime();
+      // the rendered pools import into real Airflow
+      run(
+          work,
+          environment,
+          bin.resolve("airflow").toString(),
+          "pools",
+          "import",
+          pools.toString());
+      assertThat(
+              run(
+                  work,
+                  environment,
+                  bin.resolve("airflow").toString(),
+                  "pools",
+                  "list",
+                  "--output",
+                  "plain"))
+          .contains("lakeplan.process.orders")
+          .contains("lakeplan.raw.orders");
+      // raw.orders was never updated: the gate skips the run, no job starts
       run(
           work,
           environment,
@@ -111,6 +159,39 @@ class AirflowDagsTestIT {
           "test",
           DAG_ID,
           "2024-06-01");
+      assertThat(
+              JSON.readTree(
+                  run(
+                      work,
+                      Map.of(),
+                      bin.resolve("python").toString(),
+                      FIXTURE.toString(),
+                      endpoint,
+                      "list-runs",
+                      applicationId)))
+          .as("job runs before raw.orders was ever updated")
+          .isEmpty();
+      // once the migration's work on raw.orders has completed (its asset updated), it runs
+      write(dags.resolve("raw_orders_producer.py"), RAW_ORDERS_PRODUCER);
+      // what the DAG processor does in a deployment: without the DAGs (and their assets) in the
+      // database, Airflow 2 drops the producer's event ("DatasetModel ... not found")
+      run(work, environment, bin.resolve("airflow").toString(), "dags", "reserialize");
+      run(
+          work,
+          environment,
+          bin.resolve("airflow").toString(),
+          "dags",
+          "test",
+          "raw_orders_producer",
+          "2024-06-01");
+      run(
+          work,
+          environment,
+          bin.resolve("airflow").toString(),
+          "dags",
+          "test",
+          DAG_ID,
+          "2024-06-02");
       System.out.printf(
           "%s: airflow db migrate %d ms, dags test %s %d ms%n",
           venv,
