@@ -83,15 +83,7 @@ class AirflowDagsTestIT {
             .start();
     try {
       awaitListening(moto);
-      String applicationId =
-          run(
-                  work,
-                  Map.of(),
-                  bin.resolve("python").toString(),
-                  FIXTURE.toString(),
-                  endpoint,
-                  "create-app")
-              .trim();
+      String applicationId = fixture(work, bin, endpoint, "create-app").trim();
       Environment target =
           Environment.builder()
               .region("us-east-1")
@@ -129,69 +121,25 @@ class AirflowDagsTestIT {
               + endpoint
               + "\"}}");
       long started = System.nanoTime();
-      run(work, environment, bin.resolve("airflow").toString(), "db", "migrate");
+      airflow(work, environment, bin, "db", "migrate");
       long migrated = System.nanoTime();
       // the rendered pools import into real Airflow
-      run(
-          work,
-          environment,
-          bin.resolve("airflow").toString(),
-          "pools",
-          "import",
-          pools.toString());
-      assertThat(
-              run(
-                  work,
-                  environment,
-                  bin.resolve("airflow").toString(),
-                  "pools",
-                  "list",
-                  "--output",
-                  "plain"))
+      airflow(work, environment, bin, "pools", "import", pools.toString());
+      assertThat(airflow(work, environment, bin, "pools", "list", "--output", "plain"))
           .contains("lakeplan.process.orders")
           .contains("lakeplan.raw.orders");
       // raw.orders was never updated: the gate skips the run, no job starts
-      run(
-          work,
-          environment,
-          bin.resolve("airflow").toString(),
-          "dags",
-          "test",
-          DAG_ID,
-          "2024-06-01");
-      assertThat(
-              JSON.readTree(
-                  run(
-                      work,
-                      Map.of(),
-                      bin.resolve("python").toString(),
-                      FIXTURE.toString(),
-                      endpoint,
-                      "list-runs",
-                      applicationId)))
+      airflow(work, environment, bin, "dags", "test", DAG_ID, "2024-06-01");
+      assertThat(jobRuns(work, bin, endpoint, applicationId))
           .as("job runs before raw.orders was ever updated")
           .isEmpty();
       // once the migration's work on raw.orders has completed (its asset updated), it runs
       write(dags.resolve("raw_orders_producer.py"), RAW_ORDERS_PRODUCER);
       // what the DAG processor does in a deployment: without the DAGs (and their assets) in the
       // database, Airflow 2 drops the producer's event ("DatasetModel ... not found")
-      run(work, environment, bin.resolve("airflow").toString(), "dags", "reserialize");
-      run(
-          work,
-          environment,
-          bin.resolve("airflow").toString(),
-          "dags",
-          "test",
-          "raw_orders_producer",
-          "2024-06-01");
-      run(
-          work,
-          environment,
-          bin.resolve("airflow").toString(),
-          "dags",
-          "test",
-          DAG_ID,
-          "2024-06-02");
+      airflow(work, environment, bin, "dags", "reserialize");
+      airflow(work, environment, bin, "dags", "test", "raw_orders_producer", "2024-06-01");
+      airflow(work, environment, bin, "dags", "test", DAG_ID, "2024-06-02");
       System.out.printf(
           "%s: airflow db migrate %d ms, dags test %s %d ms%n",
           venv,
@@ -199,16 +147,7 @@ class AirflowDagsTestIT {
           DAG_ID,
           Duration.ofNanos(System.nanoTime() - migrated).toMillis());
 
-      JsonNode runs =
-          JSON.readTree(
-              run(
-                  work,
-                  Map.of(),
-                  bin.resolve("python").toString(),
-                  FIXTURE.toString(),
-                  endpoint,
-                  "list-runs",
-                  applicationId));
+      JsonNode runs = jobRuns(work, bin, endpoint, applicationId);
       List<String> names = new ArrayList<>();
       runs.forEach(jobRun -> names.add(jobRun.get("name").asText()));
       assertThat(names)
@@ -272,6 +211,29 @@ class AirflowDagsTestIT {
     drain.setDaemon(true);
     drain.start();
     listening.get(60, TimeUnit.SECONDS);
+  }
+
+  private static String airflow(
+      Path work, Map<String, String> environment, Path bin, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(bin.resolve("airflow").toString()));
+    command.addAll(List.of(arguments));
+    return run(work, environment, command.toArray(String[]::new));
+  }
+
+  /** The job runs of the moto application, as emr_serverless_fixture.py lists them. */
+  private static JsonNode jobRuns(Path work, Path bin, String endpoint, String applicationId)
+      throws IOException, InterruptedException {
+    return JSON.readTree(fixture(work, bin, endpoint, "list-runs", applicationId));
+  }
+
+  /** Runs emr_serverless_fixture.py against moto at {@code endpoint}. */
+  private static String fixture(Path work, Path bin, String endpoint, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(bin.resolve("python").toString(), FIXTURE.toString(), endpoint));
+    command.addAll(List.of(arguments));
+    return run(work, Map.of(), command.toArray(String[]::new));
   }
 
   private static String run(Path work, Map<String, String> environment, String... command)
