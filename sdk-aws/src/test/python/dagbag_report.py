@@ -18,7 +18,13 @@ Stdout carries exactly one JSON document (everything Airflow logs goes to stderr
          "asset_condition": str | null,  # e.g. "(s3://a & s3://b) | s3://c"; null unless asset-triggered
          "timezone": str, "start_date": ISO-8601 str | null,
          "tags": [sorted], "owner": str, "catchup": bool, "max_active_runs": int,
-         "tasks": {task_id: {"operator": str, "upstream": [sorted], "downstream": [sorted], "retries": int}},
+         "tasks": {task_id: {"operator": str, "upstream": [sorted], "downstream": [sorted], "retries": int,
+                             "pool": str, "pool_slots": int,
+                             "inlets": [sorted uris],       # only when the task declares inlets
+                             "sensor": {"external_dag_id": str,   # only for ExternalTaskSensor
+                                        "execution_delta": str,   # only when set
+                                        # with an execution_date_fn: what it returns for a probe date
+                                        "probe_logical_date": ISO str, "probe_upstream_date": ISO str}}},
          "datasets_consumed": [sorted uris], "datasets_produced": {task_id: [sorted uris]}}},
      "parse_seconds": float,
      "file_stats": {file: {"seconds": float, "dags": int, "tasks": int}}   # only with --stats
@@ -184,7 +190,24 @@ def _describe_dag(dag) -> dict:
             "upstream": sorted(task.upstream_task_ids),
             "downstream": sorted(task.downstream_task_ids),
             "retries": int(task.retries or 0),
+            "pool": str(getattr(task, "pool", None)),
+            "pool_slots": int(getattr(task, "pool_slots", 1) or 1),
         }
+        inlets = _asset_uris(list(getattr(task, "inlets", None) or []))
+        if inlets:
+            tasks[task.task_id]["inlets"] = inlets
+        external = getattr(task, "external_dag_id", None)
+        if isinstance(external, str):
+            sensor = {"external_dag_id": external}
+            fn = getattr(task, "execution_date_fn", None)
+            if callable(fn):
+                probe = _dt.datetime(2024, 6, 3, 5, 0, tzinfo=_dt.timezone.utc)
+                sensor["probe_logical_date"] = probe.isoformat()
+                sensor["probe_upstream_date"] = fn(probe).isoformat()
+            delta = getattr(task, "execution_delta", None)
+            if delta is not None:
+                sensor["execution_delta"] = _duration_iso(delta)
+            tasks[task.task_id]["sensor"] = sensor
         uris = _asset_uris(list(getattr(task, "outlets", None) or []))
         if uris:
             produced[task.task_id] = uris

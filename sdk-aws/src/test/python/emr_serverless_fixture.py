@@ -25,7 +25,13 @@ def main(endpoint: str, command: str, *args: str) -> None:
         print(app["applicationId"])
     elif command == "list-runs":
         runs = []
-        for summary in client.list_job_runs(applicationId=args[0])["jobRuns"]:
+        try:
+            summaries = client.list_job_runs(applicationId=args[0])["jobRuns"]
+        except client.exceptions.ResourceNotFoundException:
+            # moto reports an application without job runs as not found; a missing one still fails
+            client.get_application(applicationId=args[0])
+            summaries = []
+        for summary in summaries:
             run = client.get_job_run(applicationId=args[0], jobRunId=summary["id"])["jobRun"]
             runs.append({
                 "name": run.get("name"),

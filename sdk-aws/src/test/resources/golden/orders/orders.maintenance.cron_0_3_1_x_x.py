@@ -98,4 +98,4 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
-    process_orders_hard_delete = job_main("process-orders.hard-delete")
+    process_orders_hard_delete = job_main("process-orders.hard-delete", pool="lakeplan.process.orders")

@@ -98,4 +98,4 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
-    raw_orders_remove_orphans = job_main("raw-orders.remove-orphans")
+    raw_orders_remove_orphans = job_main("raw-orders.remove-orphans", pool="lakeplan.raw.orders")

@@ -98,6 +98,6 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
-    process_orders_compact = job_main("process-orders.compact")
-    raw_orders_expire_snapshots = job_main("raw-orders.expire-snapshots")
-    raw_orders_remove_old_metadata = job_main("raw-orders.remove-old-metadata")
+    process_orders_compact = job_main("process-orders.compact", pool="lakeplan.process.orders")
+    raw_orders_expire_snapshots = job_main("raw-orders.expire-snapshots", pool="lakeplan.raw.orders")
+    raw_orders_remove_old_metadata = job_main("raw-orders.remove-old-metadata", pool="lakeplan.raw.orders")

@@ -108,9 +108,9 @@ with DAG(
         max_iterations=1440,
     )
     orders_history_create_table = job_main("orders-history.create-table")
-    orders_history_convert = job_main("orders-history.convert", outlets=[Asset("iceberg://raw/orders")])
+    orders_history_convert = job_main("orders-history.convert", pool="lakeplan.raw.orders")
     orders_history_reconcile = job_main("orders-history.reconcile")
-    orders_history_watermark = job_main("orders-history.watermark")
+    orders_history_watermark = job_main("orders-history.watermark", outlets=[Asset("iceberg://raw/orders")])
 
     orders_history_convert >> orders_history_reconcile
     orders_history_convert >> orders_history_watermark

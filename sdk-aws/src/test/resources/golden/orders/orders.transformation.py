@@ -10,7 +10,7 @@ Waits for:
 
 - `orders.migration` (lineage: raw.orders)
 
-Runs on its schedule `@hourly` and whenever one of these DAGs updates an asset it reads.
+Runs on its schedule `@hourly` and whenever these DAGs have updated the assets it waits for; a run before each of them has completed its work at least once is skipped (task `upstream-completed`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ except ImportError:  # Airflow 2
 
     def AssetOrTimeSchedule(*, timetable, assets):
         return DatasetOrTimeSchedule(timetable=timetable, datasets=assets)
+
+try:
+    from airflow.providers.standard.operators.python import ShortCircuitOperator
+except ImportError:  # Airflow 2
+    from airflow.operators.python import ShortCircuitOperator
 
 DAG_ID = "orders.transformation"
 AWS_CONN_ID = "aws_default"
@@ -93,6 +98,15 @@ def job_main(task_id, **kwargs):
     )
 
 
+UPSTREAM_COMPLETED = [Asset("iceberg://raw/orders")]
+
+
+def upstream_assets_updated(inlet_events, **_):
+    """Whether every asset this DAG waits for has been updated at least once (each upstream DAG
+    has completed its work on a table read, or all its work); else the run is skipped."""
+    return all(len(inlet_events[asset]) > 0 for asset in UPSTREAM_COMPLETED)
+
+
 default_args = {
     "owner": "sales-data@example.com",
     "retries": 1,
@@ -116,7 +130,13 @@ with DAG(
     default_args=default_args,
     doc_md=__doc__,
 ) as dag:
+    upstream_completed = ShortCircuitOperator(
+        task_id="upstream-completed",
+        python_callable=upstream_assets_updated,
+        inlets=UPSTREAM_COMPLETED,
+    )
     create_process_orders = job_main("create.process.orders")
-    orders_upsert = job_main("orders-upsert", outlets=[Asset("iceberg://process/orders")])
+    orders_upsert = job_main("orders-upsert", outlets=[Asset("iceberg://process/orders")], pool="lakeplan.process.orders")
 
+    upstream_completed >> create_process_orders
     create_process_orders >> orders_upsert

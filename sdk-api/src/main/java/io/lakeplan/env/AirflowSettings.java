@@ -26,13 +26,16 @@ public abstract class AirflowSettings {
   /** How a DAG waits for the DAGs it depends on. */
   public enum CrossDagMode {
     /**
-     * Producer tasks declare the Iceberg tables they write as assets (datasets on Airflow 2);
-     * consumer DAGs are scheduled on those assets. Needs no schedule alignment between DAGs.
+     * The task that ends a DAG's work on a table updates the table's asset (datasets on Airflow 2),
+     * a DAG's last tasks update its completion assets, and consumer DAGs are scheduled on those
+     * assets (and keep their cron); a first gate task skips a consumer's run until each consumed
+     * asset has been updated once. Needs no schedule alignment between DAGs.
      */
     DATASETS,
     /**
      * Each consumer DAG starts with one {@code ExternalTaskSensor} per upstream DAG, waiting for
-     * the upstream run of the same logical date. Needs aligned schedules.
+     * the upstream run of the upstream schedule's latest firing at or before the consumer's logical
+     * date. A DAG waiting for a manual or {@code @once} DAG cannot be rendered in this mode.
      */
     SENSORS
   }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -122,6 +123,17 @@ public final class Locator {
     Integer index = indexes.get(label);
     if (index != null) {
       return index;
+    }
+    // table ids are kept in lower case: raw.orders labels the first element written raw.Orders
+    int first = -1;
+    for (Map.Entry<String, Integer> entry : indexes.entrySet()) {
+      if (entry.getKey().toLowerCase(Locale.ROOT).equals(label)
+          && (first < 0 || entry.getValue() < first)) {
+        first = entry.getValue();
+      }
+    }
+    if (first >= 0) {
+      return first;
     }
     // an index label beyond int (a long run of digits) is no index of this list
     return label.matches("\\d{1,9}") && Integer.parseInt(label) < array.size()

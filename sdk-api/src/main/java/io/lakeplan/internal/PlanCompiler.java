@@ -45,8 +45,8 @@ import java.util.TreeSet;
  */
 public final class PlanCompiler {
 
-  /** A task with the use-case path of the step it came from (for problem messages). */
-  record DraftTask(String dagId, Task task, String origin) {}
+  /** A task with the use case and path of the step it came from (for problem messages). */
+  public record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
 
   /** A DAG under construction. */
   static final class DraftDag {
@@ -72,7 +72,7 @@ public final class PlanCompiler {
     }
 
     void add(String taskId, TaskSpec spec, String origin) {
-      tasks.put(taskId, new DraftTask(id, Task.of(taskId, spec), origin));
+      tasks.put(taskId, new DraftTask(id, useCase, Task.of(taskId, spec), origin));
     }
 
     void declare(List<Dependency> dependencies, String path) {
@@ -86,8 +86,24 @@ public final class PlanCompiler {
   /** A dependency cycle: the ids in order, first repeated last, and where to report it. */
   public record Cycle(String useCase, String path, List<String> members, boolean betweenDags) {}
 
-  /** The result: the plan (null when cycles make it impossible) and the cycles found. */
-  public record Compilation(Plan plan, List<Cycle> cycles) {}
+  /**
+   * Two steps write one table from DAGs that nothing orders, so their runs could write it at the
+   * same time: {@code first} and {@code second} are the writing tasks, {@code second} the one the
+   * problem is reported at.
+   */
+  public record UnorderedWriters(TableId table, DraftTask first, DraftTask second) {
+    /** The use case of the writer the problem is reported at. */
+    public String useCase() {
+      return second.useCase().name();
+    }
+  }
+
+  /**
+   * The result: the plan (null when cycles make it impossible), the cycles found, and the writers
+   * of one table that nothing orders.
+   */
+  public record Compilation(
+      Plan plan, List<Cycle> cycles, List<UnorderedWriters> unorderedWriters) {}
 
   private final Map<String, DraftDag> dags = new TreeMap<>();
 
@@ -111,6 +127,9 @@ public final class PlanCompiler {
 
   private final Map<TableId, List<DraftTask>> watermarkRecorders = new HashMap<>();
 
+  /** The create-table task of each table (one, once validation has run). */
+  private final Map<TableId, List<DraftTask>> creators = new HashMap<>();
+
   private PlanCompiler() {}
 
   /** Compiles {@code useCases}, which must have passed local validation. */
@@ -131,10 +150,11 @@ public final class PlanCompiler {
       upstream.put(dag.id, compiler.upstreamOf(dag));
     }
     cycles.addAll(compiler.dagCycles(upstream));
+    List<UnorderedWriters> unordered = compiler.unorderedWriters(upstream);
     if (!cycles.isEmpty()) {
-      return new Compilation(null, cycles);
+      return new Compilation(null, cycles, unordered);
     }
-    return new Compilation(compiler.build(upstream), List.of());
+    return new Compilation(compiler.build(upstream), List.of(), unordered);
   }
 
   /** The targets of migrations that record a watermark, across {@code useCases}. */
@@ -362,6 +382,9 @@ public final class PlanCompiler {
         TaskSpec spec = task.task().spec();
         for (TableId table : spec.writes()) {
           writers.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
+          if (spec instanceof TaskSpec.CreateTable) {
+            creators.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
+          }
         }
         if (spec instanceof TaskSpec.RecordWatermark watermark) {
           watermarkRecorders
@@ -397,6 +420,21 @@ public final class PlanCompiler {
         }
       }
     }
+    // Writers of one table in one DAG run one after the other, in task id order: Iceberg commits
+    // of concurrent writers conflict, and an order makes every run write the same way.
+    Map<TableId, List<String>> tableWriters = new TreeMap<>();
+    for (DraftTask task : dag.tasks.values()) {
+      if (!(task.task().spec() instanceof TaskSpec.CreateTable)) {
+        for (TableId table : task.task().spec().writes()) {
+          tableWriters.computeIfAbsent(table, key -> new ArrayList<>()).add(task.task().id());
+        }
+      }
+    }
+    for (List<String> ids : tableWriters.values()) {
+      for (int i = 1; i < ids.size(); i++) {
+        dag.edges.add(Edge.of(ids.get(i - 1), ids.get(i)));
+      }
+    }
     // The migration chain reads the table it writes; those edges point forward already.
     dag.edges.removeIf(edge -> edge.from().equals(edge.to()));
   }
@@ -417,6 +455,14 @@ public final class PlanCompiler {
         for (DraftTask writer : tableWriters) {
           link(dag, writer.dagId(), DagDependency.Reason.LINEAGE, table, reasons, tables);
           origins.putIfAbsent(writer.dagId(), task.origin());
+        }
+      }
+      if (!(spec instanceof TaskSpec.CreateTable)) {
+        for (TableId table : spec.writes()) {
+          for (DraftTask creator : creators.getOrDefault(table, List.of())) {
+            link(dag, creator.dagId(), DagDependency.Reason.CREATION, table, reasons, tables);
+            origins.putIfAbsent(creator.dagId(), task.origin());
+          }
         }
       }
       TableId continued = continuedTable(spec);
@@ -484,6 +530,57 @@ public final class PlanCompiler {
     if (table != null) {
       tables.computeIfAbsent(upstreamId, key -> new TreeSet<>()).add(table);
     }
+  }
+
+  /**
+   * Writers of one table in different DAGs where neither DAG waits for the other (directly or
+   * through others): nothing orders their runs. The table's creator is not among them, since every
+   * other writer waits for it.
+   */
+  private List<UnorderedWriters> unorderedWriters(
+      Map<String, Map<String, DagDependency>> upstream) {
+    Map<String, Set<String>> ancestors = new HashMap<>();
+    List<UnorderedWriters> found = new ArrayList<>();
+    for (Map.Entry<TableId, List<DraftTask>> entry : new TreeMap<>(writers).entrySet()) {
+      Map<String, DraftTask> byDag = new TreeMap<>();
+      for (DraftTask writer : entry.getValue()) {
+        if (!(writer.task().spec() instanceof TaskSpec.CreateTable)) {
+          byDag.putIfAbsent(writer.dagId(), writer);
+        }
+      }
+      List<DraftTask> first = List.copyOf(byDag.values());
+      for (int i = 0; i < first.size(); i++) {
+        for (int j = i + 1; j < first.size(); j++) {
+          String a = first.get(i).dagId();
+          String b = first.get(j).dagId();
+          if (!ancestors(b, upstream, ancestors).contains(a)
+              && !ancestors(a, upstream, ancestors).contains(b)) {
+            found.add(new UnorderedWriters(entry.getKey(), first.get(i), first.get(j)));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Set<String> ancestors(
+      String dagId,
+      Map<String, Map<String, DagDependency>> upstream,
+      Map<String, Set<String>> memo) {
+    Set<String> known = memo.get(dagId);
+    if (known != null) {
+      return known;
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> stack = new ArrayList<>(upstream.getOrDefault(dagId, Map.of()).keySet());
+    while (!stack.isEmpty()) {
+      String next = stack.remove(stack.size() - 1);
+      if (seen.add(next)) {
+        stack.addAll(upstream.getOrDefault(next, Map.of()).keySet());
+      }
+    }
+    memo.put(dagId, seen);
+    return seen;
   }
 
   private List<Cycle> taskCycles(DraftDag dag) {

@@ -28,9 +28,11 @@ import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -103,7 +105,19 @@ final class UseCaseRules {
         }
       }
     }
-    root.at("tables").uniqueIds(declared, "table declaration");
+    Set<String> seenTables = new HashSet<>();
+    for (String table : declared) {
+      if (table != null && !seenTables.add(table)) {
+        root.at("tables")
+            .report(
+                ProblemCode.DUPLICATE_ID,
+                "Table "
+                    + table
+                    + " is declared twice (as a table or a migration target; table names are"
+                    + " case-insensitive, as in Glue, so raw.Orders and raw.orders are one table);"
+                    + " declare it once");
+      }
+    }
     for (int i = 0; i < useCase.jdbcIngestions().size(); i++) {
       JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
       if (root.item(ingestion, "jdbc-ingestions", i, "JDBC ingestion")) {
@@ -118,7 +132,8 @@ final class UseCaseRules {
         Checks at = root.element("kafka-ingestions", ingestion.id(), i);
         kafka(at, ingestion);
         String checkpoint = checkpointKey(ingestion.checkpoint());
-        String first = checkpoint == null ? null : checkpoints.putIfAbsent(checkpoint, ingestion.id());
+        String first =
+            checkpoint == null ? null : checkpoints.putIfAbsent(checkpoint, ingestion.id());
         if (first != null) {
           at.at("checkpoint")
               .report(

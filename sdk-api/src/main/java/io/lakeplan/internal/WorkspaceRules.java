@@ -85,7 +85,31 @@ public final class WorkspaceRules {
       rules.references(useCase, problems);
     }
     if (problems.isEmpty()) {
-      for (PlanCompiler.Cycle cycle : PlanCompiler.compile(locallyValid).cycles()) {
+      PlanCompiler.Compilation compilation = PlanCompiler.compile(locallyValid);
+      for (PlanCompiler.UnorderedWriters writers : compilation.unorderedWriters()) {
+        problems.add(
+            new Problem(
+                writers.useCase(),
+                writers.second().origin(),
+                ProblemCode.UNORDERED_WRITERS,
+                "Table "
+                    + writers.table()
+                    + " is written here in DAG "
+                    + writers.second().dagId()
+                    + " and by "
+                    + writers.first().origin()
+                    + " of use case '"
+                    + writers.first().useCase().name()
+                    + "' in DAG "
+                    + writers.first().dagId()
+                    + ", and neither DAG waits for the other, so both could write it at once;"
+                    + " write the table from one DAG, or make one wait for the other (a"
+                    + " dependency on dag:"
+                    + writers.first().dagId()
+                    + ")",
+                null));
+      }
+      for (PlanCompiler.Cycle cycle : compilation.cycles()) {
         problems.add(
             new Problem(
                 cycle.useCase(),

@@ -2,6 +2,7 @@ package io.lakeplan.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,12 @@ import java.util.Objects;
  * <p>By convention the namespace is the lake layer ({@link Layer}); a use case may use any other
  * namespace. Parsing is lenient (any non-blank text around one dot) so that validation, not
  * parsing, reports unsafe names with their path.
+ *
+ * <p>Table identity is case-insensitive, as the catalogs Lakeplan writes to treat it: Glue (and
+ * Hive) store database and table names in lower case, and Iceberg's {@code GlueCatalog} rejects
+ * upper-case ones. A table id is therefore kept in lower case ({@link Locale#ROOT}): {@code
+ * raw.Orders} and {@code raw.orders} are one table everywhere — validation, the plan, its assets
+ * and pools, and every engine's catalog.
  */
 public final class TableId implements Comparable<TableId> {
   private final String namespace;
@@ -20,7 +27,7 @@ public final class TableId implements Comparable<TableId> {
     this.name = name;
   }
 
-  /** A table in {@code namespace} named {@code name}. */
+  /** A table in {@code namespace} named {@code name}, both kept in lower case. */
   public static TableId of(String namespace, String name) {
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException(
@@ -29,7 +36,7 @@ public final class TableId implements Comparable<TableId> {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("Invalid table name: '" + name + "' (must not be blank)");
     }
-    return new TableId(namespace, name);
+    return new TableId(namespace.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
   }
 
   /** A table named {@code name} in the namespace of {@code layer}. */

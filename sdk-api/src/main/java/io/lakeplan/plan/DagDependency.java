@@ -8,7 +8,8 @@ import org.immutables.value.Value;
 
 /**
  * A DAG waits for another DAG: because it reads tables that DAG writes ({@link #tables()}), because
- * it continues from that DAG's migration watermark, or because the use case declared it.
+ * it continues from that DAG's migration watermark, because that DAG creates a table it writes, or
+ * because the use case declared it.
  */
 @Value.Immutable
 @JsonSerialize(as = ImmutableDagDependency.class)
@@ -21,7 +22,12 @@ public abstract class DagDependency implements Comparable<DagDependency> {
     /** Ingestion continues after the upstream migration's watermark. */
     WATERMARK,
     /** Declared in the use case. */
-    DECLARED
+    DECLARED,
+    /**
+     * The upstream DAG creates a table this DAG writes ({@link #tables()}): a writer other than the
+     * table's creator runs only once the table exists.
+     */
+    CREATION
   }
 
   /** The upstream DAG id. */

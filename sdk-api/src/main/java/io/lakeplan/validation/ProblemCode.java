@@ -25,6 +25,11 @@ public enum ProblemCode {
    * file first.
    */
   DEPENDS_ON_INVALID,
+  /**
+   * Steps in DAGs that nothing orders write one table, so their runs could write it at the same
+   * time: write it from one DAG, or make one DAG wait for the other.
+   */
+  UNORDERED_WRITERS,
   /** A schedule is not a preset or a valid five-field cron expression. */
   INVALID_CRON,
   /** A duration is zero or negative. */

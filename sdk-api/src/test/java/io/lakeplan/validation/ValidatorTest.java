@@ -628,4 +628,216 @@ class ValidatorTest {
     assertThat(only(useCase, ProblemCode.PLAINTEXT_SECRET).path())
         .isEqualTo("tables[process.extra].properties.s3.secret-access-key");
   }
+
+  private static final String ORDERS_SPELLED_TWICE =
+      """
+      api-version: lakeplan/v1
+      name: orders
+      owner: team@example.com
+      schedule: "@hourly"
+      migrations:
+        - id: history
+          source: {path: hdfs://nn/orders, format: parquet}
+          target:
+            table: raw.Orders
+            columns: [{name: id, type: long}]
+      merges:
+        - id: upsert
+          target: process.orders
+          source: raw.orders
+          keys: [id]
+      tables:
+        - table: process.orders
+          columns: [{name: id, type: long}]
+      """;
+
+  @Test
+  void tableIds_differingOnlyInCase_areOneTable() {
+    // was: raw.Orders and raw.orders validated as two tables, two assets and no lineage; on Glue
+    // they are one table
+    UseCase useCase = io.lakeplan.codec.UseCaseCodec.fromYaml(ORDERS_SPELLED_TWICE);
+
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
+    assertThat(useCase.migrations().get(0).target().table())
+        .isEqualTo(io.lakeplan.model.TableId.parse("raw.orders"))
+        .hasToString("raw.orders");
+    var plan = Planner.plan(useCase);
+    assertThat(plan.dag("orders.transformation").upstream())
+        .singleElement()
+        .satisfies(
+            dependency -> {
+              assertThat(dependency.dag()).isEqualTo("orders.migration");
+              assertThat(dependency.tables())
+                  .extracting(Object::toString)
+                  .containsExactly("raw.orders");
+            });
+    assertThat(
+            plan.dags().stream()
+                .flatMap(dag -> dag.tasks().stream())
+                .filter(task -> task.spec() instanceof TaskSpec.CreateTable)
+                .map(task -> task.spec().writes().iterator().next().toString()))
+        .containsExactlyInAnyOrder("raw.orders", "process.orders");
+  }
+
+  @Test
+  void tableDeclaredTwice_inTwoSpellings_isOneDuplicateDeclaration() {
+    UseCase useCase =
+        io.lakeplan.codec.UseCaseCodec.fromYaml(
+            ORDERS_SPELLED_TWICE.replace("table: process.orders\n", "table: Process.Orders\n")
+                + "  - table: RAW.orders\n    columns: [{name: id, type: long}]\n");
+
+    Problem problem = only(useCase, ProblemCode.DUPLICATE_ID);
+    assertThat(problem.path()).isEqualTo("tables");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Table raw.orders is declared twice (as a table or a migration target; table names are"
+                + " case-insensitive, as in Glue, so raw.Orders and raw.orders are one table);"
+                + " declare it once");
+  }
+
+  @Test
+  void tableDeclaredInTwoUseCases_inTwoSpellings_isReported() {
+    UseCase orders = io.lakeplan.codec.UseCaseCodec.fromYaml(ORDERS_SPELLED_TWICE);
+    UseCase other =
+        io.lakeplan.codec.UseCaseCodec.fromYaml(
+            """
+            api-version: lakeplan/v1
+            name: other
+            owner: team@example.com
+            tables:
+              - table: PROCESS.ORDERS
+                columns: [{name: id, type: long}]
+            """);
+
+    Problem problem = only(Validator.validate(List.of(orders, other)), ProblemCode.DUPLICATE_ID);
+    assertThat(problem.useCase()).isEqualTo("other");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Table process.orders is also declared by use case 'orders'; declare it in one use case only");
+  }
+
+  private static UseCase yaml(String text) {
+    return io.lakeplan.codec.UseCaseCodec.fromYaml(text);
+  }
+
+  private static UseCase ingestingInto(String name, String target) {
+    return yaml(
+        """
+        api-version: lakeplan/v1
+        name: %s
+        owner: team@example.com
+        schedule: "@hourly"
+        jdbc-ingestions:
+          - id: load
+            connection: {url: "jdbc:postgresql://db:5432/shop"}
+            table: public.events
+            target: %s
+        """
+            .formatted(name, target));
+  }
+
+  private static final String EVENTS_TABLE =
+      """
+      api-version: lakeplan/v1
+      name: shared
+      owner: team@example.com
+      tables:
+        - table: raw.events
+          columns: [{name: id, type: long}]
+      """;
+
+  @Test
+  void writerInAnotherDag_waitsForTheTablesCreator() {
+    // was: the ingestion got no dependency on the DAG that creates its target, and its first run
+    // could fail on a table that did not exist yet
+    UseCase shared = yaml(EVENTS_TABLE);
+    UseCase loader = ingestingInto("loader", "raw.events");
+
+    assertThat(Validator.validate(List.of(shared, loader))).isEmpty();
+    var plan = Planner.plan(shared, loader);
+    assertThat(plan.dag("shared.migration").tasks())
+        .extracting(io.lakeplan.plan.Task::id)
+        .containsExactly("create.raw.events");
+    assertThat(plan.dag("loader.ingestion").upstream())
+        .singleElement()
+        .satisfies(
+            dependency -> {
+              assertThat(dependency.dag()).isEqualTo("shared.migration");
+              assertThat(dependency.reason())
+                  .isEqualTo(io.lakeplan.plan.DagDependency.Reason.CREATION);
+              assertThat(dependency.tables())
+                  .extracting(Object::toString)
+                  .containsExactly("raw.events");
+            });
+  }
+
+  @Test
+  void writersOfOneTable_inDagsNothingOrders_areReportedNamingBoth() {
+    // was: two use cases wrote raw.events on their own schedules with no order and no warning
+    List<Problem> problems =
+        Validator.validate(
+            List.of(
+                yaml(EVENTS_TABLE),
+                ingestingInto("alpha", "raw.events"),
+                ingestingInto("beta", "raw.Events")));
+
+    Problem problem = only(problems, ProblemCode.UNORDERED_WRITERS);
+    assertThat(problems).containsExactly(problem);
+    assertThat(problem.useCase()).isEqualTo("beta");
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[load]");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Table raw.events is written here in DAG beta.ingestion and by jdbc-ingestions[load]"
+                + " of use case 'alpha' in DAG alpha.ingestion, and neither DAG waits for the"
+                + " other, so both could write it at once; write the table from one DAG, or make"
+                + " one wait for the other (a dependency on dag:alpha.ingestion)");
+  }
+
+  @Test
+  void writersOfOneTable_orderedByADependency_areAccepted() {
+    UseCase beta =
+        yaml(
+            """
+            api-version: lakeplan/v1
+            name: beta
+            owner: team@example.com
+            schedule: "@hourly"
+            dependencies: ["dag:alpha.ingestion"]
+            jdbc-ingestions:
+              - id: load
+                connection: {url: "jdbc:postgresql://db:5432/shop"}
+                table: public.events
+                target: raw.events
+            """);
+
+    assertThat(
+            Validator.validate(
+                List.of(yaml(EVENTS_TABLE), ingestingInto("alpha", "raw.events"), beta)))
+        .isEmpty();
+  }
+
+  @Test
+  void writersOfOneTable_inOneDag_runOneAfterTheOther() {
+    UseCase twoLoads =
+        yaml(
+            EVENTS_TABLE
+                + """
+                jdbc-ingestions:
+                  - id: load-b
+                    connection: {url: "jdbc:postgresql://db:5432/shop"}
+                    table: public.events_b
+                    target: raw.events
+                  - id: load-a
+                    connection: {url: "jdbc:postgresql://db:5432/shop"}
+                    table: public.events_a
+                    target: raw.events
+                """);
+
+    assertThat(Validator.validate(List.of(twoLoads))).isEmpty();
+    assertThat(Planner.plan(twoLoads).dag("shared.ingestion").edges())
+        .containsExactly(
+            io.lakeplan.plan.Edge.of("create.raw.events", "load-a"),
+            io.lakeplan.plan.Edge.of("create.raw.events", "load-b"),
+            io.lakeplan.plan.Edge.of("load-a", "load-b"));
+  }
 }

@@ -200,4 +200,32 @@ class WorkspaceTest {
         .extracting(LoadedUseCase::file)
         .isEqualTo("orders.yaml");
   }
+
+  @Test
+  void problemInATableWrittenInUpperCase_isLocatedAtThatTable() throws IOException {
+    // table ids are kept in lower case: the path says tables[raw.orders], the file Raw.Orders
+    write(
+        "orders.yaml",
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: team@example.com
+        tables:
+          - table: process.other
+            columns: [{name: id, type: long}]
+          - table: Raw.Orders
+            columns: [{name: id, type: long}]
+            sort-by: [missing]
+        """);
+
+    Workspace workspace = Workspace.load(folder);
+
+    assertThat(workspace.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.path()).startsWith("tables[raw.orders].sort-by");
+              assertThat(problem.location().line()).isEqualTo(9);
+            });
+  }
 }

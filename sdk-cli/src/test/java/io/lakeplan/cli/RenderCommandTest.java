@@ -30,8 +30,10 @@ class RenderCommandTest {
     for (RenderedFile file : expected.files()) {
       assertThat(out.resolve(file.fileName())).hasContent(file.content());
     }
+    assertThat(expected.pools()).isNotEmpty();
+    assertThat(out.resolve(Rendering.POOLS_FILE)).hasContent(expected.poolsJson());
     try (Stream<Path> written = Files.list(out)) {
-      assertThat(written).hasSize(expected.files().size());
+      assertThat(written).hasSize(expected.files().size() + 1);
     }
   }
 

@@ -40,10 +40,15 @@ import java.util.TreeSet;
  *       plan location, DAG id, task id); a team's own Spark job runs its own entry point.
  *   <li>Copy tasks run a DataSync task ({@code DataSyncOperator}).
  *   <li>Cross-DAG dependencies become assets (datasets on Airflow 2) or sensors, see {@link
- *       CrossDagMode}. In assets mode a consumer DAG with a cron schedule keeps it and also runs
- *       when an upstream asset is updated ({@code AssetOrTimeSchedule}, {@code
- *       DatasetOrTimeSchedule} on Airflow 2); a manual or {@code @once} consumer runs on the assets
- *       only.
+ *       CrossDagMode}. In assets mode a table's asset is updated by the task that ends the DAG's
+ *       work on it (a migration's watermark, not its convert); a consumer DAG with a cron schedule
+ *       keeps it and also runs when its upstream assets are updated ({@code AssetOrTimeSchedule},
+ *       {@code DatasetOrTimeSchedule} on Airflow 2), a manual or {@code @once} consumer runs on the
+ *       assets only, and a first gate task ({@value #GATE_TASK_ID}) skips runs until each consumed
+ *       asset has been updated once. In sensors mode a sensor waits for the upstream's latest
+ *       firing; a DAG waiting for a manual DAG is refused with a problem.
+ *   <li>A table's writers and maintenance run in one Airflow pool of one slot per table ({@link
+ *       Rendering#pools()}, written to {@value Rendering#POOLS_FILE}).
  *   <li>Failure, retry and success notifications publish to the DAG's SNS targets ({@code
  *       SnsNotifier}); e-mail and Slack targets and SLA misses are not rendered (Airflow 3 has no
  *       SLAs).
@@ -89,22 +94,41 @@ public final class AirflowRenderer {
   }
 
   /**
-   * The asset URI a DAG's last tasks update when the DAG completes, for dependencies that are not
-   * about one table (declared or watermark): {@code lakeplan://dags/<dag_id>}.
+   * The prefix of the asset URIs a DAG's last tasks update when they complete, for dependencies
+   * that are not about reading a table (declared, watermark, creation): {@code
+   * lakeplan://dags/<dag_id>}; see {@link #completionAssetUri}.
    */
   public static String dagAssetUri(String dagId) {
     return "lakeplan://dags/" + dagId;
   }
 
   /**
-   * The asset URIs a DAG consumes for one upstream dependency in DATASETS mode: the tables' assets
-   * for a lineage dependency, else the upstream DAG's completion asset.
+   * The asset URI one of a DAG's last tasks updates when it completes: {@code
+   * lakeplan://dags/<dag_id>/<task_id>}. A DAG has completed once each of its last tasks has.
    */
-  public static List<String> assetUris(DagDependency dependency) {
-    if (dependency.reason() == DagDependency.Reason.LINEAGE && !dependency.tables().isEmpty()) {
+  public static String completionAssetUri(String dagId, String taskId) {
+    return dagAssetUri(dagId) + "/" + taskId;
+  }
+
+  /** The asset URIs that together say {@code dag} has completed: one per last task. */
+  public static List<String> completionAssetUris(Dag dag) {
+    Set<String> from = new HashSet<>();
+    dag.edges().forEach(edge -> from.add(edge.from()));
+    return dag.tasks().stream()
+        .filter(task -> !from.contains(task.id()))
+        .map(task -> completionAssetUri(dag.id(), task.id()))
+        .toList();
+  }
+
+  /**
+   * The asset URIs a DAG consumes for one upstream dependency in DATASETS mode: the tables' assets
+   * for a lineage dependency, else the completion assets of the upstream DAG {@code upstream}.
+   */
+  public static List<String> assetUris(DagDependency dependency, Dag upstream) {
+    if (isLineage(dependency)) {
       return dependency.tables().stream().map(AirflowRenderer::tableAssetUri).toList();
     }
-    return List.of(dagAssetUri(dependency.dag()));
+    return completionAssetUris(upstream);
   }
 
   /** Renders the workspace's valid use cases and reports its problems. */
@@ -122,28 +146,79 @@ public final class AirflowRenderer {
    * {@code problems}.
    */
   public Rendering render(Plan plan, List<Problem> problems) {
+    Map<String, Dag> byId = new HashMap<>();
+    plan.dags().forEach(dag -> byId.put(dag.id(), dag));
     Set<String> completionAssets = new HashSet<>();
     for (Dag dag : plan.dags()) {
       for (DagDependency dependency : dag.upstream()) {
-        if (assetUris(dependency).contains(dagAssetUri(dependency.dag()))) {
+        if (!isLineage(dependency)) {
           completionAssets.add(dependency.dag());
         }
       }
     }
+    List<Problem> all = new ArrayList<>(problems);
+    Set<String> refused = new TreeSet<>();
+    if (target.crossDagMode() == CrossDagMode.SENSORS) {
+      for (Dag dag : plan.dags()) {
+        Problem refusal = sensorsRefusal(dag, byId);
+        if (refusal != null) {
+          all.add(refusal);
+          refused.add(dag.id());
+        }
+      }
+    }
+    Pools pools = Pools.of(plan);
     List<RenderedFile> files = new ArrayList<>();
     for (Dag dag : plan.dags()) {
-      String source = new DagFile(dag, completionAssets.contains(dag.id())).render();
+      if (refused.contains(dag.id())) {
+        continue;
+      }
+      String source = new DagFile(dag, completionAssets.contains(dag.id()), byId, pools).render();
       files.add(new RenderedFile(dag.id() + ".py", dag.id(), source));
     }
     if (target.quarantineDag()) {
       files.add(
           new RenderedFile(
-              QUARANTINE_DAG_ID + ".py",
-              QUARANTINE_DAG_ID,
-              quarantine(new Rendering(files, problems))));
+              QUARANTINE_DAG_ID + ".py", QUARANTINE_DAG_ID, quarantine(new Rendering(files, all))));
     }
     files.sort((left, right) -> left.fileName().compareTo(right.fileName()));
-    return new Rendering(files, problems);
+    return new Rendering(files, all, pools.descriptions());
+  }
+
+  /**
+   * In SENSORS mode, a DAG waiting for a manual or {@code @once} DAG cannot be rendered: an {@code
+   * ExternalTaskSensor} waits for the upstream run of a computed logical date, and a manual run has
+   * whatever date it was triggered at, so every run would wait out the sensor timeout.
+   */
+  private Problem sensorsRefusal(Dag dag, Map<String, Dag> byId) {
+    List<String> manual = new ArrayList<>();
+    for (DagDependency dependency : dag.upstream()) {
+      Dag upstream = byId.get(dependency.dag());
+      if (upstream != null && (upstream.schedule() == null || upstream.schedule().isOnce())) {
+        manual.add(upstream.id() + (upstream.schedule() == null ? " (manual)" : " (@once)"));
+      }
+    }
+    if (manual.isEmpty()) {
+      return null;
+    }
+    return new Problem(
+        dag.useCase(),
+        "",
+        io.lakeplan.validation.ProblemCode.CONFLICTING_SETTINGS,
+        "DAG "
+            + dag.id()
+            + " waits for "
+            + String.join(", ", manual)
+            + ", which has no schedule: in cross-dag-mode sensors an ExternalTaskSensor waits for"
+            + " the upstream run of a scheduled logical date, which a manual run never has, so every"
+            + " run would wait out the sensor timeout; render with cross-dag-mode datasets (the"
+            + " default), where the DAG runs only once the upstream has completed, or give the"
+            + " upstream a schedule",
+        null);
+  }
+
+  private static boolean isLineage(DagDependency dependency) {
+    return dependency.reason() == DagDependency.Reason.LINEAGE && !dependency.tables().isEmpty();
   }
 
   private String quarantine(Rendering rendering) {
@@ -211,24 +286,40 @@ public final class AirflowRenderer {
         start.getSecond());
   }
 
+  /** The task id of the DATASETS-mode gate, with underscores added when a task has it. */
+  public static final String GATE_TASK_ID = "upstream-completed";
+
   /** The source of one DAG file. */
   private final class DagFile {
     private final Dag dag;
     private final boolean completionAsset;
+    private final Map<String, Dag> dags;
+    private final Pools pools;
     private final CrossDagMode mode = target.crossDagMode();
     private final Map<String, String> variables = new LinkedHashMap<>();
     private final Map<String, String> sensorIds = new HashMap<>();
     private final List<String> topics;
+    private String gateId;
 
-    DagFile(Dag dag, boolean completionAsset) {
+    DagFile(Dag dag, boolean completionAsset, Map<String, Dag> dags, Pools pools) {
       this.dag = dag;
       this.completionAsset = completionAsset;
+      this.dags = dags;
+      this.pools = pools;
       this.topics = snsTopics(dag.notifications());
       Set<String> used = new HashSet<>();
       List<String> ids = new ArrayList<>();
+      Set<String> taskIds = new HashSet<>();
+      dag.tasks().forEach(task -> taskIds.add(task.id()));
+      if (!gatingUpstream().isEmpty()) {
+        String id = GATE_TASK_ID;
+        while (taskIds.contains(id)) {
+          id = id + "_";
+        }
+        gateId = id;
+        ids.add(id);
+      }
       if (mode == CrossDagMode.SENSORS) {
-        Set<String> taskIds = new HashSet<>();
-        dag.tasks().forEach(task -> taskIds.add(task.id()));
         for (DagDependency dependency : dag.upstream()) {
           // a task of this DAG may already have the id (migration "wait-for" waiting on a DAG
           // named "convert" has a task wait-for.convert): the sensor then takes an underscore
@@ -262,6 +353,23 @@ public final class AirflowRenderer {
         arns.add(environment.notifications().defaultSnsTopicArn());
       }
       return List.copyOf(arns);
+    }
+
+    /**
+     * The upstream DAGs a DATASETS-mode gate waits for: all of them. Assets only trigger runs, and
+     * the DAG's own cron (asset-or-time) would run it before its upstream DAGs ever ran; the gate
+     * skips such a run until every upstream asset it consumes has been updated at least once.
+     */
+    private List<DagDependency> gatingUpstream() {
+      return mode == CrossDagMode.DATASETS ? dag.upstream() : List.of();
+    }
+
+    /** What the gate reads: the assets the DAG is scheduled on. */
+    private List<String> gateAssets() {
+      Set<String> uris = new TreeSet<>();
+      gatingUpstream()
+          .forEach(dependency -> uris.addAll(assetUris(dependency, dags.get(dependency.dag()))));
+      return List.copyOf(uris);
     }
 
     private boolean hasSpark() {
@@ -322,6 +430,12 @@ public final class AirflowRenderer {
       if (hasJobMain()) {
         jobMainFunction(out);
       }
+      if (gateId != null) {
+        gateFunction(out);
+      }
+      if (needsUpstreamDate()) {
+        upstreamDateFunction(out);
+      }
       defaultArgs(out);
       out.append("with DAG(\n");
       out.append("    dag_id=DAG_ID,\n");
@@ -341,6 +455,13 @@ public final class AirflowRenderer {
       out.append(") as dag:\n");
       if (mode == CrossDagMode.SENSORS) {
         dag.upstream().forEach(dependency -> sensor(out, dependency));
+      }
+      if (gateId != null) {
+        out.append("    ").append(variables.get(gateId)).append(" = ShortCircuitOperator(\n");
+        out.append("        task_id=").append(Python.string(gateId)).append(",\n");
+        out.append("        python_callable=upstream_assets_updated,\n");
+        out.append("        inlets=UPSTREAM_COMPLETED,\n");
+        out.append("    )\n");
       }
       for (Task task : dag.tasksInOrder()) {
         task(out, task);
@@ -382,9 +503,16 @@ public final class AirflowRenderer {
         if (assetOrTime()) {
           doc.append("\nRuns on its schedule `")
               .append(dag.schedule())
-              .append("` and whenever one of these DAGs updates an asset it reads.\n");
+              .append("` and whenever these DAGs have updated the assets it waits for;");
         } else if (mode == CrossDagMode.DATASETS) {
-          doc.append("\nRuns whenever one of these DAGs updates an asset it reads.\n");
+          doc.append("\nRuns whenever these DAGs have updated the assets it waits for;");
+        }
+        if (mode == CrossDagMode.DATASETS) {
+          doc.append(
+                  " a run before each of them has completed its work at least once is skipped"
+                      + " (task `")
+              .append(gateId)
+              .append("`).\n");
         }
       }
       return doc.toString();
@@ -417,6 +545,13 @@ public final class AirflowRenderer {
         out.append("    from airflow.timetables.datasets import DatasetOrTimeSchedule\n\n");
         out.append("    def AssetOrTimeSchedule(*, timetable, assets):\n");
         out.append("        return DatasetOrTimeSchedule(timetable=timetable, datasets=assets)\n");
+      }
+      if (gateId != null) {
+        out.append("\ntry:\n");
+        out.append(
+            "    from airflow.providers.standard.operators.python import ShortCircuitOperator\n");
+        out.append("except ImportError:  # Airflow 2\n");
+        out.append("    from airflow.operators.python import ShortCircuitOperator\n");
       }
       if (mode == CrossDagMode.SENSORS && !dag.upstream().isEmpty()) {
         out.append("\ntry:\n");
@@ -530,6 +665,49 @@ public final class AirflowRenderer {
       out.append("    )\n\n\n");
     }
 
+    private void gateFunction(StringBuilder out) {
+      while (!out.toString().endsWith("\n\n\n")) {
+        out.append('\n');
+      }
+      out.append("UPSTREAM_COMPLETED = ").append(assets(gateAssets())).append("\n\n\n");
+      out.append("def upstream_assets_updated(inlet_events, **_):\n");
+      out.append(
+          "    \"\"\"Whether every asset this DAG waits for has been updated at least once (each"
+              + " upstream DAG\n");
+      out.append(
+          "    has completed its work on a table read, or all its work); else the run is"
+              + " skipped.\"\"\"\n");
+      out.append(
+          "    return all(len(inlet_events[asset]) > 0 for asset in UPSTREAM_COMPLETED)\n\n\n");
+    }
+
+    private boolean needsUpstreamDate() {
+      return mode == CrossDagMode.SENSORS
+          && dag.upstream().stream()
+              .anyMatch(
+                  dependency -> !dags.get(dependency.dag()).schedule().equals(dag.schedule()));
+    }
+
+    private void upstreamDateFunction(StringBuilder out) {
+      while (!out.toString().endsWith("\n\n\n")) {
+        out.append('\n');
+      }
+      out.append("def latest_firing(cron):\n");
+      out.append(
+          "    \"\"\"The logical date of the upstream run to wait for: the upstream schedule's"
+              + " latest firing\n");
+      out.append(
+          "    at or before this run's logical date (both run on CronTriggerTimetable, whose"
+              + " logical date\n");
+      out.append("    is the firing time).\"\"\"\n\n");
+      out.append("    def upstream_logical_date(logical_date, **_):\n");
+      out.append("        from datetime import datetime\n\n");
+      out.append("        from croniter import croniter\n\n");
+      out.append(
+          "        return croniter(cron, logical_date + timedelta(seconds=1)).get_prev(datetime)\n\n");
+      out.append("    return upstream_logical_date\n\n\n");
+    }
+
     private void defaultArgs(StringBuilder out) {
       out.append("default_args = {\n");
       out.append("    \"owner\": ").append(Python.string(dag.owner())).append(",\n");
@@ -561,7 +739,8 @@ public final class AirflowRenderer {
         return time;
       }
       Set<String> uris = new TreeSet<>();
-      dag.upstream().forEach(dependency -> uris.addAll(assetUris(dependency)));
+      dag.upstream()
+          .forEach(dependency -> uris.addAll(assetUris(dependency, dags.get(dependency.dag()))));
       String assets =
           uris.stream()
               .map(uri -> "Asset(" + Python.string(uri) + ")")
@@ -587,6 +766,12 @@ public final class AirflowRenderer {
       out.append("        task_id=").append(Python.string(sensorTaskId(dependency))).append(",\n");
       out.append("        external_dag_id=").append(Python.string(dependency.dag())).append(",\n");
       out.append("        external_task_id=None,\n");
+      Schedule upstream = dags.get(dependency.dag()).schedule();
+      if (!upstream.equals(dag.schedule())) {
+        out.append("        execution_date_fn=latest_firing(")
+            .append(Python.string(upstream.toString()))
+            .append("),\n");
+      }
       out.append("        allowed_states=[\"success\"],\n");
       out.append("        failed_states=[\"failed\"],\n");
       out.append("        mode=\"reschedule\",\n");
@@ -603,6 +788,10 @@ public final class AirflowRenderer {
         List<String> outlets = outlets(task);
         if (!outlets.isEmpty()) {
           out.append(", outlets=").append(assets(outlets));
+        }
+        String pool = pools.of(task);
+        if (pool != null) {
+          out.append(", pool=").append(Python.string(pool));
         }
         out.append(")\n");
         return;
@@ -655,6 +844,10 @@ public final class AirflowRenderer {
       if (!outlets.isEmpty()) {
         out.append("        outlets=").append(assets(outlets)).append(",\n");
       }
+      String pool = pools.of(task);
+      if (pool != null) {
+        out.append("        pool=").append(Python.string(pool)).append(",\n");
+      }
       out.append("    )\n");
     }
 
@@ -670,14 +863,53 @@ public final class AirflowRenderer {
         return List.of();
       }
       Set<String> uris = new TreeSet<>();
-      // Creating a table changes no data, so it must not trigger the table's readers.
-      if (!(task.spec() instanceof TaskSpec.CreateTable)) {
-        task.spec().writes().forEach(table -> uris.add(tableAssetUri(table)));
+      for (TableId table : writtenTables()) {
+        if (completes(task, table)) {
+          uris.add(tableAssetUri(table));
+        }
       }
       if (completionAsset && isSink(task)) {
-        uris.add(dagAssetUri(dag.id()));
+        uris.add(completionAssetUri(dag.id(), task.id()));
       }
       return List.copyOf(uris);
+    }
+
+    /** The tables whose data this DAG writes (creating a table changes no data). */
+    private Set<TableId> writtenTables() {
+      Set<TableId> tables = new TreeSet<>();
+      for (Task task : dag.tasks()) {
+        if (!(task.spec() instanceof TaskSpec.CreateTable)) {
+          tables.addAll(task.spec().writes());
+        }
+      }
+      return tables;
+    }
+
+    /**
+     * Whether {@code task} ends this DAG's work on {@code table}: it writes or reads the table and
+     * no task after it does. The table's asset is updated there, so readers start only once the
+     * data is written and proven (a migration's reconcile and watermark, not its convert).
+     */
+    private boolean completes(Task task, TableId table) {
+      if (!touches(task, table)) {
+        return false;
+      }
+      Set<String> after = new HashSet<>();
+      List<String> next = new ArrayList<>(List.of(task.id()));
+      while (!next.isEmpty()) {
+        String id = next.remove(next.size() - 1);
+        for (Edge edge : dag.edges()) {
+          if (edge.from().equals(id) && after.add(edge.to())) {
+            next.add(edge.to());
+          }
+        }
+      }
+      return after.stream().noneMatch(id -> touches(dag.task(id), table));
+    }
+
+    private static boolean touches(Task task, TableId table) {
+      return !(task.spec() instanceof TaskSpec.CreateTable)
+          && (task.spec().writes().contains(table) || task.spec().reads().contains(table));
     }
 
     private boolean isSink(Task task) {
@@ -695,6 +927,15 @@ public final class AirflowRenderer {
               lines.add(
                   variables.get(sensorTaskId(dependency)) + " >> " + variables.get(task.id()));
             }
+          }
+        }
+      }
+      if (gateId != null) {
+        Set<String> withUpstream = new HashSet<>();
+        dag.edges().forEach(edge -> withUpstream.add(edge.to()));
+        for (Task task : dag.tasksInOrder()) {
+          if (!withUpstream.contains(task.id())) {
+            lines.add(variables.get(gateId) + " >> " + variables.get(task.id()));
           }
         }
       }

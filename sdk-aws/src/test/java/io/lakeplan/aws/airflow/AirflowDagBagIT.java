@@ -81,10 +81,37 @@ class AirflowDagBagIT {
     AirflowSettings withQuarantine = AirflowSettings.builder().crossDagMode(mode).build();
     Workspace examples = Workspace.load(EXAMPLES);
     Workspace legacy = Workspace.load(LEGACY);
-    AirflowRenderer.to(plain).render(examples).writeTo(folder.resolve("examples"));
-    AirflowRenderer.to(withQuarantine).render(legacy).writeTo(folder.resolve("legacy"));
-    List<Dag> dags = new ArrayList<>(examples.plan().dags());
-    dags.addAll(legacy.plan().dags());
+    Path useCases = Files.createDirectories(folder.resolve("use-cases"));
+    Workspace schedules = AirflowRendererTest.hourlyWaitingForDaily(useCases);
+    Rendering examplesRendering = AirflowRenderer.to(plain).render(examples);
+    Rendering legacyRendering = AirflowRenderer.to(withQuarantine).render(legacy);
+    Rendering schedulesRendering = AirflowRenderer.to(plain).render(schedules);
+    examplesRendering.writeTo(folder.resolve("examples"));
+    legacyRendering.writeTo(folder.resolve("legacy"));
+    schedulesRendering.writeTo(folder.resolve("schedules"));
+    assertThat(schedulesRendering.problems()).isEmpty();
+    List<Dag> all = new ArrayList<>(examples.plan().dags());
+    all.addAll(legacy.plan().dags());
+    all.addAll(schedules.plan().dags());
+    // In SENSORS mode a DAG waiting for a manual DAG is refused (a problem, no file)
+    Set<String> rendered = new TreeSet<>();
+    examplesRendering.files().forEach(file -> rendered.add(file.dagId()));
+    legacyRendering.files().forEach(file -> rendered.add(file.dagId()));
+    schedulesRendering.files().forEach(file -> rendered.add(file.dagId()));
+    List<Dag> dags = all.stream().filter(dag -> rendered.contains(dag.id())).toList();
+    Map<String, Dag> byId = new HashMap<>();
+    all.forEach(dag -> byId.put(dag.id(), dag));
+    for (Dag dag : all) {
+      boolean waitsForManual =
+          dag.upstream().stream()
+              .map(dependency -> byId.get(dependency.dag()).schedule())
+              .anyMatch(schedule -> schedule == null || schedule.isOnce());
+      assertThat(rendered.contains(dag.id()))
+          .as(dag.id() + " rendered")
+          .isEqualTo(mode == CrossDagMode.DATASETS || !waitsForManual);
+    }
+    Map<String, String> pools = new TreeMap<>(examplesRendering.pools());
+    pools.putAll(legacyRendering.pools());
 
     long started = System.nanoTime();
     JsonNode report = dagBagReport(python, folder);
@@ -122,6 +149,46 @@ class AirflowDagBagIT {
       assertThat(upstreamByTask(actual.get("tasks")))
           .as(dag.id() + " tasks and edges")
           .isEqualTo(expectedUpstreamByTask(dag, mode));
+      for (Task task : dag.tasks()) {
+        JsonNode airflowTask = actual.get("tasks").get(task.id());
+        assertThat(airflowTask.get("pool_slots").asInt()).isEqualTo(1);
+        String pool = airflowTask.get("pool").asText();
+        if (writesData(task) || task.spec() instanceof TaskSpec.Maintain) {
+          assertThat(pools).as(dag.id() + "." + task.id() + " pool").containsKey(pool);
+        } else {
+          assertThat(pool).as(dag.id() + "." + task.id() + " pool").isEqualTo("default_pool");
+        }
+      }
+      if (mode == CrossDagMode.SENSORS) {
+        for (DagDependency dependency : dag.upstream()) {
+          JsonNode sensor =
+              actual
+                  .get("tasks")
+                  .get(AirflowRenderer.SENSOR_TASK_PREFIX + dependency.dag())
+                  .get("sensor");
+          assertThat(sensor.get("external_dag_id").asText()).isEqualTo(dependency.dag());
+          var upstreamSchedule = byId.get(dependency.dag()).schedule();
+          if (upstreamSchedule.equals(dag.schedule())) {
+            assertThat(sensor.has("probe_upstream_date")).isFalse();
+          } else {
+            // the upstream run it waits for: the latest firing at or before the probe date
+            java.time.LocalDateTime probe =
+                java.time.OffsetDateTime.parse(sensor.get("probe_logical_date").asText())
+                    .toLocalDateTime();
+            java.time.LocalDateTime latest = null;
+            for (java.time.LocalDateTime next = upstreamSchedule.nextAfter(probe.minusDays(32));
+                next != null && !next.isAfter(probe);
+                next = upstreamSchedule.nextAfter(next)) {
+              latest = next;
+            }
+            assertThat(
+                    java.time.OffsetDateTime.parse(sensor.get("probe_upstream_date").asText())
+                        .toLocalDateTime())
+                .as(dag.id() + " waits for the " + dependency.dag() + " run of")
+                .isEqualTo(latest);
+          }
+        }
+      }
       dag.tasks()
           .forEach(
               task ->
@@ -135,6 +202,12 @@ class AirflowDagBagIT {
           producing.addAll(producers.getOrDefault(uri, Set.of()));
         }
         assertThat(producing).as(dag.id() + " waits for").isEqualTo(upstreamDags);
+        if (!dag.upstream().isEmpty()) {
+          // the gate skips runs until every consumed asset has been updated once
+          assertThat(textList(actual.get("tasks").get(AirflowRenderer.GATE_TASK_ID).get("inlets")))
+              .as(dag.id() + " gate")
+              .isEqualTo(textList(actual.get("datasets_consumed")));
+        }
         assertThat(actual.get("datasets_produced").isEmpty())
             .as(dag.id() + " produces")
             .isEqualTo(
@@ -378,6 +451,13 @@ class AirflowDagBagIT {
         }
       }
       sensors.forEach(sensor -> upstream.put(sensor, new TreeSet<>()));
+    } else if (!dag.upstream().isEmpty()) {
+      for (Set<String> fromTasks : upstream.values()) {
+        if (fromTasks.isEmpty()) {
+          fromTasks.add(AirflowRenderer.GATE_TASK_ID);
+        }
+      }
+      upstream.put(AirflowRenderer.GATE_TASK_ID, new TreeSet<>());
     }
     return upstream;
   }

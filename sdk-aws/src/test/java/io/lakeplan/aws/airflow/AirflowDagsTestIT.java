@@ -31,13 +31,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs one rendered DAG end to end with {@code airflow dags test}: its EMR Serverless tasks start
  * real (moto-emulated) job runs, and the runs carry the job jar, the plan location, the DAG id and
- * the task id the renderer promised.
+ * the task id the renderer promised. Before that, the rendered pools import with {@code airflow
+ * pools import}, and a run before the upstream asset was ever updated is skipped by the gate.
  */
 class AirflowDagsTestIT {
   private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
   private static final Path FIXTURE = Path.of("src/test/python/emr_serverless_fixture.py");
   private static final String DAG_ID = "orders.transformation";
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A DAG whose one task updates raw.orders' asset, as orders.migration's watermark task does. */
+  private static final String RAW_ORDERS_PRODUCER =
+      """
+      import pendulum
+
+      try:
+          from airflow.sdk import DAG, Asset
+      except ImportError:  # Airflow 2
+          from airflow import DAG
+          from airflow.datasets import Dataset as Asset
+      try:
+          from airflow.providers.standard.operators.bash import BashOperator
+      except ImportError:  # Airflow 2
+          from airflow.operators.bash import BashOperator
+
+      with DAG(
+          dag_id="raw_orders_producer",
+          schedule=None,
+          start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+          catchup=False,
+      ):
+          BashOperator(task_id="produce", bash_command="true", outlets=[Asset("iceberg://raw/orders")])
+      """;
 
   @ParameterizedTest
   @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
@@ -58,15 +83,7 @@ class AirflowDagsTestIT {
             .start();
     try {
       awaitListening(moto);
-      String applicationId =
-          run(
-                  work,
-                  Map.of(),
-                  bin.resolve("python").toString(),
-                  FIXTURE.toString(),
-                  endpoint,
-                  "create-app")
-              .trim();
+      String applicationId = fixture(work, bin, endpoint, "create-app").trim();
       Environment target =
           Environment.builder()
               .region("us-east-1")
@@ -86,9 +103,12 @@ class AirflowDagsTestIT {
       Workspace workspace = Workspace.load(Path.of("../examples/orders"));
       Dag dag = workspace.plan().dag(DAG_ID);
       Path dags = Files.createDirectories(work.resolve("dags"));
-      AirflowRenderer.to(target).render(workspace).files().stream()
+      Rendering rendering = AirflowRenderer.to(target).render(workspace);
+      rendering.files().stream()
           .filter(file -> file.dagId().equals(DAG_ID))
           .forEach(file -> write(dags.resolve(file.fileName()), file.content()));
+      Path pools = work.resolve(Rendering.POOLS_FILE);
+      write(pools, rendering.poolsJson());
 
       Map<String, String> environment = new HashMap<>();
       environment.put("AIRFLOW_HOME", work.resolve("airflow-home").toString());
@@ -101,16 +121,25 @@ class AirflowDagsTestIT {
               + endpoint
               + "\"}}");
       long started = System.nanoTime();
-      run(work, environment, bin.resolve("airflow").toString(), "db", "migrate");
+      airflow(work, environment, bin, "db", "migrate");
       long migrated = System.nanoTime();
-      run(
-          work,
-          environment,
-          bin.resolve("airflow").toString(),
-          "dags",
-          "test",
-          DAG_ID,
-          "2024-06-01");
+      // the rendered pools import into real Airflow
+      airflow(work, environment, bin, "pools", "import", pools.toString());
+      assertThat(airflow(work, environment, bin, "pools", "list", "--output", "plain"))
+          .contains("lakeplan.process.orders")
+          .contains("lakeplan.raw.orders");
+      // raw.orders was never updated: the gate skips the run, no job starts
+      airflow(work, environment, bin, "dags", "test", DAG_ID, "2024-06-01");
+      assertThat(jobRuns(work, bin, endpoint, applicationId))
+          .as("job runs before raw.orders was ever updated")
+          .isEmpty();
+      // once the migration's work on raw.orders has completed (its asset updated), it runs
+      write(dags.resolve("raw_orders_producer.py"), RAW_ORDERS_PRODUCER);
+      // what the DAG processor does in a deployment: without the DAGs (and their assets) in the
+      // database, Airflow 2 drops the producer's event ("DatasetModel ... not found")
+      airflow(work, environment, bin, "dags", "reserialize");
+      airflow(work, environment, bin, "dags", "test", "raw_orders_producer", "2024-06-01");
+      airflow(work, environment, bin, "dags", "test", DAG_ID, "2024-06-02");
       System.out.printf(
           "%s: airflow db migrate %d ms, dags test %s %d ms%n",
           venv,
@@ -118,16 +147,7 @@ class AirflowDagsTestIT {
           DAG_ID,
           Duration.ofNanos(System.nanoTime() - migrated).toMillis());
 
-      JsonNode runs =
-          JSON.readTree(
-              run(
-                  work,
-                  Map.of(),
-                  bin.resolve("python").toString(),
-                  FIXTURE.toString(),
-                  endpoint,
-                  "list-runs",
-                  applicationId));
+      JsonNode runs = jobRuns(work, bin, endpoint, applicationId);
       List<String> names = new ArrayList<>();
       runs.forEach(jobRun -> names.add(jobRun.get("name").asText()));
       assertThat(names)
@@ -191,6 +211,29 @@ class AirflowDagsTestIT {
     drain.setDaemon(true);
     drain.start();
     listening.get(60, TimeUnit.SECONDS);
+  }
+
+  private static String airflow(
+      Path work, Map<String, String> environment, Path bin, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(bin.resolve("airflow").toString()));
+    command.addAll(List.of(arguments));
+    return run(work, environment, command.toArray(String[]::new));
+  }
+
+  /** The job runs of the moto application, as emr_serverless_fixture.py lists them. */
+  private static JsonNode jobRuns(Path work, Path bin, String endpoint, String applicationId)
+      throws IOException, InterruptedException {
+    return JSON.readTree(fixture(work, bin, endpoint, "list-runs", applicationId));
+  }
+
+  /** Runs emr_serverless_fixture.py against moto at {@code endpoint}. */
+  private static String fixture(Path work, Path bin, String endpoint, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(bin.resolve("python").toString(), FIXTURE.toString(), endpoint));
+    command.addAll(List.of(arguments));
+    return run(work, Map.of(), command.toArray(String[]::new));
   }
 
   private static String run(Path work, Map<String, String> environment, String... command)

@@ -7,6 +7,7 @@ import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
+import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.workspace.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,15 @@ class AirflowRendererTest {
     try (Stream<Path> files = Files.list(GOLDEN)) {
       goldenNames = files.map(path -> path.getFileName().toString()).sorted().toList();
     }
-    assertThat(rendering.files()).extracting(RenderedFile::fileName).isEqualTo(goldenNames);
+    List<String> names =
+        Stream.concat(
+                rendering.files().stream().map(RenderedFile::fileName),
+                Stream.of(Rendering.POOLS_FILE))
+            .sorted()
+            .toList();
+    assertThat(names).isEqualTo(goldenNames);
+    assertThat(rendering.poolsJson())
+        .isEqualTo(Files.readString(GOLDEN.resolve(Rendering.POOLS_FILE), StandardCharsets.UTF_8));
     for (RenderedFile file : rendering.files()) {
       assertThat(file.content())
           .as(
@@ -142,21 +151,149 @@ class AirflowRendererTest {
   }
 
   @Test
-  void render_sensorsMode_waitsWithOneSensorPerUpstreamDag() {
+  void render_sensorsMode_waitingForAManualDag_isRefusedNamingTheModeThatWorks() {
+    // was: orders.transformation waited for an orders.migration run of its own logical date,
+    // which a manual DAG never has: every run waited out the 12 h sensor timeout
     Plan plan = Workspace.load(ORDERS).plan();
     Rendering rendering =
         AirflowRenderer.to(AirflowSettings.builder().crossDagMode(CrossDagMode.SENSORS).build())
             .render(plan);
 
-    Dag consumer =
-        plan.dags().stream().filter(dag -> !dag.upstream().isEmpty()).findFirst().orElseThrow();
-    String source = file(rendering, consumer.id());
-    for (var dependency : consumer.upstream()) {
-      assertThat(source)
-          .contains("task_id=\"" + AirflowRenderer.SENSOR_TASK_PREFIX + dependency.dag() + "\"")
-          .contains("external_dag_id=\"" + dependency.dag() + "\"");
-    }
-    assertThat(source).doesNotContain("Asset(");
+    assertThat(rendering.files())
+        .extracting(RenderedFile::dagId)
+        .doesNotContain("orders.transformation");
+    assertThat(rendering.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.useCase()).isEqualTo("orders");
+              assertThat(problem.code()).isEqualTo(ProblemCode.CONFLICTING_SETTINGS);
+              assertThat(problem.message())
+                  .startsWith(
+                      "DAG orders.transformation waits for orders.migration (manual), which has no"
+                          + " schedule")
+                  .contains("render with cross-dag-mode datasets");
+            });
+    assertThat(file(rendering, AirflowRenderer.QUARANTINE_DAG_ID))
+        .contains("orders.transformation waits for orders.migration (manual)");
+  }
+
+  /**
+   * An hourly DAG that declares a dependency on a daily one at 02:30: in SENSORS mode its sensor
+   * must wait for the daily run of the latest 02:30 (not of its own hour), in DATASETS mode a gate
+   * must hold its cron until the daily DAG has completed. Also rendered in real Airflow by {@link
+   * AirflowDagBagIT}.
+   */
+  static Workspace hourlyWaitingForDaily(Path folder) throws IOException {
+    Files.writeString(
+        folder.resolve("daily.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: daily
+        owner: team@example.com
+        schedule: "30 2 * * *"
+        spark-jobs:
+          - id: job
+            entrypoint: s3://jobs/job.py
+        """);
+    Files.writeString(
+        folder.resolve("hourly.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: hourly
+        owner: team@example.com
+        schedule: "@hourly"
+        dependencies: ["dag:daily.transformation"]
+        spark-jobs:
+          - id: job
+            entrypoint: s3://jobs/job.py
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.problems()).isEmpty();
+    return workspace;
+  }
+
+  @Test
+  void render_sensorsMode_upstreamOnAnotherSchedule_waitsForItsLatestFiring(@TempDir Path folder)
+      throws IOException {
+    // was: the hourly DAG waited for a daily run at its own (hourly) logical date, which never
+    // exists, and timed out after 12 h
+    Rendering rendering =
+        AirflowRenderer.to(AirflowSettings.builder().crossDagMode(CrossDagMode.SENSORS).build())
+            .render(hourlyWaitingForDaily(folder));
+
+    assertThat(rendering.problems()).isEmpty();
+    assertThat(file(rendering, "hourly.transformation"))
+        .contains("task_id=\"" + AirflowRenderer.SENSOR_TASK_PREFIX + "daily.transformation\"")
+        .contains("external_dag_id=\"daily.transformation\"")
+        .contains("execution_date_fn=latest_firing(\"30 2 * * *\")")
+        .contains("croniter(cron, logical_date + timedelta(seconds=1)).get_prev(datetime)")
+        .doesNotContain("Asset(");
+  }
+
+  @Test
+  void render_datasetsMode_declaredDependency_gatesTheCronOnTheUpstreamsCompletion(
+      @TempDir Path folder) throws IOException {
+    // was: AssetOrTimeSchedule alone: the hourly cron ran the DAG although daily never ran
+    Workspace workspace = hourlyWaitingForDaily(folder);
+    Rendering rendering = AirflowRenderer.to(AirflowSettings.defaults()).render(workspace);
+
+    String completion = AirflowRenderer.completionAssetUri("daily.transformation", "job");
+    assertThat(AirflowRenderer.completionAssetUris(workspace.plan().dag("daily.transformation")))
+        .containsExactly(completion);
+    assertThat(file(rendering, "daily.transformation"))
+        .contains("outlets=[Asset(\"" + completion + "\")]");
+    assertThat(file(rendering, "hourly.transformation"))
+        .contains("assets=[Asset(\"" + completion + "\")]")
+        .contains("UPSTREAM_COMPLETED = [Asset(\"" + completion + "\")]")
+        .contains("python_callable=upstream_assets_updated")
+        .contains("task_id=\"" + AirflowRenderer.GATE_TASK_ID + "\"")
+        .contains("upstream_completed >> job");
+  }
+
+  @Test
+  void render_datasetsMode_migrationUpdatesItsTableAfterReconcileAndWatermark() {
+    // was: the convert task's outlet triggered orders.transformation before reconcile passed
+    Rendering rendering = AirflowRenderer.to(fixedTarget()).render(Workspace.load(ORDERS));
+
+    String migration = file(rendering, "orders.migration");
+    assertThat(migration)
+        .contains(
+            "orders_history_watermark = job_main(\"orders-history.watermark\","
+                + " outlets=[Asset(\"iceberg://raw/orders\")])")
+        .containsOnlyOnce("Asset(\"iceberg://raw/orders\")");
+    assertThat(file(rendering, "orders.transformation"))
+        .contains("UPSTREAM_COMPLETED = [Asset(\"iceberg://raw/orders\")]")
+        .contains("upstream_completed >> create_process_orders");
+  }
+
+  @Test
+  void render_tableWritersAndMaintenance_shareOnePoolPerTable(@TempDir Path folder) {
+    Rendering rendering = AirflowRenderer.to(fixedTarget()).render(Workspace.load(ORDERS));
+
+    assertThat(rendering.pools())
+        .containsOnlyKeys("lakeplan.process.orders", "lakeplan.raw.orders");
+    assertThat(file(rendering, "orders.transformation"))
+        .contains("job_main(\"orders-upsert\"")
+        .contains("pool=\"lakeplan.process.orders\")");
+    assertThat(file(rendering, "orders.maintenance.daily"))
+        .contains("job_main(\"process-orders.compact\", pool=\"lakeplan.process.orders\")")
+        .contains("job_main(\"raw-orders.expire-snapshots\", pool=\"lakeplan.raw.orders\")");
+    assertThat(file(rendering, "orders.migration"))
+        .contains("job_main(\"orders-history.convert\", pool=\"lakeplan.raw.orders\")")
+        .contains("job_main(\"orders-history.reconcile\")");
+    List<Path> written = rendering.writeTo(folder);
+    assertThat(written).contains(folder.resolve(Rendering.POOLS_FILE));
+    assertThat(rendering.poolsJson())
+        .isEqualTo(
+            """
+            {
+              "lakeplan.process.orders": {"slots": 1, "description": "Lakeplan: writers and \
+            maintenance of process.orders, one task at a time", "include_deferred": false},
+              "lakeplan.raw.orders": {"slots": 1, "description": "Lakeplan: writers and \
+            maintenance of raw.orders, one task at a time", "include_deferred": false}
+            }
+            """);
   }
 
   @Test
@@ -209,6 +346,7 @@ class AirflowRendererTest {
         api-version: lakeplan/v1
         name: alpha
         owner: team@example.com
+        schedule: "@daily"
         spark-jobs:
           - id: job
             dag: convert
@@ -254,7 +392,7 @@ class AirflowRendererTest {
         .upstream()
         .forEach(
             dependency ->
-                AirflowRenderer.assetUris(dependency)
+                AirflowRenderer.assetUris(dependency, plan.dag(dependency.dag()))
                     .forEach(uri -> assertThat(source).contains("Asset(\"" + uri + "\")")));
   }
 
