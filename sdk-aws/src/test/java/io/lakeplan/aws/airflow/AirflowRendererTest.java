@@ -307,6 +307,7 @@ class AirflowRendererTest {
         api-version: lakeplan/v1
         name: alpha
         owner: team@example.com
+        schedule: "@daily"
         spark-jobs:
           - {id: job, dag: %s, entrypoint: "s3://jobs/job.py"}
         """
@@ -317,6 +318,7 @@ class AirflowRendererTest {
         api-version: lakeplan/v1
         name: beta
         owner: team@example.com
+        schedule: "@daily"
         dependencies: ["dag:%s"]
         spark-jobs:
           - {id: job, entrypoint: "s3://jobs/job.py"}
