@@ -143,13 +143,13 @@ class MergeIT {
     Merge unsafe =
         Merge.builder()
             .from(merge("unsafe"))
-            .target(TableId.of("mrg", "tgt_unsafe` SET x = 1 --"))
+            .target(TableId.of("mrg", "tgt_unsafe` set x = 1 --"))
             .build();
 
     TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(unsafe));
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
-    assertThat(result.summary()).contains("Unsafe SQL identifier: 'tgt_unsafe` SET x = 1 --'");
+    assertThat(result.summary()).contains("Unsafe SQL identifier: 'tgt_unsafe` set x = 1 --'");
     assertThat(snapshotId("lakeplan.mrg.src_unsafe")).isEqualTo(source);
     assertThat(spark.table("lakeplan.mrg.tgt_unsafe").count()).isZero();
   }
