@@ -33,6 +33,22 @@ public final class CommitProperties {
   }
 
   /**
+   * The identity of the checkpoint whose batch ids the commit's {@link #kafkaBatch} counts (Spark's
+   * query id, kept in the checkpoint): batch ids restart at 0 in a new checkpoint.
+   */
+  public static String kafkaCheckpoint(String ingestionId) {
+    return PREFIX + "kafka." + ingestionId + ".checkpoint";
+  }
+
+  /**
+   * The next offset of every topic partition Kafka ingestion {@code ingestionId} has committed, as
+   * JSON ({@link KafkaProgress#formatOffsets}): where a new checkpoint starts.
+   */
+  public static String kafkaOffsets(String ingestionId) {
+    return PREFIX + "kafka." + ingestionId + ".offsets";
+  }
+
+  /**
    * The fingerprint of the input migration {@code migrationId} last converted ({@link
    * MigrationInputs#fingerprint}): on the conversion's snapshot summary and, so that it outlives
    * snapshot expiry, as a table property.

@@ -513,6 +513,34 @@ public final class PipelineTestDriver implements AutoCloseable {
     injectedCrashes.add(key(dagId, taskId));
   }
 
+  /**
+   * Deletes the streaming checkpoint of Kafka ingestion {@code ingestionId}, as an operator
+   * removing its folder would. The next run starts a new checkpoint: after the records the target
+   * already holds, or from the starting position when it holds none.
+   *
+   * @throws IllegalArgumentException naming the known Kafka ingestions
+   */
+  public void deleteCheckpoint(String ingestionId) {
+    checkOpen();
+    List<KafkaIngestion> ingestions = kafkaIngestions();
+    KafkaIngestion ingestion =
+        ingestions.stream()
+            .filter(candidate -> candidate.id().equals(ingestionId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Unknown Kafka ingestion '"
+                            + ingestionId
+                            + "' (Kafka ingestions: "
+                            + (ingestions.isEmpty()
+                                ? "none"
+                                : String.join(
+                                    ", ", ingestions.stream().map(KafkaIngestion::id).toList()))
+                            + ")"));
+    inputs.deleteCheckpoint(ingestion);
+  }
+
   /** Drops every table and input. The driver cannot be used afterwards. */
   @Override
   public void close() {

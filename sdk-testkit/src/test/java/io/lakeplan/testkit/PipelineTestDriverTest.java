@@ -159,6 +159,8 @@ class PipelineTestDriverTest {
     assertThatThrownBy(() -> driver.sourceTable("public.orders"))
         .hasMessageContaining("Unknown source table 'public.orders'");
     assertThatThrownBy(() -> driver.run("orders.nope")).hasMessageContaining("orders.migration");
+    assertThatThrownBy(() -> driver.deleteCheckpoint("clicks"))
+        .hasMessageContaining("Unknown Kafka ingestion 'clicks' (Kafka ingestions: none)");
   }
 
   @Test

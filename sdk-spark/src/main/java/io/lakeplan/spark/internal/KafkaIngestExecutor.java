@@ -7,7 +7,7 @@ import io.lakeplan.model.Column;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.ValueFormat;
-import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.KafkaProgress;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.io.IOException;
@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,13 +42,17 @@ import org.slf4j.LoggerFactory;
  *   <li>Authentication: the ingestion's SASL settings ({@link KafkaSecurity}), the password
  *       resolved from its secret reference when the task starts; credentials the brokers reject
  *       fail the task on one line naming the user and the reference.
- *   <li>Where it starts: the checkpoint when there is one; otherwise the policy — the migration
- *       watermark of the target as {@code startingTimestamp} (records strictly after it), earliest,
- *       latest or an explicit time. The log says which decided.
+ *   <li>Where it starts: the checkpoint when there is one; with a new checkpoint, right after the
+ *       records the target already holds (the offsets its commits carry, {@link KafkaProgress});
+ *       for a target without any, the policy — the migration watermark of the target as {@code
+ *       startingTimestamp} (records strictly after it), earliest, latest or an explicit time. The
+ *       log says which decided.
  *   <li>Records are parsed in the stream and written through {@link KafkaSink}, a V2 streaming
  *       write over Iceberg's: each batch is appended in one Iceberg commit whose summary records
- *       the batch id ({@code lakeplan.kafka.<id>.batch}); a batch replayed after a crash between
- *       that commit and the checkpoint is recognised and not written again.
+ *       the batch id, the checkpoint's identity (Spark's query id) and the offsets reached; a batch
+ *       the same checkpoint replays after a crash between that commit and the checkpoint is
+ *       recognised and not written again, while a new checkpoint's batches (numbered from 0 again)
+ *       are always new data.
  *   <li>Malformed records (JSON that does not parse, a required column missing) go to the
  *       dead-letter table with the reason and their topic, partition and offset — or fail the
  *       batch, before anything is committed, when the ingestion says {@code fail-on-malformed}.
@@ -58,6 +64,9 @@ final class KafkaIngestExecutor {
 
   private static final String CORRUPT = "__lakeplan_corrupt";
 
+  /** The offset by which Spark's {@code startingOffsets} means a partition's earliest. */
+  private static final long EARLIEST_OFFSET = -2;
+
   /**
    * Test hook: runs right after a batch's Iceberg commit, before its dead letters are written and
    * before Spark records the batch in the checkpoint (where a killed process would stop); {@link
@@ -66,11 +75,6 @@ final class KafkaIngestExecutor {
   static volatile java.util.function.LongConsumer afterCommit;
 
   private KafkaIngestExecutor() {}
-
-  /** The snapshot summary property holding the last batch id committed by {@code ingestion}. */
-  static String batchProperty(KafkaIngestion ingestion) {
-    return CommitProperties.kafkaBatch(ingestion.id());
-  }
 
   static TaskResult run(Context context, KafkaIngestion ingestion) {
     AtomicLong rows = new AtomicLong();
@@ -156,7 +160,13 @@ final class KafkaIngestExecutor {
     if (hasCheckpoint(context, checkpoint)) {
       LOG.info("Kafka ingestion {} continues from its checkpoint {}", ingestion.id(), checkpoint);
     } else {
-      reader = startingPosition(context, ingestion, reader);
+      SortedMap<String, SortedMap<Integer, Long>> committed =
+          KafkaProgress.committedOffsets(
+              Tables.summaries(Tables.load(context, ingestion.target())), ingestion.id());
+      reader =
+          committed.isEmpty()
+              ? startingPosition(context, ingestion, reader)
+              : continueAfter(context, ingestion, committed, reader);
     }
     StructType schema = context.spark.table(target).schema();
     List<String> columns = new ArrayList<>();
@@ -246,6 +256,37 @@ final class KafkaIngestExecutor {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read checkpoint " + checkpoint, e);
     }
+  }
+
+  /**
+   * A new checkpoint of an ingestion whose records the target already holds starts right after them
+   * ({@link KafkaProgress}); partitions the target has none of start at the earliest offset.
+   */
+  private static DataStreamReader continueAfter(
+      Context context,
+      KafkaIngestion ingestion,
+      SortedMap<String, SortedMap<Integer, Long>> committed,
+      DataStreamReader reader) {
+    SortedMap<String, SortedMap<Integer, Long>> start = new TreeMap<>();
+    KafkaPartitions.of(context, ingestion)
+        .forEach(
+            (topic, partitions) -> {
+              SortedMap<Integer, Long> offsets = new TreeMap<>();
+              for (int partition : partitions) {
+                Map<Integer, Long> known = committed.get(topic);
+                Long next = known == null ? null : known.get(partition);
+                offsets.put(partition, next == null ? EARLIEST_OFFSET : next);
+              }
+              start.put(topic, offsets);
+            });
+    String offsets = KafkaProgress.formatOffsets(start);
+    LOG.info(
+        "Kafka ingestion {} has a new checkpoint; it continues after the records already in {}"
+            + " (startingOffsets {})",
+        ingestion.id(),
+        ingestion.target(),
+        offsets);
+    return reader.option("startingOffsets", offsets);
   }
 
   private static DataStreamReader startingPosition(

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.spark.LakeplanCatalog;
+import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.KafkaProgress;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,7 +263,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
       return new WriteBuilder() {
         @Override
         public Write build() {
-          return new RoutedWrite(stream, write, layout);
+          return new RoutedWrite(stream, write, layout, info.queryId());
         }
       };
     }
@@ -340,11 +343,13 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     private final Stream stream;
     private final Write target;
     private final Layout layout;
+    private final String queryId;
 
-    RoutedWrite(Stream stream, Write target, Layout layout) {
+    RoutedWrite(Stream stream, Write target, Layout layout, String queryId) {
       this.stream = stream;
       this.target = target;
       this.layout = layout;
+      this.queryId = queryId;
     }
 
     @Override
@@ -354,7 +359,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
     @Override
     public StreamingWrite toStreaming() {
-      return new BatchCommit(stream, target.toStreaming(), layout);
+      return new BatchCommit(stream, target.toStreaming(), layout, queryId);
     }
 
     @Override
@@ -406,15 +411,16 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
   /**
    * What one task wrote: Iceberg's message for the good records (null when the batch was already
-   * committed), the counts, the offset range of the malformed records per topic partition, and the
-   * first malformed record.
+   * committed), the counts, the offset range of the malformed records per topic partition, the
+   * first malformed record, and the last offset read per topic partition, good or malformed.
    */
   record TaskMessage(
       WriterCommitMessage written,
       long good,
       long malformed,
       HashMap<TopicPartition, long[]> malformedOffsets,
-      Malformed first)
+      Malformed first,
+      HashMap<TopicPartition, Long> lastOffsets)
       implements WriterCommitMessage {}
 
   /** Creates the tasks' writers; Spark ships it to the executors. */
@@ -434,9 +440,16 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     private final DataWriter<InternalRow> target;
     private final Layout layout;
     private final HashMap<TopicPartition, long[]> malformedOffsets = new HashMap<>();
+    private final HashMap<TopicPartition, Long> lastOffsets = new HashMap<>();
     private long good;
     private long malformed;
     private Malformed first;
+
+    /** The partition of the previous row and its last offset: rows come in runs of one. */
+    private UTF8String lastTopic;
+
+    private int lastPartition = -1;
+    private long lastOffset = -1;
 
     Router(DataWriter<InternalRow> target, Layout layout) {
       this.target = target;
@@ -445,6 +458,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
     @Override
     public void write(InternalRow row) throws IOException {
+      noteOffset(row);
       if (row.isNullAt(layout.reason())) {
         good++;
         if (target != null) {
@@ -453,6 +467,27 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
       } else {
         note(row);
       }
+    }
+
+    /** Keeps the greatest offset read of each partition: where a new checkpoint would start. */
+    private void noteOffset(InternalRow row) {
+      UTF8String topic = row.getUTF8String(layout.topic());
+      int partition = row.getInt(layout.partition());
+      long offset = row.getLong(layout.offset());
+      if (partition != lastPartition || !topic.equals(lastTopic)) {
+        flushOffset();
+        lastTopic = topic.clone();
+        lastPartition = partition;
+      }
+      lastOffset = Math.max(lastOffset, offset);
+    }
+
+    private void flushOffset() {
+      if (lastTopic != null) {
+        lastOffsets.merge(
+            new TopicPartition(lastTopic.toString(), lastPartition), lastOffset, Math::max);
+      }
+      lastOffset = -1;
     }
 
     private void note(InternalRow row) {
@@ -476,8 +511,14 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
     @Override
     public WriterCommitMessage commit() throws IOException {
+      flushOffset();
       return new TaskMessage(
-          target == null ? null : target.commit(), good, malformed, malformedOffsets, first);
+          target == null ? null : target.commit(),
+          good,
+          malformed,
+          malformedOffsets,
+          first,
+          lastOffsets);
     }
 
     @Override
@@ -506,12 +547,14 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
       long good,
       long malformed,
       Map<TopicPartition, long[]> malformedOffsets,
-      Malformed first) {
+      Malformed first,
+      Map<String, Map<Integer, Long>> lastOffsets) {
     static Batch of(WriterCommitMessage[] messages) {
       List<WriterCommitMessage> written = new ArrayList<>();
       long good = 0;
       long malformed = 0;
       Map<TopicPartition, long[]> offsets = new HashMap<>();
+      Map<String, Map<Integer, Long>> lastOffsets = new TreeMap<>();
       Malformed first = null;
       for (WriterCommitMessage message : messages) {
         if (!(message instanceof TaskMessage task)) {
@@ -533,9 +576,20 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
             && (first == null || Malformed.FIRST.compare(task.first(), first) < 0)) {
           first = task.first();
         }
+        task.lastOffsets()
+            .forEach(
+                (partition, last) ->
+                    lastOffsets
+                        .computeIfAbsent(partition.topic(), topic -> new TreeMap<>())
+                        .merge(partition.partition(), last, Math::max));
       }
       return new Batch(
-          written.toArray(WriterCommitMessage[]::new), good, malformed, offsets, first);
+          written.toArray(WriterCommitMessage[]::new),
+          good,
+          malformed,
+          offsets,
+          first,
+          lastOffsets);
     }
   }
 
@@ -544,7 +598,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     private final Stream stream;
     private final StreamingWrite target;
     private final Layout layout;
-    private final String batchProperty;
+    private final String queryId;
 
     /** The batch whose good records are committed: its files must survive an abort. */
     private volatile long committed = -1;
@@ -555,23 +609,27 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
      */
     private volatile long lastCommittedBatch = -1;
 
-    BatchCommit(Stream stream, StreamingWrite target, Layout layout) {
+    /**
+     * {@code queryId}: Spark's id of the query, kept in its checkpoint, so the same across runs of
+     * one checkpoint and new with a new one.
+     */
+    BatchCommit(Stream stream, StreamingWrite target, Layout layout, String queryId) {
       this.stream = stream;
       this.target = target;
       this.layout = layout;
-      this.batchProperty = KafkaIngestExecutor.batchProperty(stream.ingestion());
+      this.queryId = queryId;
     }
 
     private KafkaIngestion ingestion() {
       return stream.ingestion();
     }
 
-    /** The latest batch id the target holds for this ingestion, or -1. */
+    /** The latest batch id this checkpoint committed into the target, or -1. */
     private long readLastCommittedBatch() {
-      String value =
-          Tables.latestSummaryValue(
-              Tables.load(stream.context(), ingestion().target()), batchProperty);
-      return value == null ? -1 : Long.parseLong(value);
+      return KafkaProgress.committedBatch(
+          Tables.summaries(Tables.load(stream.context(), ingestion().target())),
+          ingestion().id(),
+          queryId);
     }
 
     @Override
@@ -617,8 +675,21 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
                 + first.reason()
                 + "); nothing committed");
       }
+      String offsets =
+          KafkaProgress.formatOffsets(
+              KafkaProgress.advance(
+                  KafkaProgress.committedOffsets(
+                      Tables.summaries(Tables.load(stream.context(), ingestion().target())),
+                      ingestion().id()),
+                  batch.lastOffsets()));
       CommitMetadata.withCommitProperties(
-          Map.of(batchProperty, Long.toString(batchId)),
+          Map.of(
+              CommitProperties.kafkaBatch(ingestion().id()),
+              Long.toString(batchId),
+              CommitProperties.kafkaCheckpoint(ingestion().id()),
+              queryId,
+              CommitProperties.kafkaOffsets(ingestion().id()),
+              offsets),
           () -> {
             target.commit(batchId, batch.written());
             return null;

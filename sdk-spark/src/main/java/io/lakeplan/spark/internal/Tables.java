@@ -86,6 +86,17 @@ final class Tables {
     return value == null ? 0 : Long.parseLong(value);
   }
 
+  /** The summaries of the current snapshot and its ancestors, newest first. */
+  static List<Map<String, String>> summaries(Table table) {
+    List<Map<String, String>> summaries = new ArrayList<>();
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      summaries.add(snapshot.summary() == null ? Map.of() : snapshot.summary());
+    }
+    return summaries;
+  }
+
   /**
    * The value of summary property {@code property} in the newest snapshot that has it, walking back
    * from the current snapshot through its ancestors; null when none has it.

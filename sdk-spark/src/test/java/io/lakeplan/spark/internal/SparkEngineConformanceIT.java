@@ -1,6 +1,9 @@
 package io.lakeplan.spark.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.lakeplan.model.Column;
+import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Dag;
@@ -18,6 +21,9 @@ import io.lakeplan.testkit.conformance.AbstractEngineConformanceTest;
 import io.lakeplan.testkit.conformance.ConformanceSession;
 import io.lakeplan.testkit.conformance.Endpoints;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import kafka.testkit.KafkaClusterTestKit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -359,6 +367,24 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     @Override
     public Optional<Watermark> watermark(String key) {
       return store.get(key);
+    }
+
+    @Override
+    public void deleteCheckpoint(String ingestionId) {
+      KafkaIngestion ingestion =
+          useCase.kafkaIngestions().stream()
+              .filter(candidate -> candidate.id().equals(ingestionId))
+              .findFirst()
+              .orElseThrow();
+      Path checkpoint = base.resolve(ingestion.checkpoint());
+      assertThat(checkpoint).as("the checkpoint of " + ingestionId).isDirectory();
+      try (Stream<Path> files = Files.walk(checkpoint)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     @Override

@@ -450,6 +450,58 @@ public abstract class AbstractEngineConformanceTest {
         raw(4, "NEW", "40.00", "I", 7));
   }
 
+  @Test
+  void kafka_newCheckpoint_continuesAfterWhatTheTableHolds_skippingAndRepeatingNothing() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+    succeed("orders-kafka");
+    send(topic, raw(3, "NEW", "30.00", "I", 6), 6);
+    succeed("orders-kafka");
+
+    // the new checkpoint numbers its batches from 0 again: they are new data, not replays
+    session.deleteCheckpoint("orders-kafka");
+    send(topic, raw(4, "NEW", "40.00", "I", 7), 7);
+    TaskResult afterDeletion = succeed("orders-kafka");
+    send(topic, raw(5, "NEW", "50.00", "I", 8), 8);
+    TaskResult next = succeed("orders-kafka");
+
+    assertThat(afterDeletion.rows()).isEqualTo(1);
+    assertThat(next.rows()).isEqualTo(1);
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 5),
+        raw(3, "NEW", "30.00", "I", 6),
+        raw(4, "NEW", "40.00", "I", 7),
+        raw(5, "NEW", "50.00", "I", 8));
+  }
+
+  @Test
+  void kafka_newCheckpointAfterACrash_replaysNothingTwice() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+    session.crashAfterNextCommit(dagOf("orders-kafka"), "orders-kafka");
+    assertThat(run("orders-kafka").status()).isEqualTo(TaskResult.Status.FAILED);
+
+    // the batch is in the table but not in the checkpoint, and the checkpoint is gone
+    session.deleteCheckpoint("orders-kafka");
+    send(topic, raw(3, "NEW", "30.00", "I", 6), 6);
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.rows()).isEqualTo(1);
+    assertRows(
+        RAW,
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 5),
+        raw(3, "NEW", "30.00", "I", 6));
+  }
+
   // ---- maintenance ---------------------------------------------------------------------------
 
   @Test

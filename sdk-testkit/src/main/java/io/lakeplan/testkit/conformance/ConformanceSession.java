@@ -72,6 +72,12 @@ public interface ConformanceSession extends AutoCloseable {
    */
   void crashAfterNextCommit(String dagId, String taskId);
 
+  /**
+   * Deletes the streaming checkpoint of Kafka ingestion {@code ingestionId}, as an operator
+   * removing its folder would.
+   */
+  void deleteCheckpoint(String ingestionId);
+
   /** Releases the session's lake. */
   @Override
   void close();

@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.internal;
 
+import io.lakeplan.model.KafkaIngestion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,6 +46,12 @@ public final class Inputs {
    * batch replayed after a crash reads exactly the same records).
    */
   public static final class Checkpoint {
+    /**
+     * Who numbered the batches: a new checkpoint at the same location (deleted and created again)
+     * is another one, as Spark gives a new checkpoint a new query id.
+     */
+    final String id;
+
     long committedBatch = -1;
     final Map<TopicPartition, Long> committedOffsets = new TreeMap<>();
     long plannedBatch = -1;
@@ -57,6 +64,10 @@ public final class Inputs {
      * first ran, not at every run. Null until the first run.
      */
     Map<TopicPartition, Long> initialOffsets;
+
+    Checkpoint(String id) {
+      this.id = id;
+    }
 
     /** The last batch whose completion the checkpoint recorded, or -1. */
     public long committedBatch() {
@@ -72,6 +83,7 @@ public final class Inputs {
   private final Map<String, List<List<KafkaRecord>>> topics = new TreeMap<>();
   private final Map<String, Integer> roundRobin = new LinkedHashMap<>();
   private final Map<String, Checkpoint> checkpoints = new TreeMap<>();
+  private int checkpointsCreated;
   private final Map<String, SourceTableData> sourceTables = new TreeMap<>();
   private final Map<String, List<List<Map<String, Object>>>> migrationFiles = new TreeMap<>();
   private final Map<String, List<List<Map<String, Object>>>> landedFiles = new TreeMap<>();
@@ -194,7 +206,13 @@ public final class Inputs {
 
   /** The checkpoint at {@code location}, created empty if there is none. */
   public Checkpoint checkpoint(String location) {
-    return checkpoints.computeIfAbsent(location, ignored -> new Checkpoint());
+    return checkpoints.computeIfAbsent(
+        location, ignored -> new Checkpoint(location + "#" + ++checkpointsCreated));
+  }
+
+  /** Deletes {@code ingestion}'s checkpoint, as an operator removing its folder would. */
+  public void deleteCheckpoint(KafkaIngestion ingestion) {
+    checkpoints.remove(KafkaIngestTask.checkpoint(ingestion));
   }
 
   // ---- JDBC sources --------------------------------------------------------------------------

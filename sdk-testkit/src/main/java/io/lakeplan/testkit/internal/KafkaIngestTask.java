@@ -7,6 +7,7 @@ import io.lakeplan.model.Column;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.ValueFormat;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.KafkaProgress;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.io.IOException;
@@ -29,10 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A Kafka ingestion from in-memory topics, with the Spark engine's semantics: a checkpoint per
  * ingestion (the next batch's offset range is fixed before it runs; a batch is recorded complete
- * only after its commit), a first run that starts from the policy (the migration watermark as the
- * starting time, earliest, latest or an explicit time), one Iceberg commit per batch carrying its
- * batch id ({@code lakeplan.kafka.<id>.batch}) so a replayed batch is skipped, and malformed
- * records in the dead-letter table — or failing the batch before any commit.
+ * only after its commit), a new checkpoint that starts after the records the target already holds
+ * or, for a target without any, from the policy (the migration watermark as the starting time,
+ * earliest, latest or an explicit time), one Iceberg commit per batch carrying its batch id, its
+ * checkpoint and the offsets reached ({@link KafkaProgress}) so a batch the same checkpoint replays
+ * is skipped, and malformed records in the dead-letter table — or failing the batch before any
+ * commit.
  *
  * <p>Both modes ingest everything available in one batch per run: streaming mode does not keep
  * running between runs (each {@code run} of the DAG is one trigger).
@@ -95,6 +98,9 @@ final class KafkaIngestTask {
         }
       } else {
         if (checkpoint.initialOffsets == null) {
+          checkpoint.initialOffsets = committedOffsets(table, ingestion, partitions, location);
+        }
+        if (checkpoint.initialOffsets == null) {
           checkpoint.initialOffsets = startingOffsets(context, ingestion, partitions);
         }
         start = new TreeMap<>(checkpoint.initialOffsets);
@@ -139,9 +145,9 @@ final class KafkaIngestTask {
       }
     }
 
-    String done = Lake.latestSummaryValue(table, batchProperty(ingestion));
+    List<Map<String, String>> summaries = Lake.summaries(table);
     long ingested = 0;
-    if (done != null && Long.parseLong(done) >= batchId) {
+    if (KafkaProgress.committedBatch(summaries, ingestion.id(), checkpoint.id) >= batchId) {
       LOG.warn(
           "Kafka ingestion {}: batch {} is already in {} (replayed after a crash); skipped",
           ingestion.id(),
@@ -165,7 +171,27 @@ final class KafkaIngestTask {
                 + first.getField("reason")
                 + "); nothing committed");
       }
-      Writes.append(lake, table, good, Map.of(batchProperty(ingestion), Long.toString(batchId)));
+      Map<String, Map<Integer, Long>> lastOffsets = new TreeMap<>();
+      for (Inputs.KafkaRecord record : records) {
+        lastOffsets
+            .computeIfAbsent(record.topic(), topic -> new TreeMap<>())
+            .merge(record.partition(), record.offset(), Math::max);
+      }
+      String offsets =
+          KafkaProgress.formatOffsets(
+              KafkaProgress.advance(
+                  KafkaProgress.committedOffsets(summaries, ingestion.id()), lastOffsets));
+      Writes.append(
+          lake,
+          table,
+          good,
+          Map.of(
+              batchProperty(ingestion),
+              Long.toString(batchId),
+              CommitProperties.kafkaCheckpoint(ingestion.id()),
+              checkpoint.id,
+              CommitProperties.kafkaOffsets(ingestion.id()),
+              offsets));
       ingested = good.size();
       // the crash point of the Spark engine: the records are committed, their dead letters not
       context.afterCommit(ingestion.target().toString());
@@ -221,6 +247,34 @@ final class KafkaIngestTask {
       }
     }
     return partitions;
+  }
+
+  /**
+   * Where a new checkpoint starts when the target already holds records of the ingestion: after
+   * them ({@link KafkaProgress}); null when it holds none.
+   */
+  private static Map<Inputs.TopicPartition, Long> committedOffsets(
+      Table table,
+      KafkaIngestion ingestion,
+      List<Inputs.TopicPartition> partitions,
+      String location) {
+    Map<String, ? extends Map<Integer, Long>> committed =
+        KafkaProgress.committedOffsets(Lake.summaries(table), ingestion.id());
+    if (committed.isEmpty()) {
+      return null;
+    }
+    LOG.info(
+        "Kafka ingestion {} has a new checkpoint {}; it continues after the records already in {}",
+        ingestion.id(),
+        location,
+        ingestion.target());
+    Map<Inputs.TopicPartition, Long> start = new TreeMap<>();
+    for (Inputs.TopicPartition partition : partitions) {
+      Map<Integer, Long> topic = committed.get(partition.topic());
+      Long next = topic == null ? null : topic.get(partition.partition());
+      start.put(partition, next == null ? 0L : next);
+    }
+    return start;
   }
 
   private static Map<Inputs.TopicPartition, Long> startingOffsets(

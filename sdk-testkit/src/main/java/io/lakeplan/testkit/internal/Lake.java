@@ -390,6 +390,17 @@ public final class Lake implements AutoCloseable {
     return files;
   }
 
+  /** The summaries of the current snapshot and its ancestors, newest first. */
+  public static List<Map<String, String>> summaries(Table table) {
+    List<Map<String, String>> summaries = new ArrayList<>();
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      summaries.add(snapshot.summary() == null ? Map.of() : snapshot.summary());
+    }
+    return summaries;
+  }
+
   /** The value of summary property {@code key} in the newest snapshot that has it, or null. */
   public static String latestSummaryValue(Table table, String key) {
     for (Snapshot snapshot = table.currentSnapshot();

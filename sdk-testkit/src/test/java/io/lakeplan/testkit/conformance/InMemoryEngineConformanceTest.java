@@ -110,6 +110,11 @@ class InMemoryEngineConformanceTest extends AbstractEngineConformanceTest {
     }
 
     @Override
+    public void deleteCheckpoint(String ingestionId) {
+      driver.deleteCheckpoint(ingestionId);
+    }
+
+    @Override
     public void close() {
       driver.close();
     }
