@@ -37,7 +37,10 @@ public final class WorkspaceRules {
   private final Map<TableId, TableDefinition> declared = new HashMap<>();
   private final Set<TableId> written = new HashSet<>();
   private final Set<TableId> migrated = new HashSet<>();
-  private final Set<TableId> watermarked = new HashSet<>();
+
+  /** The watermark column of the migration into each table that has one. */
+  private final Map<TableId, Column> watermarked = new HashMap<>();
+
   private final Set<String> dagIds = new HashSet<>();
   private final Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
   private final boolean complete;
@@ -168,7 +171,9 @@ public final class WorkspaceRules {
         if (migration.target() != null && migration.target().table() != null) {
           migrated.add(migration.target().table());
           if (migration.watermarkColumn() != null) {
-            watermarked.add(migration.target().table());
+            // an undeclared watermark column is reported with the migration; the key still counts
+            watermarked.put(
+                migration.target().table(), migration.target().column(migration.watermarkColumn()));
           }
         }
       }
@@ -239,6 +244,7 @@ public final class WorkspaceRules {
       if (ingestion.writeMode() == WriteMode.MERGE && target != null) {
         columnsExist(at, "keys", ingestion.keys(), target, "target " + target.table());
       }
+      handOffToJdbc(at, ingestion, target);
     }
     for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
       KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
@@ -247,7 +253,7 @@ public final class WorkspaceRules {
       if (complete
           && ingestion.startingPosition() == StartingPosition.MIGRATION_WATERMARK
           && ingestion.target() != null
-          && !watermarked.contains(ingestion.target())) {
+          && !watermarked.containsKey(ingestion.target())) {
         at.at("starting-position")
             .report(
                 ProblemCode.CONFLICTING_SETTINGS,
@@ -255,6 +261,7 @@ public final class WorkspaceRules {
                     + ingestion.target()
                     + " with a watermark-column; add one, or set starting-position to earliest, latest or timestamp");
       }
+      handOffToKafka(at, ingestion);
     }
     for (int i = 0; i < useCase.merges().size(); i++) {
       Merge merge = useCase.merges().get(i);
@@ -263,6 +270,73 @@ public final class WorkspaceRules {
     for (int i = 0; i < useCase.maintenance().size(); i++) {
       Maintenance maintenance = useCase.maintenance().get(i);
       maintenance(root.element("maintenance", maintenance.id(), i), maintenance);
+    }
+  }
+
+  /**
+   * A Kafka ingestion starting at the migration watermark starts at a time: the migration's
+   * watermark must be one, not a number.
+   */
+  private void handOffToKafka(Checks at, KafkaIngestion ingestion) {
+    StartingPosition position = ingestion.startingPosition();
+    if (position != null && position != StartingPosition.MIGRATION_WATERMARK) {
+      return;
+    }
+    Column watermark = watermarked.get(ingestion.target());
+    if (watermark != null && watermark.type() != null && !watermark.type().kind().isTemporal()) {
+      at.at("starting-position")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              (position == null
+                      ? "starting-position (left out: migration-watermark, as a migration with a"
+                          + " watermark writes the target)"
+                      : "starting-position migration-watermark")
+                  + " starts at a time, but the migration into "
+                  + ingestion.target()
+                  + " records a watermark of "
+                  + watermark.type()
+                  + " column '"
+                  + watermark.name()
+                  + "'; use a timestamp or date watermark-column, or set starting-position to"
+                  + " earliest, latest or timestamp");
+    }
+  }
+
+  /**
+   * A JDBC ingestion into a migrated table starts after the migration's watermark, comparing it
+   * with its incremental column: both must be times, or both numbers.
+   */
+  private void handOffToJdbc(Checks at, JdbcIngestion ingestion, TableDefinition target) {
+    Column watermark = watermarked.get(ingestion.target());
+    if (watermark == null
+        || watermark.type() == null
+        || target == null
+        || ingestion.incrementalColumn() == null) {
+      return;
+    }
+    Column incremental = target.column(ingestion.incrementalColumn());
+    if (incremental == null || incremental.type() == null) {
+      return; // reported where the column is checked
+    }
+    boolean watermarkIsTime = watermark.type().kind().isTemporal();
+    if (watermarkIsTime != incremental.type().kind().isTemporal()) {
+      at.at("incremental-column")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              "incremental column '"
+                  + ingestion.incrementalColumn()
+                  + "' is "
+                  + incremental.type()
+                  + ", but the migration into "
+                  + ingestion.target()
+                  + " hands over a watermark of "
+                  + watermark.type()
+                  + " column '"
+                  + watermark.name()
+                  + "'; the first run reads after that watermark, so use an incremental column"
+                  + " of the same kind ("
+                  + (watermarkIsTime ? "a timestamp or date" : "a number")
+                  + ") or change the migration's watermark-column");
     }
   }
 

@@ -464,7 +464,7 @@ class ValidatorTest {
         withClicks(TestUseCases.orders().table("raw.clicks", t -> t.column("id", "long")), k -> k)
             .build();
 
-    assertThat(Validator.validate(useCase)).isEmpty();
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
     assertThat(clicksTask(useCase).ingestion().startingPosition())
         .isEqualTo(StartingPosition.EARLIEST);
   }
@@ -476,7 +476,7 @@ class ValidatorTest {
         withClicks(TestUseCases.orders(), k -> k.column("order_id", "long").target("raw.orders"))
             .build();
 
-    assertThat(Validator.validate(useCase)).isEmpty();
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
     assertThat(clicksTask(useCase).ingestion().startingPosition())
         .isEqualTo(StartingPosition.MIGRATION_WATERMARK);
   }
@@ -512,6 +512,91 @@ class ValidatorTest {
     assertThat(problem.message())
         .contains("Kafka ingestions clicks and views share the checkpoint")
         .contains("give each ingestion its own checkpoint");
+  }
+
+  /** A use case migrating raw.events with {@code watermarkColumn} as its watermark. */
+  private static UseCase.Builder migratedEvents(String watermarkColumn) {
+    return UseCase.named("events")
+        .owner("events@example.com")
+        .schedule("@daily")
+        .migrate(
+            m ->
+                m.id("history")
+                    .fromPath("hdfs://nn/events", FileFormat.PARQUET)
+                    .target(
+                        "raw.events", t -> t.requiredColumn("id", "long").column("at", "timestamp"))
+                    .watermarkColumn(watermarkColumn));
+  }
+
+  @Test
+  void kafkaStartingAtANumericMigrationWatermark_isAConflictNamingTheColumn() {
+    for (StartingPosition position :
+        java.util.Arrays.asList(StartingPosition.MIGRATION_WATERMARK, null)) {
+      UseCase useCase =
+          migratedEvents("id")
+              .ingestKafka(
+                  k ->
+                      k.id("events-stream")
+                          .bootstrapServers("localhost:9092")
+                          .addTopic("events")
+                          .column("id", "long")
+                          .column("at", "timestamp")
+                          .checkpoint("s3://c/events/")
+                          .startingPosition(position)
+                          .target("raw.events"))
+              .build();
+
+      Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+      assertThat(problem.path()).isEqualTo("kafka-ingestions[events-stream].starting-position");
+      assertThat(problem.message())
+          .contains(" starts at a time, but the migration into raw.events records a watermark of")
+          .contains("long column 'id'")
+          .contains("use a timestamp or date watermark-column, or set starting-position");
+    }
+  }
+
+  @Test
+  void kafkaStartingAtATimeMigrationWatermark_isClean() {
+    UseCase useCase =
+        migratedEvents("at")
+            .ingestKafka(
+                k ->
+                    k.id("events-stream")
+                        .bootstrapServers("localhost:9092")
+                        .addTopic("events")
+                        .column("id", "long")
+                        .column("at", "timestamp")
+                        .checkpoint("s3://c/events/")
+                        .target("raw.events"))
+            .build();
+
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
+  }
+
+  @Test
+  void jdbcWhoseIncrementalColumnIsNotOfTheMigrationWatermarksKind_isAConflict() {
+    UseCase useCase =
+        migratedEvents("at")
+            .ingestJdbc(
+                j ->
+                    j.id("events-db")
+                        .connection(
+                            c ->
+                                c.url("jdbc:postgresql://db/x")
+                                    .dialect(io.lakeplan.model.JdbcDialect.POSTGRES))
+                        .table("public.events")
+                        .incrementalColumn("id")
+                        .target("raw.events"))
+            .build();
+
+    Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[events-db].incremental-column");
+    assertThat(problem.message())
+        .isEqualTo(
+            "incremental column 'id' is long, but the migration into raw.events hands over a"
+                + " watermark of timestamp column 'at'; the first run reads after that watermark,"
+                + " so use an incremental column of the same kind (a timestamp or date) or change"
+                + " the migration's watermark-column");
   }
 
   @Test
