@@ -6,6 +6,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -469,24 +475,76 @@ public sealed interface Condition
       return BigDecimal.valueOf(number.longValue());
     }
 
+    /**
+     * {@code text} as a value of {@code sample}'s type, read as Spark casts a string literal
+     * compared with a column: a date-time column takes a bare date as its midnight, a date column
+     * the date of a date-time; a zone-less timestamp ignores a zone in the text (Spark's cast to
+     * {@code TIMESTAMP_NTZ}); a {@code timestamptz} reads text without a zone as UTC.
+     */
     private static Object parseLike(Object sample, String text) {
-      if (sample instanceof LocalDate) {
-        return LocalDate.parse(text);
-      }
-      if (sample instanceof LocalDateTime) {
-        return LocalDateTime.parse(text.replace(' ', 'T'));
-      }
-      if (sample instanceof OffsetDateTime) {
-        return OffsetDateTime.parse(text.replace(' ', 'T'));
-      }
-      if (sample instanceof Instant) {
-        return Instant.parse(text.replace(' ', 'T'));
-      }
       if (sample instanceof Boolean) {
         return Boolean.parseBoolean(text);
       }
-      throw new IllegalArgumentException(
-          "Cannot compare " + sample.getClass().getSimpleName() + " with text '" + text + "'");
+      if (!(sample instanceof LocalDate
+          || sample instanceof LocalDateTime
+          || sample instanceof OffsetDateTime
+          || sample instanceof Instant)) {
+        throw new IllegalArgumentException(
+            "Cannot compare " + sample.getClass().getSimpleName() + " with text '" + text + "'");
+      }
+      TemporalAccessor parsed;
+      try {
+        parsed =
+            DATE_TIME.parseBest(
+                text.trim(), OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "Cannot compare a "
+                + (sample instanceof LocalDate ? "date" : "timestamp")
+                + " with '"
+                + text
+                + "': write a date or a date-time, e.g. '2024-01-31' or '2024-01-31 10:00:00'",
+            e);
+      }
+      LocalDateTime local =
+          parsed instanceof OffsetDateTime offset
+              ? offset.toLocalDateTime()
+              : parsed instanceof LocalDateTime dateTime
+                  ? dateTime
+                  : ((LocalDate) parsed).atStartOfDay();
+      if (sample instanceof LocalDate) {
+        return local.toLocalDate();
+      }
+      if (sample instanceof LocalDateTime) {
+        return local;
+      }
+      Instant instant =
+          parsed instanceof OffsetDateTime offset
+              ? offset.toInstant()
+              : local.toInstant(ZoneOffset.UTC);
+      return sample instanceof Instant ? instant : instant.atOffset(ZoneOffset.UTC);
     }
+
+    /** A date, optionally a time (T or a space; minutes, seconds and fraction optional), a zone. */
+    private static final DateTimeFormatter DATE_TIME =
+        new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart()
+            .appendPattern("['T'][' ']")
+            .appendValue(ChronoField.HOUR_OF_DAY, 2)
+            .appendLiteral(':')
+            .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart()
+            .appendLiteral(':')
+            .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
   }
 }

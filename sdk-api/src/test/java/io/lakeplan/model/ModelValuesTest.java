@@ -84,6 +84,33 @@ class ModelValuesTest {
   }
 
   @Test
+  void conditions_readDateTimeTextAsSparkCastsIt_andRejectOtherTextNamingTheForms() {
+    LocalDateTime lateEvening = LocalDateTime.of(2024, 1, 31, 23, 30);
+    // a bare date is the midnight of a timestamp; a timestamp's date is a date column's value
+    assertThat(Condition.parse("at < '2024-02-01'").matches(k -> lateEvening)).isTrue();
+    assertThat(Condition.parse("at >= '2024-01-31'").matches(k -> lateEvening)).isTrue();
+    assertThat(Condition.parse("at = '2024-01-31 23:30'").matches(k -> lateEvening)).isTrue();
+    assertThat(Condition.parse("at = '2024-01-31T23:30:00.000'").matches(k -> lateEvening))
+        .isTrue();
+    assertThat(
+            Condition.parse("day = '2024-01-31 10:00:00'")
+                .matches(k -> java.time.LocalDate.of(2024, 1, 31)))
+        .isTrue();
+    // a zone-less timestamp ignores the zone (Spark's cast to TIMESTAMP_NTZ); timestamptz keeps it
+    assertThat(Condition.parse("at = '2024-01-31 23:30:00+02:00'").matches(k -> lateEvening))
+        .isTrue();
+    java.time.Instant instant = java.time.Instant.parse("2024-01-31T21:30:00Z");
+    assertThat(Condition.parse("at = '2024-01-31 23:30:00+02:00'").matches(k -> instant)).isTrue();
+    assertThat(Condition.parse("at = '2024-01-31 21:30'").matches(k -> instant)).isTrue();
+
+    assertThatThrownBy(() -> Condition.parse("at < 'yesterday'").matches(k -> lateEvening))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot compare a timestamp with 'yesterday': write a date or a date-time, e.g."
+                + " '2024-01-31' or '2024-01-31 10:00:00'");
+  }
+
+  @Test
   void conditions_evaluateWithSqlNullSemantics() {
     Condition condition = Condition.parse("op = 'D' and amount > 0 or status in ('void', 'x''y')");
     assertThat(condition.columns()).containsExactly("amount", "op", "status");
