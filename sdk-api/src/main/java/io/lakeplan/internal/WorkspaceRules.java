@@ -243,6 +243,18 @@ public final class WorkspaceRules {
       undeclaredTarget(at, "JDBC", ingestion.target(), List.of());
       if (ingestion.writeMode() == WriteMode.MERGE && target != null) {
         columnsExist(at, "keys", ingestion.keys(), target, "target " + target.table());
+        String incremental = ingestion.incrementalColumn();
+        if (incremental != null && target.column(incremental) == null) {
+          at.at("incremental-column")
+              .report(
+                  ProblemCode.UNKNOWN_COLUMN,
+                  "Incremental column '"
+                      + incremental
+                      + "' is not in the declared schema of target "
+                      + target.table()
+                      + ", and a merge keeps the latest row of each key by it; declare it in the"
+                      + " target or use write-mode append");
+        }
       }
       handOffToJdbc(at, ingestion, target);
     }

@@ -600,6 +600,33 @@ class ValidatorTest {
   }
 
   @Test
+  void jdbcMergeWhoseIncrementalColumnIsNotInTheTarget_isAnUnknownColumn() {
+    UseCase useCase =
+        migratedEvents("at")
+            .ingestJdbc(
+                j ->
+                    j.id("events-db")
+                        .connection(
+                            c ->
+                                c.url("jdbc:postgresql://db/x")
+                                    .dialect(io.lakeplan.model.JdbcDialect.POSTGRES))
+                        .table("public.events")
+                        .incrementalColumn("changed_at")
+                        .writeMode(io.lakeplan.model.WriteMode.MERGE)
+                        .addKey("id")
+                        .target("raw.events"))
+            .build();
+
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_COLUMN);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[events-db].incremental-column");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Incremental column 'changed_at' is not in the declared schema of target raw.events,"
+                + " and a merge keeps the latest row of each key by it; declare it in the target"
+                + " or use write-mode append");
+  }
+
+  @Test
   void kafkaIntoATableNothingCreates_namesTheColumnsToDeclare() {
     UseCase useCase = withClicks(TestUseCases.orders(), k -> k.column("kind", "string")).build();
 
