@@ -4,6 +4,7 @@ import io.lakeplan.model.TableId;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every engine decides and says the same way in a hard delete: the cut-off in effect, the
@@ -23,7 +24,57 @@ public final class HardDeletes {
   /** The table property naming the cut-off of a hard delete that started and is not proven. */
   public static final String PENDING_PROPERTY = "lakeplan.hard-delete.pending";
 
+  /**
+   * The table properties naming the newest proven hard delete: its column and its cut-off. A merge
+   * into the table leaves source rows before that cut-off out, so a full re-read of a source that
+   * still holds them (after a compaction or snapshot expiry on the source) never brings back what
+   * the hard delete removed.
+   */
+  public static final String COLUMN_PROPERTY = "lakeplan.hard-delete.column";
+
+  /** See {@link #COLUMN_PROPERTY}: the cut-off, an ISO-8601 instant. */
+  public static final String CUTOFF_PROPERTY = "lakeplan.hard-delete.cutoff";
+
   private HardDeletes() {}
+
+  /** A proven hard delete's column and cut-off, as a table remembers it. */
+  public record Retention(String column, Instant cutoff) {
+
+    /** The retention a table's properties hold, or null when no hard delete was proven on it. */
+    public static Retention of(Map<String, String> properties) {
+      String column = properties.get(COLUMN_PROPERTY);
+      Instant cutoff = pendingCutoff(properties.get(CUTOFF_PROPERTY));
+      return column == null || column.isBlank() || cutoff == null
+          ? null
+          : new Retention(column, cutoff);
+    }
+
+    /**
+     * The properties to set once a hard delete of {@code column} up to {@code cutoff} is proven:
+     * never an earlier cut-off for the same column than {@code properties} already hold.
+     */
+    public static Map<String, String> after(
+        Map<String, String> properties, String column, Instant cutoff) {
+      Retention recorded = of(properties);
+      Instant kept =
+          recorded != null && recorded.column().equals(column) && recorded.cutoff().isAfter(cutoff)
+              ? recorded.cutoff()
+              : cutoff;
+      return Map.of(COLUMN_PROPERTY, column, CUTOFF_PROPERTY, kept.toString());
+    }
+
+    /**
+     * How a merge's summary says it left rows out: {@code ; source rows with updated_at <
+     * 2024-01-31T00:00:00Z left out (the hard-delete cut-off of process.orders)}.
+     */
+    public String mergeSummary(TableId target) {
+      return "; source rows with "
+          + condition(column, cutoff)
+          + " left out (the hard-delete cut-off of "
+          + target
+          + ")";
+    }
+  }
 
   /**
    * The cut-off in effect: the later of {@code cutoff} and the pending one ({@code pending} null or

@@ -28,6 +28,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.expressions.Expression;
@@ -149,10 +150,12 @@ final class HardDeleteAction {
     MaintenanceExecutor.action(
         "Clearing the pending hard delete of " + table,
         () -> {
-          Tables.load(context, table)
-              .updateProperties()
-              .remove(HardDeletes.PENDING_PROPERTY)
-              .commit();
+          // proven: the pending marker goes, the cut-off stays for the merges into the table
+          Table proven = Tables.load(context, table);
+          UpdateProperties update = proven.updateProperties().remove(HardDeletes.PENDING_PROPERTY);
+          HardDeletes.Retention.after(proven.properties(), column.name(), cutoff)
+              .forEach(update::set);
+          update.commit();
           return null;
         });
     return TaskResult.succeeded(

@@ -2,6 +2,7 @@ package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -156,7 +158,24 @@ final class MergeExecutor {
             ? MergeSource.appendedFiles(sourceTable, lastMerged, sourceSnapshot)
             : MergeSource.liveFiles(sourceTable, sourceSnapshot);
     String view = "lakeplan_merge_" + merge.id().replace('-', '_').toLowerCase(Locale.ROOT);
-    MergeSource.withArrival(context.spark, input, files).createOrReplaceTempView(view);
+    Dataset<Row> arrived = MergeSource.withArrival(context.spark, input, files);
+    // what a proven hard delete removed from the target stays out, whatever the source still holds
+    HardDeletes.Retention retention = HardDeletes.Retention.of(targetTable.properties());
+    Types.NestedField retained =
+        retention == null
+            ? null
+            : targetTable.schema().caseInsensitiveFindField(retention.column());
+    if (retained != null) {
+      String column = Sql.quote(merge.sourceColumn(retained.name()));
+      arrived =
+          arrived.where(
+              column
+                  + " IS NULL OR "
+                  + column
+                  + " >= "
+                  + HardDeleteAction.cutoffLiteral(merge.target(), retained, retention.cutoff()));
+    }
+    arrived.createOrReplaceTempView(view);
     try {
       String deduplicated = MergeSource.deduplicated(merge, view);
       // from the source's snapshot summaries, not a second pass over the data: counting the
@@ -197,7 +216,8 @@ final class MergeExecutor {
               + " up to snapshot "
               + sourceSnapshot
               + ") into "
-              + merge.target());
+              + merge.target()
+              + (retained == null ? "" : retention.mergeSummary(merge.target())));
     } finally {
       context.spark.catalog().dropTempView(view);
     }

@@ -710,6 +710,42 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
+  void hardDelete_ofAMergeTarget_staysDeletedWhenTheMergeReadsItsWholeSourceAgain() {
+    start(
+        orders(
+            builder ->
+                builder
+                    // a full read on every run, as after any non-append commit or expiry upstream
+                    .mergeInto(
+                        PROCESSED,
+                        m ->
+                            m.id("upsert")
+                                .source(RAW)
+                                .addKey("order_id")
+                                .orderBy("updated_at")
+                                .incremental(false))
+                    .maintain(
+                        PROCESSED,
+                        m -> m.id("gdpr").hardDelete("updated_at", Duration.ofDays(30)))));
+    // base is 3 days before now: -40 days is before the cutoff, -10 days after it
+    migrate(raw(1, "OLD", "10.00", "I", -40 * 1440), raw(2, "NEW", "20.00", "I", -10 * 1440));
+    succeed("create.process.orders");
+    succeed("upsert");
+    succeed("gdpr.hard-delete");
+    assertRows(PROCESSED, processed(2, "NEW", "20.00", -10 * 1440));
+    assertThat(session.tableProperty(PROCESSED, HardDeletes.CUTOFF_PROPERTY)).isNotNull();
+
+    migrate(raw(3, "NEW", "30.00", "I", 0));
+    TaskResult remerged = succeed("upsert");
+
+    assertThat(remerged.summary())
+        .contains("source rows with updated_at < ")
+        .contains("left out (the hard-delete cut-off of process.orders)");
+    assertRows(
+        PROCESSED, processed(2, "NEW", "20.00", -10 * 1440), processed(3, "NEW", "30.00", 0));
+  }
+
+  @Test
   void hardDelete_whileATagKeepsOldRows_changesNothingAndNamesTheTag() {
     start(
         orders(

@@ -26,6 +26,7 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -437,7 +438,10 @@ final class MaintenanceTasks {
     if (!violations.isEmpty()) {
       throw new TaskFailure(HardDeletes.notProven(id, violations, condition));
     }
-    table.updateProperties().remove(HardDeletes.PENDING_PROPERTY).commit();
+    // proven: the pending marker goes, the cut-off stays for the merges into the table
+    UpdateProperties proven = table.updateProperties().remove(HardDeletes.PENDING_PROPERTY);
+    HardDeletes.Retention.after(table.properties(), column.name(), cutoff).forEach(proven::set);
+    proven.commit();
     return TaskResult.succeeded(
         deleted,
         0,
@@ -459,7 +463,7 @@ final class MaintenanceTasks {
   }
 
   /** Whether a timestamp or date value lies before {@code cutoff} (times without zone in UTC). */
-  private static boolean before(Object value, Instant cutoff) {
+  static boolean before(Object value, Instant cutoff) {
     if (value == null) {
       return false;
     }

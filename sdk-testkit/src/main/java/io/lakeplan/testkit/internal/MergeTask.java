@@ -3,6 +3,7 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.Condition;
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
@@ -86,6 +87,20 @@ final class MergeTask {
     Schema targetSchema = target.schema();
     Schema sourceSchema = source.schema();
     checkColumns(merge, targetSchema, sourceSchema);
+    int read = input.size();
+    // what a proven hard delete removed from the target stays out, whatever the source still holds
+    HardDeletes.Retention retention = HardDeletes.Retention.of(target.properties());
+    Types.NestedField retained =
+        retention == null ? null : targetSchema.caseInsensitiveFindField(retention.column());
+    if (retained != null) {
+      int column = position(sourceSchema, merge.sourceColumn(retained.name()));
+      if (column >= 0) {
+        input =
+            input.stream()
+                .filter(row -> !MaintenanceTasks.before(row.get(column), retention.cutoff()))
+                .toList();
+      }
+    }
     int[] sourceKeys = positions(sourceSchema, merge.keys().stream().map(merge::sourceColumn));
     checkKeys(merge, input, sourceKeys);
 
@@ -152,12 +167,12 @@ final class MergeTask {
             inserts,
             Map.of(sourceSnapshotProperty(merge), Long.toString(sourceId)));
     return TaskResult.succeeded(
-        input.size(),
+        read,
         Lake.summaryLong(snapshot, "added-data-files"),
         Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
         "merged "
-            + input.size()
+            + read
             + " source rows, before dedupe ("
             + (incrementalRead ? "incremental" : "full")
             + " read of "
@@ -165,7 +180,8 @@ final class MergeTask {
             + " up to snapshot "
             + sourceId
             + ") into "
-            + merge.target());
+            + merge.target()
+            + (retained == null ? "" : retention.mergeSummary(merge.target())));
   }
 
   /**
