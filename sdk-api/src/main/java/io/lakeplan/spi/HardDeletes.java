@@ -14,10 +14,19 @@ import java.util.Map;
  * <p>The steps, in every engine: refuse to start while a tag or branch other than {@code main}
  * returns a row before the cut-off (nothing changes); set the table property {@value
  * #PENDING_PROPERTY} to the cut-off; delete the rows; rewrite the data files that delete files
- * mask, so no live file holds a deleted row; expire every snapshot but the current one and those
- * refs name; prove that no remaining snapshot's data files hold such a row; remove the property. A
- * run killed or failed after the delete leaves the property set, so the table says a hard delete is
- * unfinished, and the next run completes it with the later of the two cut-offs.
+ * mask, so no live file holds a deleted row; rewrite the current snapshot's data manifests that
+ * keep entries of removed files (Iceberg keeps a removed file's entry, status DELETED, with its
+ * column bounds — values of the rows it held — in the manifests of the snapshot that removed it and
+ * carries those manifests forward) into manifests of live entries only; expire every snapshot but
+ * the current one and those refs name, which deletes the manifests no remaining snapshot reaches;
+ * prove that no remaining snapshot's data files hold such a row and that no data manifest a
+ * remaining snapshot reaches keeps the entry of a removed file that could have held one (by its
+ * lower bound of the column, or unknown bounds); remove the property. A run killed or failed after
+ * the delete leaves the property set, so the table says a hard delete is unfinished, and the next
+ * run completes it with the later of the two cut-offs.
+ *
+ * <p>Not covered: the table's earlier metadata JSON files (snapshots, schemas, properties, no
+ * column values) and files outside the table's metadata (logs, copies).
  */
 public final class HardDeletes {
 
@@ -136,6 +145,24 @@ public final class HardDeletes {
         + " still holds "
         + rows
         + " row(s) in its data files";
+  }
+
+  /**
+   * One manifest the proof found removed files' entries in: {@code snapshot 42 (retained by tag
+   * 'audit') reaches manifest s3://…/m0.avro, which keeps 2 entries of removed data files whose
+   * bounds allow rows before the cutoff}.
+   */
+  public static String removedFileEntries(
+      long snapshotId, List<String> refs, String manifest, long entries) {
+    return "snapshot "
+        + snapshotId
+        + (refs.isEmpty() ? "" : " (retained by " + String.join(", ", refs) + ")")
+        + " reaches manifest "
+        + manifest
+        + ", which keeps "
+        + entries
+        + (entries == 1 ? " entry" : " entries")
+        + " of removed data files whose bounds allow rows before the cutoff";
   }
 
   /** Why a started hard delete is not proven; the table stays marked pending. */

@@ -19,6 +19,7 @@ import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
+import io.lakeplan.testkit.ManifestEntry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -746,6 +747,52 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
+  void hardDelete_leavesNoManifestEntryOfADeletedRowsFile_inAnyRetainedSnapshot() {
+    start(
+        orders(
+            builder ->
+                builder.maintain(
+                    RAW, m -> m.id("gdpr").hardDelete("updated_at", Duration.ofDays(30)))));
+    // raw.orders is partitioned by day: one data file per day
+    migrate(
+        raw(1, "OLD", "10.00", "I", -40 * 1440),
+        raw(2, "NEW", "20.00", "I", -10 * 1440),
+        raw(3, "OLD", "30.00", "I", -35 * 1440));
+    migrate(raw(4, "OLD", "40.00", "I", -50 * 1440)); // a one-row file before the cutoff
+    migrate(raw(5, "NEW", "50.00", "I", 0), raw(6, "NEW", "60.00", "I", -20 * 1440));
+    LocalDateTime cutoff =
+        LocalDateTime.ofInstant(session.now().minus(Duration.ofDays(30)), ZoneOffset.UTC);
+    List<ManifestEntry> before = session.manifestEntries(RAW);
+    assertThat(before)
+        .as("the one-row file of order 4 is in the manifests before the hard delete")
+        .anyMatch(
+            entry ->
+                Long.valueOf(4).equals(entry.lowerBounds().get("order_id"))
+                    && Long.valueOf(4).equals(entry.upperBounds().get("order_id"))
+                    && mayHoldBefore(entry, cutoff));
+    List<String> oldFiles =
+        before.stream()
+            .filter(entry -> mayHoldBefore(entry, cutoff))
+            .map(ManifestEntry::file)
+            .distinct()
+            .toList();
+
+    TaskResult deleted = succeed("gdpr.hard-delete");
+
+    assertThat(deleted.rows()).isEqualTo(3);
+    List<ManifestEntry> entries = session.manifestEntries(RAW);
+    assertThat(entries).as("entries of the remaining snapshots' manifests").isNotEmpty();
+    assertThat(entries)
+        .as("entries (live or of removed files) whose bounds hold a value before %s", cutoff)
+        .filteredOn(entry -> mayHoldBefore(entry, cutoff))
+        .isEmpty();
+    assertThat(entries)
+        .as("entries of the deleted rows' files")
+        .extracting(ManifestEntry::file)
+        .doesNotContainAnyElementsOf(oldFiles);
+  }
+
+  @Test
   void hardDelete_whileATagKeepsOldRows_changesNothingAndNamesTheTag() {
     start(
         orders(
@@ -766,6 +813,18 @@ public abstract class AbstractEngineConformanceTest {
     assertThat(session.rows(RAW)).hasSize(2);
     assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
     assertThat(session.tableProperty(RAW, HardDeletes.PENDING_PROPERTY)).isNull();
+  }
+
+  /**
+   * Whether a data file entry's bounds allow an {@code updated_at} before {@code cutoff}: its lower
+   * bound is before it, or it has none.
+   */
+  private static boolean mayHoldBefore(ManifestEntry entry, LocalDateTime cutoff) {
+    if (entry.content() != ManifestEntry.Content.DATA) {
+      return false;
+    }
+    Object lower = entry.lowerBounds().get("updated_at");
+    return lower == null || ((LocalDateTime) lower).isBefore(cutoff);
   }
 
   // ---- scenario building blocks --------------------------------------------------------------
