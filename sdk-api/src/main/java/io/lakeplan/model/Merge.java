@@ -9,8 +9,9 @@ import org.immutables.value.Value;
 /**
  * An incremental upsert with Iceberg {@code MERGE INTO}: source rows matched by {@link #keys()}
  * update the target, others are inserted, and rows matching {@link #deleteWhen()} delete their
- * match. With an ordering column, only the latest source row per key counts. Incremental merges
- * read only source snapshots not yet merged, so a re-run without new data changes nothing.
+ * match. Only one source row per key counts: the greatest by {@link #orderBy()}, among equals (or
+ * without it) the latest to arrive. Incremental merges read only source snapshots not yet merged,
+ * so a re-run without new data changes nothing.
  */
 @Value.Immutable
 @JsonSerialize(as = ImmutableMerge.class)
@@ -28,10 +29,23 @@ public abstract class Merge {
   /** A user-supplied SQL file with the whole statement; set this or {@link #source()}. */
   public abstract String sqlFile();
 
-  /** The key columns that match source and target rows. Required with a source table. */
+  /**
+   * The key columns that match source and target rows. Required with a source table. Every source
+   * row must have a value in each of them: a null key matches nothing (as in SQL), so a merge whose
+   * source has rows without one fails before it writes anything, naming the rows' count and the
+   * column.
+   */
   public abstract List<String> keys();
 
-  /** The column that orders duplicates of a key: the greatest wins. Null: no dedupe. */
+  /**
+   * The column that orders the source rows of a key: the row with the greatest value wins (nulls
+   * last), and among equal values the latest arrival. Null (the default): the latest arrival wins.
+   * A row's arrival is the data sequence number of its file (the commit that added it), then the
+   * file's path, then its position in the file; so duplicates of a key never fail a merge, and a
+   * full re-read of the same files keeps the row the incremental reads kept. Set it when arrival
+   * does not order the versions of a key, e.g. a source compacted or rewritten while older versions
+   * remain.
+   */
   public abstract String orderBy();
 
   /** Source rows that delete their matching target row, e.g. {@code op = 'D'}. */

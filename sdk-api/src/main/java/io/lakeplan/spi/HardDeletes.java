@@ -4,6 +4,7 @@ import io.lakeplan.model.TableId;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every engine decides and says the same way in a hard delete: the cut-off in effect, the
@@ -13,17 +14,76 @@ import java.util.List;
  * <p>The steps, in every engine: refuse to start while a tag or branch other than {@code main}
  * returns a row before the cut-off (nothing changes); set the table property {@value
  * #PENDING_PROPERTY} to the cut-off; delete the rows; rewrite the data files that delete files
- * mask, so no live file holds a deleted row; expire every snapshot but the current one and those
- * refs name; prove that no remaining snapshot's data files hold such a row; remove the property. A
- * run killed or failed after the delete leaves the property set, so the table says a hard delete is
- * unfinished, and the next run completes it with the later of the two cut-offs.
+ * mask, so no live file holds a deleted row; rewrite the current snapshot's data manifests that
+ * keep entries of removed files (Iceberg keeps a removed file's entry, status DELETED, with its
+ * column bounds — values of the rows it held — in the manifests of the snapshot that removed it and
+ * carries those manifests forward) into manifests of live entries only; expire every snapshot but
+ * the current one and those refs name, which deletes the manifests no remaining snapshot reaches;
+ * prove that no remaining snapshot's data files hold such a row and that no data manifest a
+ * remaining snapshot reaches keeps the entry of a removed file that could have held one (by its
+ * lower bound of the column, or unknown bounds); remove the property. A run killed or failed after
+ * the delete leaves the property set, so the table says a hard delete is unfinished, and the next
+ * run completes it with the later of the two cut-offs.
+ *
+ * <p>Not covered: the table's earlier metadata JSON files (snapshots, schemas, properties, no
+ * column values) and files outside the table's metadata (logs, copies).
  */
 public final class HardDeletes {
 
   /** The table property naming the cut-off of a hard delete that started and is not proven. */
   public static final String PENDING_PROPERTY = "lakeplan.hard-delete.pending";
 
+  /**
+   * The table properties naming the newest proven hard delete: its column and its cut-off. A merge
+   * into the table leaves source rows before that cut-off out, so a full re-read of a source that
+   * still holds them (after a compaction or snapshot expiry on the source) never brings back what
+   * the hard delete removed.
+   */
+  public static final String COLUMN_PROPERTY = "lakeplan.hard-delete.column";
+
+  /** See {@link #COLUMN_PROPERTY}: the cut-off, an ISO-8601 instant. */
+  public static final String CUTOFF_PROPERTY = "lakeplan.hard-delete.cutoff";
+
   private HardDeletes() {}
+
+  /** A proven hard delete's column and cut-off, as a table remembers it. */
+  public record Retention(String column, Instant cutoff) {
+
+    /** The retention a table's properties hold, or null when no hard delete was proven on it. */
+    public static Retention of(Map<String, String> properties) {
+      String column = properties.get(COLUMN_PROPERTY);
+      Instant cutoff = pendingCutoff(properties.get(CUTOFF_PROPERTY));
+      return column == null || column.isBlank() || cutoff == null
+          ? null
+          : new Retention(column, cutoff);
+    }
+
+    /**
+     * The properties to set once a hard delete of {@code column} up to {@code cutoff} is proven:
+     * never an earlier cut-off for the same column than {@code properties} already hold.
+     */
+    public static Map<String, String> after(
+        Map<String, String> properties, String column, Instant cutoff) {
+      Retention recorded = of(properties);
+      Instant kept =
+          recorded != null && recorded.column().equals(column) && recorded.cutoff().isAfter(cutoff)
+              ? recorded.cutoff()
+              : cutoff;
+      return Map.of(COLUMN_PROPERTY, column, CUTOFF_PROPERTY, kept.toString());
+    }
+
+    /**
+     * How a merge's summary says it left rows out: {@code ; source rows with updated_at <
+     * 2024-01-31T00:00:00Z left out (the hard-delete cut-off of process.orders)}.
+     */
+    public String mergeSummary(TableId target) {
+      return "; source rows with "
+          + condition(column, cutoff)
+          + " left out (the hard-delete cut-off of "
+          + target
+          + ")";
+    }
+  }
 
   /**
    * The cut-off in effect: the later of {@code cutoff} and the pending one ({@code pending} null or
@@ -85,6 +145,24 @@ public final class HardDeletes {
         + " still holds "
         + rows
         + " row(s) in its data files";
+  }
+
+  /**
+   * One manifest the proof found removed files' entries in: {@code snapshot 42 (retained by tag
+   * 'audit') reaches manifest s3://…/m0.avro, which keeps 2 entries of removed data files whose
+   * bounds allow rows before the cutoff}.
+   */
+  public static String removedFileEntries(
+      long snapshotId, List<String> refs, String manifest, long entries) {
+    return "snapshot "
+        + snapshotId
+        + (refs.isEmpty() ? "" : " (retained by " + String.join(", ", refs) + ")")
+        + " reaches manifest "
+        + manifest
+        + ", which keeps "
+        + entries
+        + (entries == 1 ? " entry" : " entries")
+        + " of removed data files whose bounds allow rows before the cutoff";
   }
 
   /** Why a started hard delete is not proven; the table stays marked pending. */

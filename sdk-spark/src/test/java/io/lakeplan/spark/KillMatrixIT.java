@@ -121,6 +121,7 @@ class KillMatrixIT {
         "process-orders.remove-orphans:after-delete",
         "process-orders.hard-delete:after-delete-commit",
         "process-orders.hard-delete:after-rewrite",
+        "process-orders.hard-delete:after-manifest-rewrite",
         "process-orders.hard-delete:after-expiry");
   }
 

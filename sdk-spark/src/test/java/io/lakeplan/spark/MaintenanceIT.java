@@ -11,6 +11,7 @@ import io.lakeplan.model.TableId;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
+import io.lakeplan.testkit.ManifestEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -500,6 +502,110 @@ class MaintenanceIT {
         .containsEntry("lakeplan.merge.upsert.source-snapshot", "42");
   }
 
+  /**
+   * The entries, live or of removed files, of every manifest a retained snapshot of {@code table}
+   * reaches whose data file's bounds allow an {@code updated_at} before {@code cutoff} (a lower
+   * bound before it, or none), read from the manifest files with plain Avro.
+   */
+  private List<ManifestEntry> entriesBefore(String table, String cutoff) {
+    LocalDateTime limit = LocalDateTime.parse(cutoff.replace(' ', 'T'));
+    return ManifestEntry.readAll(table(table)).stream()
+        .filter(entry -> entry.content() == ManifestEntry.Content.DATA)
+        .filter(
+            entry -> {
+              Object lower = entry.lowerBounds().get("updated_at");
+              return lower == null || ((LocalDateTime) lower).isBefore(limit);
+            })
+        .toList();
+  }
+
+  @Test
+  void hardDelete_oneRowFileAmongOthers_leavesNoManifestEntryWithItsValues() {
+    create("hd_entries", definition -> definition.column("email", "string"));
+    insert(
+        "hd_entries",
+        "(1, 10, TIMESTAMP_NTZ '2023-06-01 00:00:00', 'ada.lovelace@example.org'),"
+            + " (2, 20, TIMESTAMP_NTZ '2024-02-01 00:00:00', 'alan.turing@example.org')");
+    // a file of one row before the cutoff: its bounds are that row's values
+    insert(
+        "hd_entries",
+        "(3, 30, TIMESTAMP_NTZ '2024-01-15 08:30:00', 'grace.hopper@navy.example.mil')");
+    insert(
+        "hd_entries", "(4, 40, TIMESTAMP_NTZ '2024-02-20 00:00:00', 'edsger.dijkstra@example.nl')");
+    List<ManifestEntry> before = entriesBefore("hd_entries", "2024-01-31 00:00:00");
+    assertThat(before)
+        .as("the one-row file's entry holds its e-mail prefix and timestamp")
+        .anyMatch(
+            entry ->
+                Long.valueOf(3).equals(entry.lowerBounds().get("id"))
+                    && Long.valueOf(3).equals(entry.upperBounds().get("id"))
+                    && "grace.hopper@nav".equals(entry.lowerBounds().get("email")));
+    List<String> oldFiles = before.stream().map(ManifestEntry::file).distinct().toList();
+    assertThat(oldFiles).hasSize(2);
+
+    TaskResult result = maintain("hd_entries", hardDelete("updated_at", false), MARCH_FIRST);
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.rows()).isEqualTo(2);
+    assertThat(result.summary())
+        .isEqualTo(
+            "deleted 2 rows of mnt.hd_entries with updated_at < 2024-01-31T00:00:00Z; expired 3"
+                + " snapshot(s); proof: 0 rows before the cutoff in the 1 remaining snapshot(s)");
+    List<ManifestEntry> after = ManifestEntry.readAll(table("hd_entries"));
+    assertThat(after).as("entries of the remaining snapshot's manifests").isNotEmpty();
+    assertThat(entriesBefore("hd_entries", "2024-01-31 00:00:00"))
+        .as("entries whose bounds hold a value before the cutoff")
+        .isEmpty();
+    assertThat(after)
+        .as("entries of the files that held the deleted rows")
+        .extracting(ManifestEntry::file)
+        .doesNotContainAnyElementsOf(oldFiles);
+    assertThat(after)
+        .as("no entry of a removed file is left")
+        .extracting(ManifestEntry::status)
+        .doesNotContain(ManifestEntry.Status.DELETED);
+  }
+
+  @Test
+  void hardDelete_tagReachingARemovedOldFilesEntry_isNotProvenNamesTheManifestAndStaysPending() {
+    create("hd_tag_entries");
+    insert("hd_tag_entries", "(1, 10, TIMESTAMP_NTZ '2023-06-01 00:00:00')");
+    insert("hd_tag_entries", "(2, 20, TIMESTAMP_NTZ '2024-02-01 00:00:00')");
+    // a copy-on-write delete removes the old row's file: its entry (status DELETED) keeps bounds
+    spark.sql("DELETE FROM " + name("hd_tag_entries") + " WHERE id = 1");
+    long tagged = currentSnapshot("hd_tag_entries");
+    spark.sql("ALTER TABLE " + name("hd_tag_entries") + " CREATE TAG `audit`");
+    List<String> manifests =
+        entriesBefore("hd_tag_entries", "2024-01-31 00:00:00").stream()
+            .filter(entry -> entry.snapshotId() == tagged)
+            .filter(entry -> entry.status() == ManifestEntry.Status.DELETED)
+            .map(ManifestEntry::manifest)
+            .toList();
+    assertThat(manifests).hasSize(1);
+
+    TaskResult result = maintain("hd_tag_entries", hardDelete("updated_at", false), MARCH_FIRST);
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .isEqualTo(
+            "Hard delete of mnt.hd_tag_entries is not proven: snapshot "
+                + tagged
+                + " (retained by tag 'audit') reaches manifest "
+                + manifests.get(0)
+                + ", which keeps 1 entry of removed data files whose bounds allow rows before the"
+                + " cutoff with updated_at < 2024-01-31T00:00:00Z. The rows are deleted from the"
+                + " current snapshot and "
+                + HardDeletes.PENDING_PROPERTY
+                + " stays set; run the hard delete again to complete it");
+    assertThat(table("hd_tag_entries").properties())
+        .containsEntry(HardDeletes.PENDING_PROPERTY, "2024-01-31T00:00:00Z");
+    assertThat(
+            entriesBefore("hd_tag_entries", "2024-01-31 00:00:00").stream()
+                .filter(entry -> entry.snapshotId() != tagged))
+        .as("the current snapshot's manifests keep no such entry")
+        .isEmpty();
+  }
+
   @Test
   void hardDelete_mergeOnReadTable_leavesNoDeletedRowInAnyFile() throws Exception {
     create(
@@ -530,6 +636,9 @@ class MaintenanceIT {
     assertThat(physicalRowsBefore("hd_mor", "2024-01-31 00:00:00"))
         .as("rows before the cutoff in any data file under the table")
         .isZero();
+    assertThat(entriesBefore("hd_mor", "2024-01-31 00:00:00"))
+        .as("manifest entries whose bounds hold a value before the cutoff")
+        .isEmpty();
   }
 
   @Test
@@ -615,6 +724,9 @@ class MaintenanceIT {
     assertThat(physicalRowsBefore("hd_hidden", "2024-01-31 00:00:00"))
         .as("rows before the cutoff in any data file under the table")
         .isZero();
+    assertThat(entriesBefore("hd_hidden", "2024-01-31 00:00:00"))
+        .as("manifest entries whose bounds hold a value before the cutoff")
+        .isEmpty();
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.lakeplan.model.Merge;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -157,22 +158,85 @@ class MergeIT {
   @Test
   void merge_failingMidWay_leavesTargetAtItsPreviousSnapshot() throws Exception {
     tables("crash");
+    // a target whose status is required: a source row without one fails the write after the join
+    TestSpark.run(
+        base,
+        TaskSpec.CreateTable.of(
+            TableDefinition.builder()
+                .table("mrg.tgt_crash_strict")
+                .requiredColumn("order_id", "long")
+                .requiredColumn("status", "string")
+                .column("updated_at", "timestamp")
+                .build()));
     spark.sql(
-        "INSERT INTO lakeplan.mrg.tgt_crash VALUES (1, 'kept', TIMESTAMP_NTZ '2024-01-01 00:00:00')");
-    long before = snapshotId("lakeplan.mrg.tgt_crash");
-    // the target's order_id is required: a null key makes the write fail after the join ran
-    spark.sql("ALTER TABLE lakeplan.mrg.src_crash ALTER COLUMN order_id DROP NOT NULL");
+        "INSERT INTO lakeplan.mrg.tgt_crash_strict VALUES"
+            + " (1, 'kept', TIMESTAMP_NTZ '2024-01-01 00:00:00')");
+    long before = snapshotId("lakeplan.mrg.tgt_crash_strict");
     insertSource(
         "crash",
         "(1, 'changed', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
-            + " (NULL, 'broken', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+            + " (2, NULL, 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    Merge strict = Merge.builder().from(merge("crash")).target("mrg.tgt_crash_strict").build();
 
-    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(merge("crash")));
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(strict));
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
-    assertThat(result.summary()).contains("MERGE into mrg.tgt_crash failed");
-    assertThat(snapshotId("lakeplan.mrg.tgt_crash")).isEqualTo(before);
-    assertThat(target("crash")).containsExactly("1:kept");
+    assertThat(result.summary()).contains("MERGE into mrg.tgt_crash_strict failed");
+    assertThat(snapshotId("lakeplan.mrg.tgt_crash_strict")).isEqualTo(before);
+    assertThat(
+            spark
+                .sql("SELECT order_id, status FROM lakeplan.mrg.tgt_crash_strict")
+                .collectAsList()
+                .stream()
+                .map((Row row) -> row.getLong(0) + ":" + row.getString(1)))
+        .containsExactly("1:kept");
+  }
+
+  @Test
+  void merge_sourceRowsWithoutKey_failBeforeWritingAndNameTheKeyColumn() throws Exception {
+    tables("nokey");
+    spark.sql(
+        "INSERT INTO lakeplan.mrg.tgt_nokey VALUES (1, 'kept', TIMESTAMP_NTZ '2024-01-01 00:00:00')");
+    long before = snapshotId("lakeplan.mrg.tgt_nokey");
+    spark.sql("ALTER TABLE lakeplan.mrg.src_nokey ALTER COLUMN order_id DROP NOT NULL");
+    insertSource(
+        "nokey",
+        "(1, 'changed', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (NULL, 'secret-a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00'),"
+            + " (NULL, 'secret-b', 'D', TIMESTAMP_NTZ '2024-01-03 00:00:00')");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(merge("nokey")));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .isEqualTo(Merges.nullKeys(merge("nokey"), 2, List.of("order_id")))
+        .doesNotContain("secret");
+    assertThat(snapshotId("lakeplan.mrg.tgt_nokey")).isEqualTo(before);
+    assertThat(target("nokey")).containsExactly("1:kept");
+  }
+
+  @Test
+  void merge_withoutOrderBy_incrementalReadOfTwoAppends_keepsTheLaterAppendOfAKey() {
+    tables("arrival");
+    Merge unordered =
+        Merge.builder()
+            .id("upsert-arrival")
+            .target("mrg.tgt_arrival")
+            .source("mrg.src_arrival")
+            .addKey("order_id")
+            .build();
+    insertSource("arrival", "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    TestSpark.run(base, TaskSpec.MergeInto.of(unordered));
+    // two appends, each a version of order 2; the first one has the greater updated_at, which
+    // does not count without order-by
+    insertSource("arrival", "(2, 'first', 'U', TIMESTAMP_NTZ '2024-01-05 00:00:00')");
+    insertSource("arrival", "(2, 'second', 'U', TIMESTAMP_NTZ '2024-01-03 00:00:00')");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(unordered));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary()).contains("incremental read");
+    assertThat(target("arrival")).containsExactly("1:a", "2:second");
   }
 
   @Test

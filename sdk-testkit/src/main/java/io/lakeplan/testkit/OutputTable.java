@@ -125,6 +125,16 @@ public final class OutputTable {
     return table == null ? 0 : lake.dataFiles(table).size();
   }
 
+  /**
+   * Every entry, live or deleted, of every manifest that a snapshot the table retains reaches, read
+   * from the manifest files themselves (see {@link ManifestEntry#readAll}); empty when the table
+   * does not exist. For checks on what the table's metadata still says about removed files.
+   */
+  public List<ManifestEntry> manifestEntries() {
+    Table table = lake.find(id);
+    return table == null ? List.of() : ManifestEntry.readAll(table);
+  }
+
   /** The table properties (format version, write modes, Lakeplan's markers); empty when absent. */
   public Map<String, String> properties() {
     Table table = lake.find(id);

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.expressions.Expression;
@@ -43,10 +45,11 @@ import org.apache.spark.sql.functions;
 
 /**
  * Hard delete with Iceberg's Spark actions: the rows older than the retention leave every data file
- * the table can still read, as {@link HardDeletes} describes — refused before any change while a
- * tag or branch keeps such rows, marked pending from the delete until the proof, and proven on the
- * data files themselves (read without the delete files that mask rows), so rows a merge-on-read
- * delete only hid cannot pass the proof.
+ * the table can still read, and every manifest entry that keeps a removed file's column bounds, as
+ * {@link HardDeletes} describes — refused before any change while a tag or branch keeps such rows,
+ * marked pending from the delete until the proof, and proven on the data files themselves (read
+ * without the delete files that mask rows), so rows a merge-on-read delete only hid cannot pass the
+ * proof, and on the manifests' entries of removed files ({@link RemovedFileEntries}).
  */
 final class HardDeleteAction {
 
@@ -101,7 +104,10 @@ final class HardDeleteAction {
     Table iceberg = Tables.load(context, table);
     long rows = liveRows(iceberg);
     Set<Long> kept = MaintenanceExecutor.refHeads(iceberg, false);
-    if (iceberg.currentSnapshot() != null && rows == 0) {
+    // the current snapshot stays unless the run commits: a delete, or a manifest rewrite
+    if (iceberg.currentSnapshot() != null
+        && rows == 0
+        && !RemovedFileEntries.kept(iceberg, iceberg.currentSnapshot())) {
       kept.add(iceberg.currentSnapshot().snapshotId());
     }
     long expiring = 0;
@@ -117,6 +123,7 @@ final class HardDeleteAction {
   private TaskResult execute() {
     Table iceberg = Tables.load(context, table);
     refuseWhileRefsKeepRows(iceberg);
+    Set<Long> atStart = snapshotIds(iceberg);
     long rows = liveRows(iceberg);
     markPending(iceberg);
 
@@ -134,13 +141,15 @@ final class HardDeleteAction {
       CrashPoints.reach("after-delete-commit");
     }
     applyDeleteFiles(Tables.load(context, table));
+    dropRemovedFileEntries(Tables.load(context, table));
 
     iceberg = Tables.load(context, table);
-    int before = count(iceberg.snapshots());
     long deletedDataFiles = expireAllButHeads(iceberg);
     CrashPoints.reach("after-expiry");
     iceberg = Tables.load(context, table);
-    int remaining = count(iceberg.snapshots());
+    Set<Long> remaining = snapshotIds(iceberg);
+    // the snapshots the task found that are gone (its own commits, replaced, are not counted)
+    int expired = (int) atStart.stream().filter(id -> !remaining.contains(id)).count();
 
     List<String> violations = prove(iceberg);
     if (!violations.isEmpty()) {
@@ -149,10 +158,12 @@ final class HardDeleteAction {
     MaintenanceExecutor.action(
         "Clearing the pending hard delete of " + table,
         () -> {
-          Tables.load(context, table)
-              .updateProperties()
-              .remove(HardDeletes.PENDING_PROPERTY)
-              .commit();
+          // proven: the pending marker goes, the cut-off stays for the merges into the table
+          Table proven = Tables.load(context, table);
+          UpdateProperties update = proven.updateProperties().remove(HardDeletes.PENDING_PROPERTY);
+          HardDeletes.Retention.after(proven.properties(), column.name(), cutoff)
+              .forEach(update::set);
+          update.commit();
           return null;
         });
     return TaskResult.succeeded(
@@ -160,7 +171,7 @@ final class HardDeleteAction {
         deletedDataFiles,
         0,
         Duration.ZERO,
-        HardDeletes.succeeded(table, rows, condition, before - remaining, remaining, pending));
+        HardDeletes.succeeded(table, rows, condition, expired, remaining.size(), pending));
   }
 
   /** The rows of the current snapshot before the cut-off (delete files applied). */
@@ -245,6 +256,22 @@ final class HardDeleteAction {
     CrashPoints.reach("after-rewrite");
   }
 
+  /**
+   * The manifests of the delete, of the file rewrite or of earlier commits keep the entries of the
+   * files they removed, bounds included: rewriting the current snapshot's manifests that hold such
+   * entries leaves them to the older snapshots, whose expiry deletes them.
+   */
+  private void dropRemovedFileEntries(Table iceberg) {
+    Map<String, String> carried = Tables.lakeplanSummary(iceberg);
+    boolean committed =
+        MaintenanceExecutor.action(
+            "Rewriting the manifests of " + table + " that keep removed files' entries",
+            () -> RemovedFileEntries.dropFromCurrent(iceberg, carried));
+    if (committed) {
+      CrashPoints.reach("after-manifest-rewrite");
+    }
+  }
+
   /** Files whose values of the column may lie before the cut-off, by their metrics. */
   private Expression mayHoldOldRows() {
     return Expressions.lessThan(column.name(), (Object) cutoffValue());
@@ -277,12 +304,15 @@ final class HardDeleteAction {
 
   /**
    * The proof, on the data files themselves: for every remaining snapshot, the rows before the
-   * cut-off in the data files it reads, delete files ignored. Only files whose metrics allow such a
-   * row are read.
+   * cut-off in the data files it reads, delete files ignored (only files whose metrics allow such a
+   * row are read); and on its data manifests: the entries of removed files whose bounds allow such
+   * a row.
    */
   private List<String> prove(Table iceberg) {
     Map<String, DataFile> candidates = new LinkedHashMap<>();
     Map<Long, Set<String>> filesBySnapshot = new TreeMap<>();
+    Map<Long, Map<String, Long>> removedEntries = new TreeMap<>();
+    Map<String, Long> countedManifests = new HashMap<>();
     for (Snapshot snapshot : iceberg.snapshots()) {
       if (!schemaHasColumn(iceberg, snapshot)) {
         continue; // the column did not exist yet: no row of this snapshot has a value in it
@@ -302,6 +332,8 @@ final class HardDeleteAction {
         throw new TaskFailedException("Cannot list the data files of " + table, e);
       }
       filesBySnapshot.put(snapshot.snapshotId(), files);
+      removedEntries.put(
+          snapshot.snapshotId(), removedEntries(iceberg, snapshot, countedManifests));
     }
     Map<String, Long> oldRows = oldRowsByFile(candidates);
     Map<Long, List<String>> refs = refsBySnapshot(iceberg);
@@ -312,12 +344,36 @@ final class HardDeleteAction {
           for (String file : files) {
             rows += oldRows.getOrDefault(file, 0L);
           }
+          List<String> named = refs.getOrDefault(snapshotId, List.of());
           if (rows > 0) {
-            violations.add(
-                HardDeletes.violation(snapshotId, refs.getOrDefault(snapshotId, List.of()), rows));
+            violations.add(HardDeletes.violation(snapshotId, named, rows));
           }
+          removedEntries
+              .get(snapshotId)
+              .forEach(
+                  (manifest, entries) ->
+                      violations.add(
+                          HardDeletes.removedFileEntries(snapshotId, named, manifest, entries)));
         });
     return violations;
+  }
+
+  /** Per data manifest of {@code snapshot}, its removed files' entries that may hold old rows. */
+  private Map<String, Long> removedEntries(
+      Table iceberg, Snapshot snapshot, Map<String, Long> counted) {
+    try {
+      return RemovedFileEntries.count(iceberg, snapshot, this::mayHoldOldRows, counted);
+    } catch (RuntimeException e) {
+      throw new TaskFailedException(
+          "Cannot read the manifests of "
+              + table
+              + " for the hard-delete proof: "
+              + Failures.rootMessage(e)
+              + "; "
+              + HardDeletes.PENDING_PROPERTY
+              + " stays set, run the hard delete again",
+          e);
+    }
   }
 
   private boolean schemaHasColumn(Table iceberg, Snapshot snapshot) {
@@ -328,13 +384,17 @@ final class HardDeleteAction {
 
   /** Whether the file's lower bound of the column is before the cut-off, or unknown. */
   private boolean mayHoldOldRows(DataFile file) {
-    Map<Integer, ByteBuffer> lower = file.lowerBounds();
+    return mayHoldOldRows(file.lowerBounds(), file.nullValueCounts(), file.recordCount());
+  }
+
+  /** Whether a file's lower bound of the column is before the cut-off, or unknown. */
+  private boolean mayHoldOldRows(
+      Map<Integer, ByteBuffer> lower, Map<Integer, Long> nulls, long records) {
     ByteBuffer bound = lower == null ? null : lower.get(column.fieldId());
     if (bound == null) {
-      Map<Integer, Long> nulls = file.nullValueCounts();
       Long nullCount = nulls == null ? null : nulls.get(column.fieldId());
       // only nulls in the column: no value before the cut-off
-      return nullCount == null || nullCount < file.recordCount();
+      return nullCount == null || nullCount < records;
     }
     Object value = Conversions.fromByteBuffer(column.type(), bound);
     return ((Comparable<Object>) value).compareTo(cutoffValue()) < 0;
@@ -446,11 +506,9 @@ final class HardDeleteAction {
     return truncated.equals(instant) ? truncated : truncated.plus(1, ChronoUnit.MICROS);
   }
 
-  private static int count(Iterable<?> items) {
-    int count = 0;
-    for (Object ignored : items) {
-      count++;
-    }
-    return count;
+  private static Set<Long> snapshotIds(Table iceberg) {
+    Set<Long> ids = new HashSet<>();
+    iceberg.snapshots().forEach(snapshot -> ids.add(snapshot.snapshotId()));
+    return ids;
   }
 }

@@ -2,6 +2,7 @@ package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,26 +18,27 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Upserts a source table into a target table with a generated {@code MERGE INTO}: duplicates of a
- * key are reduced to the latest by the order column, source rows matching the delete condition
- * delete their target row, other matches update and the rest insert. Incremental merges read only
- * the source snapshots committed after the one recorded in the target's last merge commit (the
- * snapshot summary property {@code lakeplan.merge.<merge-id>.source-snapshot}), so a re-run without
- * new source data commits nothing.
+ * Upserts a source table into a target table with a generated {@code MERGE INTO}: the source rows
+ * of a key are reduced to one, the greatest by the order column and among equals the latest arrival
+ * ({@link MergeSource}), source rows matching the delete condition delete their target row, other
+ * matches update and the rest insert; a source row without a key value fails the task before
+ * anything is written. Incremental merges read only the source snapshots committed after the one
+ * recorded in the target's last merge commit (the snapshot summary property {@code
+ * lakeplan.merge.<merge-id>.source-snapshot}), so a re-run without new source data commits nothing.
  */
 final class MergeExecutor {
-
-  static final String RANK = "__lakeplan_rank";
 
   private MergeExecutor() {}
 
@@ -151,10 +153,31 @@ final class MergeExecutor {
           "Merge " + merge.id() + " does not fit its tables: " + String.join("; ", problems));
     }
 
+    List<DataFile> files =
+        incrementalRead
+            ? MergeSource.appendedFiles(sourceTable, lastMerged, sourceSnapshot)
+            : MergeSource.liveFiles(sourceTable, sourceSnapshot);
     String view = "lakeplan_merge_" + merge.id().replace('-', '_').toLowerCase(Locale.ROOT);
-    input.createOrReplaceTempView(view);
+    Dataset<Row> arrived = MergeSource.withArrival(context.spark, input, files);
+    // what a proven hard delete removed from the target stays out, whatever the source still holds
+    HardDeletes.Retention retention = HardDeletes.Retention.of(targetTable.properties());
+    Types.NestedField retained =
+        retention == null
+            ? null
+            : targetTable.schema().caseInsensitiveFindField(retention.column());
+    if (retained != null) {
+      String column = Sql.quote(merge.sourceColumn(retained.name()));
+      arrived =
+          arrived.where(
+              column
+                  + " IS NULL OR "
+                  + column
+                  + " >= "
+                  + HardDeleteAction.cutoffLiteral(merge.target(), retained, retention.cutoff()));
+    }
+    arrived.createOrReplaceTempView(view);
     try {
-      String deduplicated = deduplicated(merge, view);
+      String deduplicated = MergeSource.deduplicated(merge, view);
       // from the source's snapshot summaries, not a second pass over the data: counting the
       // deduplicated rows cost as much as a sixth of the merge itself (bench/README.md)
       long rows =
@@ -169,6 +192,9 @@ final class MergeExecutor {
             () -> context.spark.sql(statement),
             RuntimeException.class);
       } catch (Exception e) {
+        if (MergeSource.lacksKey(e)) {
+          throw MergeSource.nullKeys(context.spark, merge, view, e);
+        }
         throw new TaskFailedException(
             "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e);
       }
@@ -190,7 +216,8 @@ final class MergeExecutor {
               + " up to snapshot "
               + sourceSnapshot
               + ") into "
-              + merge.target());
+              + merge.target()
+              + (retained == null ? "" : retention.mergeSummary(merge.target())));
     } finally {
       context.spark.catalog().dropTempView(view);
     }
@@ -285,30 +312,6 @@ final class MergeExecutor {
       records += Tables.summaryLong(snapshot, "added-records");
     }
     return records;
-  }
-
-  /** The source rows to merge: one per key, the one with the greatest order value. */
-  static String deduplicated(Merge merge, String view) {
-    if (merge.orderBy() == null) {
-      return "SELECT * FROM " + Sql.quote(view);
-    }
-    List<String> keys = new ArrayList<>();
-    for (String key : merge.keys()) {
-      keys.add(Sql.quote(merge.sourceColumn(key)));
-    }
-    return "SELECT * EXCEPT ("
-        + RANK
-        + ") FROM (SELECT *, row_number() OVER (PARTITION BY "
-        + String.join(", ", keys)
-        + " ORDER BY "
-        + Sql.quote(merge.orderBy())
-        + " DESC NULLS LAST) AS "
-        + RANK
-        + " FROM "
-        + Sql.quote(view)
-        + ") WHERE "
-        + RANK
-        + " = 1";
   }
 
   /** The {@code MERGE INTO} statement; every identifier validated and quoted. */

@@ -17,6 +17,7 @@ import io.lakeplan.spark.TestSpark;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import io.lakeplan.spi.WatermarkStore;
+import io.lakeplan.testkit.ManifestEntry;
 import io.lakeplan.testkit.conformance.AbstractEngineConformanceTest;
 import io.lakeplan.testkit.conformance.ConformanceSession;
 import io.lakeplan.testkit.conformance.Endpoints;
@@ -347,12 +348,21 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
 
     @Override
     public String tableProperty(String table, String key) {
+      return iceberg(table).properties().get(key);
+    }
+
+    @Override
+    public List<ManifestEntry> manifestEntries(String table) {
+      return ManifestEntry.readAll(iceberg(table));
+    }
+
+    private org.apache.iceberg.Table iceberg(String table) {
       String name = LakeplanCatalogNames.of(io.lakeplan.model.TableId.parse(table));
       try {
         org.apache.iceberg.Table iceberg =
             org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, name);
         iceberg.refresh();
-        return iceberg.properties().get(key);
+        return iceberg;
       } catch (Exception e) {
         throw new IllegalStateException("Cannot load " + name, e);
       }

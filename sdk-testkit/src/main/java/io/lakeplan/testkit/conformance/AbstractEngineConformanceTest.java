@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.JdbcDialect;
+import io.lakeplan.model.Merge;
 import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
@@ -15,8 +16,10 @@ import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.Task;
 import io.lakeplan.spi.HardDeletes;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
+import io.lakeplan.testkit.ManifestEntry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +51,7 @@ public abstract class AbstractEngineConformanceTest {
   private static final String PROCESSED = "process.orders";
 
   private ConformanceSession session;
+  private UseCase useCase;
   private Plan plan;
   private LocalDateTime base;
 
@@ -122,24 +126,122 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
-  void merge_duplicateKeysWithoutOrderBy_failsAndLeavesTargetUnchanged() {
+  void merge_withoutOrderBy_keepsTheLaterOfTwoRowsOfAKeyInOneFile() {
+    start(orders(builder -> builder.mergeInto(PROCESSED, m -> upsertWithoutOrderBy(m))));
+    // one landing file, one partition: the rows keep their order in the table's data file
+    List<Map<String, Object>> rows =
+        List.of(
+            raw(1, "PAID", "10.00", "U", 10),
+            raw(1, "SHIPPED", "12.00", "U", 10),
+            raw(2, "NEW", "20.00", "I", 10));
+    migrate(rows.toArray(Map[]::new));
+    succeed("create.process.orders");
+
+    succeed("upsert");
+
+    assertRows(PROCESSED, latestPerKey(rows).toArray(Map[]::new));
+  }
+
+  @Test
+  void merge_orderByTie_keepsTheLaterArrival_andTheGreaterOrderValueBeatsArrival() {
+    start(orders(builder -> builder));
+    List<Map<String, Object>> rows =
+        List.of(
+            raw(1, "PAID", "10.00", "U", 10),
+            // the same updated_at: a tie, which the later arrival wins
+            raw(1, "SHIPPED", "12.00", "U", 10),
+            // a greater updated_at wins even though it arrived first
+            raw(2, "PAID", "20.00", "U", 11),
+            raw(2, "NEW", "20.00", "I", 10));
+    migrate(rows.toArray(Map[]::new));
+    succeed("create.process.orders");
+
+    succeed("upsert");
+
+    assertRows(PROCESSED, processed(rows.get(1)), processed(rows.get(2)));
+  }
+
+  @Test
+  void merge_withoutOrderBy_fullReReadSeeingAKeyTwice_keepsItsLatestArrival() {
+    String source = "public.src_" + unique();
     start(
         orders(
             builder ->
-                builder.mergeInto(
-                    PROCESSED,
-                    m -> m.id("upsert").source(RAW).addKey("order_id").deleteWhen("op = 'D'"))));
-    migrate(raw(1, "NEW", "10.00", "I", 0));
+                jdbc(builder, source)
+                    .mergeInto(PROCESSED, m -> upsertWithoutOrderBy(m))
+                    .maintain(
+                        RAW, m -> m.id("gdpr").hardDelete("updated_at", Duration.ofDays(30)))));
+    Map<String, Object> old = raw(9, "OLD", "90.00", "I", -40 * 1440);
+    migrate(old);
     succeed("create.process.orders");
+    session.createSourceTable(source, sourceColumns());
+    // two ingestions: two snapshots of raw.orders, each holding a version of order 1
+    Map<String, Object> first = raw(1, "NEW", "10.00", "I", 10);
+    Map<String, Object> latest = raw(1, "PAID", "10.00", "U", 20);
+    session.insertSourceRows(source, List.of(first));
+    succeed("orders-jdbc");
     succeed("upsert");
-    session.addMigrationFile(
-        "history", List.of(raw(1, "PAID", "10.00", "U", 10), raw(1, "SHIPPED", "10.00", "U", 20)));
+    session.insertSourceRows(source, List.of(latest));
+    succeed("orders-jdbc");
+    succeed("upsert");
+    // deleting an unrelated row (and expiring the snapshots merged before) is not an append:
+    // the next merge reads the whole source, both versions of order 1 at once
+    succeed("gdpr.hard-delete");
+
+    TaskResult rerun = succeed("upsert");
+
+    assertThat(rerun.summary()).contains("full read");
+    assertThat(rerun.rows()).isEqualTo(2);
+    assertRows(PROCESSED, processed(old), processed(latest));
+  }
+
+  @Test
+  void merge_sourceRowsWithoutKeyValue_failNamingTheKeyColumnAndLeaveTargetUnchanged() {
+    String target = "process.order_events";
+    start(
+        orders(
+            builder ->
+                builder
+                    .table(
+                        target,
+                        t ->
+                            t.requiredColumn("order_id", "long")
+                                .column("op", "string")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("updated_at", "timestamp"))
+                    .mergeInto(
+                        target,
+                        m ->
+                            m.id("upsert")
+                                .source(RAW)
+                                .addKey("order_id")
+                                .addKey("op")
+                                .orderBy("updated_at")
+                                .deleteWhen("status = 'CANCELLED'"))));
+    Map<String, Object> kept = raw(1, "NEW", "10.00", "I", 0);
+    migrate(kept);
+    succeed("create." + target);
+    succeed("upsert");
+    int snapshots = session.snapshotCount(target);
+    List<Map<String, Object>> wave =
+        List.of(
+            withoutOp(raw(2, "NEW", "20.00", "I", 5)),
+            // a delete without a key must not delete anything either
+            withoutOp(raw(1, "CANCELLED", "10.00", "D", 6)),
+            raw(3, "NEW", "30.00", "I", 7));
+    session.addMigrationFile("history", wave);
     succeed("history.convert");
+    long withoutKey = wave.stream().filter(row -> row.get("op") == null).count();
 
     TaskResult result = run("upsert");
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
-    assertRows(PROCESSED, processed(1, "NEW", "10.00", 0));
+    assertThat(result.summary())
+        .isEqualTo(Merges.nullKeys(merge("upsert"), withoutKey, List.of("op")));
+    assertThat(result.summary()).doesNotContain("CANCELLED");
+    assertThat(session.snapshotCount(target)).isEqualTo(snapshots);
+    assertRows(target, kept);
   }
 
   // ---- migration -----------------------------------------------------------------------------
@@ -609,6 +711,88 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
+  void hardDelete_ofAMergeTarget_staysDeletedWhenTheMergeReadsItsWholeSourceAgain() {
+    start(
+        orders(
+            builder ->
+                builder
+                    // a full read on every run, as after any non-append commit or expiry upstream
+                    .mergeInto(
+                        PROCESSED,
+                        m ->
+                            m.id("upsert")
+                                .source(RAW)
+                                .addKey("order_id")
+                                .orderBy("updated_at")
+                                .incremental(false))
+                    .maintain(
+                        PROCESSED,
+                        m -> m.id("gdpr").hardDelete("updated_at", Duration.ofDays(30)))));
+    // base is 3 days before now: -40 days is before the cutoff, -10 days after it
+    migrate(raw(1, "OLD", "10.00", "I", -40 * 1440), raw(2, "NEW", "20.00", "I", -10 * 1440));
+    succeed("create.process.orders");
+    succeed("upsert");
+    succeed("gdpr.hard-delete");
+    assertRows(PROCESSED, processed(2, "NEW", "20.00", -10 * 1440));
+    assertThat(session.tableProperty(PROCESSED, HardDeletes.CUTOFF_PROPERTY)).isNotNull();
+
+    migrate(raw(3, "NEW", "30.00", "I", 0));
+    TaskResult remerged = succeed("upsert");
+
+    assertThat(remerged.summary())
+        .contains("source rows with updated_at < ")
+        .contains("left out (the hard-delete cut-off of process.orders)");
+    assertRows(
+        PROCESSED, processed(2, "NEW", "20.00", -10 * 1440), processed(3, "NEW", "30.00", 0));
+  }
+
+  @Test
+  void hardDelete_leavesNoManifestEntryOfADeletedRowsFile_inAnyRetainedSnapshot() {
+    start(
+        orders(
+            builder ->
+                builder.maintain(
+                    RAW, m -> m.id("gdpr").hardDelete("updated_at", Duration.ofDays(30)))));
+    // raw.orders is partitioned by day: one data file per day
+    migrate(
+        raw(1, "OLD", "10.00", "I", -40 * 1440),
+        raw(2, "NEW", "20.00", "I", -10 * 1440),
+        raw(3, "OLD", "30.00", "I", -35 * 1440));
+    migrate(raw(4, "OLD", "40.00", "I", -50 * 1440)); // a one-row file before the cutoff
+    migrate(raw(5, "NEW", "50.00", "I", 0), raw(6, "NEW", "60.00", "I", -20 * 1440));
+    LocalDateTime cutoff =
+        LocalDateTime.ofInstant(session.now().minus(Duration.ofDays(30)), ZoneOffset.UTC);
+    List<ManifestEntry> before = session.manifestEntries(RAW);
+    assertThat(before)
+        .as("the one-row file of order 4 is in the manifests before the hard delete")
+        .anyMatch(
+            entry ->
+                Long.valueOf(4).equals(entry.lowerBounds().get("order_id"))
+                    && Long.valueOf(4).equals(entry.upperBounds().get("order_id"))
+                    && mayHoldBefore(entry, cutoff));
+    List<String> oldFiles =
+        before.stream()
+            .filter(entry -> mayHoldBefore(entry, cutoff))
+            .map(ManifestEntry::file)
+            .distinct()
+            .toList();
+
+    TaskResult deleted = succeed("gdpr.hard-delete");
+
+    assertThat(deleted.rows()).isEqualTo(3);
+    List<ManifestEntry> entries = session.manifestEntries(RAW);
+    assertThat(entries).as("entries of the remaining snapshots' manifests").isNotEmpty();
+    assertThat(entries)
+        .as("entries (live or of removed files) whose bounds hold a value before %s", cutoff)
+        .filteredOn(entry -> mayHoldBefore(entry, cutoff))
+        .isEmpty();
+    assertThat(entries)
+        .as("entries of the deleted rows' files")
+        .extracting(ManifestEntry::file)
+        .doesNotContainAnyElementsOf(oldFiles);
+  }
+
+  @Test
   void hardDelete_whileATagKeepsOldRows_changesNothingAndNamesTheTag() {
     start(
         orders(
@@ -631,9 +815,22 @@ public abstract class AbstractEngineConformanceTest {
     assertThat(session.tableProperty(RAW, HardDeletes.PENDING_PROPERTY)).isNull();
   }
 
+  /**
+   * Whether a data file entry's bounds allow an {@code updated_at} before {@code cutoff}: its lower
+   * bound is before it, or it has none.
+   */
+  private static boolean mayHoldBefore(ManifestEntry entry, LocalDateTime cutoff) {
+    if (entry.content() != ManifestEntry.Content.DATA) {
+      return false;
+    }
+    Object lower = entry.lowerBounds().get("updated_at");
+    return lower == null || ((LocalDateTime) lower).isBefore(cutoff);
+  }
+
   // ---- scenario building blocks --------------------------------------------------------------
 
   private void start(UseCase useCase) {
+    this.useCase = useCase;
     plan = Planner.plan(useCase);
     session = open(useCase);
     base =
@@ -759,6 +956,37 @@ public abstract class AbstractEngineConformanceTest {
         new BigDecimal(amount),
         "updated_at",
         base.plusMinutes(minutes));
+  }
+
+  /** The processed row a raw row becomes. */
+  private static Map<String, Object> processed(Map<String, Object> raw) {
+    Map<String, Object> row = new LinkedHashMap<>(raw);
+    row.remove("op");
+    return row;
+  }
+
+  /** The processed rows of {@code rows} merged without order-by: the last row of each key. */
+  private static List<Map<String, Object>> latestPerKey(List<Map<String, Object>> rows) {
+    Map<Object, Map<String, Object>> latest = new LinkedHashMap<>();
+    for (Map<String, Object> row : rows) {
+      latest.put(row.get("order_id"), processed(row));
+    }
+    return new ArrayList<>(latest.values());
+  }
+
+  private static Map<String, Object> withoutOp(Map<String, Object> raw) {
+    Map<String, Object> row = new LinkedHashMap<>(raw);
+    row.put("op", null);
+    return row;
+  }
+
+  private static Merge.Builder upsertWithoutOrderBy(Merge.Builder merge) {
+    return merge.id("upsert").source(RAW).addKey("order_id").deleteWhen("op = 'D'");
+  }
+
+  /** The merge {@code id} of the scenario's use case. */
+  private Merge merge(String id) {
+    return useCase.merges().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
   }
 
   private Instant instant(long minutes) {

@@ -2,6 +2,7 @@ package io.lakeplan.testkit.conformance;
 
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
+import io.lakeplan.testkit.ManifestEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +56,12 @@ public interface ConformanceSession extends AutoCloseable {
 
   /** The live data files of {@code table}. */
   int dataFileCount(String table);
+
+  /**
+   * Every entry, live or deleted, of every manifest reachable from a snapshot {@code table}
+   * retains, read from the manifest files themselves with {@link ManifestEntry#readAll}.
+   */
+  List<ManifestEntry> manifestEntries(String table);
 
   /** Tags the current snapshot of {@code table} as {@code name} (a retention). */
   void tag(String table, String name);

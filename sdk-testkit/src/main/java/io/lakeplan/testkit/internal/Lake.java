@@ -22,9 +22,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -244,16 +246,26 @@ public final class Lake implements AutoCloseable {
                   ? table.locationProvider().newDataLocation(name)
                   : table.locationProvider().newDataLocation(spec, partition.getKey(), name);
           return writeFile(
-              table.io(), location, schema, spec, partition.getKey(), partition.getValue());
+              table.io(),
+              location,
+              schema,
+              spec,
+              MetricsConfig.forTable(table),
+              partition.getKey(),
+              partition.getValue());
         });
   }
 
-  /** Writes one Avro data file of {@code records} at {@code location}. */
+  /**
+   * Writes one Avro data file of {@code records} at {@code location}, with the column metrics
+   * {@code metrics} asks for (see {@link FileMetrics}).
+   */
   public DataFile writeFile(
       FileIO io,
       String location,
       Schema schema,
       PartitionSpec spec,
+      MetricsConfig metrics,
       StructLike partition,
       List<Record> records) {
     OutputFile output = io.newOutputFile(location);
@@ -276,7 +288,10 @@ public final class Lake implements AutoCloseable {
       }
       writtenFiles.put(location, now());
       written.put(location, new Written(schema, List.copyOf(records)));
-      return writer.toDataFile();
+      return DataFiles.builder(spec)
+          .copy(writer.toDataFile())
+          .withMetrics(FileMetrics.of(schema, metrics, records))
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write data file " + location, e);
     }

@@ -5,11 +5,13 @@ import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableId;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,7 +28,9 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.StructLikeWrapper;
@@ -35,7 +39,8 @@ import org.apache.iceberg.util.StructLikeWrapper;
  * Table maintenance in memory with Iceberg's own operations where core has them (snapshot expiry,
  * metadata cleanup, manifest rewrite, file rewrites) and the Spark engine's rules: times are the
  * driver clock's, destructive operations have a dry run, and a hard delete ends with the proof that
- * no remaining snapshot returns a deleted row.
+ * no remaining snapshot returns a deleted row or reaches a manifest entry of a removed file that
+ * could have held one ({@link RemovedFileEntries}).
  */
 final class MaintenanceTasks {
 
@@ -366,13 +371,26 @@ final class MaintenanceTasks {
     }
     Snapshot current = table.currentSnapshot();
     if (delete.dryRun()) {
-      List<Snapshot> older = new ArrayList<>();
+      // what the run expires: every snapshot but the heads of refs other than main, and the
+      // current one unless the run commits (a delete, or a manifest rewrite)
+      Set<Long> kept = new java.util.HashSet<>();
+      table
+          .refs()
+          .forEach(
+              (name, ref) -> {
+                if (!name.equals(SnapshotRef.MAIN_BRANCH)) {
+                  kept.add(ref.snapshotId());
+                }
+              });
+      if (current != null && deleted == 0 && !RemovedFileEntries.kept(table, current)) {
+        kept.add(current.snapshotId());
+      }
+      int toExpire = 0;
       for (Snapshot snapshot : table.snapshots()) {
-        if (current != null && snapshot.snapshotId() != current.snapshotId()) {
-          older.add(snapshot);
+        if (!kept.contains(snapshot.snapshotId())) {
+          toExpire++;
         }
       }
-      int toExpire = older.size() + (deleted > 0 && current != null ? 1 : 0);
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, HardDeletes.dryRun(id, deleted, condition, toExpire, pending));
     }
@@ -392,9 +410,15 @@ final class MaintenanceTasks {
     if (!retained.isEmpty()) {
       throw new TaskFailure(HardDeletes.notStarted(id, retained, condition));
     }
+    Set<Long> atStart = snapshotIds(table);
     table.updateProperties().set(HardDeletes.PENDING_PROPERTY, cutoff.toString()).commit();
     if (deleted > 0) {
       Writes.overwrite(lake, table, rewritten, List.of(), Lake.lakeplanProperties(table));
+    }
+    // the manifests of the delete (or of earlier commits) keep the removed files' entries, bounds
+    // included: the current snapshot gets manifests of live entries, the expiry deletes the others
+    if (RemovedFileEntries.dropFromCurrent(table, Lake.lakeplanProperties(table))) {
+      lake.committed(table);
     }
     // every snapshot but the new current one and those refs name may still return deleted rows
     Snapshot now = table.currentSnapshot();
@@ -416,34 +440,92 @@ final class MaintenanceTasks {
       }
     }
     expire(lake, table, expire);
-    // the proof: no remaining snapshot's data files hold a row before the cutoff
-    int remaining = 0;
+    // the proof: no remaining snapshot's data files hold a row before the cutoff, and no data
+    // manifest it reaches keeps a removed file's entry whose bounds allow one
+    List<Snapshot> remaining = new ArrayList<>();
+    table.snapshots().forEach(remaining::add);
+    remaining.sort(Comparator.comparingLong(Snapshot::snapshotId));
+    Map<String, Long> countedManifests = new java.util.HashMap<>();
     List<String> violations = new ArrayList<>();
-    for (Snapshot snapshot : table.snapshots()) {
-      remaining++;
+    for (Snapshot snapshot : remaining) {
+      List<String> refs = new ArrayList<>();
+      new TreeMap<>(table.refs())
+          .forEach(
+              (name, ref) -> {
+                if (ref.snapshotId() == snapshot.snapshotId()) {
+                  refs.add((ref.isTag() ? "tag '" : "branch '") + name + "'");
+                }
+              });
       long left = oldRows(lake, table, snapshot.snapshotId(), column.name(), cutoff);
       if (left > 0) {
-        List<String> refs = new ArrayList<>();
-        new TreeMap<>(table.refs())
-            .forEach(
-                (name, ref) -> {
-                  if (ref.snapshotId() == snapshot.snapshotId()) {
-                    refs.add((ref.isTag() ? "tag '" : "branch '") + name + "'");
-                  }
-                });
         violations.add(HardDeletes.violation(snapshot.snapshotId(), refs, left));
+      }
+      if (hasColumn(table, snapshot, column)) {
+        RemovedFileEntries.count(
+                table,
+                snapshot,
+                (lower, nulls, records) -> mayHoldOldRows(column, cutoff, lower, nulls, records),
+                countedManifests)
+            .forEach(
+                (manifest, entries) ->
+                    violations.add(
+                        HardDeletes.removedFileEntries(
+                            snapshot.snapshotId(), refs, manifest, entries)));
       }
     }
     if (!violations.isEmpty()) {
       throw new TaskFailure(HardDeletes.notProven(id, violations, condition));
     }
-    table.updateProperties().remove(HardDeletes.PENDING_PROPERTY).commit();
+    // proven: the pending marker goes, the cut-off stays for the merges into the table
+    UpdateProperties proven = table.updateProperties().remove(HardDeletes.PENDING_PROPERTY);
+    HardDeletes.Retention.after(table.properties(), column.name(), cutoff).forEach(proven::set);
+    proven.commit();
+    Set<Long> left = snapshotIds(table);
+    // the snapshots the task found that are gone (its own commits, replaced, are not counted)
+    int expired = (int) atStart.stream().filter(snapshot -> !left.contains(snapshot)).count();
     return TaskResult.succeeded(
         deleted,
         0,
         0,
         Duration.ZERO,
-        HardDeletes.succeeded(id, deleted, condition, expire.size(), remaining, pending));
+        HardDeletes.succeeded(id, deleted, condition, expired, remaining.size(), pending));
+  }
+
+  private static Set<Long> snapshotIds(Table table) {
+    Set<Long> ids = new java.util.HashSet<>();
+    table.snapshots().forEach(snapshot -> ids.add(snapshot.snapshotId()));
+    return ids;
+  }
+
+  /** Whether {@code snapshot}'s schema has {@code column} (rows before it hold no value in it). */
+  private static boolean hasColumn(Table table, Snapshot snapshot, Types.NestedField column) {
+    Schema schema =
+        snapshot.schemaId() == null ? table.schema() : table.schemas().get(snapshot.schemaId());
+    return schema == null || schema.findField(column.fieldId()) != null;
+  }
+
+  /**
+   * Whether a file's lower bound of {@code column} (a timestamp or date) is before {@code cutoff},
+   * or unknown while the column may hold a value.
+   */
+  private static boolean mayHoldOldRows(
+      Types.NestedField column,
+      Instant cutoff,
+      Map<Integer, ByteBuffer> lower,
+      Map<Integer, Long> nulls,
+      long records) {
+    ByteBuffer bound = lower == null ? null : lower.get(column.fieldId());
+    if (bound == null) {
+      Long nullCount = nulls == null ? null : nulls.get(column.fieldId());
+      // only nulls in the column: no value before the cut-off
+      return nullCount == null || nullCount < records;
+    }
+    Object value = Conversions.fromByteBuffer(column.type(), bound);
+    Instant start =
+        column.type().typeId() == Type.TypeID.DATE
+            ? LocalDate.ofEpochDay((Integer) value).atStartOfDay().toInstant(ZoneOffset.UTC)
+            : Instant.EPOCH.plus((Long) value, ChronoUnit.MICROS);
+    return start.isBefore(cutoff);
   }
 
   /** The rows of snapshot {@code snapshotId} whose {@code column} lies before {@code cutoff}. */
@@ -459,7 +541,7 @@ final class MaintenanceTasks {
   }
 
   /** Whether a timestamp or date value lies before {@code cutoff} (times without zone in UTC). */
-  private static boolean before(Object value, Instant cutoff) {
+  static boolean before(Object value, Instant cutoff) {
     if (value == null) {
       return false;
     }

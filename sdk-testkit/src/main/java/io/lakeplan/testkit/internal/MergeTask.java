@@ -3,6 +3,8 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.Condition;
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.HardDeletes;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +28,13 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 
 /**
- * {@code MERGE INTO} in memory, with the Spark engine's semantics: duplicates of a key reduced to
- * the latest by the order column (nulls last), source rows matching the delete condition delete
- * their target row, other matches update every column and the rest insert; incremental merges read
- * only the source snapshots appended after the one recorded in the target's last merge commit.
- * Copy-on-write: every target file holding a matched row is rewritten.
+ * {@code MERGE INTO} in memory, with the Spark engine's semantics: the source rows of a key reduced
+ * to one, the greatest by the order column (nulls last) and among equals the latest arrival ({@link
+ * Merges}); source rows matching the delete condition delete their target row, other matches update
+ * every column and the rest insert; a source row without a key value fails the task before anything
+ * is written; incremental merges read only the source snapshots appended after the one recorded in
+ * the target's last merge commit. Copy-on-write: every target file holding a matched row is
+ * rewritten.
  */
 final class MergeTask {
 
@@ -73,29 +77,45 @@ final class MergeTask {
             && lastMerged != null
             && onlyAppendsBetween(source, lastMerged, sourceId);
     List<Record> input =
-        incrementalRead
-            ? appended(lake, source, lastMerged, sourceId)
-            : lake.rows(source, sourceId);
+        inArrivalOrder(
+            lake,
+            source,
+            incrementalRead
+                ? appendedFiles(source, lastMerged, sourceId)
+                : lake.dataFiles(source, sourceId));
 
     Schema targetSchema = target.schema();
     Schema sourceSchema = source.schema();
     checkColumns(merge, targetSchema, sourceSchema);
-
-    // one row per key: the latest by the order column
-    int[] sourceKeys = positions(sourceSchema, merge.keys().stream().map(merge::sourceColumn));
-    List<Record> rows = input;
-    if (merge.orderBy() != null) {
-      int order = position(sourceSchema, merge.orderBy());
-      Map<List<Object>, Record> latest = new LinkedHashMap<>();
-      for (Record record : input) {
-        List<Object> key = key(record, sourceKeys, sourceSchema);
-        Record previous = latest.get(key);
-        if (previous == null || newer(record.get(order), previous.get(order))) {
-          latest.put(key, record);
-        }
+    int read = input.size();
+    // what a proven hard delete removed from the target stays out, whatever the source still holds
+    HardDeletes.Retention retention = HardDeletes.Retention.of(target.properties());
+    Types.NestedField retained =
+        retention == null ? null : targetSchema.caseInsensitiveFindField(retention.column());
+    if (retained != null) {
+      int column = position(sourceSchema, merge.sourceColumn(retained.name()));
+      if (column >= 0) {
+        input =
+            input.stream()
+                .filter(row -> !MaintenanceTasks.before(row.get(column), retention.cutoff()))
+                .toList();
       }
-      rows = new ArrayList<>(latest.values());
     }
+    int[] sourceKeys = positions(sourceSchema, merge.keys().stream().map(merge::sourceColumn));
+    checkKeys(merge, input, sourceKeys);
+
+    // one row per key: the greatest by the order column, among equals the latest arrival
+    int order = merge.orderBy() == null ? -1 : position(sourceSchema, merge.orderBy());
+    Map<List<Object>, Record> latest = new LinkedHashMap<>();
+    for (Record record : input) {
+      List<Object> key = key(record, sourceKeys, sourceSchema);
+      Record previous = latest.get(key);
+      if (previous == null || order < 0 || notBefore(record.get(order), previous.get(order))) {
+        latest.put(key, record);
+      }
+    }
+    List<List<Object>> keys = new ArrayList<>(latest.keySet());
+    List<Record> rows = new ArrayList<>(latest.values());
 
     // each source row as the target row it would write, and whether it deletes instead: rows are
     // independent, so the cores share them
@@ -103,11 +123,9 @@ final class MergeTask {
     Predicate<Record> deletes = deletes(merge.deleteWhen(), sourceSchema);
     List<SourceRow> shaped =
         Parallel.map(rows, row -> new SourceRow(targetRows.of(row), deletes.test(row)));
-    Map<List<Object>, List<SourceRow>> byKey = new LinkedHashMap<>();
+    Map<List<Object>, SourceRow> byKey = new LinkedHashMap<>();
     for (int i = 0; i < rows.size(); i++) {
-      byKey
-          .computeIfAbsent(key(rows.get(i), sourceKeys, sourceSchema), ignored -> new ArrayList<>())
-          .add(shaped.get(i));
+      byKey.put(keys.get(i), shaped.get(i));
     }
 
     Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
@@ -118,26 +136,16 @@ final class MergeTask {
       boolean changed = false;
       for (Record existing : lake.read(target.io(), file.location(), targetSchema)) {
         List<Object> key = key(existing, targetKeys, targetSchema);
-        List<SourceRow> sources = byKey.get(key);
-        if (sources == null) {
+        // as in SQL, a null key equals nothing, not even another null
+        SourceRow match = key.contains(null) ? null : byKey.get(key);
+        if (match == null) {
           kept.add(existing);
           continue;
         }
-        if (sources.size() > 1) {
-          throw new TaskFailure(
-              "MERGE into "
-                  + merge.target()
-                  + " failed: "
-                  + sources.size()
-                  + " source rows match the target row with key "
-                  + key
-                  + " (declare order-by to keep the latest of each key)");
-        }
         matched.add(key);
         changed = true;
-        SourceRow source0 = sources.get(0);
-        if (!source0.deletes()) {
-          kept.add(source0.asTarget());
+        if (!match.deletes()) {
+          kept.add(match.asTarget());
         }
       }
       if (changed) {
@@ -145,16 +153,12 @@ final class MergeTask {
       }
     }
     List<Record> inserts = new ArrayList<>();
-    for (Map.Entry<List<Object>, List<SourceRow>> entry : byKey.entrySet()) {
-      if (matched.contains(entry.getKey())) {
-        continue;
-      }
-      for (SourceRow row : entry.getValue()) {
-        if (!row.deletes()) {
-          inserts.add(row.asTarget());
-        }
-      }
-    }
+    byKey.forEach(
+        (key, row) -> {
+          if (!matched.contains(key) && !row.deletes()) {
+            inserts.add(row.asTarget());
+          }
+        });
     Snapshot snapshot =
         Writes.overwrite(
             lake,
@@ -163,12 +167,12 @@ final class MergeTask {
             inserts,
             Map.of(sourceSnapshotProperty(merge), Long.toString(sourceId)));
     return TaskResult.succeeded(
-        input.size(),
+        read,
         Lake.summaryLong(snapshot, "added-data-files"),
         Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
         "merged "
-            + input.size()
+            + read
             + " source rows, before dedupe ("
             + (incrementalRead ? "incremental" : "full")
             + " read of "
@@ -176,7 +180,8 @@ final class MergeTask {
             + " up to snapshot "
             + sourceId
             + ") into "
-            + merge.target());
+            + merge.target()
+            + (retained == null ? "" : retention.mergeSummary(merge.target())));
   }
 
   /**
@@ -292,12 +297,15 @@ final class MergeTask {
     return columns.mapToInt(column -> position(schema, column)).toArray();
   }
 
-  /** Descending, nulls last: a non-null value beats null, a greater one beats a smaller. */
-  private static boolean newer(Object candidate, Object current) {
+  /**
+   * Whether a later-arriving row with order value {@code candidate} replaces the row with {@code
+   * current}: descending, nulls last, and on a tie the later arrival wins.
+   */
+  private static boolean notBefore(Object candidate, Object current) {
     if (candidate == null) {
-      return false;
+      return current == null;
     }
-    return current == null || MigrationTasks.compareValues(candidate, current) > 0;
+    return current == null || MigrationTasks.compareValues(candidate, current) >= 0;
   }
 
   /**
@@ -396,22 +404,69 @@ final class MergeTask {
     return snapshot != null;
   }
 
-  /** The rows appended by the snapshots after {@code from} up to {@code to}. */
-  private static List<Record> appended(Lake lake, Table source, long from, long to) {
-    List<Snapshot> appends = new ArrayList<>();
+  /**
+   * Fails the task when a source row has no value in a key column: it would match no target row and
+   * be inserted again by every run. Counts the rows and names the key columns, never the values.
+   */
+  private static void checkKeys(Merge merge, List<Record> input, int[] sourceKeys) {
+    long rows = 0;
+    boolean[] lacking = new boolean[sourceKeys.length];
+    for (Record record : input) {
+      boolean lacks = false;
+      for (int i = 0; i < sourceKeys.length; i++) {
+        if (record.get(sourceKeys[i]) == null) {
+          lacking[i] = true;
+          lacks = true;
+        }
+      }
+      if (lacks) {
+        rows++;
+      }
+    }
+    if (rows > 0) {
+      List<String> columns = new ArrayList<>();
+      for (int i = 0; i < sourceKeys.length; i++) {
+        if (lacking[i]) {
+          columns.add(merge.sourceColumn(merge.keys().get(i)));
+        }
+      }
+      throw new TaskFailure(Merges.nullKeys(merge, rows, columns));
+    }
+  }
+
+  /**
+   * The rows of {@code files} in arrival order ({@link Merges#arrivalOrder}): the files by data
+   * sequence number, then path; the rows of each file in their order in it.
+   */
+  private static List<Record> inArrivalOrder(Lake lake, Table table, List<DataFile> files) {
+    List<DataFile> ordered = new ArrayList<>(files);
+    ordered.sort(Merges.arrivalOrder(MergeTask::sequenceNumber, DataFile::location));
+    List<Record> records = new ArrayList<>();
+    for (DataFile file : ordered) {
+      records.addAll(lake.read(table.io(), file.location(), table.schema()));
+    }
+    return records;
+  }
+
+  /** The data sequence number of {@code file}: the commit that added its rows. */
+  private static long sequenceNumber(DataFile file) {
+    Long sequenceNumber = file.dataSequenceNumber();
+    if (sequenceNumber == null) {
+      throw new IllegalStateException("Data file " + file.location() + " has no sequence number");
+    }
+    return sequenceNumber;
+  }
+
+  /** The data files appended by the snapshots after {@code from} up to {@code to}. */
+  private static List<DataFile> appendedFiles(Table source, long from, long to) {
+    List<DataFile> files = new ArrayList<>();
     for (Snapshot snapshot = source.snapshot(to);
         snapshot != null && snapshot.snapshotId() != from;
         snapshot = snapshot.parentId() == null ? null : source.snapshot(snapshot.parentId())) {
       if (DataOperations.APPEND.equals(snapshot.operation())) {
-        appends.add(0, snapshot);
+        snapshot.addedDataFiles(source.io()).forEach(files::add);
       }
     }
-    List<Record> records = new ArrayList<>();
-    for (Snapshot snapshot : appends) {
-      for (DataFile file : snapshot.addedDataFiles(source.io())) {
-        records.addAll(lake.read(source.io(), file.location(), source.schema()));
-      }
-    }
-    return records;
+    return files;
   }
 }

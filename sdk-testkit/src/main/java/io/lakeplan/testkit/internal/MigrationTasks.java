@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.ReplacePartitions;
 import org.apache.iceberg.Schema;
@@ -224,6 +225,7 @@ final class MigrationTasks {
               location,
               table.schema(),
               table.spec(),
+              MetricsConfig.forTable(table),
               partition.getKey(),
               partition.getValue()));
     }

@@ -1,0 +1,68 @@
+package io.lakeplan.spi;
+
+import io.lakeplan.model.Merge;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * What every engine decides and says the same way when it merges a source table: which source row
+ * of a key wins, and the refusal of source rows without a key.
+ *
+ * <p><b>Arrival order.</b> Every source row has an arrival position: the data sequence number of
+ * the data file holding it (the commit that added the file, ascending), then the file's path, then
+ * the row's position in the file. Of the source rows of one key, a merge keeps the one with the
+ * greatest {@link Merge#orderBy() order-by} value (nulls last) and, among equal values or without
+ * an order-by column, the latest arrival. Duplicates of a key therefore never fail a merge: a
+ * source that legitimately holds several versions of a key (an append-only raw table) resolves to
+ * its latest one, in an incremental read as in a full re-read. A rewrite of source files (a
+ * copy-on-write delete, compaction) gives the rows it carries over the rewrite's sequence number.
+ *
+ * <p><b>Keys.</b> A source row with no value (null) in a key column would match no target row (in
+ * SQL, null never equals null) and so be inserted again on every run; the merge fails before it
+ * writes anything, naming how many rows lack which key column, never their values.
+ */
+public final class Merges {
+
+  private Merges() {}
+
+  /**
+   * The arrival order of source data files: by data sequence number, then by path. Rows of one file
+   * arrive in their order in the file.
+   */
+  public static <T> Comparator<T> arrivalOrder(
+      ToLongFunction<T> sequenceNumber, Function<T, String> path) {
+    return Comparator.comparingLong(sequenceNumber).thenComparing(path);
+  }
+
+  /**
+   * Why merge {@code merge} refused its source: {@code rows} source rows have no value in at least
+   * one of the key columns {@code columns} (source column names). Example: {@code Merge upsert: 3
+   * source rows of raw.orders have no value for key column order_id; a key identifies a row, so
+   * fill it upstream or filter those rows out of raw.orders (process.orders unchanged)}.
+   */
+  public static String nullKeys(Merge merge, long rows, List<String> columns) {
+    String names =
+        columns.size() == 1
+            ? columns.get(0)
+            : String.join(", ", columns.subList(0, columns.size() - 1))
+                + " or "
+                + columns.get(columns.size() - 1);
+    return "Merge "
+        + merge.id()
+        + ": "
+        + rows
+        + (rows == 1 ? " source row of " : " source rows of ")
+        + merge.source()
+        + (rows == 1 ? " has" : " have")
+        + " no value for key column"
+        + (columns.size() == 1 ? " " : "s ")
+        + names
+        + "; a key identifies a row, so fill it upstream or filter those rows out of "
+        + merge.source()
+        + " ("
+        + merge.target()
+        + " unchanged)";
+  }
+}

@@ -1,0 +1,127 @@
+package io.lakeplan.testkit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
+import org.junit.jupiter.api.Test;
+
+class FileMetricsTest {
+
+  private static final Schema SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "email", Types.StringType.get()),
+          Types.NestedField.optional(3, "score", Types.DoubleType.get()),
+          Types.NestedField.optional(
+              4,
+              "address",
+              Types.StructType.of(
+                  Types.NestedField.optional(5, "updated_at", Types.TimestampType.withoutZone()))),
+          Types.NestedField.optional(
+              6, "tags", Types.ListType.ofOptional(7, Types.StringType.get())));
+
+  private static Record row(
+      long id, String email, Double score, LocalDateTime updatedAt, List<String> tags) {
+    Record address = GenericRecord.create(SCHEMA.findType("address").asStructType());
+    address.setField("updated_at", updatedAt);
+    Record record = GenericRecord.create(SCHEMA);
+    record.setField("id", id);
+    record.setField("email", email);
+    record.setField("score", score);
+    record.setField("address", address);
+    record.setField("tags", tags);
+    return record;
+  }
+
+  private static Object value(Map<Integer, ByteBuffer> bounds, int fieldId) {
+    Type type = SCHEMA.findType(fieldId);
+    return Conversions.fromByteBuffer(type, bounds.get(fieldId));
+  }
+
+  private static List<Record> rows() {
+    List<Record> rows = new ArrayList<>();
+    rows.add(
+        row(7, "grace.hopper@navy.example.mil", 2.5, LocalDateTime.of(2024, 1, 15, 8, 30), null));
+    rows.add(row(3, "ada@example.org", Double.NaN, LocalDateTime.of(2023, 6, 1, 0, 0), null));
+    rows.add(row(9, null, null, null, List.of("x")));
+    return rows;
+  }
+
+  @Test
+  void of_defaultModes_countsAndBoundsLikeIcebergsParquetMetrics() {
+    List<Record> rows = rows();
+
+    Metrics metrics = FileMetrics.of(SCHEMA, MetricsConfig.getDefault(), rows);
+
+    assertThat(metrics.recordCount()).isEqualTo(rows.size());
+    assertThat(metrics.valueCounts()).containsOnlyKeys(1, 2, 3, 5).containsValue(3L);
+    long nullEmails = rows.stream().filter(r -> r.getField("email") == null).count();
+    assertThat(metrics.nullValueCounts()).containsEntry(2, nullEmails).containsEntry(1, 0L);
+    assertThat(metrics.nanValueCounts()).containsOnlyKeys(3).containsEntry(3, 1L);
+    long minId = rows.stream().mapToLong(r -> (Long) r.getField("id")).min().orElseThrow();
+    long maxId = rows.stream().mapToLong(r -> (Long) r.getField("id")).max().orElseThrow();
+    assertThat(value(metrics.lowerBounds(), 1)).isEqualTo(minId);
+    assertThat(value(metrics.upperBounds(), 1)).isEqualTo(maxId);
+    // strings are cut to 16 characters; the upper bound's last one is incremented
+    String maxEmail =
+        rows.stream()
+            .map(r -> (String) r.getField("email"))
+            .filter(Objects::nonNull)
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
+    assertThat(value(metrics.lowerBounds(), 2).toString()).isEqualTo("ada@example.org");
+    String cut = maxEmail.substring(0, 16);
+    assertThat(value(metrics.upperBounds(), 2).toString())
+        .isEqualTo(cut.substring(0, 15) + (char) (cut.charAt(15) + 1));
+    // NaN is counted, not bounded
+    assertThat(value(metrics.lowerBounds(), 3)).isEqualTo(2.5);
+    assertThat(value(metrics.upperBounds(), 3)).isEqualTo(2.5);
+    // a field of a struct is bounded; list elements are not
+    List<LocalDateTime> times = new ArrayList<>();
+    rows.forEach(
+        r -> {
+          Object time = ((Record) r.getField("address")).getField("updated_at");
+          if (time != null) {
+            times.add((LocalDateTime) time);
+          }
+        });
+    assertThat(value(metrics.lowerBounds(), 5))
+        .isEqualTo(DateTimeUtil.microsFromTimestamp(Collections.min(times)));
+    assertThat(value(metrics.upperBounds(), 5))
+        .isEqualTo(DateTimeUtil.microsFromTimestamp(Collections.max(times)));
+    assertThat(metrics.lowerBounds()).doesNotContainKey(7);
+  }
+
+  @Test
+  void of_noneAndCountsModes_recordsNoBoundsForThoseColumns() {
+    MetricsConfig config =
+        MetricsConfig.fromProperties(
+            Map.of(
+                "write.metadata.metrics.default", "none",
+                "write.metadata.metrics.column.id", "counts",
+                "write.metadata.metrics.column.email", "full"));
+
+    Metrics metrics = FileMetrics.of(SCHEMA, config, rows());
+
+    assertThat(metrics.valueCounts()).containsOnlyKeys(1, 2);
+    assertThat(metrics.lowerBounds()).containsOnlyKeys(2);
+    assertThat(value(metrics.upperBounds(), 2).toString())
+        .isEqualTo("grace.hopper@navy.example.mil");
+  }
+}
