@@ -3,6 +3,7 @@ package io.lakeplan.testkit.conformance;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
+import io.lakeplan.testkit.ManifestEntry;
 import io.lakeplan.testkit.PipelineTestDriver;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,11 @@ public record InMemoryConformanceSession(PipelineTestDriver driver) implements C
   @Override
   public int dataFileCount(String table) {
     return driver.table(table).dataFileCount();
+  }
+
+  @Override
+  public List<ManifestEntry> manifestEntries(String table) {
+    return driver.table(table).manifestEntries();
   }
 
   @Override
