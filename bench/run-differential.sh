@@ -6,6 +6,7 @@
 #
 #   bench/run-differential.sh [--seed N] [--seeds K] [--records R] [--out FILE]
 #
+# All three scenarios unless SCENARIOS=… is set (CI runs MERGE only, see EngineDifferentialIT).
 # Defaults: a seed from the clock, 30 seeds, 200 values per run (90 cases, about 20 minutes). Runs
 # OFFLINE (-o); do not run it next to another build.
 set -euo pipefail
@@ -34,7 +35,8 @@ set +e
     -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dlakeplan.skipJobJar=true -Denforcer.skip -Dspotless.check.skip=true \
     -Dlakeplan.differential.seed="$SEED" -Dlakeplan.differential.seeds="$SEEDS" \
-    -Dlakeplan.differential.records="$RECORDS" >&2
+    -Dlakeplan.differential.records="$RECORDS" \
+    -Dlakeplan.differential.scenarios="${SCENARIOS:-KAFKA_JSON,JDBC,MERGE}" >&2
 STATUS=$?
 set -e
 END=$(date +%s)
