@@ -155,6 +155,8 @@ public final class LakeplanCatalog {
         "spark.sql.extensions",
         "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
     settings.put(PREFIX, "org.apache.iceberg.spark.SparkCatalog");
+    // times without zone are UTC wall-clock times (docs/site/types.md), on any cluster
+    settings.put("spark.sql.session.timeZone", "UTC");
     return settings;
   }
 }

@@ -8,6 +8,9 @@ import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.UseCase;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** How the in-memory Kafka ingestion reads JSON values into columns. */
@@ -95,7 +98,7 @@ class KafkaValuesTest {
   }
 
   @Test
-  void valuesTheTargetColumnCannotHold_failTheBatchNamingTheFirstRecordsValue() {
+  void valuesTheTargetColumnCannotHold_goToTheDeadLetterTableNamingTheColumn() {
     UseCase codes =
         UseCase.named("codes")
             .owner("data@example.com")
@@ -122,9 +125,17 @@ class KafkaValuesTest {
 
       DagRun run = driver.runAll().get(0);
 
-      // records are parsed side by side; the error is still the first bad record's, every time
-      assertThat(run).failed().hasFailedTask("codes-kafka", "'not-2'");
-      assertThat(driver.table("raw.codes")).isEmpty();
+      // one bad value never stops the stream: its record goes to the dead letters, named
+      assertThat(run).succeeded();
+      Assertions.assertThat(driver.table("raw.codes").rows())
+          .containsExactly(Map.of("id", 1L, "code", 7));
+      List<Map<String, Object>> letters = driver.table("raw.codes_dead_letter").rows();
+      Assertions.assertThat(letters)
+          .hasSize(199)
+          .allSatisfy(
+              letter ->
+                  Assertions.assertThat(letter.get("reason"))
+                      .isEqualTo("column code: not a number (int)"));
     }
   }
 }

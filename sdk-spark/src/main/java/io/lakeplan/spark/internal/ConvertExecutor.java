@@ -136,6 +136,11 @@ final class ConvertExecutor {
               + " (overwrote "
               + Tables.summaryLong(snapshot, "changed-partition-count")
               + " partitions)");
+    } catch (TaskFailedException e) {
+      if (ValueChecks.isRefusal(e)) {
+        throw SourceReader.refusal(context, migration, e);
+      }
+      throw e;
     } finally {
       data.unpersist();
     }

@@ -30,6 +30,8 @@ import org.apache.spark.sql.execution.datasources.jdbc.JDBCOptions;
 import org.apache.spark.sql.execution.datasources.jdbc.JdbcUtils;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.apache.spark.sql.jdbc.JdbcDialects;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -134,17 +136,27 @@ final class JdbcIngestExecutor {
               .option("upperBound", Long.toString(ingestion.partitionedRead().upperBound()))
               .option("numPartitions", Integer.toString(ingestion.partitionedRead().partitions()));
     }
-    Dataset<Row> shaped = shaped(context, ingestion, read.load(), target);
-    if (ingestion.writeMode() != WriteMode.MERGE) {
-      // an append reads the window once, straight into the commit
-      return write(context, ingestion, shaped, key, after, upTo, unread);
-    }
-    // a MERGE may scan its source more than once: read the window once into the cache
-    Dataset<Row> cached = shaped.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> source = read.load();
+    List<ValueChecks.Conversion> conversions = conversions(context, ingestion, source, target);
+    Dataset<Row> shaped = shaped(ingestion, source, conversions);
     try {
-      return write(context, ingestion, cached, key, after, upTo, unread);
-    } finally {
-      cached.unpersist();
+      if (ingestion.writeMode() != WriteMode.MERGE) {
+        // an append reads the window once, straight into the commit
+        return write(context, ingestion, shaped, key, after, upTo, unread);
+      }
+      // a MERGE may scan its source more than once: read the window once into the cache
+      Dataset<Row> cached = shaped.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        return write(context, ingestion, cached, key, after, upTo, unread);
+      } finally {
+        cached.unpersist();
+      }
+    } catch (TaskFailedException e) {
+      if (ValueChecks.isRefusal(e)) {
+        throw ValueChecks.refusal(
+            source, conversions, "The source of ingestion " + ingestion.id(), e);
+      }
+      throw e;
     }
   }
 
@@ -294,14 +306,18 @@ final class JdbcIngestExecutor {
     }
   }
 
-  /** The source rows as the target's columns, cast; fails naming every missing column. */
-  private static Dataset<Row> shaped(
+  /**
+   * Each target column from its source column (null when the source has none); fails naming every
+   * required column the source lacks.
+   */
+  private static List<ValueChecks.Conversion> conversions(
       Context context, JdbcIngestion ingestion, Dataset<Row> source, String target) {
+    ValueChecks.register(context.spark);
     Map<String, StructField> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (StructField field : source.schema().fields()) {
       fields.put(field.name(), field);
     }
-    List<String> projection = new ArrayList<>();
+    List<ValueChecks.Conversion> conversions = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (StructField column : context.spark.table(target).schema().fields()) {
       StructField field = fields.get(column.name());
@@ -309,16 +325,13 @@ final class JdbcIngestExecutor {
         if (!column.nullable()) {
           missing.add(column.name());
         }
-        projection.add(
-            "CAST(NULL AS " + column.dataType().sql() + ") AS " + Sql.quote(column.name()));
+        conversions.add(
+            new ValueChecks.Conversion(
+                column.name(), "NULL", DataTypes.NullType, column.dataType()));
       } else {
-        projection.add(
-            "CAST("
-                + Sql.quote(field.name())
-                + " AS "
-                + column.dataType().sql()
-                + ") AS "
-                + Sql.quote(column.name()));
+        conversions.add(
+            new ValueChecks.Conversion(
+                column.name(), Sql.quote(field.name()), field.dataType(), column.dataType()));
       }
     }
     if (!missing.isEmpty()) {
@@ -330,6 +343,21 @@ final class JdbcIngestExecutor {
               + ", required in "
               + ingestion.target()
               + " (table unchanged)");
+    }
+    return conversions;
+  }
+
+  /** The source rows as the target's columns, by the value rules (ValueChecks). */
+  private static Dataset<Row> shaped(
+      JdbcIngestion ingestion, Dataset<Row> source, List<ValueChecks.Conversion> conversions) {
+    List<String> projection = new ArrayList<>();
+    for (ValueChecks.Conversion conversion : conversions) {
+      projection.add(
+          (conversion.from() instanceof NullType
+                  ? "CAST(NULL AS " + conversion.to().sql() + ")"
+                  : conversion.sql())
+              + " AS "
+              + Sql.quote(conversion.column()));
     }
     return source.selectExpr(projection.toArray(String[]::new));
   }

@@ -29,6 +29,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -341,6 +342,7 @@ final class KafkaIngestExecutor {
    * record, why it is malformed otherwise.
    */
   static Dataset<Row> parse(KafkaIngestion ingestion, StructType schema, Dataset<Row> data) {
+    ValueChecks.register(data.sparkSession());
     Dataset<Row> base =
         data.selectExpr(
             "topic AS __topic",
@@ -352,10 +354,12 @@ final class KafkaIngestExecutor {
     List<String> select =
         new ArrayList<>(
             List.of("__topic", "__partition", "__offset", "__timestamp", "__key", "__value"));
+    List<String> problems = new ArrayList<>();
     if (ingestion.format() == ValueFormat.RAW) {
       for (var field : schema.fields()) {
+        String name = field.name().toLowerCase(java.util.Locale.ROOT);
         String source =
-            switch (field.name().toLowerCase(java.util.Locale.ROOT)) {
+            switch (name) {
               case "value" -> "__value";
               case "key" -> "__key";
               case "topic" -> "__topic";
@@ -364,34 +368,55 @@ final class KafkaIngestExecutor {
               case "timestamp" -> "__timestamp";
               default -> "NULL";
             };
+        boolean text = name.equals("value") || name.equals("key") || name.equals("topic");
         select.add(
-            "CAST(" + source + " AS " + field.dataType().sql() + ") AS " + Sql.quote(field.name()));
+            (text
+                    ? ruled("string", field.dataType(), source)
+                    : "CAST(" + source + " AS " + field.dataType().sql() + ")")
+                + " AS "
+                + Sql.quote(field.name()));
+        if (text) {
+          problems.add(problem(field.name(), "string", field.dataType(), source));
+        }
       }
       select.add("CAST(NULL AS string) AS " + CORRUPT);
     } else {
+      // every declared field as its JSON text (a string's content, a number as written): the
+      // value rules, not from_json's casts, decide what each becomes (ValueRules)
       StructType declared = new StructType();
       List<String> noneParsed = new ArrayList<>();
       for (Column column : ingestion.columns()) {
-        declared = declared.add(column.name(), DataType.fromDDL(Sql.type(column.type())));
+        declared = declared.add(column.name(), DataTypes.StringType);
         noneParsed.add("__parsed." + Sql.quote(column.name()) + " IS NULL");
       }
       // A malformed value parses to nothing, so it has no declared column: the stream's session
-      // has no partial results (KafkaSink). A corrupt-record column would say the same at a third
-      // of the ingestion's throughput (bench/README.md).
+      // has no partial results (KafkaSink).
       base = base.withColumn("__parsed", from_json(col("__value"), declared));
       for (var field : schema.fields()) {
-        boolean declaredColumn =
-            ingestion.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(field.name()));
+        Column column = declaredColumn(ingestion, field.name());
         select.add(
-            (declaredColumn
-                    ? "CAST(__parsed."
-                        + Sql.quote(field.name())
-                        + " AS "
-                        + field.dataType().sql()
-                        + ")"
-                    : "CAST(NULL AS " + field.dataType().sql() + ")")
+            (column == null
+                    ? "CAST(NULL AS " + field.dataType().sql() + ")"
+                    : ruled(
+                        column.type().toString(),
+                        field.dataType(),
+                        "__parsed." + Sql.quote(column.name())))
                 + " AS "
                 + Sql.quote(field.name()));
+      }
+      for (Column column : ingestion.columns()) {
+        var target =
+            java.util.Arrays.stream(schema.fields())
+                .filter(field -> field.name().equalsIgnoreCase(column.name()))
+                .findFirst();
+        problems.add(
+            problem(
+                column.name(),
+                column.type().toString(),
+                target.isPresent()
+                    ? target.get().dataType()
+                    : DataType.fromDDL(Sql.type(column.type())),
+                "__parsed." + Sql.quote(column.name())));
       }
       select.add(
           "CASE WHEN __parsed IS NULL OR ("
@@ -399,8 +424,58 @@ final class KafkaIngestExecutor {
               + ") THEN 'unparsed' END AS "
               + CORRUPT);
     }
+    select.add(
+        (problems.isEmpty()
+                ? "CAST(NULL AS string)"
+                : "coalesce(" + String.join(", ", problems) + ")")
+            + " AS __problem");
     Dataset<Row> shaped = base.selectExpr(select.toArray(String[]::new));
     return shaped.withColumn("__reason", org.apache.spark.sql.functions.expr(reason(schema)));
+  }
+
+  private static Column declaredColumn(KafkaIngestion ingestion, String name) {
+    for (Column column : ingestion.columns()) {
+      if (column.name().equalsIgnoreCase(name)) {
+        return column;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Text {@code source} as {@code target} by the value rules, from the declared type {@code from}.
+   */
+  private static String ruled(String from, DataType target, String source) {
+    String to = ValueChecks.columnType(target).toString();
+    return "CAST("
+        + ValueChecks.VALUE
+        + "('"
+        + from
+        + "', '"
+        + to
+        + "', "
+        + source
+        + ") AS "
+        + target.sql()
+        + ")";
+  }
+
+  /** The dead-letter reason for a refused value of {@code source}, or null. */
+  private static String problem(String column, String from, DataType target, String source) {
+    String to = ValueChecks.columnType(target).toString();
+    return "CASE WHEN "
+        + source
+        + " IS NOT NULL THEN concat('column "
+        + column.replace("'", "")
+        + ": ', "
+        + ValueChecks.PROBLEM
+        + "('"
+        + from
+        + "', '"
+        + to
+        + "', "
+        + source
+        + ")) END";
   }
 
   /** Why a record is malformed, or null: unparseable JSON, or a required column without value. */
@@ -409,7 +484,7 @@ final class KafkaIngestExecutor {
         new StringBuilder("CASE WHEN ")
             .append(CORRUPT)
             .append(" IS NOT NULL THEN 'value is not JSON");
-    reason.append(" of the declared schema'");
+    reason.append(" of the declared schema' WHEN __problem IS NOT NULL THEN __problem");
     for (var field : schema.fields()) {
       if (!field.nullable()) {
         reason

@@ -10,10 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
@@ -184,7 +186,34 @@ final class MergeExecutor {
           incrementalRead
               ? appendedRecords(sourceTable, lastMerged, sourceSnapshot)
               : Tables.summaryLong(sourceTable.snapshot(sourceSnapshot), "total-records");
-      String statement = statement(merge, target, deduplicated, targetColumns);
+      // a source column of another type than its target column becomes it by the value rules
+      ValueChecks.register(context.spark);
+      Map<String, StructField> sourceFields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (StructField field : input.schema().fields()) {
+        sourceFields.put(field.name(), field);
+      }
+      List<ValueChecks.Conversion> conversions = new ArrayList<>();
+      Map<String, String> values = new LinkedHashMap<>();
+      List<String> converted = new ArrayList<>();
+      for (StructField column : context.spark.table(target).schema().fields()) {
+        StructField field = sourceFields.get(merge.sourceColumn(column.name()));
+        String value = "s." + Sql.quote(merge.sourceColumn(column.name()));
+        if (!field.dataType().equals(column.dataType())) {
+          ValueChecks.Conversion conversion =
+              new ValueChecks.Conversion(
+                  column.name(), Sql.quote(field.name()), field.dataType(), column.dataType());
+          conversions.add(conversion);
+          String alias = "lakeplan_value_" + converted.size();
+          converted.add(conversion.sql() + " AS " + alias);
+          value = "s." + alias;
+        }
+        values.put(column.name(), value);
+      }
+      String using =
+          converted.isEmpty()
+              ? deduplicated
+              : "SELECT *, " + String.join(", ", converted) + " FROM (" + deduplicated + ")";
+      String statement = statement(merge, target, using, values);
       long before = Tables.currentSnapshotId(targetTable);
       try {
         CommitMetadata.withCommitProperties(
@@ -194,6 +223,10 @@ final class MergeExecutor {
       } catch (Exception e) {
         if (MergeSource.lacksKey(e)) {
           throw MergeSource.nullKeys(context.spark, merge, view, e);
+        }
+        if (ValueChecks.isRefusal(e)) {
+          throw ValueChecks.refusal(
+              context.spark.sql(deduplicated), conversions, "The source of merge " + merge.id(), e);
         }
         throw new TaskFailedException(
             "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e);
@@ -315,7 +348,8 @@ final class MergeExecutor {
   }
 
   /** The {@code MERGE INTO} statement; every identifier validated and quoted. */
-  static String statement(Merge merge, String target, String source, List<String> targetColumns) {
+  static String statement(
+      Merge merge, String target, String source, Map<String, String> targetValues) {
     List<String> on = new ArrayList<>();
     for (String key : merge.keys()) {
       on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
@@ -323,8 +357,9 @@ final class MergeExecutor {
     List<String> set = new ArrayList<>();
     List<String> values = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (String column : targetColumns) {
-      String value = "s." + Sql.quote(merge.sourceColumn(column));
+    for (Map.Entry<String, String> entry : targetValues.entrySet()) {
+      String column = entry.getKey();
+      String value = entry.getValue();
       set.add("t." + Sql.quote(column) + " = " + value);
       names.add(Sql.quote(column));
       values.add(value);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StringType;
 
 /**
  * Proves that a migration's input and its Iceberg table agree. ROW_COUNT compares row counts; FULL
@@ -29,25 +30,29 @@ final class ReconcileExecutor {
     }
     Tables.requireExists(context, migration.target().table());
     boolean full = migration.reconcile() == ReconcileLevel.FULL;
-    List<String> columns = new ArrayList<>();
-    for (Column column : migration.target().columns()) {
-      columns.add(Sql.quote(column.name()));
-    }
-    List<String> aggregates = new ArrayList<>();
-    aggregates.add("count(*)");
-    if (full) {
-      aggregates.add("sum(cast(xxhash64(" + String.join(", ", columns) + ") as decimal(38,0)))");
-      for (String column : columns) {
-        aggregates.add("count(" + column + ")");
-        aggregates.add("count_if(" + column + " IS NULL)");
-        aggregates.add("min(" + column + ")");
-        aggregates.add("max(" + column + ")");
-        aggregates.add("sum(cast(xxhash64(" + column + ") as decimal(38,0)))");
-      }
-    }
     Row source;
+    List<String> targetColumns = new ArrayList<>();
     try {
-      source = SourceReader.shaped(context, migration).selectExpr(toArray(aggregates)).first();
+      // the source as it is stored, before any cast: each table value is cast back to its
+      // source column's type (exact for every value the conversion accepted), so a value the
+      // conversion changed is a difference; text is read by the value rules, as the conversion
+      // read it
+      Dataset<Row> raw = SourceReader.raw(context, migration);
+      List<String> sourceColumns = new ArrayList<>();
+      for (ValueChecks.Conversion conversion : SourceReader.conversions(context, migration, raw)) {
+        String column = Sql.quote(conversion.column());
+        if (conversion.from() instanceof StringType && !(conversion.to() instanceof StringType)) {
+          sourceColumns.add(conversion.converted());
+          targetColumns.add(column);
+        } else {
+          sourceColumns.add(conversion.source());
+          targetColumns.add(
+              conversion.from().equals(conversion.to())
+                  ? column
+                  : "CAST(" + column + " AS " + conversion.from().sql() + ")");
+        }
+      }
+      source = raw.selectExpr(toArray(aggregates(sourceColumns, full))).first();
     } catch (TaskFailedException e) {
       throw e;
     } catch (Exception e) {
@@ -61,11 +66,8 @@ final class ReconcileExecutor {
     CrashPoints.reach("source-read");
     // the table as the conversion left it: rows ingested since are not the migration's
     Dataset<Row> targetData =
-        context
-            .spark
-            .sql("SELECT * FROM " + Tables.asConverted(context, migration))
-            .selectExpr(toArray(columns));
-    Row target = targetData.selectExpr(toArray(aggregates)).first();
+        context.spark.sql("SELECT * FROM " + Tables.asConverted(context, migration));
+    Row target = targetData.selectExpr(toArray(aggregates(targetColumns, full))).first();
     List<String> differences = new ArrayList<>();
     compare(differences, "rows", source.get(0), target.get(0));
     if (full) {
@@ -103,8 +105,25 @@ final class ReconcileExecutor {
             + " passed ("
             + rows
             + " rows"
-            + (full ? ", " + columns.size() + " columns" : "")
+            + (full ? ", " + targetColumns.size() + " columns" : "")
             + ")");
+  }
+
+  /** The row count and, for a full reconciliation, a row hash and statistics per column. */
+  private static List<String> aggregates(List<String> columns, boolean full) {
+    List<String> aggregates = new ArrayList<>();
+    aggregates.add("count(*)");
+    if (full) {
+      aggregates.add("sum(cast(xxhash64(" + String.join(", ", columns) + ") as decimal(38,0)))");
+      for (String column : columns) {
+        aggregates.add("count(" + column + ")");
+        aggregates.add("count_if(" + column + " IS NULL)");
+        aggregates.add("min(" + column + ")");
+        aggregates.add("max(" + column + ")");
+        aggregates.add("sum(cast(xxhash64(" + column + ") as decimal(38,0)))");
+      }
+    }
+    return aggregates;
   }
 
   private static void compare(List<String> differences, String what, Object source, Object target) {

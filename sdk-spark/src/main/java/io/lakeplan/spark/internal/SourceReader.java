@@ -62,20 +62,47 @@ final class SourceReader {
   }
 
   /**
-   * The data as the target declares it.
+   * The data as the target declares it, by the value rules: a value its column cannot hold
+   * unchanged stops the job that reads it ({@link ValueChecks}, then {@link #refusal}).
    *
    * @throws TaskFailedException naming every missing column and every column whose stored type
    *     cannot be cast to the declared one
    */
   static Dataset<Row> shaped(Context context, Migration migration) {
     Dataset<Row> raw = raw(context, migration);
+    List<String> projection = new ArrayList<>();
+    for (ValueChecks.Conversion conversion : conversions(context, migration, raw)) {
+      projection.add(conversion.sql() + " AS " + Sql.quote(conversion.column()));
+    }
+    return raw.selectExpr(projection.toArray(String[]::new));
+  }
+
+  /** The failure of a conversion a refused value stopped: how many values of which columns. */
+  static TaskFailedException refusal(Context context, Migration migration, Throwable cause) {
+    Dataset<Row> raw = raw(context, migration);
+    return ValueChecks.refusal(
+        raw,
+        conversions(context, migration, raw),
+        "The input of migration " + migration.id(),
+        cause);
+  }
+
+  /**
+   * Each target column from its input column.
+   *
+   * @throws TaskFailedException naming every missing column and every column whose stored type
+   *     cannot be cast to the declared one
+   */
+  static List<ValueChecks.Conversion> conversions(
+      Context context, Migration migration, Dataset<Row> raw) {
+    ValueChecks.register(context.spark);
     TableDefinition target = migration.target();
     Map<String, StructField> fields = new LinkedHashMap<>();
     for (StructField field : raw.schema().fields()) {
       fields.put(field.name().toLowerCase(Locale.ROOT), field);
     }
     List<String> problems = new ArrayList<>();
-    List<String> projection = new ArrayList<>();
+    List<ValueChecks.Conversion> conversions = new ArrayList<>();
     for (Column column : target.columns()) {
       String type = Sql.type(column.type());
       StructField field = fields.get(column.name().toLowerCase(Locale.ROOT));
@@ -94,8 +121,9 @@ final class SourceReader {
                 + type);
         continue;
       }
-      projection.add(
-          "CAST(" + Sql.quote(field.name()) + " AS " + type + ") AS " + Sql.quote(column.name()));
+      conversions.add(
+          new ValueChecks.Conversion(
+              column.name(), Sql.quote(field.name()), field.dataType(), declared));
     }
     if (!problems.isEmpty()) {
       throw new TaskFailedException(
@@ -106,7 +134,7 @@ final class SourceReader {
               + ": "
               + String.join("; ", problems));
     }
-    return raw.selectExpr(projection.toArray(String[]::new));
+    return conversions;
   }
 
   /** The required columns of the target, quoted. */

@@ -53,14 +53,13 @@ class EngineDifferentialIT {
   }
 
   /**
-   * The scenarios run: {@code -Dlakeplan.differential.scenarios=KAFKA_JSON,JDBC,MERGE}. CI runs
-   * MERGE only until the value rules of issue 23 (items 5, 6, 8) land: today Spark nulls, rounds or
-   * truncates Kafka and JDBC values the in-memory engine dead-letters or refuses (155-159 Kafka and
-   * 82 JDBC disagreements per seed of 80 values, recorded on the issue).
+   * The scenarios run, all by default; {@code -Dlakeplan.differential.scenarios=KAFKA_JSON,JDBC}
+   * picks some.
    */
   private static final List<Scenario> SCENARIOS =
       java.util.Arrays.stream(
-              System.getProperty("lakeplan.differential.scenarios", "MERGE").split(","))
+              System.getProperty("lakeplan.differential.scenarios", "KAFKA_JSON,JDBC,MERGE")
+                  .split(","))
           .map(String::trim)
           .map(Scenario::valueOf)
           .toList();

@@ -407,7 +407,85 @@ public abstract class AbstractEngineConformanceTest {
     assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
   }
 
+  @Test
+  void jdbc_valuesTheTargetCannotHoldUnchanged_failBeforeCommitNamingColumnAndCount() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    columns.put("amount", "decimal(12,3)");
+    session.createSourceTable(source, columns);
+    session.insertSourceRows(
+        source,
+        List.of(
+            raw(2, "NEW", "20.005", "I", 5),
+            raw(3, "NEW", "30.000", "I", 6),
+            raw(4, "NEW", "40.001", "I", 7)));
+
+    TaskResult failed = run("orders-jdbc");
+
+    // Spark's cast would round 20.005 to 20.01: a value is written unchanged or not at all
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .contains("The source of ingestion orders-jdbc holds values its target cannot take")
+        .contains("nothing was written")
+        .contains(
+            "column amount: 2 values refused, e.g. 3 decimals where decimal(12,2) keeps 2"
+                + " (Lakeplan never rounds)")
+        .doesNotContain("20.005");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
+  }
+
   // ---- Kafka ---------------------------------------------------------------------------------
+
+  @Test
+  void kafka_valuesTheirColumnCannotHoldUnchanged_goToTheDeadLettersNamingTheColumn() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    String at = "\"" + base.plusMinutes(5) + "\"";
+    String order = "\"status\":\"NEW\",\"op\":\"I\",";
+    session.send(
+        topic,
+        "k",
+        "{\"order_id\":2," + order + "\"amount\":10.005,\"updated_at\":" + at + "}",
+        instant(6));
+    session.send(
+        topic,
+        "k",
+        "{\"order_id\":1.9," + order + "\"amount\":20,\"updated_at\":" + at + "}",
+        instant(7));
+    session.send(
+        topic,
+        "k",
+        "{\"order_id\":4," + order + "\"amount\":1,\"updated_at\":\"" + base.toLocalDate() + "\"}",
+        instant(8));
+    // a time with an offset is its UTC time; 50.000 is 50.00 exactly
+    session.send(
+        topic,
+        "k",
+        "{\"order_id\":5,"
+            + order
+            + "\"amount\":\"50.000\",\"updated_at\":\""
+            + base.plusMinutes(5)
+            + "+02:00\"}",
+        instant(9));
+
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.rows()).isEqualTo(1);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(5, "NEW", "50.00", "I", 5 - 120));
+    assertThat(session.rows("raw.orders_dead_letter"))
+        .extracting(letter -> letter.get("kafka_offset") + ":" + letter.get("reason"))
+        .containsExactlyInAnyOrder(
+            "0:column amount: 3 decimals where decimal(12,2) keeps 2 (Lakeplan never rounds)",
+            "1:column order_id: not a whole number (long takes whole numbers; Lakeplan never"
+                + " truncates)",
+            "2:column updated_at: a date without a time (write 2024-05-01T00:00:00 for"
+                + " midnight)");
+  }
 
   @Test
   void kafka_firstRunStartsAfterTheMigrationWatermark_thenTheCheckpointWins() {

@@ -287,7 +287,10 @@ public final class EngineDifferential {
             "-0.01",
             "7",
             "1e2",
-            "\"x\""));
+            "\"x\"",
+            "1e-2",
+            "-0.010",
+            "\" 3.5 \""));
     List<String> times =
         List.of(
             "\"2024-01-02T03:04:05\"",
@@ -297,12 +300,23 @@ public final class EngineDifferential {
             "\"2024-01-02T23:30:00+02:00\"",
             "\"2024-01-02\"",
             "1704164645",
-            "\"garbage\"");
+            "\"garbage\"",
+            "\"2024-01-02T23:30:00+0200\"",
+            "\"2024-01-02T23:30:00-05\"",
+            "\"2024-01-02T03:04:05.1234567\"",
+            "\"2024-01-02T03:04:05.123456000\"");
     JSON_VALUES.put("ts", times);
     JSON_VALUES.put("tz", times);
     JSON_VALUES.put(
         "dt",
-        List.of("\"2024-01-02\"", "\"2024-01-02T03:04:05\"", "\"2024-02-30\"", "19724", "\"x\""));
+        List.of(
+            "\"2024-01-02\"",
+            "\"2024-01-02T03:04:05\"",
+            "\"2024-02-30\"",
+            "19724",
+            "\"x\"",
+            "\"2024-01-02T00:00:00\"",
+            "\"2024-01-02T01:00:00+01:00\""));
     JSON_VALUES.put("s", List.of("\"x\"", "\"\"", "5", "true", "\"ünï\""));
     JSON_VALUES.put("b", List.of("true", "false", "\"true\"", "1", "\"yes\""));
   }
@@ -320,7 +334,7 @@ public final class EngineDifferential {
     KAFKA_COLUMNS.put("b", "boolean");
   }
 
-  /** One JSON record per id: each column absent, null, or one of its values. */
+  /** One JSON record per id: each column absent, null, its first value or any of its values. */
   static List<String> kafkaRecords(long seed, int count) {
     Random random = new Random(seed);
     List<String> records = new ArrayList<>();
@@ -331,12 +345,17 @@ public final class EngineDifferential {
       }
       StringBuilder json = new StringBuilder("{\"id\": ").append(id);
       for (Map.Entry<String, List<String>> column : JSON_VALUES.entrySet()) {
-        int pick = random.nextInt(column.getValue().size() + 2);
-        if (pick == column.getValue().size()) {
+        // mostly the column's first (plain) value, so most records carry a row to compare
+        int draw = random.nextInt(10);
+        if (draw == 0) {
           continue; // absent
         }
+        List<String> values = column.getValue();
         json.append(", \"").append(column.getKey()).append("\": ");
-        json.append(pick > column.getValue().size() ? "null" : column.getValue().get(pick));
+        json.append(
+            draw == 1
+                ? "null"
+                : draw <= 4 ? values.get(random.nextInt(values.size())) : values.get(0));
       }
       records.add(json.append('}').toString());
     }

@@ -113,7 +113,8 @@ final class JdbcIngestTask {
     }
     Schema schema = table.schema();
     Values.Conformer conformer =
-        new Values.Conformer(schema, "the source of ingestion " + ingestion.id(), false);
+        new Values.Conformer(schema, "the source of ingestion " + ingestion.id(), false)
+            .collectingRefusals();
     List<Record> window = new ArrayList<>();
     for (Map<String, Object> row : rows) {
       Watermark value = watermarkOf(row, column, ingestion);
@@ -123,6 +124,7 @@ final class JdbcIngestTask {
         window.add(shaped(ingestion, schema, conformer, row));
       }
     }
+    conformer.failIfRefused("The source of ingestion " + ingestion.id());
     Map<String, String> properties = Map.of(watermarkProperty(ingestion), upTo.toString());
     Snapshot snapshot =
         ingestion.writeMode() == WriteMode.MERGE
@@ -182,7 +184,11 @@ final class JdbcIngestTask {
   /** A source row as a record of the target: its columns by name (any case), cast. */
   private static Record shaped(
       JdbcIngestion ingestion, Schema schema, Values.Conformer conformer, Map<String, Object> row) {
+    long refused = conformer.refused();
     Record record = conformer.record(row);
+    if (conformer.refused() > refused) {
+      return record; // the task fails for the refused value once the window is read
+    }
     List<String> missing = new ArrayList<>();
     List<Types.NestedField> columns = schema.columns();
     for (int i = 0; i < columns.size(); i++) {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.model.Column;
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.ValueFormat;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.KafkaProgress;
 import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.ValueRuleException;
+import io.lakeplan.spi.ValueRules;
 import io.lakeplan.spi.Watermark;
 import java.io.IOException;
 import java.time.Duration;
@@ -343,34 +346,25 @@ final class KafkaIngestTask {
     private final Schema schema;
     private final List<Declared> declared = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
-    private final String owner;
     // copying an empty record skips GenericRecord.create's per-record cache lookup
     private final GenericRecord empty;
 
     /** A declared JSON field, as declared and as the target column it fills (null if none). */
-    private record Declared(
-        String name,
-        Types.NestedField asDeclared,
-        Types.NestedField target,
-        int position,
-        boolean sameType) {}
+    private record Declared(String name, ColumnType type, Types.NestedField target, int position) {}
 
     RecordParser(KafkaIngestion ingestion, Schema schema) {
       this.ingestion = ingestion;
       this.schema = schema;
       for (Column column : ingestion.columns()) {
-        org.apache.iceberg.types.Type type = Values.type(column.type());
         Types.NestedField target = schema.caseInsensitiveFindField(column.name());
         declared.add(
             new Declared(
                 column.name(),
-                Types.NestedField.optional(0, column.name(), type),
+                column.type(),
                 target,
-                target == null ? -1 : schema.columns().indexOf(target),
-                target != null && target.type().equals(type)));
+                target == null ? -1 : schema.columns().indexOf(target)));
         positions.put(column.name(), declared.size() - 1);
       }
-      owner = ingestion.target().toString();
       empty = GenericRecord.create(schema);
     }
 
@@ -393,15 +387,30 @@ final class KafkaIngestTask {
                 default -> null;
               };
           try {
-            values[i] = Values.coerce(field, value, "column " + field.name());
-          } catch (IllegalArgumentException e) {
-            values[i] = null;
+            values[i] = Values.convert(field.type(), value);
+          } catch (ValueRuleException e) {
+            return new Parsed(null, ValueRules.reason(field.name(), e.problem()));
           }
         }
       } else {
-        values = parseJson(record.value());
-        if (values == null) {
-          return new Parsed(null, "value is not JSON of the declared schema");
+        String[] texts = jsonFields(record.value());
+        if (texts == null) {
+          return new Parsed(null, NOT_JSON);
+        }
+        values = new Object[columns.size()];
+        for (int i = 0; i < texts.length; i++) {
+          if (texts[i] == null) {
+            continue;
+          }
+          Declared column = declared.get(i);
+          try {
+            Object value = ValueRules.fromText(column.type(), texts[i]);
+            if (column.target() != null) {
+              values[column.position()] = Values.convert(column.target().type(), value);
+            }
+          } catch (ValueRuleException e) {
+            return new Parsed(null, ValueRules.reason(column.name(), e.problem()));
+          }
         }
       }
       GenericRecord row = empty.copy();
@@ -416,17 +425,17 @@ final class KafkaIngestTask {
     }
 
     /**
-     * The declared columns of a JSON value by target column position, or null when it does not
-     * parse, a declared column has a value of the wrong type (no partial results), or no declared
-     * column has a value.
+     * The declared fields of a JSON value as their text, by declared position (a string's content,
+     * a number or boolean as written, an object or array as its JSON), or null when the value is
+     * not a JSON object or no declared field has a value. One pass over the text, no tree; the last
+     * of a repeated field wins.
      */
-    private Object[] parseJson(String value) {
+    private String[] jsonFields(String value) {
       if (value == null) {
         return null;
       }
-      // the declared fields' values, read in one pass over the text (the last of a repeated field
-      // wins); no tree is built
-      Object[] raw = new Object[declared.size()];
+      String[] texts = new String[declared.size()];
+      boolean any = false;
       try (JsonParser parser = JSON.createParser(value)) {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
           return null;
@@ -436,76 +445,24 @@ final class KafkaIngestTask {
           JsonToken token = parser.nextToken();
           if (index == null) {
             parser.skipChildren();
+          } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            texts[index] = JSON.readTree(parser).toString();
           } else {
-            raw[index] = json(parser, token, declared.get(index).asDeclared().type());
+            texts[index] = token == JsonToken.VALUE_NULL ? null : parser.getText();
           }
         }
       } catch (IOException e) {
         return null;
       }
-      Object[] values = new Object[schema.columns().size()];
-      boolean any = false;
-      for (int i = 0; i < raw.length; i++) {
-        if (raw[i] == null) {
-          continue;
-        }
-        if (raw[i] == WRONG_TYPE) {
-          return null;
-        }
-        Declared column = declared.get(i);
-        Object converted;
-        try {
-          converted = Values.coerce(column.asDeclared(), raw[i], "field " + column.name());
-        } catch (IllegalArgumentException e) {
-          return null;
-        }
-        any = true;
-        if (column.target() != null) {
-          values[column.position()] =
-              column.sameType()
-                  ? converted
-                  : Values.coerceColumn(column.target(), converted, owner);
-        }
+      for (String text : texts) {
+        any |= text != null;
       }
-      return any ? values : null;
+      return any ? texts : null;
     }
   }
 
-  /** A JSON value of a type its column does not accept. */
-  private static final Object WRONG_TYPE = new Object();
-
-  /**
-   * The JSON value at {@code token} as Spark's JSON reader accepts it for {@code type}: null for
-   * JSON null, {@link #WRONG_TYPE} when the column does not accept it. Decimals are read from the
-   * text, exactly; a string column takes a number or boolean as written and an object or array as
-   * its JSON text.
-   */
-  private static Object json(JsonParser parser, JsonToken token, org.apache.iceberg.types.Type type)
-      throws IOException {
-    if (token == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    boolean container = token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY;
-    Object value =
-        switch (type.typeId()) {
-          case BOOLEAN -> token.isBoolean() ? parser.getBooleanValue() : null;
-          case INTEGER, LONG -> token == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
-          case FLOAT, DOUBLE -> token.isNumeric() ? parser.getDoubleValue() : null;
-          case DECIMAL ->
-              token.isNumeric()
-                  ? parser.getDecimalValue()
-                  : token == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case STRING -> container ? JSON.readTree(parser).toString() : parser.getText();
-          default -> token == JsonToken.VALUE_STRING ? parser.getText() : null;
-        };
-    if (value == null) {
-      if (container) {
-        parser.skipChildren();
-      }
-      return WRONG_TYPE;
-    }
-    return value;
-  }
+  /** Why a record whose value is no JSON object with a declared field goes to the dead letters. */
+  private static final String NOT_JSON = "value is not JSON of the declared schema";
 
   private static Record deadLetter(
       KafkaIngestion ingestion, long batchId, Inputs.KafkaRecord record, String reason) {

@@ -6,6 +6,7 @@ import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
+import io.lakeplan.spi.ValueRuleException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,6 +124,7 @@ final class MergeTask {
     Predicate<Record> deletes = deletes(merge.deleteWhen(), sourceSchema);
     List<SourceRow> shaped =
         Parallel.map(rows, row -> new SourceRow(targetRows.of(row), deletes.test(row)));
+    targetRows.failIfRefused("The source of merge " + merge.id());
     Map<List<Object>, SourceRow> byKey = new LinkedHashMap<>();
     for (int i = 0; i < rows.size(); i++) {
       byKey.put(keys.get(i), shaped.get(i));
@@ -316,7 +318,7 @@ final class MergeTask {
     private final Schema target;
     private final int[] sources;
     private final boolean[] same;
-    private final String owner;
+    private final Refusals refusals;
     private final GenericRecord empty;
 
     TargetRows(Merge merge, Schema source, Schema target) {
@@ -330,8 +332,13 @@ final class MergeTask {
             sources[i] >= 0
                 && source.columns().get(sources[i]).type().equals(columns.get(i).type());
       }
-      owner = merge.target() + " (merge " + merge.id() + ")";
+      refusals = new Refusals(target);
       empty = GenericRecord.create(target);
+    }
+
+    /** Fails the merge, before it writes, when a source value did not fit its target column. */
+    void failIfRefused(String what) {
+      refusals.failIfAny(what);
     }
 
     Record of(Record row) {
@@ -344,10 +351,13 @@ final class MergeTask {
         Object value = row.get(sources[i]);
         if (!same[i] && value != null) {
           Types.NestedField field = columns.get(i);
-          value =
-              Values.toIceberg(
-                  field.type(),
-                  Values.coerceColumn(field, Values.fromIceberg(field.type(), value), owner));
+          Object raw = Values.fromIceberg(field.type(), value);
+          try {
+            value = Values.toIceberg(field.type(), Values.convert(field.type(), raw));
+          } catch (ValueRuleException e) {
+            refusals.add(i, raw);
+            value = null;
+          }
         }
         record.set(i, value);
       }

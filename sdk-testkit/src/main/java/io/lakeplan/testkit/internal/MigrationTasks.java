@@ -422,15 +422,12 @@ final class MigrationTasks {
     }
     List<Record> records = new ArrayList<>(file.size());
     Values.Conformer conformer =
-        new Values.Conformer(schema, "the input of migration " + migration.id(), false);
+        new Values.Conformer(schema, "the input of migration " + migration.id(), false)
+            .collectingRefusals();
     for (Map<String, Object> row : file) {
-      try {
-        records.add(conformer.record(row));
-      } catch (IllegalArgumentException e) {
-        throw new TaskFailure(
-            e.getMessage() + "; table " + migration.target().table() + " unchanged");
-      }
+      records.add(conformer.record(row));
     }
+    conformer.failIfRefused("The input of migration " + migration.id());
     return records;
   }
 
@@ -444,11 +441,21 @@ final class MigrationTasks {
       InMemoryEngine.Context context, Migration migration, Schema schema) {
     Inputs inputs = context.inputs();
     List<Object> key = List.of(migration.id(), schema.asStruct());
+    // a refused value fails the task once every file is read, counted over all of them
+    Refusals refused = new Refusals(schema);
     List<List<Record>> files =
         Parallel.map(
             input(context, migration),
-            file ->
-                inputs.<List<Record>>derived(file, key, rows -> shaped(migration, schema, rows)));
+            file -> {
+              try {
+                return inputs.<List<Record>>derived(
+                    file, key, rows -> shaped(migration, schema, rows));
+              } catch (Refusals.Refused e) {
+                refused.addAll(e.refusals());
+                return List.of();
+              }
+            });
+    refused.failIfAny("The input of migration " + migration.id());
     List<Record> records = new ArrayList<>();
     files.forEach(records::addAll);
     return records;

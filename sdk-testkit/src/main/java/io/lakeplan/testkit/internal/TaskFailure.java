@@ -4,7 +4,7 @@ package io.lakeplan.testkit.internal;
  * A task failure the user can act on (bad input, a missing table, a spec the in-memory engine
  * cannot honour): the task ends FAILED with this message, and its targets are left as they were.
  */
-public final class TaskFailure extends RuntimeException {
+public class TaskFailure extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 

@@ -5,24 +5,22 @@ import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.PartitionField;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableDefinition;
+import io.lakeplan.spi.ValueRuleException;
+import io.lakeplan.spi.ValueRules;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -161,249 +159,60 @@ public final class Values {
       return null;
     }
     try {
-      Object coerced = coerceOrNull(field.type(), value);
-      if (coerced != null) {
-        return coerced;
-      }
-    } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
-      // reported below, with the expected type
+      return convert(field.type(), value);
+    } catch (ValueRuleException e) {
+      throw new IllegalArgumentException(
+          "Invalid value for "
+              + (owner == null ? where : "column " + field.name() + " of " + owner)
+              + ": "
+              + describe(value)
+              + ", "
+              + e.problem()
+              + " (expected "
+              + typeName(field.type())
+              + example(field.type())
+              + ")",
+          e);
     }
-    throw new IllegalArgumentException(
-        "Invalid value for "
-            + (owner == null ? where : "column " + field.name() + " of " + owner)
-            + ": "
-            + describe(value)
-            + " (expected "
-            + typeName(field.type())
-            + example(field.type())
-            + ")");
-  }
-
-  private static Object coerceOrNull(Type type, Object value) {
-    switch (type.typeId()) {
-      case BOOLEAN:
-        if (value instanceof Boolean) {
-          return value;
-        }
-        if (value instanceof String text
-            && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
-          return Boolean.valueOf(text);
-        }
-        return null;
-      case INTEGER:
-        {
-          Long whole = wholeNumber(value);
-          return whole == null ? null : Math.toIntExact(whole);
-        }
-      case LONG:
-        return wholeNumber(value);
-      case FLOAT:
-        if (value instanceof Number number) {
-          return number.floatValue();
-        }
-        return value instanceof String text ? Float.valueOf(text) : null;
-      case DOUBLE:
-        if (value instanceof Number number) {
-          return number.doubleValue();
-        }
-        return value instanceof String text ? Double.valueOf(text) : null;
-      case DECIMAL:
-        {
-          Types.DecimalType decimal = (Types.DecimalType) type;
-          BigDecimal number;
-          if (value instanceof BigDecimal big) {
-            number = big;
-          } else if (value instanceof Long || value instanceof Integer || value instanceof Short) {
-            number = BigDecimal.valueOf(((Number) value).longValue());
-          } else if (value instanceof Double || value instanceof Float) {
-            number = new BigDecimal(value.toString());
-          } else if (value instanceof String text) {
-            number = new BigDecimal(text.strip());
-          } else {
-            return null;
-          }
-          // never rounds: a value with more decimals than the column holds is an error
-          BigDecimal scaled = number.setScale(decimal.scale(), RoundingMode.UNNECESSARY);
-          return scaled.precision() > decimal.precision() ? null : scaled;
-        }
-      case DATE:
-        if (value instanceof LocalDate) {
-          return value;
-        }
-        return value instanceof String text ? LocalDate.parse(text.strip()) : null;
-      case TIMESTAMP:
-        return ((Types.TimestampType) type).shouldAdjustToUTC()
-            ? instant(value)
-            : localDateTime(value);
-      case STRING:
-        return value instanceof CharSequence ? value.toString() : null;
-      case BINARY:
-        if (value instanceof ByteBuffer buffer) {
-          return buffer.asReadOnlyBuffer();
-        }
-        if (value instanceof byte[] bytes) {
-          return ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
-        }
-        return value instanceof String text
-            ? ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()
-            : null;
-      default:
-        return null;
-    }
-  }
-
-  private static Long wholeNumber(Object value) {
-    if (value instanceof Long whole) {
-      return whole;
-    }
-    if (value instanceof Integer || value instanceof Short) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof BigDecimal decimal) {
-      return decimal.longValueExact();
-    }
-    if (value instanceof String text) {
-      return Long.valueOf(text.strip());
-    }
-    return null;
-  }
-
-  private static Instant instant(Object value) {
-    return micros(instantOf(value));
-  }
-
-  private static Instant instantOf(Object value) {
-    if (value instanceof Instant) {
-      return (Instant) value;
-    }
-    if (value instanceof OffsetDateTime time) {
-      return time.toInstant();
-    }
-    if (value instanceof ZonedDateTime time) {
-      return time.toInstant();
-    }
-    if (value instanceof LocalDateTime time) {
-      // a time without zone is a UTC wall-clock time in Lakeplan tables
-      return time.toInstant(ZoneOffset.UTC);
-    }
-    if (value instanceof String text) {
-      String trimmed = text.strip();
-      return hasZone(trimmed)
-          ? OffsetDateTime.parse(trimmed).toInstant()
-          : localDateTimeText(trimmed).toInstant(ZoneOffset.UTC);
-    }
-    return null;
-  }
-
-  private static LocalDateTime localDateTime(Object value) {
-    return micros(localDateTimeOf(value));
-  }
-
-  private static LocalDateTime localDateTimeOf(Object value) {
-    if (value instanceof LocalDateTime) {
-      return (LocalDateTime) value;
-    }
-    if (value instanceof LocalDate date) {
-      return date.atStartOfDay();
-    }
-    if (value instanceof Instant
-        || value instanceof OffsetDateTime
-        || value instanceof ZonedDateTime) {
-      return LocalDateTime.ofInstant(instantOf(value), ZoneOffset.UTC);
-    }
-    if (value instanceof String text) {
-      String trimmed = text.strip();
-      return hasZone(trimmed)
-          ? LocalDateTime.ofInstant(OffsetDateTime.parse(trimmed).toInstant(), ZoneOffset.UTC)
-          : localDateTimeText(trimmed);
-    }
-    return null;
   }
 
   /**
-   * ISO-8601 text without zone, with {@code T} or a space between date and time. The usual form
-   * ({@code 2024-05-01T10:00:00}, optionally with a fraction) is read digit by digit: a formatter
-   * costs microseconds per value, which a test with thousands of JSON records notices. Anything
-   * else goes to {@link LocalDateTime#parse}, which also reports what is wrong.
+   * {@code value} as a value tests see for a column of {@code type}, by Lakeplan's value rules
+   * ({@link ValueRules}).
+   *
+   * @throws ValueRuleException when the column cannot hold the value unchanged
    */
-  static LocalDateTime localDateTimeText(String text) {
-    int length = text.length();
-    // yyyy-MM-ddTHH:mm (as LocalDateTime.toString() writes a whole minute), or with :ss[.fff…]
-    if ((length == 16 || (length >= 19 && length != 20 && length <= 29))
-        && text.charAt(4) == '-'
-        && text.charAt(7) == '-'
-        && (text.charAt(10) == 'T' || text.charAt(10) == ' ')
-        && text.charAt(13) == ':'
-        && (length == 16 || text.charAt(16) == ':')
-        && (length <= 19 || text.charAt(19) == '.')) {
-      int year = digits(text, 0, 4);
-      int month = digits(text, 5, 7);
-      int day = digits(text, 8, 10);
-      int hour = digits(text, 11, 13);
-      int minute = digits(text, 14, 16);
-      int second = length == 16 ? 0 : digits(text, 17, 19);
-      int fraction = length <= 19 ? 0 : digits(text, 20, length);
-      if (Math.min(Math.min(Math.min(year, month), Math.min(day, hour)), Math.min(minute, second))
-              >= 0
-          && fraction >= 0) {
-        int nano = fraction;
-        for (int place = length <= 19 ? 9 : length - 20; place < 9; place++) {
-          nano *= 10;
-        }
-        try {
-          return LocalDateTime.of(year, month, day, hour, minute, second, nano);
-        } catch (DateTimeException e) {
-          // out of range (month 13, say): LocalDateTime.parse reports it
-        }
-      }
-    }
-    return LocalDateTime.parse(text.replace(' ', 'T'));
+  public static Object convert(Type type, Object value) {
+    Object converted = ValueRules.convert(columnType(type), value);
+    return converted instanceof ByteBuffer buffer ? buffer.asReadOnlyBuffer() : converted;
   }
 
-  /** The number written by {@code text[from, to)}, or -1 unless it is all ASCII digits. */
-  private static int digits(String text, int from, int to) {
-    int number = 0;
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      number = number * 10 + (c - '0');
-    }
-    return number;
-  }
+  private static final Map<Type, ColumnType> DECIMALS = new ConcurrentHashMap<>();
 
-  /** Iceberg keeps times to the microsecond: a finer time is truncated, as Spark truncates it. */
-  private static Instant micros(Instant time) {
-    return time == null || time.getNano() % 1_000 == 0 ? time : time.truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static LocalDateTime micros(LocalDateTime time) {
-    return time == null || time.getNano() % 1_000 == 0 ? time : time.truncatedTo(ChronoUnit.MICROS);
-  }
-
-  /**
-   * Whether date-time text ends in a zone: {@code Z}, or an offset {@code +02:00} or {@code -0500}.
-   */
-  private static boolean hasZone(String text) {
-    if (text.endsWith("Z")) {
-      return true;
-    }
-    int time = text.indexOf('T');
-    int length = text.length();
-    return time >= 0
-        && (isOffset(text, time, length - 6, true) || isOffset(text, time, length - 5, false));
-  }
-
-  /** Whether {@code text} has a sign at {@code sign} (after the time) then hh:mm or hhmm. */
-  private static boolean isOffset(String text, int time, int sign, boolean colon) {
-    if (sign <= time || (text.charAt(sign) != '+' && text.charAt(sign) != '-')) {
-      return false;
-    }
-    int minutes = colon ? sign + 4 : sign + 3;
-    return digits(text, sign + 1, sign + 3) >= 0
-        && (!colon || text.charAt(sign + 3) == ':')
-        && digits(text, minutes, minutes + 2) >= 0;
+  /** The Lakeplan column type of an Iceberg type. */
+  public static ColumnType columnType(Type type) {
+    return switch (type.typeId()) {
+      case BOOLEAN -> ColumnType.BOOLEAN;
+      case INTEGER -> ColumnType.INT;
+      case LONG -> ColumnType.LONG;
+      case FLOAT -> ColumnType.FLOAT;
+      case DOUBLE -> ColumnType.DOUBLE;
+      case DECIMAL ->
+          DECIMALS.computeIfAbsent(
+              type,
+              decimal ->
+                  ColumnType.decimal(
+                      ((Types.DecimalType) decimal).precision(),
+                      ((Types.DecimalType) decimal).scale()));
+      case DATE -> ColumnType.DATE;
+      case TIMESTAMP ->
+          ((Types.TimestampType) type).shouldAdjustToUTC()
+              ? ColumnType.TIMESTAMPTZ
+              : ColumnType.TIMESTAMP;
+      case STRING -> ColumnType.STRING;
+      case BINARY -> ColumnType.BINARY;
+      default -> throw new IllegalArgumentException("Unsupported column type " + type);
+    };
   }
 
   private static String describe(Object value) {
@@ -500,6 +309,7 @@ public final class Values {
     private final Map<String, Integer> positions = new HashMap<>();
     // copying an empty record skips GenericRecord.create's per-record cache lookup
     private final GenericRecord empty;
+    private Refusals refusals;
 
     /**
      * @param where names the rows' destination for errors, e.g. {@code table raw.orders}
@@ -533,11 +343,46 @@ public final class Values {
         int position = position(entry.getKey());
         if (position >= 0) {
           Types.NestedField field = columns.get(position);
-          record.set(
-              position, toIceberg(field.type(), coerceColumn(field, entry.getValue(), where)));
+          record.set(position, toIceberg(field.type(), value(position, field, entry.getValue())));
         }
       }
       return record;
+    }
+
+    /**
+     * Makes {@link #record} keep going past a value the schema refuses (it becomes null) and count
+     * it, as a batch does before it fails with {@link #failIfRefused}.
+     */
+    public Conformer collectingRefusals() {
+      refusals = new Refusals(schema);
+      return this;
+    }
+
+    /** How many values {@link #record} refused so far (0 unless collecting refusals). */
+    public long refused() {
+      return refusals == null ? 0 : refusals.count();
+    }
+
+    /**
+     * Fails the task when {@link #record} refused values, naming each column and how many of its
+     * values: {@code what} holds the values, e.g. {@code The source of ingestion payments}.
+     */
+    public void failIfRefused(String what) {
+      if (refusals != null) {
+        refusals.failIfAny(what);
+      }
+    }
+
+    private Object value(int position, Types.NestedField field, Object value) {
+      if (refusals == null || value == null) {
+        return coerceColumn(field, value, where);
+      }
+      try {
+        return convert(field.type(), value);
+      } catch (ValueRuleException e) {
+        refusals.add(position, value);
+        return null;
+      }
     }
 
     private int position(String column) {
