@@ -101,6 +101,60 @@ class ConvertIT {
   }
 
   @Test
+  void rewrite_valuesTheTableCannotHoldUnchanged_failNamingColumnsAndCounts_tableUnchanged()
+      throws Exception {
+    Migration good = prepared("refused", 10);
+    TestSpark.run(base, TaskSpec.Convert.of(good));
+    long before = snapshotId("lakeplan.conv.refused");
+    // a third decimal Spark's cast would round, a fraction it would truncate, text with an offset
+    TestData.writeParquet(
+        base.resolve("wide"),
+        "SELECT CAST(id AS decimal(6,1)) + CASE WHEN id = 3 THEN 0.9 ELSE 0 END AS order_id,"
+            + " id AS customer_id, 'new' AS status,"
+            + " CAST(id AS decimal(12,3)) + CASE WHEN id % 2 = 0 THEN 0.005 ELSE 0 END AS amount,"
+            + " '2024-01-01T23:30:00+02:00' AS updated_at FROM range(1, 11)");
+    Migration wide = TestData.migration("refused", "wide", "conv.refused");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(wide));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("The input of migration refused holds values its target cannot take unchanged")
+        .contains(
+            "column order_id: 1 value refused, not a whole number (long takes whole numbers;"
+                + " Lakeplan never truncates)")
+        .contains(
+            "column amount: 5 values refused, e.g. 3 decimals where decimal(12,2) keeps 2"
+                + " (Lakeplan never rounds)")
+        .doesNotContain("updated_at");
+    assertThat(snapshotId("lakeplan.conv.refused")).isEqualTo(before);
+    assertThat(count("lakeplan.conv.refused")).isEqualTo(10);
+  }
+
+  @Test
+  void rewrite_textTimesWithAnOffset_areStoredAsTheirUtcTime() {
+    TestData.writeParquet(
+        base.resolve("offsets"),
+        "SELECT id AS order_id, id AS customer_id, 'new' AS status,"
+            + " CAST(id AS decimal(12,2)) AS amount,"
+            + " '2024-01-01T23:30:00+02:00' AS updated_at FROM range(1, 4)");
+    Migration migration = TestData.migration("offsets", "offsets", "conv.offsets");
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(migration));
+    TaskResult reconciled = TestSpark.run(base, TaskSpec.Reconcile.of(migration));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(
+            TestSpark.session()
+                .sql("SELECT DISTINCT CAST(updated_at AS string) FROM lakeplan.conv.offsets")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly("2024-01-01 21:30:00");
+    assertThat(reconciled.status()).as(reconciled.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+  }
+
+  @Test
   void rewrite_corruptParquetFile_failsAndLeavesTableUnchanged() throws Exception {
     Migration migration = prepared("corrupt", 10);
     TestSpark.run(base, TaskSpec.Convert.of(migration));

@@ -55,6 +55,29 @@ class ReconcileAndWatermarkIT {
   }
 
   @Test
+  void reconcile_full_comparesTheRawSource_soAValueTheCastWouldRoundIsADifference() {
+    Migration migration = converted("raw_values", 60);
+    // the input now holds one value with a third decimal, which a cast to the table's
+    // decimal(12,2) rounds back to what the table holds: only the raw source shows it
+    TestData.writeParquet(
+        base.resolve("src-raw_values"),
+        "SELECT order_id, customer_id, status, CASE WHEN order_id = 8 THEN CAST(amount + 0.004"
+            + " AS decimal(12,3)) ELSE CAST(amount AS decimal(12,3)) END AS amount, op,"
+            + " updated_at FROM ("
+            + TestData.ordersSql(60)
+            + ")");
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Reconcile.of(migration));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("and table rec.raw_values differ")
+        .contains("column amount hash:")
+        .doesNotContain("column status")
+        .doesNotContain("rows:");
+  }
+
+  @Test
   void reconcile_afterOtherWritesToTheTable_comparesTheTableAsTheConversionLeftIt() {
     Migration migration = converted("written_since", 60);
     TestSpark.session().sql("DELETE FROM lakeplan.rec.written_since WHERE order_id = 60");
