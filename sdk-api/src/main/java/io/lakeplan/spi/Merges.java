@@ -1,5 +1,6 @@
 package io.lakeplan.spi;
 
+import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.Merge;
 import java.util.Comparator;
 import java.util.List;
@@ -43,26 +44,45 @@ public final class Merges {
    * fill it upstream or filter those rows out of raw.orders (process.orders unchanged)}.
    */
   public static String nullKeys(Merge merge, long rows, List<String> columns) {
+    return nullKeys(
+        "Merge " + merge.id(), merge.source().toString(), merge.target().toString(), rows, columns);
+  }
+
+  /**
+   * Why a JDBC ingestion that writes by key ({@code write-mode: merge}) refused its source: {@code
+   * rows} rows of its window have no value in at least one of the key columns {@code columns}. In
+   * SQL a null key matches nothing, so such a row would be inserted again by every run.
+   */
+  public static String nullKeys(JdbcIngestion ingestion, long rows, List<String> columns) {
+    return nullKeys(
+        "Ingestion " + ingestion.id(),
+        ingestion.table() != null ? ingestion.table() : "the source query",
+        ingestion.target().toString(),
+        rows,
+        columns);
+  }
+
+  private static String nullKeys(
+      String task, String source, String target, long rows, List<String> columns) {
     String names =
         columns.size() == 1
             ? columns.get(0)
             : String.join(", ", columns.subList(0, columns.size() - 1))
                 + " or "
                 + columns.get(columns.size() - 1);
-    return "Merge "
-        + merge.id()
+    return task
         + ": "
         + rows
         + (rows == 1 ? " source row of " : " source rows of ")
-        + merge.source()
+        + source
         + (rows == 1 ? " has" : " have")
         + " no value for key column"
         + (columns.size() == 1 ? " " : "s ")
         + names
         + "; a key identifies a row, so fill it upstream or filter those rows out of "
-        + merge.source()
+        + source
         + " ("
-        + merge.target()
+        + target
         + " unchanged)";
   }
 }

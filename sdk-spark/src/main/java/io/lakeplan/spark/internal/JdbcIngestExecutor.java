@@ -6,6 +6,7 @@ import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
@@ -147,6 +148,7 @@ final class JdbcIngestExecutor {
       // a MERGE may scan its source more than once: read the window once into the cache
       Dataset<Row> cached = shaped.persist(StorageLevel.MEMORY_AND_DISK());
       try {
+        requireKeys(ingestion, cached);
         return write(context, ingestion, cached, key, after, upTo, unread);
       } finally {
         cached.unpersist();
@@ -360,6 +362,39 @@ final class JdbcIngestExecutor {
               + Sql.quote(conversion.column()));
     }
     return source.selectExpr(projection.toArray(String[]::new));
+  }
+
+  /**
+   * Fails before anything is written when a row of the window has no value for a key: in SQL a null
+   * key matches nothing, so the row would be inserted again by every run.
+   */
+  private static void requireKeys(JdbcIngestion ingestion, Dataset<Row> window) {
+    List<String> counts = new ArrayList<>();
+    List<String> anyNull = new ArrayList<>();
+    for (String key : ingestion.keys()) {
+      counts.add("count_if(" + Sql.quote(key) + " IS NULL)");
+      anyNull.add(Sql.quote(key) + " IS NULL");
+    }
+    counts.add(0, "count_if(" + String.join(" OR ", anyNull) + ")");
+    Row row;
+    try {
+      row = window.selectExpr(counts.toArray(String[]::new)).first();
+    } catch (RuntimeException e) {
+      if (ValueChecks.isRefusal(e)) {
+        throw new TaskFailedException("Ingestion " + ingestion.id() + " refused a value", e);
+      }
+      throw e;
+    }
+    long rows = row.getLong(0);
+    if (rows > 0) {
+      List<String> columns = new ArrayList<>();
+      for (int i = 0; i < ingestion.keys().size(); i++) {
+        if (row.getLong(i + 1) > 0) {
+          columns.add(ingestion.keys().get(i));
+        }
+      }
+      throw new TaskFailedException(Merges.nullKeys(ingestion, rows, columns));
+    }
   }
 
   /** Upsert by keys: the latest row per key by the incremental column wins. */

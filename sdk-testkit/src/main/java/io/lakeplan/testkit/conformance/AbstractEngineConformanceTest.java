@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.JdbcDialect;
+import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.Merge;
 import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.model.WriteMode;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
@@ -435,6 +437,35 @@ public abstract class AbstractEngineConformanceTest {
         .doesNotContain("20.005");
     assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
     assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
+  }
+
+  @Test
+  void jdbc_mergeByKey_rowsWithoutKeyValue_failBeforeWritingNamingTheKeyColumn() {
+    String source = "public.src_" + unique();
+    start(
+        orders(
+            builder ->
+                jdbc(builder, source, j -> j.writeMode(WriteMode.MERGE).addKey("order_id"))));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    session.createSourceTable(source, columns);
+    Map<String, Object> noId = new LinkedHashMap<>(raw(2, "NEW", "20.00", "I", 5));
+    noId.put("order_id", null);
+    session.insertSourceRows(source, List.of(noId, raw(1, "PAID", "10.00", "U", 6)));
+
+    TaskResult failed = run("orders-jdbc");
+
+    // in SQL a null key matches nothing: the row would be inserted again by every run
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Ingestion orders-jdbc: 1 source row of "
+                + source
+                + " has no value for key column order_id; a key identifies a row, so fill it"
+                + " upstream or filter those rows out of "
+                + source
+                + " (raw.orders unchanged)");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
   }
 
   // ---- Kafka ---------------------------------------------------------------------------------
@@ -961,10 +992,18 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   private UseCase.Builder jdbc(UseCase.Builder builder, String sourceTable) {
+    return jdbc(builder, sourceTable, j -> j);
+  }
+
+  private UseCase.Builder jdbc(
+      UseCase.Builder builder,
+      String sourceTable,
+      java.util.function.UnaryOperator<JdbcIngestion.Builder> more) {
     Endpoints endpoints = endpoints();
     return builder.ingestJdbc(
         j ->
-            j.id("orders-jdbc")
+            more.apply(j)
+                .id("orders-jdbc")
                 .connection(
                     c ->
                         c.url(endpoints.jdbcUrl())

@@ -4,6 +4,7 @@ import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -181,6 +182,41 @@ final class JdbcIngestTask {
     return value == null ? null : MigrationTasks.toWatermark(value, column);
   }
 
+  private static boolean isMergeKey(JdbcIngestion ingestion, int position, Schema schema) {
+    String column = schema.columns().get(position).name();
+    return ingestion.writeMode() == WriteMode.MERGE
+        && ingestion.keys().stream().anyMatch(column::equalsIgnoreCase);
+  }
+
+  /** Fails before anything is written when a row of the window has no value for a key. */
+  private static void requireKeys(List<Record> window, JdbcIngestion ingestion, Schema schema) {
+    List<String> keys = new ArrayList<>();
+    for (String key : ingestion.keys()) {
+      keys.add(schema.caseInsensitiveFindField(key).name());
+    }
+    long rows = 0;
+    boolean[] lacking = new boolean[keys.size()];
+    for (Record record : window) {
+      boolean lacks = false;
+      for (int i = 0; i < keys.size(); i++) {
+        if (record.getField(keys.get(i)) == null) {
+          lacking[i] = true;
+          lacks = true;
+        }
+      }
+      rows += lacks ? 1 : 0;
+    }
+    if (rows > 0) {
+      List<String> columns = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        if (lacking[i]) {
+          columns.add(ingestion.keys().get(i));
+        }
+      }
+      throw new TaskFailure(Merges.nullKeys(ingestion, rows, columns));
+    }
+  }
+
   /** A source row as a record of the target: its columns by name (any case), cast. */
   private static Record shaped(
       JdbcIngestion ingestion, Schema schema, Values.Conformer conformer, Map<String, Object> row) {
@@ -192,7 +228,10 @@ final class JdbcIngestTask {
     List<String> missing = new ArrayList<>();
     List<Types.NestedField> columns = schema.columns();
     for (int i = 0; i < columns.size(); i++) {
-      if (columns.get(i).isRequired() && record.get(i) == null) {
+      // a merge's key without value is refused for the whole window (Merges.nullKeys)
+      if (columns.get(i).isRequired()
+          && record.get(i) == null
+          && !isMergeKey(ingestion, i, schema)) {
         missing.add(columns.get(i).name());
       }
     }
@@ -212,6 +251,7 @@ final class JdbcIngestTask {
   /** The latest row per key by the incremental column. */
   private static List<Record> latestPerKey(
       List<Record> window, JdbcIngestion ingestion, Schema schema) {
+    requireKeys(window, ingestion, schema);
     String order = schema.caseInsensitiveFindField(ingestion.incrementalColumn()).name();
     Map<List<Object>, Record> latest = new LinkedHashMap<>();
     for (Record record : window) {
