@@ -145,7 +145,14 @@ public final class ValueRules {
         }
         throw refused("not a boolean (write true or false)");
       }
-      case INT, LONG, DECIMAL -> convert(type, number(trimmed, type));
+      case INT, LONG -> {
+        // the usual form, plain digits, without building a BigDecimal
+        if (isPlainLong(trimmed)) {
+          yield convert(type, Long.parseLong(trimmed));
+        }
+        yield convert(type, number(trimmed, type));
+      }
+      case DECIMAL -> convert(type, number(trimmed, type));
       case FLOAT, DOUBLE -> convert(type, floatingText(trimmed, type));
       case DATE -> dateText(trimmed);
       case TIMESTAMP -> {
@@ -267,6 +274,12 @@ public final class ValueRules {
   private static BigDecimal decimal(ColumnType type, BigDecimal number) {
     if (number.signum() == 0) {
       return BigDecimal.ZERO.setScale(type.scale());
+    }
+    if (number.scale() >= 0
+        && number.scale() <= type.scale()
+        && number.precision() - number.scale() <= type.precision() - type.scale()) {
+      // the usual case: fits as written, no trailing zeros to drop
+      return number.setScale(type.scale());
     }
     BigDecimal stripped = number.stripTrailingZeros();
     if (stripped.scale() > type.scale()) {
@@ -428,6 +441,22 @@ public final class ValueRules {
       throw refused("out of range for " + type);
     }
     return number;
+  }
+
+  /** An optional minus and 1-18 ASCII digits: a long that cannot overflow. */
+  private static boolean isPlainLong(String text) {
+    int length = text.length();
+    int start = length > 0 && text.charAt(0) == '-' ? 1 : 0;
+    if (length == start || length - start > 18) {
+      return false;
+    }
+    for (int i = start; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code [+-]digits[.digits][(e|E)[+-]digits]}, at least one digit before or after the point. */

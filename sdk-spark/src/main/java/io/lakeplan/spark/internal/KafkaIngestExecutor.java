@@ -24,12 +24,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -355,6 +357,7 @@ final class KafkaIngestExecutor {
         new ArrayList<>(
             List.of("__topic", "__partition", "__offset", "__timestamp", "__key", "__value"));
     List<String> problems = new ArrayList<>();
+    SparkSession spark = data.sparkSession();
     if (ingestion.format() == ValueFormat.RAW) {
       for (var field : schema.fields()) {
         String name = field.name().toLowerCase(java.util.Locale.ROOT);
@@ -369,14 +372,14 @@ final class KafkaIngestExecutor {
               default -> "NULL";
             };
         boolean text = name.equals("value") || name.equals("key") || name.equals("topic");
-        select.add(
-            (text
-                    ? ruled("string", field.dataType(), source)
-                    : "CAST(" + source + " AS " + field.dataType().sql() + ")")
-                + " AS "
-                + Sql.quote(field.name()));
+        String value =
+            text
+                ? ValueChecks.typedValueSql(spark, "string", field.dataType(), source)
+                : "CAST(" + source + " AS " + field.dataType().sql() + ")";
+        select.add(value + " AS " + Sql.quote(field.name()));
         if (text) {
-          problems.add(problem(field.name(), "string", field.dataType(), source));
+          problems.add(
+              ValueChecks.problemSql(field.name(), "string", field.dataType(), source, value));
         }
       }
       select.add("CAST(NULL AS string) AS " + CORRUPT);
@@ -392,31 +395,25 @@ final class KafkaIngestExecutor {
       // A malformed value parses to nothing, so it has no declared column: the stream's session
       // has no partial results (KafkaSink).
       base = base.withColumn("__parsed", from_json(col("__value"), declared));
+      Map<String, String> values = new java.util.HashMap<>();
+      for (Column column : ingestion.columns()) {
+        StructField target = targetField(schema, column.name());
+        DataType type =
+            target != null ? target.dataType() : DataType.fromDDL(Sql.type(column.type()));
+        String source = "__parsed." + Sql.quote(column.name());
+        String value = ValueChecks.typedValueSql(spark, column.type().toString(), type, source);
+        values.put(column.name(), value);
+        problems.add(
+            ValueChecks.problemSql(column.name(), column.type().toString(), type, source, value));
+      }
       for (var field : schema.fields()) {
         Column column = declaredColumn(ingestion, field.name());
         select.add(
             (column == null
                     ? "CAST(NULL AS " + field.dataType().sql() + ")"
-                    : ruled(
-                        column.type().toString(),
-                        field.dataType(),
-                        "__parsed." + Sql.quote(column.name())))
+                    : values.get(column.name()))
                 + " AS "
                 + Sql.quote(field.name()));
-      }
-      for (Column column : ingestion.columns()) {
-        var target =
-            java.util.Arrays.stream(schema.fields())
-                .filter(field -> field.name().equalsIgnoreCase(column.name()))
-                .findFirst();
-        problems.add(
-            problem(
-                column.name(),
-                column.type().toString(),
-                target.isPresent()
-                    ? target.get().dataType()
-                    : DataType.fromDDL(Sql.type(column.type())),
-                "__parsed." + Sql.quote(column.name())));
       }
       select.add(
           "CASE WHEN __parsed IS NULL OR ("
@@ -433,6 +430,15 @@ final class KafkaIngestExecutor {
     return shaped.withColumn("__reason", org.apache.spark.sql.functions.expr(reason(schema)));
   }
 
+  private static StructField targetField(StructType schema, String name) {
+    for (StructField field : schema.fields()) {
+      if (field.name().equalsIgnoreCase(name)) {
+        return field;
+      }
+    }
+    return null;
+  }
+
   private static Column declaredColumn(KafkaIngestion ingestion, String name) {
     for (Column column : ingestion.columns()) {
       if (column.name().equalsIgnoreCase(name)) {
@@ -440,42 +446,6 @@ final class KafkaIngestExecutor {
       }
     }
     return null;
-  }
-
-  /**
-   * Text {@code source} as {@code target} by the value rules, from the declared type {@code from}.
-   */
-  private static String ruled(String from, DataType target, String source) {
-    String to = ValueChecks.columnType(target).toString();
-    return "CAST("
-        + ValueChecks.VALUE
-        + "('"
-        + from
-        + "', '"
-        + to
-        + "', "
-        + source
-        + ") AS "
-        + target.sql()
-        + ")";
-  }
-
-  /** The dead-letter reason for a refused value of {@code source}, or null. */
-  private static String problem(String column, String from, DataType target, String source) {
-    String to = ValueChecks.columnType(target).toString();
-    return "CASE WHEN "
-        + source
-        + " IS NOT NULL THEN concat('column "
-        + column.replace("'", "")
-        + ": ', "
-        + ValueChecks.PROBLEM
-        + "('"
-        + from
-        + "', '"
-        + to
-        + "', "
-        + source
-        + ")) END";
   }
 
   /** Why a record is malformed, or null: unparseable JSON, or a required column without value. */

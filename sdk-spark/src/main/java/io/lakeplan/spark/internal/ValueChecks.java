@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import io.lakeplan.model.ColumnType;
 import io.lakeplan.spi.ValueRuleException;
 import io.lakeplan.spi.ValueRules;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
@@ -76,15 +78,7 @@ final class ValueChecks {
         return source;
       }
       if (from instanceof StringType && !(to instanceof StringType)) {
-        return "CAST("
-            + VALUE
-            + "('string', '"
-            + columnType(to)
-            + "', "
-            + source
-            + ") AS "
-            + to.sql()
-            + ")";
+        return valueSql("string", to, source);
       }
       return "CAST(" + source + " AS " + to.sql() + ")";
     }
@@ -121,8 +115,110 @@ final class ValueChecks {
     }
   }
 
-  /** Registers the rules' SQL functions in {@code spark} (again is harmless). */
+  /**
+   * SQL for text {@code source} as a {@code to} value by the rules, read first as the type named
+   * {@code from} (a Kafka field's declared type); null for a refused value.
+   */
+  static String valueSql(String from, DataType to, String source) {
+    return "CAST("
+        + VALUE
+        + "('"
+        + from
+        + "', '"
+        + columnType(to)
+        + "', "
+        + source
+        + ") AS "
+        + to.sql()
+        + ")";
+  }
+
+  /**
+   * {@link #valueSql} for a hot path (every field of every Kafka record): a function of this
+   * conversion alone, registered in {@code spark} on first use, that returns the typed value itself
+   * — no SQL text to format and cast back.
+   */
+  static String typedValueSql(SparkSession spark, String from, DataType to, String source) {
+    String target = columnType(to).toString();
+    if (from.equals("string") && to instanceof StringType) {
+      return source; // text stays as it is
+    }
+    String name = "lakeplan_value_" + (from + "_to_" + target).replaceAll("[^A-Za-z0-9]+", "_");
+    if (!spark.catalog().functionExists(name)) {
+      spark.udf().register(name, new TypedValue(from, target), to);
+    }
+    return name + "(" + source + ")";
+  }
+
+  /** The function {@link #typedValueSql} registers: one conversion, its types resolved once. */
+  private static final class TypedValue implements UDF1<String, Object> {
+    private static final long serialVersionUID = 1L;
+    private final String from;
+    private final String to;
+    private transient ColumnType fromType;
+    private transient ColumnType toType;
+
+    TypedValue(String from, String to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public Object call(String text) {
+      if (toType == null) {
+        fromType = type(from);
+        toType = type(to);
+      }
+      try {
+        Object value = ValueRules.fromText(fromType, text);
+        if (!fromType.equals(toType)) {
+          value = ValueRules.convert(toType, value);
+        }
+        return value instanceof ByteBuffer bytes ? bytes(bytes) : value;
+      } catch (ValueRuleException e) {
+        return null;
+      }
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
+  }
+
+  /**
+   * SQL for the dead-letter reason of text {@code source} whose {@code value} (its {@link
+   * #typedValueSql}) is refused ({@code column <name>: <problem>}, as {@link ValueRules#reason});
+   * null when it is accepted. The problem is worked out for refused values only.
+   */
+  static String problemSql(String column, String from, DataType to, String source, String value) {
+    if (value.equals(source)) {
+      return "CAST(NULL AS string)"; // text into a string column: never refused
+    }
+    return "CASE WHEN "
+        + source
+        + " IS NOT NULL AND "
+        + value
+        + " IS NULL THEN concat('column "
+        + column.replace("'", "")
+        + ": ', "
+        + PROBLEM
+        + "('"
+        + from
+        + "', '"
+        + columnType(to)
+        + "', "
+        + source
+        + ")) END";
+  }
+
+  /** Registers the rules' SQL functions in {@code spark}, once per session. */
   static void register(SparkSession spark) {
+    if (spark.catalog().functionExists(VALUE) && spark.catalog().functionExists(PROBLEM)) {
+      return;
+    }
     spark
         .udf()
         .register(
@@ -156,8 +252,9 @@ final class ValueChecks {
   }
 
   private static Object convert(String from, ColumnType to, String text) {
-    Object value = ValueRules.fromText(type(from), text);
-    return from.equals(to.toString()) ? value : ValueRules.convert(to, value);
+    ColumnType source = type(from);
+    Object value = ValueRules.fromText(source, text);
+    return source.equals(to) ? value : ValueRules.convert(to, value);
   }
 
   private static ColumnType type(String name) {
