@@ -442,6 +442,20 @@ public final class WorkspaceRules {
         }
       } else {
         columnsExist(at, "keys", merge.keys(), target, "target " + target.table());
+        if (merge.sqlFile() == null
+            && merge.orderBy() != null
+            && merge.orderByTargetColumn(target.columns().stream().map(Column::name).toList())
+                == null) {
+          at.at("order-by")
+              .report(
+                  ProblemCode.UNKNOWN_COLUMN,
+                  "order-by column '"
+                      + merge.orderBy()
+                      + "' has no column in target "
+                      + target.table()
+                      + "; keep it in the target (a column of that name, or one mapped from it"
+                      + " under columns) so a late, older change cannot overwrite a newer row");
+        }
         for (String column : merge.columns().keySet()) {
           if (target.column(column) == null) {
             at.at("columns")

@@ -38,13 +38,16 @@ public abstract class Merge {
   public abstract List<String> keys();
 
   /**
-   * The column that orders the source rows of a key: the row with the greatest value wins (nulls
-   * last), and among equal values the latest arrival. Null (the default): the latest arrival wins.
-   * A row's arrival is the data sequence number of its file (the commit that added it), then the
-   * file's path, then its position in the file; so duplicates of a key never fail a merge, and a
-   * full re-read of the same files keeps the row the incremental reads kept. Set it when arrival
-   * does not order the versions of a key, e.g. a source compacted or rewritten while older versions
-   * remain.
+   * The column that orders the versions of a key, within a run and across runs. Within a run, the
+   * source row with the greatest value wins (nulls last), and among equal values the latest
+   * arrival. Across runs, that row updates or deletes its target row only when it is not older than
+   * the target row's value (kept in the target column filled from this column, which the target
+   * must have): a change delivered late is skipped and counted in the task's summary, so "latest
+   * wins" holds however the changes arrive. A source value that is null is older than any value; a
+   * target row without a value is replaced. Null (the default): the latest arrival wins, and every
+   * change applies. A row's arrival is the data sequence number of its file (the commit that added
+   * it), then the file's path, then its position in the file; so duplicates of a key never fail a
+   * merge, and a full re-read of the same files keeps the row the incremental reads kept.
    */
   public abstract String orderBy();
 
@@ -63,6 +66,22 @@ public abstract class Merge {
   /** The source column that feeds target column {@code targetColumn}. */
   public String sourceColumn(String targetColumn) {
     return columns().getOrDefault(targetColumn, targetColumn);
+  }
+
+  /**
+   * The target column that keeps {@link #orderBy()}'s value: of {@code targetColumns}, the one fed
+   * by the order-by column (any case); null without an order-by column or when no column is.
+   */
+  public String orderByTargetColumn(List<String> targetColumns) {
+    if (orderBy() == null) {
+      return null;
+    }
+    for (String column : targetColumns) {
+      if (sourceColumn(column).equalsIgnoreCase(orderBy())) {
+        return column;
+      }
+    }
+    return null;
   }
 
   /** A builder of merges. */

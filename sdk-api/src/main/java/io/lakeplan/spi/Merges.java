@@ -20,6 +20,12 @@ import java.util.function.ToLongFunction;
  * its latest one, in an incremental read as in a full re-read. A rewrite of source files (a
  * copy-on-write delete, compaction) gives the rows it carries over the rewrite's sequence number.
  *
+ * <p><b>Latest wins across runs.</b> With an order-by column, the winning source row of a key
+ * updates or deletes its target row only when its order value is not older than the target row's
+ * ({@link Merge#orderBy()}): {@code target IS NULL OR (source IS NOT NULL AND source >= target)}.
+ * Equal values apply (the later arrival wins, as within a run, and a re-run rewrites the same row).
+ * A skipped change is counted in the summary ({@link #lateChanges}).
+ *
  * <p><b>Keys.</b> A source row with no value (null) in a key column would match no target row (in
  * SQL, null never equals null) and so be inserted again on every run; the merge fails before it
  * writes anything, naming how many rows lack which key column, never their values.
@@ -35,6 +41,22 @@ public final class Merges {
   public static <T> Comparator<T> arrivalOrder(
       ToLongFunction<T> sequenceNumber, Function<T, String> path) {
     return Comparator.comparingLong(sequenceNumber).thenComparing(path);
+  }
+
+  /**
+   * What a merge says about the changes it skipped for being older than the target's row, e.g.
+   * {@code ; 3 late changes ignored (older than the target's updated_at)}; empty for none.
+   */
+  public static String lateChanges(long late, String orderColumn) {
+    if (late == 0) {
+      return "";
+    }
+    return "; "
+        + late
+        + (late == 1 ? " late change ignored" : " late changes ignored")
+        + " (older than the target's "
+        + orderColumn
+        + ")";
   }
 
   /**

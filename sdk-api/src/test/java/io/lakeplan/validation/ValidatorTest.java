@@ -110,6 +110,23 @@ class ValidatorTest {
   }
 
   @Test
+  void mergeOrderByColumnTheTargetDoesNotKeep_isReportedNamingTheFix() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .mergeInto(
+                "process.orders",
+                m -> m.id("by-op").source("raw.orders").addKey("order_id").orderBy("op"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_COLUMN);
+    assertThat(problem.path()).isEqualTo("merges[by-op].order-by");
+    assertThat(problem.message())
+        .isEqualTo(
+            "order-by column 'op' has no column in target process.orders; keep it in the target"
+                + " (a column of that name, or one mapped from it under columns) so a late, older"
+                + " change cannot overwrite a newer row");
+  }
+
+  @Test
   void invalidStepId_namesTheValueAndTheRule() {
     UseCase useCase =
         TestUseCases.orders()

@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import io.lakeplan.model.Merge;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.HardDeletes;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -213,9 +214,16 @@ final class MergeExecutor {
           converted.isEmpty()
               ? deduplicated
               : "SELECT *, " + String.join(", ", converted) + " FROM (" + deduplicated + ")";
-      String statement = statement(merge, target, using, values);
+      // latest wins across runs: a change older than its target row is skipped (Merges)
+      String orderColumn = merge.orderByTargetColumn(targetColumns);
+      String fresh = orderColumn == null ? null : fresh(orderColumn, values.get(orderColumn));
+      String statement = statement(merge, target, using, values, fresh);
       long before = Tables.currentSnapshotId(targetTable);
+      long late = 0;
       try {
+        if (fresh != null) {
+          late = lateChanges(context, merge, target, using, fresh);
+        }
         CommitMetadata.withCommitProperties(
             Map.of(sourceSnapshotProperty(merge), Long.toString(sourceSnapshot)),
             () -> context.spark.sql(statement),
@@ -250,7 +258,8 @@ final class MergeExecutor {
               + sourceSnapshot
               + ") into "
               + merge.target()
-              + (retained == null ? "" : retention.mergeSummary(merge.target())));
+              + (retained == null ? "" : retention.mergeSummary(merge.target()))
+              + Merges.lateChanges(late, orderColumn));
     } finally {
       context.spark.catalog().dropTempView(view);
     }
@@ -348,8 +357,47 @@ final class MergeExecutor {
   }
 
   /** The {@code MERGE INTO} statement; every identifier validated and quoted. */
+  /**
+   * The condition under which a matched change applies: the target row has no order value, or the
+   * change's (as the target column's type) is not older.
+   */
+  static String fresh(String orderColumn, String sourceValue) {
+    String targetValue = "t." + Sql.quote(orderColumn);
+    return "("
+        + targetValue
+        + " IS NULL OR ("
+        + sourceValue
+        + " IS NOT NULL AND "
+        + sourceValue
+        + " >= "
+        + targetValue
+        + "))";
+  }
+
+  /** How many winning changes match a target row that is newer: the ones the merge skips. */
+  private static long lateChanges(
+      Context context, Merge merge, String target, String source, String fresh) {
+    List<String> on = new ArrayList<>();
+    for (String key : merge.keys()) {
+      on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
+    }
+    return context
+        .spark
+        .sql(
+            "SELECT count(*) FROM ("
+                + source
+                + ") AS s JOIN "
+                + target
+                + " AS t ON "
+                + String.join(" AND ", on)
+                + " WHERE NOT "
+                + fresh)
+        .first()
+        .getLong(0);
+  }
+
   static String statement(
-      Merge merge, String target, String source, Map<String, String> targetValues) {
+      Merge merge, String target, String source, Map<String, String> targetValues, String fresh) {
     List<String> on = new ArrayList<>();
     for (String key : merge.keys()) {
       on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
@@ -374,10 +422,17 @@ final class MergeExecutor {
     String insertGuard = "";
     if (merge.deleteWhen() != null) {
       String condition = merge.deleteWhen().toSql(name -> "s." + Sql.quote(name));
-      sql.append(" WHEN MATCHED AND (").append(condition).append(") THEN DELETE");
+      sql.append(" WHEN MATCHED AND ")
+          .append(fresh == null ? "" : fresh + " AND ")
+          .append("(")
+          .append(condition)
+          .append(") THEN DELETE");
       insertGuard = " AND NOT coalesce((" + condition + "), false)";
     }
-    sql.append(" WHEN MATCHED THEN UPDATE SET ").append(String.join(", ", set));
+    sql.append(" WHEN MATCHED")
+        .append(fresh == null ? "" : " AND " + fresh)
+        .append(" THEN UPDATE SET ")
+        .append(String.join(", ", set));
     sql.append(" WHEN NOT MATCHED")
         .append(insertGuard)
         .append(" THEN INSERT (")

@@ -95,6 +95,50 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
+  void merge_lateChangesAndDeletes_olderThanTheTargetRow_areSkippedAndCounted() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "PAID", "10.00", "U", 120), raw(2, "NEW", "20.00", "I", 60));
+    succeed("create.process.orders");
+    succeed("upsert");
+    // delivered late (after the migration, with older change times): an update of 1 and a delete
+    // of 2, both older than the rows merged; 3 is new
+    session.createTopic(topic);
+    send(topic, raw(1, "NEW", "10.00", "I", 0), 130);
+    send(topic, raw(2, "GONE", "20.00", "D", 30), 131);
+    send(topic, raw(3, "NEW", "30.00", "I", 10), 132);
+    succeed("orders-kafka");
+
+    TaskResult merged = succeed("upsert");
+
+    assertRows(
+        PROCESSED,
+        processed(1, "PAID", "10.00", 120),
+        processed(2, "NEW", "20.00", 60),
+        processed(3, "NEW", "30.00", 10));
+    assertThat(merged.summary())
+        .contains("; 2 late changes ignored (older than the target's updated_at)");
+  }
+
+  @Test
+  void merge_equalOrderValueInALaterRun_winsAsTheLaterArrival_andANewerChangeApplies() {
+    String topic = "orders_" + unique();
+    start(orders(builder -> kafka(builder, topic, false)));
+    migrate(raw(1, "NEW", "10.00", "I", 60), raw(2, "NEW", "20.00", "I", 60));
+    succeed("create.process.orders");
+    succeed("upsert");
+    session.createTopic(topic);
+    send(topic, raw(1, "PAID", "10.00", "U", 60), 130);
+    send(topic, raw(2, "GONE", "20.00", "D", 61), 131);
+    succeed("orders-kafka");
+
+    TaskResult merged = succeed("upsert");
+
+    assertRows(PROCESSED, processed(1, "PAID", "10.00", 60));
+    assertThat(merged.summary()).doesNotContain("late change");
+  }
+
+  @Test
   void merge_rerunWithoutNewSourceSnapshots_mergesNothingAndCommitsNothing() {
     start(orders(builder -> builder));
     migrate(raw(1, "NEW", "10.00", "I", 0));

@@ -133,6 +133,10 @@ final class MergeTask {
     Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
     Set<List<Object>> matched = new HashSet<>();
     int[] targetKeys = positions(targetSchema, merge.keys().stream());
+    // latest wins across runs: a change older than its target row is skipped (Merges)
+    String orderColumn = merge.orderByTargetColumn(Values.names(targetSchema));
+    int targetOrder = orderColumn == null ? -1 : position(targetSchema, orderColumn);
+    long late = 0;
     for (DataFile file : lake.dataFiles(target)) {
       List<Record> kept = new ArrayList<>();
       boolean changed = false;
@@ -145,6 +149,12 @@ final class MergeTask {
           continue;
         }
         matched.add(key);
+        if (targetOrder >= 0
+            && isLate(match.asTarget().get(targetOrder), existing.get(targetOrder))) {
+          late++;
+          kept.add(existing);
+          continue;
+        }
         changed = true;
         if (!match.deletes()) {
           kept.add(match.asTarget());
@@ -183,7 +193,15 @@ final class MergeTask {
             + sourceId
             + ") into "
             + merge.target()
-            + (retained == null ? "" : retention.mergeSummary(merge.target())));
+            + (retained == null ? "" : retention.mergeSummary(merge.target()))
+            + Merges.lateChanges(late, orderColumn));
+  }
+
+  /**
+   * Whether a change ordered {@code source} is older than the target row ordered {@code target}.
+   */
+  private static boolean isLate(Object source, Object target) {
+    return target != null && (source == null || MigrationTasks.compareValues(source, target) < 0);
   }
 
   /**

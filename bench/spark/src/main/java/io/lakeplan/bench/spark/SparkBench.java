@@ -261,14 +261,16 @@ public final class SparkBench {
         + ") WHERE rn = 1";
   }
 
+  /** The same semantics by hand: latest per key, and a change applies only when not older. */
   private static String handWrittenMerge() {
     return "MERGE INTO lakeplan."
         + TARGET_SQL
         + " t USING ("
         + dedupedSourceSql()
         + ") s ON t.order_id = s.order_id"
-        + " WHEN MATCHED AND s.op = 'D' THEN DELETE"
-        + " WHEN MATCHED THEN UPDATE SET t.customer_id = s.customer_id, t.status = s.status,"
+        + " WHEN MATCHED AND s.updated_at >= t.updated_at AND s.op = 'D' THEN DELETE"
+        + " WHEN MATCHED AND s.updated_at >= t.updated_at"
+        + " THEN UPDATE SET t.customer_id = s.customer_id, t.status = s.status,"
         + " t.amount = s.amount, t.updated_at = s.updated_at"
         + " WHEN NOT MATCHED AND s.op <> 'D' THEN INSERT"
         + " (order_id, customer_id, status, amount, updated_at)"
