@@ -217,13 +217,12 @@ final class MergeExecutor {
       // latest wins across runs: a change older than its target row is skipped (Merges)
       String orderColumn = merge.orderByTargetColumn(targetColumns);
       String fresh = orderColumn == null ? null : fresh(orderColumn, values.get(orderColumn));
-      String statement = statement(merge, target, using, values, fresh);
+      LateChanges late = fresh == null ? null : LateChanges.register(context.spark, merge);
+      String statement =
+          statement(
+              merge, target, using, values, fresh, late == null ? null : late.counting(fresh));
       long before = Tables.currentSnapshotId(targetTable);
-      long late = 0;
       try {
-        if (fresh != null) {
-          late = lateChanges(context, merge, target, using, fresh);
-        }
         CommitMetadata.withCommitProperties(
             Map.of(sourceSnapshotProperty(merge), Long.toString(sourceSnapshot)),
             () -> context.spark.sql(statement),
@@ -259,9 +258,10 @@ final class MergeExecutor {
               + ") into "
               + merge.target()
               + (retained == null ? "" : retention.mergeSummary(merge.target()))
-              + Merges.lateChanges(late, orderColumn));
+              + (late == null ? "" : Merges.lateChanges(late.count(), orderColumn)));
     } finally {
       context.spark.catalog().dropTempView(view);
+      LateChanges.dropAll(context.spark);
     }
   }
 
@@ -374,30 +374,18 @@ final class MergeExecutor {
         + "))";
   }
 
-  /** How many winning changes match a target row that is newer: the ones the merge skips. */
-  private static long lateChanges(
-      Context context, Merge merge, String target, String source, String fresh) {
-    List<String> on = new ArrayList<>();
-    for (String key : merge.keys()) {
-      on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
-    }
-    return context
-        .spark
-        .sql(
-            "SELECT count(*) FROM ("
-                + source
-                + ") AS s JOIN "
-                + target
-                + " AS t ON "
-                + String.join(" AND ", on)
-                + " WHERE NOT "
-                + fresh)
-        .first()
-        .getLong(0);
-  }
-
+  /**
+   * The {@code MERGE INTO} statement. {@code fresh} (null without order-by) guards the matched
+   * clauses; {@code countedFresh} is the same condition counting the rows it rejects, used once per
+   * matched row: on the last clause, which every matched row that no earlier clause took reaches.
+   */
   static String statement(
-      Merge merge, String target, String source, Map<String, String> targetValues, String fresh) {
+      Merge merge,
+      String target,
+      String source,
+      Map<String, String> targetValues,
+      String fresh,
+      String countedFresh) {
     List<String> on = new ArrayList<>();
     for (String key : merge.keys()) {
       on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
@@ -430,7 +418,7 @@ final class MergeExecutor {
       insertGuard = " AND NOT coalesce((" + condition + "), false)";
     }
     sql.append(" WHEN MATCHED")
-        .append(fresh == null ? "" : " AND " + fresh)
+        .append(countedFresh == null ? "" : " AND " + countedFresh)
         .append(" THEN UPDATE SET ")
         .append(String.join(", ", set));
     sql.append(" WHEN NOT MATCHED")
