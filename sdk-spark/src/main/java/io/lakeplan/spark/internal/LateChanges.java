@@ -50,13 +50,9 @@ final class LateChanges {
     return count.value();
   }
 
-  /** Drops the counting functions registered in {@code spark}. */
-  static void dropAll(SparkSession spark) {
-    for (var function : spark.catalog().listFunctions().collectAsList()) {
-      if (function.isTemporary() && function.name().startsWith(PREFIX)) {
-        spark.sql("DROP TEMPORARY FUNCTION IF EXISTS " + function.name());
-      }
-    }
+  /** Drops the counting function from {@code spark}. */
+  void drop(SparkSession spark) {
+    spark.sql("DROP TEMPORARY FUNCTION IF EXISTS " + function);
   }
 
   private static final class CountFalse implements UDF1<Boolean, Boolean> {

@@ -115,7 +115,8 @@ final class MergeExecutor {
                 .load(sourceName);
 
     List<String> targetColumns = new ArrayList<>();
-    for (StructField field : context.spark.table(target).schema().fields()) {
+    StructField[] targetFields = context.spark.table(target).schema().fields();
+    for (StructField field : targetFields) {
       targetColumns.add(field.name());
     }
     Set<String> sourceColumns = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -196,7 +197,7 @@ final class MergeExecutor {
       List<ValueChecks.Conversion> conversions = new ArrayList<>();
       Map<String, String> values = new LinkedHashMap<>();
       List<String> converted = new ArrayList<>();
-      for (StructField column : context.spark.table(target).schema().fields()) {
+      for (StructField column : targetFields) {
         StructField field = sourceFields.get(merge.sourceColumn(column.name()));
         String value = "s." + Sql.quote(merge.sourceColumn(column.name()));
         if (!field.dataType().equals(column.dataType())) {
@@ -237,6 +238,10 @@ final class MergeExecutor {
         }
         throw new TaskFailedException(
             "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e);
+      } finally {
+        if (late != null) {
+          late.drop(context.spark);
+        }
       }
       CrashPoints.reach("after-commit");
       Table after = Tables.load(context, merge.target());
@@ -261,7 +266,6 @@ final class MergeExecutor {
               + (late == null ? "" : Merges.lateChanges(late.count(), orderColumn)));
     } finally {
       context.spark.catalog().dropTempView(view);
-      LateChanges.dropAll(context.spark);
     }
   }
 
