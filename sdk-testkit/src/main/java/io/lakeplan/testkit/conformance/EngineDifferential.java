@@ -445,50 +445,22 @@ public final class EngineDifferential {
   public static List<String> disagreements(
       Outcome left, Outcome right, List<String> inputs, String leftName, String rightName) {
     List<String> differences = new ArrayList<>();
+    Sides sides = new Sides(leftName, rightName);
     if (!left.tasks().equals(right.tasks())) {
-      differences.add(
-          "task outcomes\n    "
-              + leftName
-              + ": "
-              + left.tasks()
-              + "\n    "
-              + rightName
-              + ": "
-              + right.tasks());
+      differences.add(sides.describe("task outcomes", left.tasks(), right.tasks()));
     }
     for (String task : union(left.failures(), right.failures())) {
       String a = left.failures().get(task);
       String b = right.failures().get(task);
       if (!columnsNamed(a).equals(columnsNamed(b))) {
-        differences.add(
-            "the columns task "
-                + task
-                + " names\n    "
-                + leftName
-                + ": "
-                + a
-                + "\n    "
-                + rightName
-                + ": "
-                + b);
+        differences.add(sides.describe("the columns task " + task + " names", a, b));
       }
     }
     for (Long id : union(left.rows(), right.rows())) {
       String a = left.rows().get(id);
       String b = right.rows().get(id);
       if (!Objects.equals(a, b)) {
-        differences.add(
-            "row "
-                + id
-                + quoted(inputs, id)
-                + "\n    "
-                + leftName
-                + ": "
-                + a
-                + "\n    "
-                + rightName
-                + ": "
-                + b);
+        differences.add(sides.describe("row " + id + quoted(inputs, id), a, b));
       }
     }
     for (Long offset : union(left.deadLetters(), right.deadLetters())) {
@@ -496,20 +468,17 @@ public final class EngineDifferential {
       String b = right.deadLetters().get(offset);
       if ((a == null) != (b == null) || (a != null && !columnsNamed(a).equals(columnsNamed(b)))) {
         differences.add(
-            "dead letter at offset "
-                + offset
-                + quoted(inputs, offset)
-                + "\n    "
-                + leftName
-                + ": "
-                + a
-                + "\n    "
-                + rightName
-                + ": "
-                + b);
+            sides.describe("dead letter at offset " + offset + quoted(inputs, offset), a, b));
       }
     }
     return differences;
+  }
+
+  /** The two engines' names, to show what each did side by side. */
+  private record Sides(String left, String right) {
+    String describe(String what, Object leftValue, Object rightValue) {
+      return what + "\n    " + left + ": " + leftValue + "\n    " + right + ": " + rightValue;
+    }
   }
 
   private static String quoted(List<String> inputs, long index) {
