@@ -13,7 +13,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -61,9 +60,6 @@ import java.util.StringJoiner;
  * refused field goes to the dead-letter table with {@link #reason}. Neither quotes the value.
  */
 public final class ValueRules {
-
-  private static final DateTimeFormatter SQL_TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
   private ValueRules() {}
 
@@ -166,29 +162,6 @@ public final class ValueRules {
         yield time.local().toInstant(time.offset() == null ? ZoneOffset.UTC : time.offset());
       }
       default -> throw new IllegalStateException("Unhandled column type " + type);
-    };
-  }
-
-  /**
-   * A value {@link #convert} returned for {@code type}, as text that SQL's {@code CAST(text AS
-   * type)} reads back exactly: decimals in plain notation, times as {@code yyyy-MM-dd
-   * HH:mm:ss.ffffff} ({@code timestamptz} with a trailing {@code Z}), binary as its UTF-8 text.
-   */
-  public static String sqlText(ColumnType type, Object value) {
-    if (value == null) {
-      return null;
-    }
-    return switch (type.kind()) {
-      case DECIMAL -> ((BigDecimal) value).toPlainString();
-      case TIMESTAMP -> SQL_TIME.format((LocalDateTime) value);
-      case TIMESTAMPTZ -> SQL_TIME.format(((Instant) value).atOffset(ZoneOffset.UTC)) + "Z";
-      case BINARY -> {
-        ByteBuffer bytes = ((ByteBuffer) value).duplicate();
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        yield new String(copy, StandardCharsets.UTF_8);
-      }
-      default -> value.toString();
     };
   }
 

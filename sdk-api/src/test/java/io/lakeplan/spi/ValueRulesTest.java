@@ -106,15 +106,6 @@ class ValueRulesTest {
   }
 
   @Test
-  void sqlText_readsBackExactly() {
-    assertThat(ValueRules.sqlText(AMOUNT, new BigDecimal("1E+2").setScale(2))).isEqualTo("100.00");
-    assertThat(ValueRules.sqlText(ColumnType.TIMESTAMP, LocalDateTime.parse("2024-01-02T03:04")))
-        .isEqualTo("2024-01-02 03:04:00.000000");
-    assertThat(ValueRules.sqlText(ColumnType.TIMESTAMPTZ, Instant.parse("2024-01-02T03:04:05.5Z")))
-        .isEqualTo("2024-01-02 03:04:05.500000Z");
-  }
-
-  @Test
   void refused_namesEachColumnAndCount_neverTheValue() {
     String message =
         ValueRules.refused(

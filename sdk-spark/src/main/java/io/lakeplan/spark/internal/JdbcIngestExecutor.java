@@ -314,7 +314,6 @@ final class JdbcIngestExecutor {
    */
   private static List<ValueChecks.Conversion> conversions(
       Context context, JdbcIngestion ingestion, Dataset<Row> source, String target) {
-    ValueChecks.register(context.spark);
     Map<String, StructField> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (StructField field : source.schema().fields()) {
       fields.put(field.name(), field);
@@ -329,11 +328,15 @@ final class JdbcIngestExecutor {
         }
         conversions.add(
             new ValueChecks.Conversion(
-                column.name(), "NULL", DataTypes.NullType, column.dataType()));
+                column.name(), "NULL", DataTypes.NullType, column.dataType(), null));
       } else {
         conversions.add(
-            new ValueChecks.Conversion(
-                column.name(), Sql.quote(field.name()), field.dataType(), column.dataType()));
+            ValueChecks.conversion(
+                context.spark,
+                column.name(),
+                Sql.quote(field.name()),
+                field.dataType(),
+                column.dataType()));
       }
     }
     if (!missing.isEmpty()) {

@@ -189,7 +189,6 @@ final class MergeExecutor {
               ? appendedRecords(sourceTable, lastMerged, sourceSnapshot)
               : Tables.summaryLong(sourceTable.snapshot(sourceSnapshot), "total-records");
       // a source column of another type than its target column becomes it by the value rules
-      ValueChecks.register(context.spark);
       Map<String, StructField> sourceFields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (StructField field : input.schema().fields()) {
         sourceFields.put(field.name(), field);
@@ -202,8 +201,12 @@ final class MergeExecutor {
         String value = "s." + Sql.quote(merge.sourceColumn(column.name()));
         if (!field.dataType().equals(column.dataType())) {
           ValueChecks.Conversion conversion =
-              new ValueChecks.Conversion(
-                  column.name(), Sql.quote(field.name()), field.dataType(), column.dataType());
+              ValueChecks.conversion(
+                  context.spark,
+                  column.name(),
+                  Sql.quote(field.name()),
+                  field.dataType(),
+                  column.dataType());
           conversions.add(conversion);
           String alias = "lakeplan_value_" + converted.size();
           converted.add(conversion.sql() + " AS " + alias);

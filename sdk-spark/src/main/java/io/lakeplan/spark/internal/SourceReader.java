@@ -95,7 +95,6 @@ final class SourceReader {
    */
   static List<ValueChecks.Conversion> conversions(
       Context context, Migration migration, Dataset<Row> raw) {
-    ValueChecks.register(context.spark);
     TableDefinition target = migration.target();
     Map<String, StructField> fields = new LinkedHashMap<>();
     for (StructField field : raw.schema().fields()) {
@@ -122,8 +121,8 @@ final class SourceReader {
         continue;
       }
       conversions.add(
-          new ValueChecks.Conversion(
-              column.name(), Sql.quote(field.name()), field.dataType(), declared));
+          ValueChecks.conversion(
+              context.spark, column.name(), Sql.quote(field.name()), field.dataType(), declared));
     }
     if (!problems.isEmpty()) {
       throw new TaskFailedException(

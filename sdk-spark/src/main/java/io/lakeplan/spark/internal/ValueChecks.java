@@ -31,19 +31,16 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Lakeplan's value rules ({@link ValueRules}) in Spark SQL, so Spark writes a value unchanged or
- * not at all, exactly as the in-memory engine does. Text is converted by the rules themselves (two
- * SQL functions calling {@link ValueRules}); a typed source column is cast where the cast cannot
- * change a value, and otherwise cast with a check that the value reads back unchanged. A refused
- * value stops the write with {@code raise_error} — nothing is committed — and {@link #refusal} then
- * counts the refused values per column for the failure.
+ * not at all, exactly as the in-memory engine does. Text is converted by the rules themselves (a
+ * SQL function per conversion calling {@link ValueRules}); a typed source column is cast where the
+ * cast cannot change a value, and otherwise cast with a check that the value reads back unchanged.
+ * A refused value stops the write with {@code raise_error} — nothing is committed — and {@link
+ * #refusal} then counts the refused values per column for the failure.
  */
 final class ValueChecks {
 
   /** The marker of the error a refused value raises. */
   static final String REFUSED = "LAKEPLAN_VALUE_REFUSED";
-
-  /** {@code lakeplan_value(from, to, text)}: the text's value as {@code to}, or null if refused. */
-  static final String VALUE = "lakeplan_value";
 
   /** {@code lakeplan_value_problem(from, to, text)}: why the value is refused, or null. */
   static final String PROBLEM = "lakeplan_value_problem";
@@ -52,8 +49,11 @@ final class ValueChecks {
 
   private ValueChecks() {}
 
-  /** A target column filled from a source column: its SQL, and the two types. */
-  record Conversion(String column, String source, DataType from, DataType to) {
+  /**
+   * A target column filled from a source column: its SQL, the two types, and for a text source the
+   * SQL of its rules-converted value ({@link #typedValueSql}; null otherwise).
+   */
+  record Conversion(String column, String source, DataType from, DataType to, String ruled) {
 
     /** The target column's value, raising {@link #REFUSED} for a value the rules refuse. */
     String sql() {
@@ -77,10 +77,7 @@ final class ValueChecks {
       if (from.equals(to)) {
         return source;
       }
-      if (from instanceof StringType && !(to instanceof StringType)) {
-        return valueSql("string", to, source);
-      }
-      return "CAST(" + source + " AS " + to.sql() + ")";
+      return ruled != null ? ruled : "CAST(" + source + " AS " + to.sql() + ")";
     }
 
     /** A condition true for a value the target refuses; null when no value can be refused. */
@@ -88,15 +85,8 @@ final class ValueChecks {
       if (lossless(from, to)) {
         return null;
       }
-      if (from instanceof StringType) {
-        return source
-            + " IS NOT NULL AND "
-            + VALUE
-            + "('string', '"
-            + columnType(to)
-            + "', "
-            + source
-            + ") IS NULL";
+      if (ruled != null) {
+        return source + " IS NOT NULL AND " + ruled + " IS NULL";
       }
       if (!comparable(from, to)) {
         return source + " IS NOT NULL";
@@ -116,27 +106,22 @@ final class ValueChecks {
   }
 
   /**
-   * SQL for text {@code source} as a {@code to} value by the rules, read first as the type named
-   * {@code from} (a Kafka field's declared type); null for a refused value.
+   * Target column {@code column} from {@code source} (SQL): a text source is read by the rules
+   * through a function registered in {@code spark}, any other is cast (and checked, {@link
+   * Conversion#refusedWhen}).
    */
-  static String valueSql(String from, DataType to, String source) {
-    return "CAST("
-        + VALUE
-        + "('"
-        + from
-        + "', '"
-        + columnType(to)
-        + "', "
-        + source
-        + ") AS "
-        + to.sql()
-        + ")";
+  static Conversion conversion(
+      SparkSession spark, String column, String source, DataType from, DataType to) {
+    boolean text = from instanceof StringType && !(to instanceof StringType);
+    return new Conversion(
+        column, source, from, to, text ? typedValueSql(spark, "string", to, source) : null);
   }
 
   /**
-   * {@link #valueSql} for a hot path (every field of every Kafka record): a function of this
-   * conversion alone, registered in {@code spark} on first use, that returns the typed value itself
-   * — no SQL text to format and cast back.
+   * SQL for text {@code source} as a {@code to} value by the rules, read first as the type named
+   * {@code from} (a Kafka field's declared type; {@code string} for text columns); null for a
+   * refused value. A function of this conversion alone, registered in {@code spark} on first use,
+   * that returns the typed value itself.
    */
   static String typedValueSql(SparkSession spark, String from, DataType to, String source) {
     String target = columnType(to).toString();
@@ -214,15 +199,11 @@ final class ValueChecks {
         + ")) END";
   }
 
-  /** Registers the rules' SQL functions in {@code spark}, once per session. */
+  /** Registers the dead-letter reason's SQL function ({@link #PROBLEM}) in {@code spark}, once. */
   static void register(SparkSession spark) {
-    if (spark.catalog().functionExists(VALUE) && spark.catalog().functionExists(PROBLEM)) {
+    if (spark.catalog().functionExists(PROBLEM)) {
       return;
     }
-    spark
-        .udf()
-        .register(
-            VALUE, (UDF3<String, String, String, String>) ValueChecks::value, DataTypes.StringType);
     spark
         .udf()
         .register(
@@ -231,17 +212,7 @@ final class ValueChecks {
             DataTypes.StringType);
   }
 
-  /** {@code text} as a value of {@code from}, then of {@code to}, as SQL text; null if refused. */
-  static String value(String from, String to, String text) {
-    try {
-      ColumnType target = type(to);
-      return ValueRules.sqlText(target, convert(from, target, text));
-    } catch (ValueRuleException e) {
-      return null;
-    }
-  }
-
-  /** Why {@link #value} refuses {@code text}, or null when it does not. */
+  /** Why the rules refuse {@code text} as a {@code from} value, then a {@code to}, or null. */
   static String problem(String from, String to, String text) {
     try {
       convert(from, type(to), text);
