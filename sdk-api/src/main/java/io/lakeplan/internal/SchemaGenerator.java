@@ -1,5 +1,6 @@
 package io.lakeplan.internal;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -470,6 +471,11 @@ public final class SchemaGenerator {
     } else if (type.isCollectionLikeType()) {
       schema.put("type", "array");
       schema.set("items", valueSchema(type.getContentType(), property));
+      if (acceptsSingleValue(property) && type.getContentType().getRawClass() == String.class) {
+        // one value may stand for a list of it (order-by: updated_at), unless it is blank
+        types(schema, "array", "string", "number", "boolean");
+        schema.put("pattern", "[^\\x00-\\x20]");
+      }
     } else if (type.isMapLikeType()) {
       if (type.getKeyType().getRawClass() != String.class) {
         throw unsupported(type, property);
@@ -482,6 +488,17 @@ public final class SchemaGenerator {
       throw unsupported(type, property);
     }
     return schema;
+  }
+
+  /** Whether the property reads a single value as a list of it. */
+  private static boolean acceptsSingleValue(BeanPropertyDefinition property) {
+    JsonFormat format =
+        property.getPrimaryMember() == null
+            ? null
+            : property.getPrimaryMember().getAnnotation(JsonFormat.class);
+    return format != null
+        && java.util.Arrays.asList(format.with())
+            .contains(JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
   }
 
   private static void types(ObjectNode schema, String... types) {

@@ -600,9 +600,10 @@ final class UseCaseRules {
       }
     }
     keys(at, merge.keys());
-    if (merge.orderBy() != null) {
-      at.at("order-by").identifier(merge.orderBy(), "order-by column");
+    for (String column : merge.orderBy()) {
+      at.at("order-by").identifier(column, "order-by column");
     }
+    at.at("order-by").uniqueIds(merge.orderBy(), "order-by column");
     if (merge.deleteWhen() != null) {
       for (String column : merge.deleteWhen().columns()) {
         at.at("delete-when").identifier(column, "delete-when column");

@@ -442,19 +442,19 @@ public final class WorkspaceRules {
         }
       } else {
         columnsExist(at, "keys", merge.keys(), target, "target " + target.table());
-        if (merge.sqlFile() == null
-            && merge.orderBy() != null
-            && merge.orderByTargetColumn(target.columns().stream().map(Column::name).toList())
-                == null) {
-          at.at("order-by")
-              .report(
-                  ProblemCode.UNKNOWN_COLUMN,
-                  "order-by column '"
-                      + merge.orderBy()
-                      + "' has no column in target "
-                      + target.table()
-                      + "; keep it in the target (a column of that name, or one mapped from it"
-                      + " under columns) so a late, older change cannot overwrite a newer row");
+        List<String> targetColumns = target.columns().stream().map(Column::name).toList();
+        for (String order : merge.sqlFile() != null ? List.<String>of() : merge.orderBy()) {
+          if (merge.targetColumnOf(order, targetColumns) == null) {
+            at.at("order-by")
+                .report(
+                    ProblemCode.UNKNOWN_COLUMN,
+                    "order-by column '"
+                        + order
+                        + "' has no column in target "
+                        + target.table()
+                        + "; keep it in the target (a column of that name, or one mapped from it"
+                        + " under columns) so a late, older change cannot overwrite a newer row");
+          }
         }
         for (String column : merge.columns().keySet()) {
           if (target.column(column) == null) {
@@ -499,15 +499,17 @@ public final class WorkspaceRules {
         }
         List<String> sourceKeys = merge.keys().stream().map(merge::sourceColumn).toList();
         columnsExist(at, "keys", sourceKeys, source, "source " + source.table());
-        if (merge.orderBy() != null && source.column(merge.orderBy()) == null) {
-          at.at("order-by")
-              .report(
-                  ProblemCode.UNKNOWN_COLUMN,
-                  "order-by column '"
-                      + merge.orderBy()
-                      + "' is not in source "
-                      + source.table()
-                      + "; fix the name");
+        for (String order : merge.orderBy()) {
+          if (source.column(order) == null) {
+            at.at("order-by")
+                .report(
+                    ProblemCode.UNKNOWN_COLUMN,
+                    "order-by column '"
+                        + order
+                        + "' is not in source "
+                        + source.table()
+                        + "; fix the name");
+          }
         }
         if (merge.deleteWhen() != null) {
           for (String column : merge.deleteWhen().columns()) {

@@ -1,7 +1,10 @@
 package io.lakeplan.model;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.immutables.value.Value;
@@ -38,18 +41,22 @@ public abstract class Merge {
   public abstract List<String> keys();
 
   /**
-   * The column that orders the versions of a key, within a run and across runs. Within a run, the
-   * source row with the greatest value wins (nulls last), and among equal values the latest
-   * arrival. Across runs, that row updates or deletes its target row only when it is not older than
-   * the target row's value (kept in the target column filled from this column, which the target
-   * must have): a change delivered late is skipped and counted in the task's summary, so "latest
-   * wins" holds however the changes arrive. A source value that is null is older than any value; a
-   * target row without a value is replaced. Null (the default): the latest arrival wins, and every
-   * change applies. A row's arrival is the data sequence number of its file (the commit that added
-   * it), then the file's path, then its position in the file; so duplicates of a key never fail a
-   * merge, and a full re-read of the same files keeps the row the incremental reads kept.
+   * The columns that order the versions of a key, within a run and across runs, compared in turn
+   * (the second decides only between equal values of the first, and so on; e.g. {@code [updated_at,
+   * lsn]}). Within a run, the source row with the greatest values wins (a null is older than any
+   * value), and among equal values the latest arrival. Across runs, that row updates or deletes its
+   * target row only when it is not older than the target row's values (kept in the target columns
+   * filled from these columns, which the target must have): a change delivered late is skipped and
+   * counted in the task's summary, so "latest wins" holds however the changes arrive. A target row
+   * without a value in an order column is older than any change that has one. Empty (the default):
+   * the latest arrival wins, and every change applies. A row's arrival is the data sequence number
+   * of its file (the commit that added it), then the file's path, then its position in the file; so
+   * duplicates of a key never fail a merge, and a full re-read of the same files keeps the row the
+   * incremental reads kept. In YAML one column may be written without a list: {@code order-by:
+   * updated_at}.
    */
-  public abstract String orderBy();
+  @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+  public abstract List<String> orderBy();
 
   /** Source rows that delete their matching target row, e.g. {@code op = 'D'}. */
   public abstract Condition deleteWhen();
@@ -69,15 +76,26 @@ public abstract class Merge {
   }
 
   /**
-   * The target column that keeps {@link #orderBy()}'s value: of {@code targetColumns}, the one fed
-   * by the order-by column (any case); null without an order-by column or when no column is.
+   * The target columns that keep {@link #orderBy()}'s values, in its order: of {@code
+   * targetColumns}, the one fed by each order-by column (any case); empty without order-by columns,
+   * null when the target keeps no column for one of them.
    */
-  public String orderByTargetColumn(List<String> targetColumns) {
-    if (orderBy() == null) {
-      return null;
+  public List<String> orderByTargetColumns(List<String> targetColumns) {
+    List<String> kept = new ArrayList<>();
+    for (String order : orderBy()) {
+      String column = targetColumnOf(order, targetColumns);
+      if (column == null) {
+        return null;
+      }
+      kept.add(column);
     }
+    return kept;
+  }
+
+  /** Of {@code targetColumns}, the one fed by source column {@code source} (any case), or null. */
+  public String targetColumnOf(String source, List<String> targetColumns) {
     for (String column : targetColumns) {
-      if (sourceColumn(column).equalsIgnoreCase(orderBy())) {
+      if (sourceColumn(column).equalsIgnoreCase(source)) {
         return column;
       }
     }
@@ -99,6 +117,12 @@ public abstract class Merge {
     /** Sets the source from its {@code namespace.name} text. */
     public Builder source(String table) {
       return source(TableId.parse(table));
+    }
+
+    /** Sets the order-by columns, compared in this order, e.g. {@code updated_at, lsn}. */
+    public Builder orderBy(String... columns) {
+      orderBy(Arrays.asList(columns));
+      return this;
     }
 
     /** Parses and sets the delete condition, e.g. {@code op = 'D'}. */

@@ -14,17 +14,19 @@ import java.util.function.ToLongFunction;
  * <p><b>Arrival order.</b> Every source row has an arrival position: the data sequence number of
  * the data file holding it (the commit that added the file, ascending), then the file's path, then
  * the row's position in the file. Of the source rows of one key, a merge keeps the one with the
- * greatest {@link Merge#orderBy() order-by} value (nulls last) and, among equal values or without
- * an order-by column, the latest arrival. Duplicates of a key therefore never fail a merge: a
- * source that legitimately holds several versions of a key (an append-only raw table) resolves to
- * its latest one, in an incremental read as in a full re-read. A rewrite of source files (a
- * copy-on-write delete, compaction) gives the rows it carries over the rewrite's sequence number.
+ * greatest {@link Merge#orderBy() order-by} values ({@link #compareVersions}) and, among equal
+ * values or without order-by columns, the latest arrival. Duplicates of a key therefore never fail
+ * a merge: a source that legitimately holds several versions of a key (an append-only raw table)
+ * resolves to its latest one, in an incremental read as in a full re-read. A rewrite of source
+ * files (a copy-on-write delete, compaction) gives the rows it carries over the rewrite's sequence
+ * number.
  *
- * <p><b>Latest wins across runs.</b> With an order-by column, the winning source row of a key
- * updates or deletes its target row only when its order value is not older than the target row's
- * ({@link Merge#orderBy()}): {@code target IS NULL OR (source IS NOT NULL AND source >= target)}.
- * Equal values apply (the later arrival wins, as within a run, and a re-run rewrites the same row).
- * A skipped change is counted in the summary ({@link #lateChanges}).
+ * <p><b>Latest wins across runs.</b> With order-by columns, the winning source row of a key updates
+ * or deletes its target row only when its order values are not older than the target row's ({@link
+ * Merge#orderBy()}, {@link #compareVersions}); for one column: {@code target IS NULL OR (source IS
+ * NOT NULL AND source >= target)}. Equal values apply (the later arrival wins, as within a run, and
+ * a re-run rewrites the same row). A skipped change is counted in the summary ({@link
+ * #lateChanges}).
  *
  * <p><b>Keys.</b> A source row with no value (null) in a key column would match no target row (in
  * SQL, null never equals null) and so be inserted again on every run; the merge fails before it
@@ -44,10 +46,28 @@ public final class Merges {
   }
 
   /**
+   * How two versions of a key compare by their order-by values (in the order-by's order): the first
+   * column that differs decides, and a null is older than any value; 0 when all are equal.
+   *
+   * @param values compares two non-null values of one column
+   */
+  public static int compareVersions(List<?> version, List<?> other, Comparator<Object> values) {
+    for (int i = 0; i < version.size(); i++) {
+      Object a = version.get(i);
+      Object b = other.get(i);
+      int compared = a == null ? (b == null ? 0 : -1) : b == null ? 1 : values.compare(a, b);
+      if (compared != 0) {
+        return compared;
+      }
+    }
+    return 0;
+  }
+
+  /**
    * What a merge says about the changes it skipped for being older than the target's row, e.g.
    * {@code ; 3 late changes ignored (older than the target's updated_at)}; empty for none.
    */
-  public static String lateChanges(long late, String orderColumn) {
+  public static String lateChanges(long late, List<String> orderColumns) {
     if (late == 0) {
       return "";
     }
@@ -55,8 +75,22 @@ public final class Merges {
         + late
         + (late == 1 ? " late change ignored" : " late changes ignored")
         + " (older than the target's "
-        + orderColumn
+        + String.join(", ", orderColumns)
         + ")";
+  }
+
+  /**
+   * Why a merge cannot run: its target keeps no column filled from order-by column {@code column},
+   * so a late, older change could not be told from a newer one. One of the problems of a merge that
+   * does not fit its tables.
+   */
+  public static String orderColumnNotKept(Merge merge, String column) {
+    return "order-by column "
+        + column
+        + " has no column in "
+        + merge.target()
+        + " (keep it there, or map a column from it, so a late, older change cannot overwrite a"
+        + " newer row)";
   }
 
   /**

@@ -407,7 +407,7 @@ public final class UseCaseArbitraries {
               .id(text())
               .target(table())
               .keys(texts(2))
-              .orderBy(maybeText())
+              .orderBy(texts(3))
               .incremental(coin())
               .columns(map());
       if (coin()) {

@@ -46,6 +46,32 @@ class UseCaseCodecTest {
   }
 
   @Test
+  void orderBy_readsOneColumnAsAListOfIt_andSeveralInOrder() {
+    String yaml =
+        """
+        api-version: lakeplan/v1
+        name: orders
+        owner: me@example.com
+        merges:
+          - id: one
+            target: process.orders
+            source: raw.orders
+            keys: [order_id]
+            order-by: updated_at
+          - id: two
+            target: process.orders
+            source: raw.orders
+            keys: [order_id]
+            order-by: [updated_at, lsn]
+        """;
+    UseCase read = UseCaseCodec.fromYaml(yaml);
+    assertThat(read.merges().get(0).orderBy()).containsExactly("updated_at");
+    assertThat(read.merges().get(1).orderBy()).containsExactly("updated_at", "lsn");
+    assertThat(UseCaseCodec.fromYaml(UseCaseCodec.toYaml(read))).isEqualTo(read);
+    assertThat(UseCaseSchemaTest.schemaErrors(yaml)).isEmpty();
+  }
+
+  @Test
   void unknownKeys_areAllReportedWithPathAndPosition() {
     String yaml =
         """

@@ -148,6 +148,15 @@ class UseCaseSchemaTest {
     return names;
   }
 
+  /** What networknt's validator finds in YAML text {@code yaml}. */
+  static List<String> schemaErrors(String yaml) {
+    try {
+      return schemaErrors(Mappers.yaml().readTree(yaml));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** What networknt's validator finds, as {@code location keyword} lines. */
   private static List<String> schemaErrors(JsonNode document) {
     Schema schema =

@@ -33,6 +33,23 @@ class MergesTest {
   }
 
   @Test
+  void compareVersions_firstDifferingColumnDecides_andNullIsOlderThanAnyValue() {
+    java.util.Comparator<Object> natural = (a, b) -> ((Integer) a).compareTo((Integer) b);
+
+    assertThat(Merges.compareVersions(List.of(2, 1), List.of(1, 9), natural)).isPositive();
+    assertThat(Merges.compareVersions(List.of(1, 1), List.of(1, 2), natural)).isNegative();
+    assertThat(Merges.compareVersions(List.of(1, 2), List.of(1, 2), natural)).isZero();
+    assertThat(Merges.compareVersions(java.util.Arrays.asList(null, 9), List.of(0, 0), natural))
+        .isNegative();
+    assertThat(Merges.compareVersions(java.util.Arrays.asList(1, null), List.of(1, 0), natural))
+        .isNegative();
+    assertThat(
+            Merges.compareVersions(
+                java.util.Arrays.asList(1, null), java.util.Arrays.asList(1, null), natural))
+        .isZero();
+  }
+
+  @Test
   void nullKeys_oneColumn_namesMergeRowsColumnAndFix() {
     assertThat(Merges.nullKeys(MERGE, 3, List.of("order_id")))
         .isEqualTo(

@@ -127,6 +127,26 @@ class ValidatorTest {
   }
 
   @Test
+  void mergeOrderByColumns_eachNotKeptOrRepeated_isReported() {
+    Problem notKept = only(mergeOrderedBy("updated_at", "op"), ProblemCode.UNKNOWN_COLUMN);
+    assertThat(notKept.path()).isEqualTo("merges[by-two].order-by");
+    assertThat(notKept.message()).startsWith("order-by column 'op' has no column in target");
+
+    Problem duplicate = only(mergeOrderedBy("updated_at", "updated_at"), ProblemCode.DUPLICATE_ID);
+    assertThat(duplicate.path()).isEqualTo("merges[by-two].order-by");
+    assertThat(duplicate.message()).contains("order-by column 'updated_at'");
+  }
+
+  /** The orders use case with merge by-two of raw.orders, ordered by {@code columns}. */
+  private static UseCase mergeOrderedBy(String... columns) {
+    return TestUseCases.orders()
+        .mergeInto(
+            "process.orders",
+            m -> m.id("by-two").source("raw.orders").addKey("order_id").orderBy(columns))
+        .build();
+  }
+
+  @Test
   void invalidStepId_namesTheValueAndTheRule() {
     UseCase useCase =
         TestUseCases.orders()

@@ -230,12 +230,13 @@ public final class PipelineTestDriver implements AutoCloseable {
   }
 
   /**
-   * The Kafka topic {@code name}, created with one partition on first use.
+   * The Kafka topic {@code name}: as created before (with any partition count), or created now with
+   * one partition.
    *
    * @throws IllegalArgumentException naming the known topics when no ingestion reads it
    */
   public InputTopic inputTopic(String name) {
-    return inputTopic(name, 1);
+    return inputTopic(name, inputs.hasTopic(name) ? inputs.partitions(name) : 1);
   }
 
   /**

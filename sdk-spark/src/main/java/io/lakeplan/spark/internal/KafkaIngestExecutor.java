@@ -7,6 +7,7 @@ import io.lakeplan.model.Column;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.ValueFormat;
+import io.lakeplan.spi.KafkaCoordinates;
 import io.lakeplan.spi.KafkaProgress;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
@@ -360,26 +361,13 @@ final class KafkaIngestExecutor {
     SparkSession spark = data.sparkSession();
     if (ingestion.format() == ValueFormat.RAW) {
       for (var field : schema.fields()) {
-        String name = field.name().toLowerCase(java.util.Locale.ROOT);
-        String source =
-            switch (name) {
-              case "value" -> "__value";
-              case "key" -> "__key";
-              case "topic" -> "__topic";
-              case "partition" -> "__partition";
-              case "offset" -> "__offset";
-              case "timestamp" -> "__timestamp";
-              default -> "NULL";
-            };
-        boolean text = name.equals("value") || name.equals("key") || name.equals("topic");
-        String value =
-            text
-                ? ValueChecks.typedValueSql(spark, "string", field.dataType(), source)
-                : "CAST(" + source + " AS " + field.dataType().sql() + ")";
+        KafkaCoordinates fact = KafkaCoordinates.of(field.name(), ValueFormat.RAW, false);
+        String value = coordinateSql(spark, fact, field);
         select.add(value + " AS " + Sql.quote(field.name()));
-        if (text) {
+        if (fact != null && fact.isText()) {
           problems.add(
-              ValueChecks.problemSql(field.name(), "string", field.dataType(), source, value));
+              ValueChecks.problemSql(
+                  field.name(), "string", field.dataType(), coordinate(fact), value));
         }
       }
       select.add("CAST(NULL AS string) AS " + CORRUPT);
@@ -408,12 +396,16 @@ final class KafkaIngestExecutor {
       }
       for (var field : schema.fields()) {
         Column column = declaredColumn(ingestion, field.name());
-        select.add(
-            (column == null
-                    ? "CAST(NULL AS " + field.dataType().sql() + ")"
-                    : values.get(column.name()))
-                + " AS "
-                + Sql.quote(field.name()));
+        KafkaCoordinates fact =
+            KafkaCoordinates.of(field.name(), ingestion.format(), column != null);
+        String value =
+            column != null ? values.get(column.name()) : coordinateSql(spark, fact, field);
+        select.add(value + " AS " + Sql.quote(field.name()));
+        if (fact != null && fact.isText()) {
+          problems.add(
+              ValueChecks.problemSql(
+                  field.name(), "string", field.dataType(), coordinate(fact), value));
+        }
       }
       select.add(
           "CASE WHEN __parsed IS NULL OR ("
@@ -428,6 +420,25 @@ final class KafkaIngestExecutor {
             + " AS __problem");
     Dataset<Row> shaped = base.selectExpr(select.toArray(String[]::new));
     return shaped.withColumn("__reason", org.apache.spark.sql.functions.expr(reason(schema)));
+  }
+
+  /** The column of the parsed records that holds Kafka fact {@code fact}. */
+  private static String coordinate(KafkaCoordinates fact) {
+    return "__" + fact.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The value of target column {@code field} that holds Kafka fact {@code fact} (null: none, so
+   * null): text by the value rules, the others cast to the column's type.
+   */
+  private static String coordinateSql(
+      SparkSession spark, KafkaCoordinates fact, StructField field) {
+    if (fact == null) {
+      return "CAST(NULL AS " + field.dataType().sql() + ")";
+    }
+    return fact.isText()
+        ? ValueChecks.typedValueSql(spark, "string", field.dataType(), coordinate(fact))
+        : "CAST(" + coordinate(fact) + " AS " + field.dataType().sql() + ")";
   }
 
   private static StructField targetField(StructType schema, String name) {

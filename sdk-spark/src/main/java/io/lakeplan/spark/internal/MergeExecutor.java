@@ -58,9 +58,7 @@ final class MergeExecutor {
     String target = Sql.table(merge.target());
     String source = Sql.table(merge.source());
     merge.keys().forEach(Sql::quote);
-    if (merge.orderBy() != null) {
-      Sql.quote(merge.orderBy());
-    }
+    merge.orderBy().forEach(Sql::quote);
     merge
         .columns()
         .forEach(
@@ -140,10 +138,13 @@ final class MergeExecutor {
         problems.add("key " + key + " is not a column of " + merge.target());
       }
     }
-    Set<String> needed = new TreeSet<>();
-    if (merge.orderBy() != null) {
-      needed.add(merge.orderBy());
+    for (String order : merge.orderBy()) {
+      if (merge.targetColumnOf(order, targetColumns) == null) {
+        problems.add(Merges.orderColumnNotKept(merge, order));
+      }
     }
+    Set<String> needed = new TreeSet<>();
+    needed.addAll(merge.orderBy());
     if (merge.deleteWhen() != null) {
       needed.addAll(merge.deleteWhen().columns());
     }
@@ -219,8 +220,9 @@ final class MergeExecutor {
               ? deduplicated
               : "SELECT *, " + String.join(", ", converted) + " FROM (" + deduplicated + ")";
       // latest wins across runs: a change older than its target row is skipped (Merges)
-      String orderColumn = merge.orderByTargetColumn(targetColumns);
-      String fresh = orderColumn == null ? null : fresh(orderColumn, values.get(orderColumn));
+      List<String> orderColumns = merge.orderByTargetColumns(targetColumns);
+      String fresh =
+          orderColumns == null || orderColumns.isEmpty() ? null : fresh(orderColumns, values);
       LateChanges late = fresh == null ? null : LateChanges.register(context.spark, merge);
       String statement =
           statement(
@@ -266,7 +268,7 @@ final class MergeExecutor {
               + ") into "
               + merge.target()
               + (retained == null ? "" : retention.mergeSummary(merge.target()))
-              + (late == null ? "" : Merges.lateChanges(late.count(), orderColumn)));
+              + (late == null ? "" : Merges.lateChanges(late.count(), orderColumns)));
     } finally {
       context.spark.catalog().dropTempView(view);
     }
@@ -363,22 +365,44 @@ final class MergeExecutor {
     return records;
   }
 
-  /** The {@code MERGE INTO} statement; every identifier validated and quoted. */
   /**
-   * The condition under which a matched change applies: the target row has no order value, or the
-   * change's (as the target column's type) is not older.
+   * The condition under which a matched change applies: its values of the order columns {@code
+   * orderColumns} (target columns; {@code sourceValues} maps each to its source value as the target
+   * column's type) are not older than the target row's, compared column by column with a null older
+   * than any value ({@link Merges#compareVersions}). For one column: the target row has no value,
+   * or the change has one and it is not smaller.
    */
-  static String fresh(String orderColumn, String sourceValue) {
-    String targetValue = "t." + Sql.quote(orderColumn);
-    return "("
-        + targetValue
-        + " IS NULL OR ("
-        + sourceValue
-        + " IS NOT NULL AND "
-        + sourceValue
-        + " >= "
-        + targetValue
-        + "))";
+  static String fresh(List<String> orderColumns, Map<String, String> sourceValues) {
+    int last = orderColumns.size() - 1;
+    String source = sourceValues.get(orderColumns.get(last));
+    String target = "t." + Sql.quote(orderColumns.get(last));
+    String condition =
+        "("
+            + target
+            + " IS NULL OR ("
+            + source
+            + " IS NOT NULL AND "
+            + source
+            + " >= "
+            + target
+            + "))";
+    for (int i = last - 1; i >= 0; i--) {
+      source = sourceValues.get(orderColumns.get(i));
+      target = "t." + Sql.quote(orderColumns.get(i));
+      String newer =
+          "("
+              + source
+              + " IS NOT NULL AND ("
+              + target
+              + " IS NULL OR "
+              + source
+              + " > "
+              + target
+              + "))";
+      String equal = source + " <=> " + target;
+      condition = "(" + newer + " OR (" + equal + " AND " + condition + "))";
+    }
+    return condition;
   }
 
   /**

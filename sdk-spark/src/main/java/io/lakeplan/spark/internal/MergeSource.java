@@ -105,8 +105,9 @@ final class MergeSource {
 
   /**
    * The source rows to merge, from view {@code view} of {@link #withArrival}: one per key, the
-   * greatest by the order column (nulls last), among equals the latest arrival. A row without a key
-   * value fails the query that reads this, before the MERGE writes anything ({@link #lacksKey}).
+   * greatest by the order columns (nulls last), among equals the latest arrival. A row without a
+   * key value fails the query that reads this, before the MERGE writes anything ({@link
+   * #lacksKey}).
    */
   static String deduplicated(Merge merge, String view) {
     List<String> keys = new ArrayList<>();
@@ -117,8 +118,8 @@ final class MergeSource {
       nullChecks.add(column + " IS NULL");
     }
     List<String> order = new ArrayList<>();
-    if (merge.orderBy() != null) {
-      order.add(Sql.quote(merge.orderBy()) + " DESC NULLS LAST");
+    for (String column : merge.orderBy()) {
+      order.add(Sql.quote(column) + " DESC NULLS LAST");
     }
     order.add(FILE_ORDER + " DESC");
     order.add(POSITION + " DESC");

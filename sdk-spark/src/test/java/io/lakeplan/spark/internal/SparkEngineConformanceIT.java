@@ -269,25 +269,27 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     }
 
     @Override
-    public void createTopic(String topic) {
+    public void createTopic(String topic, int partitions) {
       try (Admin admin =
           Admin.create(
               Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
       } catch (Exception e) {
         throw new IllegalStateException("Cannot create topic " + topic, e);
       }
     }
 
     @Override
-    public void send(String topic, String key, String value, Instant timestamp) {
+    public void send(String topic, int partition, String key, String value, Instant timestamp) {
       Properties props = new Properties();
       props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
       props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
       props.put(ProducerConfig.ACKS_CONFIG, "all");
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-        producer.send(new ProducerRecord<>(topic, 0, timestamp.toEpochMilli(), key, value)).get();
+        producer
+            .send(new ProducerRecord<>(topic, partition, timestamp.toEpochMilli(), key, value))
+            .get();
       } catch (Exception e) {
         throw new IllegalStateException("Cannot send to " + topic, e);
       }

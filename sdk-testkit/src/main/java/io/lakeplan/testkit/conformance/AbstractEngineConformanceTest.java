@@ -56,6 +56,8 @@ public abstract class AbstractEngineConformanceTest {
   private UseCase useCase;
   private Plan plan;
   private LocalDateTime base;
+  // records sent per topic partition ("topic/partition"): the next record's offset
+  private final Map<String, Integer> sent = new LinkedHashMap<>();
 
   /** The servers scenario use cases point at. */
   protected abstract Endpoints endpoints();
@@ -205,6 +207,140 @@ public abstract class AbstractEngineConformanceTest {
     succeed("upsert");
 
     assertRows(PROCESSED, processed(rows.get(1)), processed(rows.get(2)));
+  }
+
+  @Test
+  void merge_severalOrderColumns_secondDecidesTiesOfTheFirst_withinARunAndAcrossRuns() {
+    // amount stands in for a log sequence number: order-by [updated_at, amount]
+    String topic = "orders_" + unique();
+    start(
+        orders(
+            builder ->
+                kafka(builder, topic, false)
+                    .mergeInto(
+                        PROCESSED,
+                        m ->
+                            m.id("upsert")
+                                .source(RAW)
+                                .addKey("order_id")
+                                .orderBy("updated_at", "amount")
+                                .deleteWhen("op = 'D'"))));
+    List<Map<String, Object>> first =
+        List.of(
+            // equal updated_at: the greater amount wins although it arrived first
+            raw(1, "SHIPPED", "12.00", "U", 10),
+            raw(1, "PAID", "10.00", "U", 10),
+            // equal in both columns: the later arrival wins
+            raw(2, "NEW", "20.00", "I", 10),
+            raw(2, "PAID", "20.00", "U", 10),
+            raw(4, "NEW", "40.00", "I", 10));
+    migrate(first.toArray(Map[]::new));
+    succeed("create.process.orders");
+    succeed("upsert");
+    assertRows(
+        PROCESSED, processed(first.get(0)), processed(first.get(3)), processed(first.get(4)));
+    List<Map<String, Object>> second =
+        List.of(
+            // equal updated_at, smaller amount: older than the row merged, so skipped
+            raw(1, "LATE", "11.00", "U", 10),
+            // equal updated_at, greater amount: newer, applies
+            raw(2, "SHIPPED", "25.00", "U", 10),
+            // a delete with equal updated_at and a smaller amount: older, skipped
+            raw(4, "GONE", "39.00", "D", 10),
+            raw(3, "NEW", "30.00", "I", 5));
+    // delivered through Kafka: appended to raw.orders, so the merge reads them incrementally
+    session.createTopic(topic);
+    for (int i = 0; i < second.size(); i++) {
+      send(topic, second.get(i), 130 + i);
+    }
+    succeed("orders-kafka");
+
+    TaskResult merged = succeed("upsert");
+
+    assertRows(
+        PROCESSED,
+        processed(first.get(0)),
+        processed(second.get(1)),
+        processed(first.get(4)),
+        processed(second.get(3)));
+    assertThat(merged.summary())
+        .contains("; 2 late changes ignored (older than the target's updated_at, amount)");
+  }
+
+  @Test
+  void merge_orderByKafkaPartitionAndOffset_breaksTiesByTheRecordsCoordinates() {
+    String topic = "events_" + unique();
+    String events = "raw.order_events";
+    String latest = "process.order_latest";
+    start(
+        orders(
+            builder ->
+                builder
+                    .table(
+                        events,
+                        t ->
+                            t.requiredColumn("order_id", "long")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("op", "string")
+                                .column("updated_at", "timestamp")
+                                .column("kafka_partition", "int")
+                                .column("kafka_offset", "long")
+                                .partitionBy("day(updated_at)"))
+                    .table(
+                        latest,
+                        t ->
+                            t.requiredColumn("order_id", "long")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("updated_at", "timestamp")
+                                .column("kafka_partition", "int")
+                                .column("kafka_offset", "long"))
+                    .ingestKafka(
+                        k ->
+                            k.id("events-kafka")
+                                .bootstrapServers(endpoints().kafkaBootstrapServers())
+                                .addTopic(topic)
+                                .column("order_id", "long")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("op", "string")
+                                .column("updated_at", "timestamp")
+                                .mode(StreamMode.MICRO_BATCH)
+                                .startingPosition(StartingPosition.EARLIEST)
+                                .checkpoint("checkpoints/events-kafka")
+                                .target(events))
+                    .mergeInto(
+                        latest,
+                        m ->
+                            m.id("latest")
+                                .source(events)
+                                .addKey("order_id")
+                                .orderBy("updated_at", "kafka_partition", "kafka_offset"))));
+    succeed("create." + events);
+    succeed("create." + latest);
+    session.createTopic(topic, 2);
+    // every change at the same updated_at: only the Kafka coordinates can tell them apart
+    Map<String, Object> a = send(topic, 1, raw(1, "A", "10.00", "U", 10)); // (1, 0)
+    send(topic, 0, raw(1, "B", "10.00", "U", 10)); // (0, 0): smaller partition, loses to a
+    send(topic, 0, raw(2, "C", "20.00", "U", 10)); // (0, 1)
+    Map<String, Object> d = send(topic, 0, raw(2, "D", "20.00", "U", 10)); // (0, 2)
+    succeed("events-kafka");
+    succeed("latest");
+    assertRows(latest, a, d);
+
+    Map<String, Object> e = send(topic, 0, raw(2, "E", "20.00", "U", 10)); // (0, 3): newer than d
+    send(topic, 0, raw(1, "F", "10.00", "U", 10)); // (0, 4): older than a's (1, 0), skipped
+    Map<String, Object> g = send(topic, 1, raw(3, "G", "30.00", "I", 5)); // (1, 1)
+    succeed("events-kafka");
+
+    TaskResult merged = succeed("latest");
+
+    assertRows(latest, a, e, g);
+    assertThat(merged.summary())
+        .contains(
+            "; 1 late change ignored (older than the target's updated_at, kafka_partition,"
+                + " kafka_offset)");
   }
 
   @Test
@@ -1155,7 +1291,26 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   /** Sends {@code row} as JSON with the record time {@code minutes} after the base time. */
+  /**
+   * Sends raw order {@code row} to {@code partition} of {@code topic}, and returns the row a merge
+   * of it writes into a table keeping the Kafka coordinates: without {@code op}, with {@code
+   * kafka_partition} and {@code kafka_offset} (the partition's records sent so far).
+   */
+  private Map<String, Object> send(String topic, int partition, Map<String, Object> row) {
+    int offset = sent.merge(topic + "/" + partition, 1, Integer::sum) - 1;
+    session.send(topic, partition, String.valueOf(row.get("order_id")), json(row), instant(100));
+    Map<String, Object> merged = processed(row);
+    merged.put("kafka_partition", partition);
+    merged.put("kafka_offset", (long) offset);
+    return merged;
+  }
+
   private void send(String topic, Map<String, Object> row, long minutes) {
+    session.send(topic, String.valueOf(row.get("order_id")), json(row), instant(minutes));
+  }
+
+  /** {@code row} as a JSON object. */
+  private static String json(Map<String, Object> row) {
     StringBuilder json = new StringBuilder("{");
     row.forEach(
         (name, value) -> {
@@ -1169,8 +1324,7 @@ public abstract class AbstractEngineConformanceTest {
             json.append('"').append(value).append('"');
           }
         });
-    session.send(
-        topic, String.valueOf(row.get("order_id")), json.append('}').toString(), instant(minutes));
+    return json.append('}').toString();
   }
 
   /** Adds one file of {@code rows} to the migration's source and runs the migration's tasks. */

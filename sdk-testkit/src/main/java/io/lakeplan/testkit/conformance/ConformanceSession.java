@@ -37,10 +37,20 @@ public interface ConformanceSession extends AutoCloseable {
   void insertSourceRows(String table, List<Map<String, Object>> rows);
 
   /** Creates Kafka topic {@code topic} with one partition. */
-  void createTopic(String topic);
+  default void createTopic(String topic) {
+    createTopic(topic, 1);
+  }
+
+  /** Creates Kafka topic {@code topic} with {@code partitions} partitions. */
+  void createTopic(String topic, int partitions);
 
   /** Sends one record to partition 0 of {@code topic}. */
-  void send(String topic, String key, String value, Instant timestamp);
+  default void send(String topic, String key, String value, Instant timestamp) {
+    send(topic, 0, key, value, timestamp);
+  }
+
+  /** Sends one record to partition {@code partition} of {@code topic}. */
+  void send(String topic, int partition, String key, String value, Instant timestamp);
 
   /** Runs one task of the scenario's use case. */
   TaskResult runTask(String dagId, String taskId);

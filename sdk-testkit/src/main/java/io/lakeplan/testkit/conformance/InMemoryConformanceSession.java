@@ -54,13 +54,13 @@ public record InMemoryConformanceSession(PipelineTestDriver driver) implements C
   }
 
   @Override
-  public void createTopic(String topic) {
-    driver.inputTopic(topic, 1);
+  public void createTopic(String topic, int partitions) {
+    driver.inputTopic(topic, partitions);
   }
 
   @Override
-  public void send(String topic, String key, String value, Instant timestamp) {
-    driver.inputTopic(topic).send(0, key, value, timestamp);
+  public void send(String topic, int partition, String key, String value, Instant timestamp) {
+    driver.inputTopic(topic).send(partition, key, value, timestamp);
   }
 
   @Override

@@ -121,6 +121,11 @@ public final class Inputs {
     topics.put(topic, logs);
   }
 
+  /** Whether topic {@code topic} was created. */
+  public boolean hasTopic(String topic) {
+    return topics.containsKey(topic);
+  }
+
   /** The partition count of {@code topic}. */
   public int partitions(String topic) {
     return log(topic).size();

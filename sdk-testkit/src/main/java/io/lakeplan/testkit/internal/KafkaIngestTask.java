@@ -8,6 +8,7 @@ import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.ValueFormat;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.KafkaCoordinates;
 import io.lakeplan.spi.KafkaProgress;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.ValueRuleException;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Schema;
@@ -348,6 +348,8 @@ final class KafkaIngestTask {
     private final Map<String, Integer> positions = new HashMap<>();
     // copying an empty record skips GenericRecord.create's per-record cache lookup
     private final GenericRecord empty;
+    // the Kafka fact each target column holds (KafkaCoordinates), null for none
+    private final KafkaCoordinates[] coordinates;
 
     /** A declared JSON field, as declared and as the target column it fills (null if none). */
     private record Declared(String name, ColumnType type, Types.NestedField target, int position) {}
@@ -366,6 +368,25 @@ final class KafkaIngestTask {
         positions.put(column.name(), declared.size() - 1);
       }
       empty = GenericRecord.create(schema);
+      coordinates = new KafkaCoordinates[schema.columns().size()];
+      for (int i = 0; i < coordinates.length; i++) {
+        String name = schema.columns().get(i).name();
+        boolean declaredField =
+            ingestion.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(name));
+        coordinates[i] = KafkaCoordinates.of(name, ingestion.format(), declaredField);
+      }
+    }
+
+    /** The Kafka fact a record gives target column {@code column}, or null. */
+    private static Object fact(KafkaCoordinates fact, Inputs.KafkaRecord record) {
+      return switch (fact) {
+        case TOPIC -> record.topic();
+        case PARTITION -> record.partition();
+        case OFFSET -> record.offset();
+        case TIMESTAMP -> record.timestamp();
+        case KEY -> record.key();
+        case VALUE -> record.value();
+      };
     }
 
     /** A record as a row of the target, or why it is malformed. */
@@ -376,16 +397,8 @@ final class KafkaIngestTask {
         values = new Object[columns.size()];
         for (int i = 0; i < values.length; i++) {
           Types.NestedField field = columns.get(i);
-          Object value =
-              switch (field.name().toLowerCase(Locale.ROOT)) {
-                case "value" -> record.value();
-                case "key" -> record.key();
-                case "topic" -> record.topic();
-                case "partition" -> record.partition();
-                case "offset" -> record.offset();
-                case "timestamp" -> record.timestamp();
-                default -> null;
-              };
+          KafkaCoordinates fact = coordinates[i];
+          Object value = fact == null ? null : fact(fact, record);
           try {
             values[i] = Values.convert(field.type(), value);
           } catch (ValueRuleException e) {
@@ -410,6 +423,17 @@ final class KafkaIngestTask {
             }
           } catch (ValueRuleException e) {
             return new Parsed(null, ValueRules.reason(column.name(), e.problem()));
+          }
+        }
+      }
+      if (ingestion.format() != ValueFormat.RAW) {
+        for (int i = 0; i < values.length; i++) {
+          if (coordinates[i] != null) {
+            try {
+              values[i] = Values.convert(columns.get(i).type(), fact(coordinates[i], record));
+            } catch (ValueRuleException e) {
+              return new Parsed(null, ValueRules.reason(columns.get(i).name(), e.problem()));
+            }
           }
         }
       }

@@ -105,13 +105,14 @@ final class MergeTask {
     int[] sourceKeys = positions(sourceSchema, merge.keys().stream().map(merge::sourceColumn));
     checkKeys(merge, input, sourceKeys);
 
-    // one row per key: the greatest by the order column, among equals the latest arrival
-    int order = merge.orderBy() == null ? -1 : position(sourceSchema, merge.orderBy());
+    // one row per key: the greatest by the order columns, among equals the latest arrival
+    int[] order = positions(sourceSchema, merge.orderBy().stream());
     Map<List<Object>, Record> latest = new LinkedHashMap<>();
     for (Record record : input) {
       List<Object> key = key(record, sourceKeys, sourceSchema);
       Record previous = latest.get(key);
-      if (previous == null || order < 0 || notBefore(record.get(order), previous.get(order))) {
+      if (previous == null
+          || compareVersions(version(record, order), version(previous, order)) >= 0) {
         latest.put(key, record);
       }
     }
@@ -134,8 +135,11 @@ final class MergeTask {
     Set<List<Object>> matched = new HashSet<>();
     int[] targetKeys = positions(targetSchema, merge.keys().stream());
     // latest wins across runs: a change older than its target row is skipped (Merges)
-    String orderColumn = merge.orderByTargetColumn(Values.names(targetSchema));
-    int targetOrder = orderColumn == null ? -1 : position(targetSchema, orderColumn);
+    List<String> orderColumns = merge.orderByTargetColumns(Values.names(targetSchema));
+    int[] targetOrder =
+        orderColumns == null || orderColumns.isEmpty()
+            ? null
+            : positions(targetSchema, orderColumns.stream());
     long late = 0;
     for (DataFile file : lake.dataFiles(target)) {
       List<Record> kept = new ArrayList<>();
@@ -149,8 +153,10 @@ final class MergeTask {
           continue;
         }
         matched.add(key);
-        if (targetOrder >= 0
-            && isLate(match.asTarget().get(targetOrder), existing.get(targetOrder))) {
+        if (targetOrder != null
+            && compareVersions(
+                    version(match.asTarget(), targetOrder), version(existing, targetOrder))
+                < 0) {
           late++;
           kept.add(existing);
           continue;
@@ -194,14 +200,21 @@ final class MergeTask {
             + ") into "
             + merge.target()
             + (retained == null ? "" : retention.mergeSummary(merge.target()))
-            + Merges.lateChanges(late, orderColumn));
+            + (targetOrder == null ? "" : Merges.lateChanges(late, orderColumns)));
   }
 
-  /**
-   * Whether a change ordered {@code source} is older than the target row ordered {@code target}.
-   */
-  private static boolean isLate(Object source, Object target) {
-    return target != null && (source == null || MigrationTasks.compareValues(source, target) < 0);
+  /** The values at {@code positions} of {@code record}: its version by the order-by columns. */
+  private static List<Object> version(Record record, int[] positions) {
+    Object[] values = new Object[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      values[i] = record.get(positions[i]);
+    }
+    return Arrays.asList(values);
+  }
+
+  /** How two versions compare ({@link Merges#compareVersions}), by the values' natural order. */
+  private static int compareVersions(List<Object> version, List<Object> other) {
+    return Merges.compareVersions(version, other, MigrationTasks::compareValues);
   }
 
   /**
@@ -318,17 +331,6 @@ final class MergeTask {
   }
 
   /**
-   * Whether a later-arriving row with order value {@code candidate} replaces the row with {@code
-   * current}: descending, nulls last, and on a tie the later arrival wins.
-   */
-  private static boolean notBefore(Object candidate, Object current) {
-    if (candidate == null) {
-      return current == null;
-    }
-    return current == null || MigrationTasks.compareValues(candidate, current) >= 0;
-  }
-
-  /**
    * Source rows as the target rows they write: each target column from its source column, coerced
    * to the target's type unless the two types are the same.
    */
@@ -401,10 +403,13 @@ final class MergeTask {
         problems.add("key " + key + " is not a column of " + merge.target());
       }
     }
-    Set<String> needed = new TreeSet<>();
-    if (merge.orderBy() != null) {
-      needed.add(merge.orderBy());
+    for (String order : merge.orderBy()) {
+      if (merge.targetColumnOf(order, Values.names(target)) == null) {
+        problems.add(Merges.orderColumnNotKept(merge, order));
+      }
     }
+    Set<String> needed = new TreeSet<>();
+    needed.addAll(merge.orderBy());
     if (merge.deleteWhen() != null) {
       needed.addAll(merge.deleteWhen().columns());
     }
