@@ -604,6 +604,23 @@ final class UseCaseRules {
       at.at("order-by").identifier(column, "order-by column");
     }
     at.at("order-by").uniqueIds(merge.orderBy(), "order-by column");
+    Duration tombstones = merge.tombstoneRetention();
+    if (tombstones != null && tombstones.isNegative()) {
+      at.at("tombstone-retention")
+          .report(
+              ProblemCode.NON_POSITIVE_DURATION,
+              "Invalid tombstone-retention: "
+                  + io.lakeplan.model.Durations.format(tombstones)
+                  + " (must be positive, e.g. 7d, or 0 to keep no tombstones)");
+    } else if (tombstones != null
+        && !tombstones.isZero()
+        && (merge.deleteWhen() == null || merge.orderBy().isEmpty())) {
+      at.at("tombstone-retention")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              "tombstone-retention needs delete-when and order-by (tombstones remember deletes by"
+                  + " their order values); add them, or remove tombstone-retention");
+    }
     if (merge.deleteWhen() != null) {
       for (String column : merge.deleteWhen().columns()) {
         at.at("delete-when").identifier(column, "delete-when column");

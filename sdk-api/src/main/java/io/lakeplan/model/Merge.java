@@ -3,6 +3,7 @@ package io.lakeplan.model;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,6 +61,40 @@ public abstract class Merge {
 
   /** Source rows that delete their matching target row, e.g. {@code op = 'D'}. */
   public abstract Condition deleteWhen();
+
+  /**
+   * How long a delete is remembered, so that a change older than the delete, arriving after it,
+   * cannot bring the deleted row back. A delete (a source row matching {@link #deleteWhen()})
+   * leaves a tombstone — its key and {@link #orderBy()} values — in table {@link
+   * #tombstoneTable()}; a change for a key without a target row inserts only when it is not older
+   * than the key's tombstone, and is otherwise skipped and counted with the late changes. The
+   * target's {@code expire-snapshots} maintenance removes tombstones written longer ago than this.
+   * Null (the default): 7 days for a merge with a delete condition and order-by columns (without
+   * either there is nothing to remember or nothing to compare); {@code 0}: no tombstones.
+   */
+  public abstract Duration tombstoneRetention();
+
+  /** The tombstone retention in effect: null when the merge keeps no tombstones. */
+  public Duration effectiveTombstoneRetention() {
+    if (deleteWhen() == null || orderBy().isEmpty() || target() == null) {
+      return null;
+    }
+    Duration retention = tombstoneRetention() == null ? Duration.ofDays(7) : tombstoneRetention();
+    return retention.isZero() ? null : retention;
+  }
+
+  /** The table of this merge's tombstones: {@link #tombstoneTableOf} its target. */
+  public TableId tombstoneTable() {
+    return tombstoneTableOf(target());
+  }
+
+  /**
+   * The tombstone table of merges into {@code target}: its name with {@code _tombstones}, in its
+   * namespace.
+   */
+  public static TableId tombstoneTableOf(TableId target) {
+    return TableId.of(target.namespace(), target.name() + "_tombstones");
+  }
 
   /** Target column → source column, for columns named differently. */
   public abstract Map<String, String> columns();

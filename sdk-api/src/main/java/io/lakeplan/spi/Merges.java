@@ -28,6 +28,14 @@ import java.util.function.ToLongFunction;
  * a re-run rewrites the same row). A skipped change is counted in the summary ({@link
  * #lateChanges}).
  *
+ * <p><b>Deletes stay deleted.</b> With a delete condition and order-by columns, each delete that
+ * wins its key leaves a tombstone (the key and its order values, {@link Merge#tombstoneTable()}),
+ * kept for {@link Merge#effectiveTombstoneRetention()}. A change for a key without a target row
+ * inserts only when it is not older than the key's tombstone; otherwise it is skipped and counted
+ * with the late changes. A newer delete replaces a key's tombstone; an older or equal one leaves it
+ * (and its time) as it is. The tombstones are committed before the target, so a run that fails in
+ * between leaves tombstones a re-run writes again, never a delete without one.
+ *
  * <p><b>Keys.</b> A source row with no value (null) in a key column would match no target row (in
  * SQL, null never equals null) and so be inserted again on every run; the merge fails before it
  * writes anything, naming how many rows lack which key column, never their values.
@@ -61,6 +69,47 @@ public final class Merges {
       }
     }
     return 0;
+  }
+
+  /** The tombstone table's column holding when a tombstone was written (UTC wall-clock time). */
+  public static final String TOMBSTONE_WRITTEN = "lakeplan_deleted_at";
+
+  /**
+   * The tombstone table's property holding how long its tombstones are kept (ISO-8601 duration),
+   * which the target's {@code expire-snapshots} maintenance applies.
+   */
+  public static final String TOMBSTONE_RETENTION = "lakeplan.tombstone-retention";
+
+  /**
+   * The columns of merge {@code merge}'s tombstone table ({@link Merge#tombstoneTable()}): the
+   * target's key columns, then its order columns ({@code orderColumns}, target names) not among
+   * them. {@link #TOMBSTONE_WRITTEN} follows them.
+   */
+  public static List<String> tombstoneColumns(Merge merge, List<String> orderColumns) {
+    List<String> columns = new java.util.ArrayList<>(merge.keys());
+    for (String column : orderColumns) {
+      if (columns.stream().noneMatch(column::equalsIgnoreCase)) {
+        columns.add(column);
+      }
+    }
+    return columns;
+  }
+
+  /**
+   * What expire-snapshots says about the tombstones it removed from {@code table}, e.g. {@code ; 3
+   * tombstones older than 7d removed from process.orders_tombstones}; empty for none.
+   */
+  public static String tombstonesRemoved(long removed, String retention, String table) {
+    if (removed == 0) {
+      return "";
+    }
+    return "; "
+        + removed
+        + (removed == 1 ? " tombstone" : " tombstones")
+        + " older than "
+        + retention
+        + " removed from "
+        + table;
   }
 
   /**

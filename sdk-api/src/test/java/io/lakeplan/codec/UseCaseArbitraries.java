@@ -408,6 +408,7 @@ public final class UseCaseArbitraries {
               .target(table())
               .keys(texts(2))
               .orderBy(texts(3))
+              .tombstoneRetention(coin() ? null : java.time.Duration.ofHours(random.nextInt(400)))
               .incremental(coin())
               .columns(map());
       if (coin()) {

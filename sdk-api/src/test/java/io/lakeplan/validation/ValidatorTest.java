@@ -10,6 +10,7 @@ import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.ImmutableMerge;
 import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Merge;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.UseCase;
@@ -137,12 +138,36 @@ class ValidatorTest {
     assertThat(duplicate.message()).contains("order-by column 'updated_at'");
   }
 
+  @Test
+  void tombstoneRetention_negativeOrWithoutDeletes_isReportedNamingTheFix() {
+    UseCase negative =
+        mergeBy(
+            m ->
+                m.orderBy("updated_at")
+                    .deleteWhen("op = 'D'")
+                    .tombstoneRetention(Duration.ofDays(-1)));
+    Problem invalid = only(negative, ProblemCode.NON_POSITIVE_DURATION);
+    assertThat(invalid.path()).isEqualTo("merges[by-two].tombstone-retention");
+    assertThat(invalid.message()).contains("-1d").contains("0 to keep no tombstones");
+
+    UseCase withoutDeletes =
+        mergeBy(m -> m.orderBy("updated_at").tombstoneRetention(Duration.ofDays(3)));
+    Problem conflicting = only(withoutDeletes, ProblemCode.CONFLICTING_SETTINGS);
+    assertThat(conflicting.path()).isEqualTo("merges[by-two].tombstone-retention");
+    assertThat(conflicting.message()).contains("needs delete-when and order-by");
+  }
+
   /** The orders use case with merge by-two of raw.orders, ordered by {@code columns}. */
   private static UseCase mergeOrderedBy(String... columns) {
+    return mergeBy(m -> m.orderBy(columns));
+  }
+
+  /** The orders use case with merge by-two of raw.orders by order_id, as {@code more} sets. */
+  private static UseCase mergeBy(java.util.function.UnaryOperator<Merge.Builder> more) {
     return TestUseCases.orders()
         .mergeInto(
             "process.orders",
-            m -> m.id("by-two").source("raw.orders").addKey("order_id").orderBy(columns))
+            m -> more.apply(m.id("by-two").source("raw.orders").addKey("order_id")))
         .build();
   }
 

@@ -1,11 +1,16 @@
 package io.lakeplan.spark.internal;
 
+import io.lakeplan.model.Durations;
 import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.Merge;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -108,7 +113,36 @@ final class MaintenanceExecutor {
             + cutoff
             + "; "
             + after
-            + " remain");
+            + " remain"
+            + removeTombstones(context, table));
+  }
+
+  /**
+   * Removes the tombstones of merges into {@code target} written longer ago than their retention
+   * (the tombstone table's {@link Merges#TOMBSTONE_RETENTION}); says how many, or nothing.
+   */
+  private static String removeTombstones(Context context, TableId target) {
+    TableId id = Merge.tombstoneTableOf(target);
+    if (!Tables.exists(context, id)) {
+      return "";
+    }
+    String retention = Tables.load(context, id).properties().get(Merges.TOMBSTONE_RETENTION);
+    if (retention == null) {
+      return "";
+    }
+    Duration kept = Duration.parse(retention);
+    String cutoff =
+        "TIMESTAMP_NTZ '"
+            + LocalDateTime.ofInstant(context.clock.instant().minus(kept), ZoneOffset.UTC)
+            + "'";
+    String table = Sql.table(id);
+    String old = Sql.quote(Merges.TOMBSTONE_WRITTEN) + " < " + cutoff;
+    long removed =
+        context.spark.sql("SELECT count(*) FROM " + table + " WHERE " + old).first().getLong(0);
+    if (removed > 0) {
+      context.spark.sql("DELETE FROM " + table + " WHERE " + old);
+    }
+    return Merges.tombstonesRemoved(removed, Durations.format(kept), id.toString());
   }
 
   // ---- remove-old-metadata -------------------------------------------------------------------

@@ -222,11 +222,57 @@ final class MergeExecutor {
       // latest wins across runs: a change older than its target row is skipped (Merges)
       List<String> orderColumns = merge.orderByTargetColumns(targetColumns);
       String fresh =
-          orderColumns == null || orderColumns.isEmpty() ? null : fresh(orderColumns, values);
+          orderColumns == null || orderColumns.isEmpty()
+              ? null
+              : fresh(valuesOf(orderColumns, values), targetValues(orderColumns, "t."));
       LateChanges late = fresh == null ? null : LateChanges.register(context.spark, merge);
+      // deletes stay deleted: a change older than its key's tombstone inserts nothing (Merges)
+      String notTombstoned = null;
+      if (fresh != null && merge.effectiveTombstoneRetention() != null) {
+        try {
+          Tombstones.write(context, merge, targetFields, using, values, orderColumns);
+        } catch (RuntimeException e) {
+          if (MergeSource.lacksKey(e)) {
+            throw MergeSource.nullKeys(context.spark, merge, view, e);
+          }
+          if (ValueChecks.isRefusal(e)) {
+            throw ValueChecks.refusal(
+                context.spark.sql(deduplicated),
+                conversions,
+                "The source of merge " + merge.id(),
+                e);
+          }
+          throw new TaskFailedException(
+              "Writing the tombstones of merge "
+                  + merge.id()
+                  + " into "
+                  + merge.tombstoneTable()
+                  + " failed ("
+                  + merge.target()
+                  + " unchanged): "
+                  + Failures.rootMessage(e),
+              e);
+        }
+        if (Tables.exists(context, merge.tombstoneTable())) {
+          using = Tombstones.joined(merge, using, orderColumns);
+          notTombstoned =
+              late.counting(
+                  "(s."
+                      + Tombstones.MISSING
+                      + " OR "
+                      + fresh(valuesOf(orderColumns, values), Tombstones.values(orderColumns))
+                      + ")");
+        }
+      }
       String statement =
           statement(
-              merge, target, using, values, fresh, late == null ? null : late.counting(fresh));
+              merge,
+              target,
+              using,
+              values,
+              fresh,
+              late == null ? null : late.counting(fresh),
+              notTombstoned);
       long before = Tables.currentSnapshotId(targetTable);
       try {
         CommitMetadata.withCommitProperties(
@@ -366,43 +412,56 @@ final class MergeExecutor {
   }
 
   /**
-   * The condition under which a matched change applies: its values of the order columns {@code
-   * orderColumns} (target columns; {@code sourceValues} maps each to its source value as the target
-   * column's type) are not older than the target row's, compared column by column with a null older
-   * than any value ({@link Merges#compareVersions}). For one column: the target row has no value,
-   * or the change has one and it is not smaller.
+   * Whether a change is not older than a row, by their order values in the order-by's order ({@code
+   * source}, {@code target}: SQL expressions of the same types), compared in turn with a null older
+   * than any value ({@link Merges#compareVersions}). For one column: the row has no value, or the
+   * change has one and it is not smaller.
    */
-  static String fresh(List<String> orderColumns, Map<String, String> sourceValues) {
-    int last = orderColumns.size() - 1;
-    String source = sourceValues.get(orderColumns.get(last));
-    String target = "t." + Sql.quote(orderColumns.get(last));
+  static String fresh(List<String> source, List<String> target) {
+    int last = source.size() - 1;
     String condition =
         "("
-            + target
+            + target.get(last)
             + " IS NULL OR ("
-            + source
+            + source.get(last)
             + " IS NOT NULL AND "
-            + source
+            + source.get(last)
             + " >= "
-            + target
+            + target.get(last)
             + "))";
     for (int i = last - 1; i >= 0; i--) {
-      source = sourceValues.get(orderColumns.get(i));
-      target = "t." + Sql.quote(orderColumns.get(i));
       String newer =
           "("
-              + source
+              + source.get(i)
               + " IS NOT NULL AND ("
-              + target
+              + target.get(i)
               + " IS NULL OR "
-              + source
+              + source.get(i)
               + " > "
-              + target
+              + target.get(i)
               + "))";
-      String equal = source + " <=> " + target;
-      condition = "(" + newer + " OR (" + equal + " AND " + condition + "))";
+      condition =
+          "("
+              + newer
+              + " OR ("
+              + source.get(i)
+              + " <=> "
+              + target.get(i)
+              + " AND "
+              + condition
+              + "))";
     }
     return condition;
+  }
+
+  /** The source values ({@code values}: target column → expression) of {@code columns}. */
+  static List<String> valuesOf(List<String> columns, Map<String, String> values) {
+    return columns.stream().map(values::get).toList();
+  }
+
+  /** {@code columns} quoted, each after {@code prefix}. */
+  static List<String> targetValues(List<String> columns, String prefix) {
+    return columns.stream().map(column -> prefix + Sql.quote(column)).toList();
   }
 
   /**
@@ -416,7 +475,8 @@ final class MergeExecutor {
       String source,
       Map<String, String> targetValues,
       String fresh,
-      String countedFresh) {
+      String countedFresh,
+      String notTombstoned) {
     List<String> on = new ArrayList<>();
     for (String key : merge.keys()) {
       on.add("t." + Sql.quote(key) + " = s." + Sql.quote(merge.sourceColumn(key)));
@@ -454,6 +514,7 @@ final class MergeExecutor {
         .append(String.join(", ", set));
     sql.append(" WHEN NOT MATCHED")
         .append(insertGuard)
+        .append(notTombstoned == null ? "" : " AND " + notTombstoned)
         .append(" THEN INSERT (")
         .append(String.join(", ", names))
         .append(") VALUES (")

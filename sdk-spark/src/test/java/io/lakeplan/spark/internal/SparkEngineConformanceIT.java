@@ -180,6 +180,10 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
         for (io.lakeplan.plan.Task task : dag.tasks()) {
           List<io.lakeplan.model.TableId> tables = new ArrayList<>(task.spec().writes());
           tables.addAll(task.spec().reads());
+          if (task.spec() instanceof io.lakeplan.plan.TaskSpec.MergeInto merge
+              && merge.merge().target() != null) {
+            tables.add(merge.merge().tombstoneTable());
+          }
           for (io.lakeplan.model.TableId table : tables) {
             spark.sql("DROP TABLE IF EXISTS " + Sql.table(table) + " PURGE");
           }

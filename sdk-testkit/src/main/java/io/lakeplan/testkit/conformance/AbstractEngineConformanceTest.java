@@ -123,6 +123,53 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
+  void merge_deletesStayDeleted_anOlderChangeArrivingLaterDoesNotResurrectTheRow() {
+    String topic = "orders_" + unique();
+    start(
+        orders(
+            builder ->
+                kafka(builder, topic, false)
+                    .maintain(
+                        PROCESSED, m -> m.id("tidy").expireSnapshots(Duration.ofDays(1), 1))));
+    migrate(raw(1, "NEW", "10.00", "I", 60), raw(2, "NEW", "20.00", "I", 60));
+    succeed("create.process.orders");
+    succeed("upsert");
+    session.createTopic(topic);
+    send(topic, raw(1, "GONE", "10.00", "D", 120), 130);
+    // a delete of a key the target never held leaves a tombstone too
+    send(topic, raw(3, "GONE", "30.00", "D", 50), 131);
+    succeed("orders-kafka");
+    succeed("upsert");
+    assertRows(PROCESSED, processed(2, "NEW", "20.00", 60));
+
+    // delivered late: an update of 1 older than its delete; 3 newer than its delete; 2 updated
+    send(topic, raw(1, "PAID", "10.00", "U", 90), 132);
+    send(topic, raw(3, "NEW", "30.00", "I", 70), 133);
+    send(topic, raw(2, "PAID", "20.00", "U", 100), 134);
+    succeed("orders-kafka");
+    TaskResult merged = succeed("upsert");
+
+    assertRows(PROCESSED, processed(2, "PAID", "20.00", 100), processed(3, "NEW", "30.00", 70));
+    assertThat(merged.summary())
+        .contains("; 1 late change ignored (older than the target's updated_at)");
+
+    // past the retention (7 days by default) maintenance removes the tombstones: from then on an
+    // older change arriving that late is applied again (the documented trade-off)
+    assertThat(session.rows(PROCESSED + "_tombstones")).hasSize(2);
+    session.advanceClock(Duration.ofDays(8));
+    succeed("tidy.expire-snapshots");
+    assertThat(session.rows(PROCESSED + "_tombstones")).isEmpty();
+    send(topic, raw(1, "PAID", "10.00", "U", 90), 135);
+    succeed("orders-kafka");
+    succeed("upsert");
+    assertRows(
+        PROCESSED,
+        processed(1, "PAID", "10.00", 90),
+        processed(2, "PAID", "20.00", 100),
+        processed(3, "NEW", "30.00", 70));
+  }
+
+  @Test
   void merge_equalOrderValueInALaterRun_winsAsTheLaterArrival_andANewerChangeApplies() {
     String topic = "orders_" + unique();
     start(orders(builder -> kafka(builder, topic, false)));

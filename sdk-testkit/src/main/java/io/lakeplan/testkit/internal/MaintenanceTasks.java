@@ -1,9 +1,12 @@
 package io.lakeplan.testkit.internal;
 
+import io.lakeplan.model.Durations;
 import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.Merge;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableId;
 import io.lakeplan.spi.HardDeletes;
+import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -109,7 +112,48 @@ final class MaintenanceTasks {
             + cutoff
             + "; "
             + remaining
-            + " remain");
+            + " remain"
+            + removeTombstones(lake, id));
+  }
+
+  /**
+   * Removes the tombstones of merges into {@code target} written longer ago than their retention
+   * (the tombstone table's {@link Merges#TOMBSTONE_RETENTION}); says how many, or nothing.
+   */
+  private static String removeTombstones(Lake lake, TableId target) {
+    TableId id = Merge.tombstoneTableOf(target);
+    Table tombstones = lake.find(id);
+    String retention =
+        tombstones == null ? null : tombstones.properties().get(Merges.TOMBSTONE_RETENTION);
+    if (retention == null) {
+      return "";
+    }
+    LocalDateTime cutoff =
+        LocalDateTime.ofInstant(lake.now().minus(Duration.parse(retention)), ZoneOffset.UTC);
+    Schema schema = tombstones.schema();
+    int written = schema.columns().indexOf(schema.findField(Merges.TOMBSTONE_WRITTEN));
+    Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
+    long removed = 0;
+    for (DataFile file : lake.dataFiles(tombstones)) {
+      List<Record> kept = new ArrayList<>();
+      List<Record> rows = lake.read(tombstones.io(), file.location(), schema);
+      for (Record row : rows) {
+        Object time = row.get(written);
+        if (time != null && ((LocalDateTime) time).isBefore(cutoff)) {
+          removed++;
+        } else {
+          kept.add(row);
+        }
+      }
+      if (kept.size() < rows.size()) {
+        rewritten.put(file, kept);
+      }
+    }
+    if (removed > 0) {
+      Writes.overwrite(lake, tombstones, rewritten, List.of(), Map.of());
+    }
+    return Merges.tombstonesRemoved(
+        removed, Durations.format(Duration.parse(retention)), id.toString());
   }
 
   /**

@@ -8,6 +8,8 @@ import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.ValueRuleException;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -170,13 +172,28 @@ final class MergeTask {
         rewritten.put(file, kept);
       }
     }
+    // deletes stay deleted: a change older than its key's tombstone inserts nothing (Merges)
+    Tombstones tombstones =
+        merge.effectiveTombstoneRetention() == null || targetOrder == null
+            ? null
+            : new Tombstones(lake, merge, targetSchema, targetKeys, targetOrder);
     List<Record> inserts = new ArrayList<>();
-    byKey.forEach(
-        (key, row) -> {
-          if (!matched.contains(key) && !row.deletes()) {
-            inserts.add(row.asTarget());
-          }
-        });
+    List<Record> deleted = new ArrayList<>();
+    for (Map.Entry<List<Object>, SourceRow> entry : byKey.entrySet()) {
+      SourceRow row = entry.getValue();
+      if (row.deletes()) {
+        deleted.add(row.asTarget());
+      } else if (!matched.contains(entry.getKey())) {
+        if (tombstones != null && tombstones.isOlder(row.asTarget())) {
+          late++;
+        } else {
+          inserts.add(row.asTarget());
+        }
+      }
+    }
+    if (tombstones != null) {
+      tombstones.write(deleted);
+    }
     Snapshot snapshot =
         Writes.overwrite(
             lake,
@@ -285,6 +302,102 @@ final class MergeTask {
       values[i] = value(record, positions[i], schema);
     }
     return Arrays.asList(values);
+  }
+
+  /**
+   * A merge's tombstones ({@link Merges}): the key and order values of the deletes it applied, kept
+   * in {@link Merge#tombstoneTable()}, read once per run.
+   */
+  private static final class Tombstones {
+    private final Lake lake;
+    private final Merge merge;
+    private final Table table;
+    private final Schema schema;
+    // positions in the target rows, and of the same columns in the tombstones
+    private final int[] targetKeys;
+    private final int[] targetOrder;
+    private final int[] keys;
+    private final int[] order;
+    // tombstones' order values by their key values
+    private final Map<List<Object>, List<Object>> versions = new HashMap<>();
+
+    Tombstones(Lake lake, Merge merge, Schema target, int[] targetKeys, int[] targetOrder) {
+      this.lake = lake;
+      this.merge = merge;
+      this.targetKeys = targetKeys;
+      this.targetOrder = targetOrder;
+      List<String> keyNames = names(target, targetKeys);
+      List<String> orderNames = names(target, targetOrder);
+      this.table = lake.find(merge.tombstoneTable());
+      this.schema = table != null ? table.schema() : schema(merge, target, orderNames);
+      this.keys = positions(schema, keyNames.stream());
+      this.order = positions(schema, orderNames.stream());
+      if (table != null) {
+        for (Record tombstone : lake.rows(table)) {
+          versions.put(version(tombstone, keys), version(tombstone, order));
+        }
+      }
+    }
+
+    private static List<String> names(Schema schema, int[] positions) {
+      List<String> names = new ArrayList<>();
+      for (int position : positions) {
+        names.add(schema.columns().get(position).name());
+      }
+      return names;
+    }
+
+    /** The tombstone schema: the target's key and order columns, then when it was written. */
+    private static Schema schema(Merge merge, Schema target, List<String> orderColumns) {
+      List<Types.NestedField> fields = new ArrayList<>();
+      for (String name : Merges.tombstoneColumns(merge, orderColumns)) {
+        Types.NestedField field = target.caseInsensitiveFindField(name);
+        fields.add(Types.NestedField.optional(fields.size() + 1, field.name(), field.type()));
+      }
+      fields.add(
+          Types.NestedField.optional(
+              fields.size() + 1, Merges.TOMBSTONE_WRITTEN, Types.TimestampType.withoutZone()));
+      return new Schema(fields);
+    }
+
+    /** Whether target row {@code row} is older than its key's tombstone. */
+    boolean isOlder(Record row) {
+      List<Object> tombstone = versions.get(version(row, targetKeys));
+      return tombstone != null && compareVersions(version(row, targetOrder), tombstone) < 0;
+    }
+
+    /**
+     * Commits, before the target's commit, a tombstone for each of {@code deletes} (target rows)
+     * newer than its key's; creates the table with the first and records the retention on it.
+     */
+    void write(List<Record> deletes) {
+      List<Record> written = new ArrayList<>();
+      LocalDateTime now = LocalDateTime.ofInstant(lake.now(), ZoneOffset.UTC);
+      for (Record delete : deletes) {
+        List<Object> current = versions.get(version(delete, targetKeys));
+        if (current != null && compareVersions(version(delete, targetOrder), current) <= 0) {
+          continue;
+        }
+        GenericRecord tombstone = GenericRecord.create(schema);
+        for (int i = 0; i < keys.length; i++) {
+          tombstone.set(keys[i], delete.get(targetKeys[i]));
+        }
+        for (int i = 0; i < order.length; i++) {
+          tombstone.set(order[i], delete.get(targetOrder[i]));
+        }
+        tombstone.set(schema.columns().size() - 1, now);
+        written.add(tombstone);
+      }
+      if (written.isEmpty()) {
+        return;
+      }
+      Table tombstones = lake.createIfAbsent(merge.tombstoneTable(), schema);
+      String retention = merge.effectiveTombstoneRetention().toString();
+      if (!retention.equals(tombstones.properties().get(Merges.TOMBSTONE_RETENTION))) {
+        tombstones.updateProperties().set(Merges.TOMBSTONE_RETENTION, retention).commit();
+      }
+      upsert(lake, tombstones, written, names(schema, keys), null, Map.of());
+    }
   }
 
   /** A source row as the target row it writes, and whether it deletes its key instead. */
