@@ -196,7 +196,9 @@ public final class SchemaGenerator {
               Instant.class,
               new Scalar("An ISO-8601 UTC instant, e.g. 2024-05-01T00:00:00Z", null, false)),
           Map.entry(
-              Condition.class, new Scalar("A SQL-like row condition, e.g. op = 'D'", null, true)));
+              Condition.class,
+              // not blank: the parser refuses a blank condition ("Invalid condition: blank")
+              new Scalar("A SQL-like row condition, e.g. op = 'D'", VISIBLE + "]", true)));
 
   /** {@code word} in any letter case, as a pattern: {@code [Aa][Ss][Cc]}. */
   private static String anyCase(String word) {
