@@ -53,8 +53,8 @@ public enum ProblemCode {
   CONFLICTING_SETTINGS,
   /**
    * A warning, not an error ({@link Validator#warnings}): a JDBC ingestion with an incremental
-   * column and no lookback (or a lookback of zero) never reads a row committed late with a value at
-   * or below (below) its last watermark.
+   * column and no lookback never reads a row committed late with a value at or below its last
+   * watermark (below it, with a lookback of zero).
    */
   LATE_ROWS_UNREAD,
   /** A value has the wrong form (a table name, a duration, a condition…). */
