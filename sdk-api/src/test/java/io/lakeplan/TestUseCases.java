@@ -56,6 +56,8 @@ public final class TestUseCases {
                                 .password(SecretRef.env("SALES_DB_PASSWORD")))
                     .table("public.orders")
                     .incrementalColumn("updated_at")
+                    .lookback(Duration.ofMinutes(10))
+                    .addKey("order_id")
                     .target("raw.orders")
                     .writeMode(WriteMode.APPEND))
         .ingestKafka(

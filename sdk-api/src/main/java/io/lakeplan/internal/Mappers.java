@@ -30,6 +30,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lakeplan.model.Condition;
 import io.lakeplan.model.Durations;
+import io.lakeplan.model.Lookback;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -116,6 +117,8 @@ public final class Mappers {
         Condition.class, new TextSerializer<>(Condition.class, Condition::toString));
     module.addDeserializer(
         Condition.class, new TextDeserializer<>(Condition.class, Condition::parse));
+    module.addSerializer(Lookback.class, new LookbackSerializer());
+    module.addDeserializer(Lookback.class, new LookbackDeserializer());
     module.addSerializer(Enum.class, new EnumSerializer());
     WholeNumberDeserializer.register(module);
     module.addDeserializer(boolean.class, new BooleanDeserializer(boolean.class));
@@ -344,6 +347,70 @@ public final class Mappers {
         return decimal.toBigIntegerExact();
       } catch (NumberFormatException | ArithmeticException e) {
         return null;
+      }
+    }
+  }
+
+  /** Writes a lookback amount as a number and a duration as its compact text. */
+  static final class LookbackSerializer extends StdSerializer<Lookback> {
+    private static final long serialVersionUID = 1L;
+
+    LookbackSerializer() {
+      super(Lookback.class);
+    }
+
+    @Override
+    public void serialize(Lookback value, JsonGenerator generator, SerializerProvider provider)
+        throws IOException {
+      if (value.kind() == Lookback.Kind.AMOUNT) {
+        generator.writeNumber(value.amount());
+      } else {
+        generator.writeString(value.toString());
+      }
+    }
+  }
+
+  /**
+   * Reads a lookback: a whole number as YAML 1.2 writes it (as a {@code long} property reads it) is
+   * an amount, other text a duration.
+   */
+  static final class LookbackDeserializer extends StdScalarDeserializer<Lookback> {
+    private static final long serialVersionUID = 1L;
+
+    LookbackDeserializer() {
+      super(Lookback.class);
+    }
+
+    @Override
+    public Lookback deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      JsonToken token = parser.currentToken();
+      if (!token.isScalarValue()
+          || token == JsonToken.VALUE_TRUE
+          || token == JsonToken.VALUE_FALSE
+          || token == JsonToken.VALUE_EMBEDDED_OBJECT) {
+        return (Lookback) context.handleUnexpectedToken(handledType(), parser);
+      }
+      String text = parser.getText().trim();
+      BigInteger whole = WholeNumberDeserializer.wholeNumber(text);
+      if (whole != null) {
+        if (whole.bitLength() > 63) {
+          return (Lookback)
+              context.handleWeirdStringValue(
+                  handledType(),
+                  text,
+                  "Invalid lookback: '%s' (write a whole number from %d to %d, or a duration such as"
+                      + " 10m)",
+                  text,
+                  Long.MIN_VALUE,
+                  Long.MAX_VALUE);
+        }
+        return Lookback.ofAmount(whole.longValue());
+      }
+      try {
+        return Lookback.parse(text);
+      } catch (IllegalArgumentException e) {
+        return (Lookback) context.handleWeirdStringValue(handledType(), text, "%s", e.getMessage());
       }
     }
   }

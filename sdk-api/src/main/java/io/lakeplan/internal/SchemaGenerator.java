@@ -24,6 +24,7 @@ import io.lakeplan.model.Dependency;
 import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Lookback;
 import io.lakeplan.model.Maintenance;
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.Merge;
@@ -108,6 +109,13 @@ public final class SchemaGenerator {
   private static final String VISIBLE = "[^\\s\\u0000-\\u0020";
 
   private static final String DIGITS = "[0-9]+";
+
+  /**
+   * A whole {@code long} as text the reader takes ({@code 3}, {@code +3}, {@code 3.0}, {@code
+   * 0x1F}, {@code 0o17}), with no more digits than the range allows.
+   */
+  private static final String WHOLE_NUMBER_TEXT =
+      "[-+]?[0-9]{1,19}(\\.0*)?|0x[0-9A-Fa-f]{1,16}|0o[0-7]{1,21}";
 
   /** namespace.name: everything before the last dot is the namespace; neither part blank. */
   private static final String TABLE = "[\\s\\S]*\\S[\\s\\S]*\\.[^.]*[^\\s.][^.]*";
@@ -194,10 +202,20 @@ public final class SchemaGenerator {
               new Scalar(
                   "A duration, e.g. 7d, 36h, 30m, 1d12h or ISO-8601", durationPattern(), false)),
           Map.entry(
+              Lookback.class,
+              new Scalar(
+                  "How far before the watermark a JDBC ingestion reads again: a duration (10m,"
+                      + " PT10M) for a timestamp or date incremental column, a whole number of the"
+                      + " column's unit (500) for an integer or decimal one",
+                  "^" + TRIM + "(" + durationForms() + "|" + WHOLE_NUMBER_TEXT + ")" + TRIM + "$",
+                  false)),
+          Map.entry(
               Instant.class,
               new Scalar("An ISO-8601 UTC instant, e.g. 2024-05-01T00:00:00Z", null, false)),
           Map.entry(
-              Condition.class, new Scalar("A SQL-like row condition, e.g. op = 'D'", null, true)));
+              Condition.class,
+              // not blank: the parser refuses a blank condition ("Invalid condition: blank")
+              new Scalar("A SQL-like row condition, e.g. op = 'D'", VISIBLE + "]", true)));
 
   /** {@code word} in any letter case, as a pattern: {@code [Aa][Ss][Cc]}. */
   private static String anyCase(String word) {
@@ -261,6 +279,11 @@ public final class SchemaGenerator {
    * time part).
    */
   private static String durationPattern() {
+    return "^" + TRIM + "(" + durationForms() + ")" + TRIM + "$";
+  }
+
+  /** The compact and ISO-8601 duration forms, unanchored. */
+  private static String durationForms() {
     String compact =
         "-?(?=[0-9])("
             + DIGITS
@@ -283,7 +306,7 @@ public final class SchemaGenerator {
             + number
             + "([.,][0-9]{0,9})?[Ss])?";
     String iso = "-?P(?=[-+0-9Tt])(" + number + "[Dd])?(" + time + ")?";
-    return "^" + TRIM + "(" + compact + "|" + iso + ")" + TRIM + "$";
+    return compact + "|" + iso;
   }
 
   private final ObjectMapper mapper;
@@ -457,6 +480,11 @@ public final class SchemaGenerator {
         if (raw == DataSize.class) {
           types(schema, "string", "integer");
           schema.put("minimum", 0);
+          schema.put("maximum", Long.MAX_VALUE);
+        } else if (raw == Lookback.class) {
+          // a negative lookback is read, and refused by validation
+          types(schema, "string", "integer");
+          schema.put("minimum", Long.MIN_VALUE);
           schema.put("maximum", Long.MAX_VALUE);
         } else if (scalar.anyScalar()) {
           types(schema, "string", "number", "boolean");

@@ -36,6 +36,8 @@ final class SchemaRules {
     } else if (type == JdbcIngestion.class) {
       exactlyOne(schema, "table", "query");
       when(schema, equal("write-mode", "merge"), present("keys"), null);
+      // a lookback recognises the rows it reads again by their keys
+      when(schema, present("lookback"), present("keys"), null);
     } else if (type == KafkaIngestion.class) {
       exactlyOne(schema, "topics", "topic-pattern");
       // the default format is json, which needs columns

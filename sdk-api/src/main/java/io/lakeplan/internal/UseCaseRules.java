@@ -6,6 +6,7 @@ import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Lookback;
 import io.lakeplan.model.Maintenance;
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.Merge;
@@ -481,10 +482,76 @@ final class UseCaseRules {
     at.at("fetch-size").range(ingestion.fetchSize(), 1, 1_000_000, "fetch-size");
     target(at.at("target"), ingestion.target());
     keys(at, ingestion.keys());
+    Lookback lookback = ingestion.lookback();
     if (ingestion.writeMode() == WriteMode.MERGE && ingestion.keys().isEmpty()) {
       at.at("keys")
           .report(ProblemCode.REQUIRED, "write-mode merge needs keys; list the key columns");
+    } else if (lookback != null && ingestion.keys().isEmpty()) {
+      at.at("keys")
+          .report(
+              ProblemCode.REQUIRED,
+              "lookback needs keys: a row read again is recognised as already ingested by its"
+                  + " keys and incremental value, so that it does not land twice; list the key"
+                  + " columns, or remove lookback");
     }
+    if (lookback != null) {
+      Checks field = at.at("lookback");
+      if (lookback.isNegative()) {
+        field.report(
+            ProblemCode.OUT_OF_RANGE,
+            "Invalid lookback: "
+                + lookback
+                + " (must not be negative; 0 reads again only the rows at the watermark)");
+      }
+      if (ingestion.incrementalColumn() == null) {
+        field.report(
+            ProblemCode.CONFLICTING_SETTINGS,
+            "lookback needs incremental-column: without one every run reads the whole source;"
+                + " set incremental-column, or remove lookback");
+      }
+    }
+  }
+
+  /**
+   * What a valid use case risks without being wrong: each JDBC ingestion with an incremental column
+   * and no lookback (or a lookback of zero) never reads a row committed late with a value below (or
+   * at) its watermark.
+   */
+  static List<Problem> warnings(UseCase useCase) {
+    List<Problem> warnings = new ArrayList<>();
+    Checks root = new Checks(warnings, useCase.name(), "");
+    for (int i = 0; i < useCase.jdbcIngestions().size(); i++) {
+      JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
+      if (ingestion == null || ingestion.incrementalColumn() == null) {
+        continue;
+      }
+      Lookback lookback = ingestion.lookback();
+      String column = ingestion.incrementalColumn();
+      Checks at = root.element("jdbc-ingestions", ingestion.id(), i).at("lookback");
+      if (lookback == null) {
+        at.report(
+            ProblemCode.LATE_ROWS_UNREAD,
+            "No lookback: each run reads only rows with "
+                + column
+                + " after the last run's watermark, so a row committed after a run with "
+                + column
+                + " at or below that watermark (the same second, a transaction committing late)"
+                + " is never read; set lookback to the longest time a row can take to commit"
+                + " (e.g. lookback: 10m, or a number for a numeric column), which needs keys");
+      } else if (lookback.isZero()) {
+        at.report(
+            ProblemCode.LATE_ROWS_UNREAD,
+            "lookback "
+                + lookback
+                + " reads again only the rows with "
+                + column
+                + " equal to the last run's watermark, so a row committed after a run with "
+                + column
+                + " below that watermark (a transaction committing late) is never read; set"
+                + " lookback to the longest time a row can take to commit");
+      }
+    }
+    return warnings;
   }
 
   private static void target(Checks at, TableId table) {

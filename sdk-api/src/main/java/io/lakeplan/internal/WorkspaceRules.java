@@ -5,6 +5,7 @@ import io.lakeplan.model.Dependency;
 import io.lakeplan.model.Durations;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.Lookback;
 import io.lakeplan.model.Maintenance;
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.Merge;
@@ -57,6 +58,14 @@ public final class WorkspaceRules {
   private WorkspaceRules(boolean complete, LeftOut leftOut) {
     this.complete = complete;
     this.leftOut = leftOut;
+  }
+
+  /**
+   * What {@code useCase} risks without being invalid (see {@link
+   * io.lakeplan.validation.Validator#warnings}).
+   */
+  public static List<Problem> warnings(UseCase useCase) {
+    return UseCaseRules.warnings(useCase);
   }
 
   /** Local and cross-use-case problems of {@code useCases}. */
@@ -241,7 +250,8 @@ public final class WorkspaceRules {
       Checks at = root.element("jdbc-ingestions", ingestion.id(), i);
       TableDefinition target = declared.get(ingestion.target());
       undeclaredTarget(at, "JDBC", ingestion.target(), List.of());
-      if (ingestion.writeMode() == WriteMode.MERGE && target != null) {
+      boolean merge = ingestion.writeMode() == WriteMode.MERGE;
+      if ((merge || ingestion.lookback() != null) && target != null) {
         columnsExist(at, "keys", ingestion.keys(), target, "target " + target.table());
         String incremental = ingestion.incrementalColumn();
         if (incremental != null && target.column(incremental) == null) {
@@ -252,10 +262,14 @@ public final class WorkspaceRules {
                       + incremental
                       + "' is not in the declared schema of target "
                       + target.table()
-                      + ", and a merge keeps the latest row of each key by it; declare it in the"
-                      + " target or use write-mode append");
+                      + (merge
+                          ? ", and a merge keeps the latest row of each key by it; declare it in"
+                              + " the target or use write-mode append"
+                          : ", and lookback recognises the rows already ingested by it; declare"
+                              + " it in the target or remove lookback"));
         }
       }
+      lookbackKind(at, ingestion, target);
       handOffToJdbc(at, ingestion, target);
     }
     for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
@@ -311,6 +325,43 @@ public final class WorkspaceRules {
                   + watermark.name()
                   + "'; use a timestamp or date watermark-column, or set starting-position to"
                   + " earliest, latest or timestamp");
+    }
+  }
+
+  /**
+   * A lookback is subtracted from the watermark of the incremental column: a duration from a time,
+   * an amount from a number. Checked when the target declares the column; otherwise the run checks
+   * it against the values it reads.
+   */
+  private void lookbackKind(Checks at, JdbcIngestion ingestion, TableDefinition target) {
+    Lookback lookback = ingestion.lookback();
+    if (lookback == null || target == null || ingestion.incrementalColumn() == null) {
+      return;
+    }
+    Column incremental = target.column(ingestion.incrementalColumn());
+    if (incremental == null || incremental.type() == null) {
+      return; // reported where the column is checked
+    }
+    boolean time = incremental.type().kind().isTemporal();
+    boolean duration = lookback.kind() == Lookback.Kind.DURATION;
+    if (time != duration && (time || incremental.type().kind().isNumeric())) {
+      at.at("lookback")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              "lookback "
+                  + lookback
+                  + " is "
+                  + (duration ? "a duration" : "a number")
+                  + ", but incremental column '"
+                  + ingestion.incrementalColumn()
+                  + "' is "
+                  + incremental.type()
+                  + " in target "
+                  + target.table()
+                  + "; write "
+                  + (time
+                      ? "a duration, e.g. lookback: 10m"
+                      : "a number of the column's units, e.g. lookback: 1000"));
     }
   }
 

@@ -9,7 +9,10 @@ import org.immutables.value.Value;
 /**
  * A batch extraction of one table or query from a JDBC database into an Iceberg table. With an
  * incremental column, each run reads the window {@code (last watermark, upper bound captured at
- * start]}; the first run after a migration starts strictly after the migration watermark.
+ * start]}; the first run after a migration starts strictly after the migration watermark. With a
+ * {@link #lookback()}, each run reads {@code [last watermark - lookback, upper bound]} instead and
+ * skips the rows already in the target, so that rows committed late with a value at or below the
+ * watermark are read too.
  */
 @Value.Immutable
 @JsonSerialize(as = ImmutableJdbcIngestion.class)
@@ -30,6 +33,24 @@ public abstract class JdbcIngestion {
   /** The column whose maximum is the watermark; null reads everything every run. */
   public abstract String incrementalColumn();
 
+  /**
+   * How far before the last watermark each run reads again; null (the default) for none.
+   *
+   * <p>Without a lookback a run reads {@code (last watermark, upper bound]}: a row committed after
+   * a run with an incremental value at or below that run's watermark (two rows in the same second,
+   * a long transaction committing late, a sequence value taken before a commit that came later) is
+   * never read. With one, a run reads {@code [last watermark - lookback, upper bound]} (the start
+   * included, so even a lookback of zero reads the rows equal to the watermark again) and skips
+   * every row whose {@link #keys()} and incremental value are already in the target, in append and
+   * merge mode alike; so a lookback needs {@link #keys()} and a target that keeps the key and
+   * incremental columns. Set it to the longest time (or number of the column's units) a row can
+   * take to commit after its value was taken. A {@link Lookback.Kind#DURATION duration} for a
+   * timestamp or date column, an {@link Lookback.Kind#AMOUNT amount} for an integer or decimal one;
+   * the first run after a migration looks back from the migration's watermark the same way. Must
+   * not be negative; needs {@link #incrementalColumn()}.
+   */
+  public abstract Lookback lookback();
+
   /** Parallel range reads; null for a single query. */
   public abstract PartitionedRead partitionedRead();
 
@@ -48,7 +69,10 @@ public abstract class JdbcIngestion {
     return WriteMode.APPEND;
   }
 
-  /** The key columns of a MERGE write. */
+  /**
+   * The key columns: what a MERGE write matches on, and with a {@link #lookback()} what (with the
+   * incremental value) recognises a row already ingested. Required for either.
+   */
   public abstract List<String> keys();
 
   /** A builder of JDBC ingestions. */
@@ -61,6 +85,16 @@ public abstract class JdbcIngestion {
     /** Sets the target from its {@code namespace.name} text. */
     public Builder target(String table) {
       return target(TableId.parse(table));
+    }
+
+    /** Sets a {@link Lookback#of(java.time.Duration) duration lookback}. */
+    public Builder lookback(java.time.Duration lookback) {
+      return lookback(Lookback.of(lookback));
+    }
+
+    /** Sets an {@link Lookback#ofAmount(long) amount lookback} of the column's units. */
+    public Builder lookback(long lookback) {
+      return lookback(Lookback.ofAmount(lookback));
     }
 
     /** Configures the connection with {@code spec}. */

@@ -4,6 +4,8 @@ import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.TableId;
 import io.lakeplan.model.WriteMode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -99,21 +101,63 @@ public final class EngineSteps {
   }
 
   /**
-   * The summary of a JDBC ingestion that wrote {@code rows} rows of the window {@code (after,
-   * upTo]} ({@code after} null: from the beginning).
+   * The summary of a JDBC ingestion that wrote {@code rows} rows of {@code window}, e.g. {@code
+   * appended 2 rows of [timestamp:…, timestamp:…] into raw.orders; watermark timestamp:…; 3 rows
+   * already ingested skipped (lookback 10m)}; the last part only when {@code skipped}, the rows the
+   * window read again that were already in the target, is not zero.
    */
   public static String jdbcSummary(
-      JdbcIngestion ingestion, long rows, Watermark after, Watermark upTo) {
+      JdbcIngestion ingestion, long rows, long skipped, JdbcWindow window) {
     return (ingestion.writeMode() == WriteMode.MERGE ? "merged " : "appended ")
         + rows
-        + " rows of ("
-        + (after == null ? "beginning" : after)
-        + ", "
-        + upTo
-        + "] into "
+        + " rows of "
+        + window
+        + " into "
         + ingestion.target()
         + "; watermark "
-        + upTo;
+        + window.upTo()
+        + (skipped > 0
+            ? "; "
+                + skipped
+                + (skipped == 1 ? " row" : " rows")
+                + " already ingested skipped (lookback "
+                + ingestion.lookback()
+                + ")"
+            : "");
+  }
+
+  /**
+   * The summary of a JDBC ingestion whose window holds no source row: the source's greatest value
+   * is at or before the last watermark ({@code no rows after …}) or, with a lookback, before the
+   * window's start ({@code no rows at or after …}).
+   */
+  public static String jdbcNothingToRead(JdbcIngestion ingestion, JdbcWindow window) {
+    return (window.rereads()
+            ? "no rows at or after " + window.from() + " (lookback " + ingestion.lookback() + ")"
+            : "no rows after " + window.after())
+        + " in the source of "
+        + ingestion.id()
+        + "; nothing ingested";
+  }
+
+  /**
+   * Why a JDBC ingestion with a lookback cannot run: its target lacks {@code missing}, some of the
+   * key and incremental columns that recognise a row already ingested.
+   */
+  public static String jdbcLookbackColumnsMissing(JdbcIngestion ingestion, List<String> missing) {
+    List<String> identity = new ArrayList<>(ingestion.keys());
+    identity.add(ingestion.incrementalColumn());
+    return "Ingestion "
+        + ingestion.id()
+        + ": lookback recognises the rows already ingested by "
+        + String.join(", ", identity)
+        + ", but target "
+        + ingestion.target()
+        + " has no column "
+        + String.join(", ", missing)
+        + "; add it to the target, or remove lookback ("
+        + ingestion.target()
+        + " unchanged)";
   }
 
   /**

@@ -51,6 +51,12 @@ public enum ProblemCode {
   INVALID_HARD_DELETE_COLUMN,
   /** Two settings exclude each other, or one needs another that is missing. */
   CONFLICTING_SETTINGS,
+  /**
+   * A warning, not an error ({@link Validator#warnings}): a JDBC ingestion with an incremental
+   * column and no lookback never reads a row committed late with a value at or below its last
+   * watermark (below it, with a lookback of zero).
+   */
+  LATE_ROWS_UNREAD,
   /** A value has the wrong form (a table name, a duration, a condition…). */
   INVALID_VALUE,
   /** A key the format does not know. */

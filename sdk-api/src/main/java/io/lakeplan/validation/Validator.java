@@ -21,6 +21,17 @@ public final class Validator {
   }
 
   /**
+   * What {@code useCase} risks although it is valid: findings with a path, a code and a message
+   * like problems, which never make it invalid, fail a plan or a strict load. Today one: a JDBC
+   * ingestion with an incremental column and no lookback, or a lookback of zero ({@link
+   * ProblemCode#LATE_ROWS_UNREAD}), never reads a row committed late with a value at or below its
+   * last watermark. {@code lakeplan validate} prints them as warnings.
+   */
+  public static List<Problem> warnings(UseCase useCase) {
+    return WorkspaceRules.warnings(useCase);
+  }
+
+  /**
    * The problems of {@code useCases} taken as the whole workspace: each one's own problems plus
    * unknown tables, dangling or cyclic dependencies, and retention shorter than incremental readers
    * need. A use case with problems of its own takes no part in the checks across use cases until

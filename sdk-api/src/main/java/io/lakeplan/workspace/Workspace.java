@@ -49,16 +49,19 @@ public final class Workspace {
 
   private final List<LoadedUseCase> useCases;
   private final List<Problem> problems;
+  private final List<Problem> warnings;
   private final int files;
   private final Map<String, String> legacyNames;
 
   private Workspace(
       List<LoadedUseCase> useCases,
       List<Problem> problems,
+      List<Problem> warnings,
       int files,
       Map<String, String> legacyNames) {
     this.useCases = List.copyOf(useCases);
     this.problems = List.copyOf(problems);
+    this.warnings = List.copyOf(warnings);
     this.files = files;
     this.legacyNames = Map.copyOf(legacyNames);
   }
@@ -121,17 +124,27 @@ public final class Workspace {
       }
     }
     List<LoadedUseCase> valid = validate(documents, texts, problems, leftOut);
+    List<Problem> warnings = new ArrayList<>();
+    for (LoadedUseCase loaded : valid) {
+      warnings.addAll(
+          locate(
+              loaded.file(),
+              texts.get(loaded.file()),
+              Validator.warnings(loaded.useCase()),
+              loaded.legacy()));
+    }
     LOG.info(
-        "Loaded {} of {} use-case files from {} ({} problems)",
+        "Loaded {} of {} use-case files from {} ({} problems, {} warnings)",
         valid.size(),
         paths.size(),
         path,
-        problems.size());
-    return new Workspace(valid, problems, paths.size(), legacyNames);
+        problems.size(),
+        warnings.size());
+    return new Workspace(valid, problems, warnings, paths.size(), legacyNames);
   }
 
   /**
-   * Loads like {@link #load(Path)} but fails on any problem.
+   * Loads like {@link #load(Path)} but fails on any problem (warnings are no problems).
    *
    * @throws ValidationException listing every problem of every file
    */
@@ -343,6 +356,14 @@ public final class Workspace {
   /** Every problem of every file, located by file, line and column. */
   public List<Problem> problems() {
     return problems;
+  }
+
+  /**
+   * What the valid use cases risk without being invalid ({@link Validator#warnings}), located like
+   * problems; they never leave a file out or fail a strict load.
+   */
+  public List<Problem> warnings() {
+    return warnings;
   }
 
   /** How many use-case files were found. */

@@ -352,6 +352,12 @@ public final class UseCaseArbitraries {
               .fetchSize(random.nextInt(100_000))
               .incrementalColumn(coin() ? null : name());
       if (coin()) {
+        jdbc.lookback(
+            coin()
+                ? io.lakeplan.model.Lookback.of(duration())
+                : io.lakeplan.model.Lookback.ofAmount(random.nextLong()));
+      }
+      if (coin()) {
         jdbc.table("public." + text());
       } else {
         jdbc.query("select * from t where x = '" + text() + "'");

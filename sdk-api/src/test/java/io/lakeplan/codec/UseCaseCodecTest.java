@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeplan.TestUseCases;
+import io.lakeplan.model.Lookback;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
@@ -12,7 +13,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UseCaseCodecTest {
@@ -274,6 +278,70 @@ class UseCaseCodecTest {
       String yaml = "api-version: lakeplan/v1\nname: n\nowner: o\nretries: " + text + "\n";
       assertThat(UseCaseCodec.fromYaml(yaml).retries()).as(text).isEqualTo(3);
     }
+  }
+
+  @Test
+  void lookback_isADurationOrAWholeNumber_andWritesBackInTheSameForm() {
+    Map<String, Lookback> read = new LinkedHashMap<>();
+    read.put("10m", Lookback.of(Duration.ofMinutes(10)));
+    read.put("PT1H30M", Lookback.of(Duration.ofMinutes(90)));
+    read.put("0s", Lookback.of(Duration.ZERO));
+    read.put("500", Lookback.ofAmount(500));
+    read.put("'500'", Lookback.ofAmount(500));
+    read.put("0x10", Lookback.ofAmount(16));
+    read.put("3.0", Lookback.ofAmount(3));
+    read.put("0", Lookback.ofAmount(0));
+    read.forEach(
+        (text, expected) -> {
+          UseCase useCase = UseCaseCodec.fromYaml(jdbcWithLookback(text));
+          Lookback lookback = useCase.jdbcIngestions().get(0).lookback();
+          assertThat(lookback).as(text).isEqualTo(expected);
+          String written = UseCaseCodec.toYaml(useCase);
+          assertThat(written)
+              .as(text)
+              .contains("    lookback: " + expected + "\n")
+              .doesNotContain("lookback: \"");
+          assertThat(UseCaseCodec.fromYaml(written)).as(text).isEqualTo(useCase);
+        });
+  }
+
+  @Test
+  void lookback_neitherADurationNorAWholeNumber_isAProblemNamingBothForms() {
+    for (String text : List.of("soon", "2.5", "99999999999999999999")) {
+      Document document = UseCaseCodec.read("x.yaml", jdbcWithLookback(text));
+      assertThat(document.problems())
+          .as(text)
+          .singleElement()
+          .satisfies(
+              problem -> {
+                assertThat(problem.path()).isEqualTo("jdbc-ingestions[load].lookback");
+                assertThat(problem.code()).isEqualTo(ProblemCode.INVALID_VALUE);
+                assertThat(problem.location().line()).isEqualTo(9);
+                assertThat(problem.message()).startsWith("Invalid lookback").contains(text);
+              });
+    }
+    assertThat(UseCaseCodec.read("x.yaml", jdbcWithLookback("soon")).problems().get(0).message())
+        .isEqualTo(
+            "Invalid lookback: 'soon' (neither a whole number nor a duration; write a duration such as"
+                + " 10m or PT10M for a timestamp or date incremental column, or a whole number"
+                + " such as 500 for an integer or decimal one)");
+  }
+
+  private static String jdbcWithLookback(String lookback) {
+    return """
+        api-version: lakeplan/v1
+        name: shop
+        owner: team@example.com
+        jdbc-ingestions:
+          - id: load
+            connection: {url: "jdbc:postgresql://db:5432/shop"}
+            table: public.events
+            incremental-column: seq
+            lookback: %s
+            keys: [id]
+            target: raw.events
+        """
+        .formatted(lookback);
   }
 
   @Test

@@ -120,6 +120,28 @@ class UseCaseSchemaTest {
         .allMatch(error -> error.startsWith("/maintenance/0/tasks/0"));
   }
 
+  @Test
+  void jdbcLookback_isADurationOrAWholeNumber_andNeedsKeys() throws IOException {
+    ObjectNode document = orders();
+    ObjectNode ingestion = document.putArray("jdbc-ingestions").addObject();
+    ingestion.put("id", "load").put("table", "public.events").put("target", "raw.events");
+    ingestion.putObject("connection").put("url", "jdbc:postgresql://db/shop");
+    ingestion.put("incremental-column", "updated_at").putArray("keys").add("id");
+
+    for (String valid : List.of("10m", "PT10M", "1d12h", "500", "0x10")) {
+      ingestion.put("lookback", valid);
+      assertThat(schemaErrors(document)).as(valid).isEmpty();
+    }
+    ingestion.put("lookback", 500);
+    assertThat(schemaErrors(document)).isEmpty();
+    ingestion.put("lookback", 2.5);
+    assertThat(schemaErrors(document)).contains("/jdbc-ingestions/0/lookback type");
+    ingestion.put("lookback", "soon");
+    assertThat(schemaErrors(document)).contains("/jdbc-ingestions/0/lookback pattern");
+    ingestion.put("lookback", "10m").remove("keys");
+    assertThat(schemaErrors(document)).contains("/jdbc-ingestions/0 required");
+  }
+
   private static ObjectNode orders() throws IOException {
     return (ObjectNode)
         Mappers.yaml().readTree(Files.readString(EXAMPLES.resolve("orders/orders.yaml")));

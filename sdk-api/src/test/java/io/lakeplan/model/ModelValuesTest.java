@@ -75,6 +75,27 @@ class ModelValuesTest {
   }
 
   @Test
+  void lookbacks_areDurationsOrWholeAmounts_andRoundTripTheirText() {
+    assertThat(Lookback.parse("10m")).isEqualTo(Lookback.of(Duration.ofMinutes(10)));
+    assertThat(Lookback.parse("PT90M")).hasToString("1h30m");
+    assertThat(Lookback.parse(" 500 ")).isEqualTo(Lookback.ofAmount(500));
+    assertThat(Lookback.parse("-3").isNegative()).isTrue();
+    assertThat(Lookback.parse("0s").isZero()).isTrue();
+    assertThat(Lookback.parse("500").kind()).isEqualTo(Lookback.Kind.AMOUNT);
+    assertThat(Lookback.parse("1d").kind()).isEqualTo(Lookback.Kind.DURATION);
+    assertThat(Lookback.parse(Lookback.ofAmount(42).toString())).isEqualTo(Lookback.ofAmount(42));
+    assertThatThrownBy(() -> Lookback.parse("500").duration())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Lookback 500 is an amount, not a duration");
+    assertThatThrownBy(() -> Lookback.parse("a while"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Invalid lookback: 'a while' (neither a whole number nor a duration; write a duration"
+                + " such as 10m or PT10M for a timestamp or date incremental column, or a whole"
+                + " number such as 500 for an integer or decimal one)");
+  }
+
+  @Test
   void dataSizes_useBinaryUnits() {
     assertThat(DataSize.parse("512MB").bytes()).isEqualTo(512L * 1024 * 1024);
     assertThat(DataSize.ofBytes(1536)).hasToString("1536B");

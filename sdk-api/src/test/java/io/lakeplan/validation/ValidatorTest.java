@@ -688,6 +688,162 @@ class ValidatorTest {
                 + " or use write-mode append");
   }
 
+  private static UseCase eventsJdbc(
+      java.util.function.UnaryOperator<io.lakeplan.model.JdbcIngestion.Builder> more) {
+    return migratedEvents("at")
+        .ingestJdbc(
+            j ->
+                more.apply(
+                    j.id("events-db")
+                        .connection(
+                            c ->
+                                c.url("jdbc:postgresql://db/x")
+                                    .dialect(io.lakeplan.model.JdbcDialect.POSTGRES))
+                        .table("public.events")
+                        .incrementalColumn("at")
+                        .target("raw.events")))
+        .build();
+  }
+
+  @Test
+  void jdbcLookbackWithKeys_isValid_inAppendAndMergeMode() {
+    for (io.lakeplan.model.WriteMode mode : io.lakeplan.model.WriteMode.values()) {
+      UseCase useCase =
+          eventsJdbc(j -> j.writeMode(mode).addKey("id").lookback(Duration.ofMinutes(10)));
+
+      assertThat(Validator.validate(List.of(useCase))).as("%s", mode).isEmpty();
+      assertThat(Validator.warnings(useCase)).as("%s", mode).isEmpty();
+    }
+  }
+
+  @Test
+  void jdbcLookbackWithoutKeys_isRequiredAtKeys_evenInAppendMode() {
+    UseCase useCase = eventsJdbc(j -> j.lookback(Duration.ofMinutes(10)));
+
+    Problem problem = only(useCase, ProblemCode.REQUIRED);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[events-db].keys");
+    assertThat(problem.message())
+        .isEqualTo(
+            "lookback needs keys: a row read again is recognised as already ingested by its keys"
+                + " and incremental value, so that it does not land twice; list the key columns,"
+                + " or remove lookback");
+  }
+
+  @Test
+  void jdbcNegativeLookback_isOutOfRange() {
+    UseCase useCase = eventsJdbc(j -> j.addKey("id").lookback(Duration.ofMinutes(-5)));
+
+    Problem problem = only(useCase, ProblemCode.OUT_OF_RANGE);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[events-db].lookback");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Invalid lookback: -5m (must not be negative; 0 reads again only the rows at the"
+                + " watermark)");
+  }
+
+  @Test
+  void jdbcLookbackWithoutIncrementalColumn_isAConflict() {
+    UseCase useCase =
+        eventsJdbc(j -> j.addKey("id").lookback(Duration.ofMinutes(5)).incrementalColumn(null));
+
+    Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[events-db].lookback");
+    assertThat(problem.message())
+        .isEqualTo(
+            "lookback needs incremental-column: without one every run reads the whole source;"
+                + " set incremental-column, or remove lookback");
+  }
+
+  @Test
+  void jdbcLookbackOfTheWrongKind_forTheDeclaredIncrementalColumn_isAConflictNamingTheFix() {
+    UseCase durationOnNumber =
+        UseCase.named("events")
+            .owner("events@example.com")
+            .schedule("@daily")
+            .table("raw.events", t -> t.requiredColumn("id", "long").column("seq", "long"))
+            .ingestJdbc(
+                j ->
+                    j.id("events-db")
+                        .connection(c -> c.url("jdbc:postgresql://db/x"))
+                        .table("public.events")
+                        .incrementalColumn("seq")
+                        .addKey("id")
+                        .lookback(Duration.ofMinutes(10))
+                        .target("raw.events"))
+            .build();
+    UseCase numberOnTime = eventsJdbc(j -> j.addKey("id").lookback(500));
+
+    Problem durationProblem = only(durationOnNumber, ProblemCode.CONFLICTING_SETTINGS);
+    Problem numberProblem = only(numberOnTime, ProblemCode.CONFLICTING_SETTINGS);
+
+    assertThat(durationProblem.path()).isEqualTo("jdbc-ingestions[events-db].lookback");
+    assertThat(durationProblem.message())
+        .isEqualTo(
+            "lookback 10m is a duration, but incremental column 'seq' is long in target"
+                + " raw.events; write a number of the column's units, e.g. lookback: 1000");
+    assertThat(numberProblem.message())
+        .isEqualTo(
+            "lookback 500 is a number, but incremental column 'at' is timestamp in target"
+                + " raw.events; write a duration, e.g. lookback: 10m");
+  }
+
+  @Test
+  void jdbcLookbackWhoseKeyIsNotInTheTarget_isAnUnknownColumn() {
+    UseCase useCase = eventsJdbc(j -> j.addKey("event_id").lookback(Duration.ofMinutes(10)));
+
+    Problem problem = only(useCase, ProblemCode.UNKNOWN_COLUMN);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[events-db].keys[0]");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Key column 'event_id' is not in the declared schema of target raw.events (columns:"
+                + " id, at)");
+  }
+
+  @Test
+  void jdbcWithoutLookback_isValid_butWarnsThatLateRowsAreNeverRead() {
+    UseCase useCase = eventsJdbc(j -> j);
+
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
+    assertThat(Validator.warnings(useCase))
+        .extracting(Problem::toString)
+        .containsExactly(
+            "events: jdbc-ingestions[events-db].lookback: No lookback: each run reads only rows"
+                + " with at after the last run's watermark, so a row committed after a run with at"
+                + " at or below that watermark (the same second, a transaction committing late) is"
+                + " never read; set lookback to the longest time a row can take to commit (e.g."
+                + " lookback: 10m, or a number for a numeric column), which needs keys"
+                + " [late-rows-unread]");
+    // a warning never fails a plan
+    assertThat(Planner.plan(useCase).dags()).isNotEmpty();
+  }
+
+  @Test
+  void jdbcWithZeroLookback_warnsThatLateRowsBelowTheWatermarkAreNeverRead() {
+    UseCase useCase = eventsJdbc(j -> j.addKey("id").lookback(Duration.ZERO));
+
+    assertThat(Validator.validate(List.of(useCase))).isEmpty();
+    assertThat(Validator.warnings(useCase))
+        .singleElement()
+        .satisfies(
+            warning -> {
+              assertThat(warning.code()).isEqualTo(ProblemCode.LATE_ROWS_UNREAD);
+              assertThat(warning.path()).isEqualTo("jdbc-ingestions[events-db].lookback");
+              assertThat(warning.message())
+                  .isEqualTo(
+                      "lookback 0s reads again only the rows with at equal to the last run's"
+                          + " watermark, so a row committed after a run with at below that"
+                          + " watermark (a transaction committing late) is never read; set"
+                          + " lookback to the longest time a row can take to commit");
+            });
+  }
+
+  @Test
+  void jdbcWithoutIncrementalColumn_readsEverythingAndHasNoWarning() {
+    UseCase useCase = eventsJdbc(j -> j.incrementalColumn(null));
+
+    assertThat(Validator.warnings(useCase)).isEmpty();
+  }
+
   @Test
   void kafkaIntoATableNothingCreates_namesTheColumnsToDeclare() {
     UseCase useCase = withClicks(TestUseCases.orders(), k -> k.column("kind", "string")).build();

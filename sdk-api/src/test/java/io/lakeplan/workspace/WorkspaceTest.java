@@ -51,6 +51,39 @@ class WorkspaceTest {
   }
 
   @Test
+  void jdbcWithoutLookback_isLoaded_withALocatedWarning_andAStrictLoadPasses() throws IOException {
+    write(
+        "shop.yaml",
+        """
+        api-version: lakeplan/v1
+        name: shop
+        owner: team@example.com
+        tables:
+          - table: raw.events
+            columns: [{name: id, type: long}, {name: updated_at, type: timestamp}]
+        jdbc-ingestions:
+          - id: load
+            connection: {url: "jdbc:postgresql://db:5432/shop"}
+            table: public.events
+            incremental-column: updated_at
+            target: raw.events
+        """);
+
+    Workspace workspace = Workspace.loadStrict(folder);
+
+    assertThat(workspace.problems()).isEmpty();
+    assertThat(workspace.useCases()).extracting(u -> u.file()).containsExactly("shop.yaml");
+    // located at the ingestion's item, as lookback is not written
+    assertThat(workspace.warnings())
+        .singleElement()
+        .satisfies(
+            warning ->
+                assertThat(warning.toString())
+                    .startsWith("shop.yaml:8:5: jdbc-ingestions[load].lookback: No lookback:")
+                    .endsWith("[late-rows-unread]"));
+  }
+
+  @Test
   void useCaseDependingOnAnInvalidOne_isLeftOutWithAReason() throws IOException {
     writeValid();
     write(

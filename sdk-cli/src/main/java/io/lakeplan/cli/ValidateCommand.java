@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lakeplan validate PATH}: loads a use-case file or folder and lists every problem.
+ * {@code lakeplan validate PATH}: loads a use-case file or folder and lists every problem, then the
+ * warnings of the valid use cases ({@link io.lakeplan.validation.Validator#warnings}), which never
+ * change the exit code.
  *
  * <p>Without {@code --strict}, valid legacy-format files are accepted. With {@code --strict} (for
  * CI) they are problems too (convert them with {@code import-legacy}), and so is a folder without
@@ -62,10 +64,12 @@ final class ValidateCommand implements Callable<Integer> {
     Workspace workspace = Workspace.load(Inputs.existing(spec.commandLine(), path));
     List<Problem> problems = problems(workspace, strict);
     PrintWriter out = spec.commandLine().getOut();
+    List<Problem> warnings = workspace.warnings();
     if (format == Format.json) {
-      out.println(toJson(problems));
+      out.println(toJson(problems, warnings));
     } else {
       problems.forEach(out::println);
+      warnings.forEach(warning -> out.println(warning(warning)));
       out.println(summary(workspace, problems));
     }
     out.flush();
@@ -118,21 +122,41 @@ final class ValidateCommand implements Callable<Integer> {
         + workspace.useCases().size()
         + " of "
         + workspace.fileCount()
-        + " use-case files valid";
+        + " use-case files valid"
+        + (workspace.warnings().isEmpty()
+            ? ""
+            : "; "
+                + workspace.warnings().size()
+                + (workspace.warnings().size() == 1 ? " warning" : " warnings"));
   }
 
-  static String toJson(List<Problem> problems) {
+  /** A warning's line: {@code file:line:col: warning: path: message [code]}. */
+  static String warning(Problem warning) {
+    StringBuilder line = new StringBuilder();
+    if (warning.location() != null) {
+      line.append(warning.location()).append(": ");
+    } else if (warning.useCase() != null) {
+      line.append(warning.useCase()).append(": ");
+    }
+    line.append("warning: ");
+    if (!warning.path().isEmpty()) {
+      line.append(warning.path()).append(": ");
+    }
+    return line.append(warning.message())
+        .append(" [")
+        .append(warning.code().code())
+        .append(']')
+        .toString();
+  }
+
+  /** Every problem, then every warning, each with its {@code severity}. */
+  static String toJson(List<Problem> problems, List<Problem> warnings) {
     ArrayNode array = JsonNodeFactory.instance.arrayNode();
     for (Problem problem : problems) {
-      ObjectNode node = array.addObject();
-      SourceLocation location = problem.location();
-      node.put("file", location == null ? null : location.file());
-      node.put("line", location == null ? 0 : location.line());
-      node.put("column", location == null ? 0 : location.column());
-      node.put("path", problem.path());
-      node.put("code", problem.code().code());
-      node.put("message", problem.message());
-      node.put("useCase", problem.useCase());
+      add(array, problem, "error");
+    }
+    for (Problem warning : warnings) {
+      add(array, warning, "warning");
     }
     try {
       return new ObjectMapper()
@@ -141,5 +165,18 @@ final class ValidateCommand implements Callable<Integer> {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write problems as JSON", e);
     }
+  }
+
+  private static void add(ArrayNode array, Problem problem, String severity) {
+    ObjectNode node = array.addObject();
+    SourceLocation location = problem.location();
+    node.put("file", location == null ? null : location.file());
+    node.put("line", location == null ? 0 : location.line());
+    node.put("column", location == null ? 0 : location.column());
+    node.put("path", problem.path());
+    node.put("severity", severity);
+    node.put("code", problem.code().code());
+    node.put("message", problem.message());
+    node.put("useCase", problem.useCase());
   }
 }

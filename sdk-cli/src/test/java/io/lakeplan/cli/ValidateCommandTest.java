@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.workspace.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
   @Test
@@ -69,7 +72,9 @@ class ValidateCommandTest {
     for (JsonNode problem : problems) {
       assertThat(problem.fieldNames())
           .toIterable()
-          .containsExactly("file", "line", "column", "path", "code", "message", "useCase");
+          .containsExactly(
+              "file", "line", "column", "path", "severity", "code", "message", "useCase");
+      assertThat(problem.path("severity").asText()).isEqualTo("error");
       if (problem.path("file").asText().equals("invalid/missing-entrypoint.yaml")) {
         missing = problem;
       }
@@ -87,6 +92,47 @@ class ValidateCommandTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(new ObjectMapper().readTree(run.out())).isEmpty();
+  }
+
+  @Test
+  void validate_jdbcWithoutLookback_printsAWarning_andExits0(@TempDir Path folder)
+      throws Exception {
+    Files.writeString(
+        folder.resolve("shop.yaml"),
+        """
+        api-version: lakeplan/v1
+        name: shop
+        owner: team@example.com
+        tables:
+          - table: raw.events
+            columns: [{name: id, type: long}, {name: updated_at, type: timestamp}]
+        jdbc-ingestions:
+          - id: load
+            connection: {url: "jdbc:postgresql://db:5432/shop"}
+            table: public.events
+            incremental-column: updated_at
+            target: raw.events
+        """);
+
+    CliRun text = CliRun.of("validate", "--strict", folder.toString());
+    CliRun json = CliRun.of("validate", "--format=json", folder.toString());
+
+    Problem warning = Workspace.load(folder).warnings().get(0);
+    assertThat(text.exitCode()).isZero();
+    assertThat(text.out())
+        .isEqualTo(
+            "shop.yaml:8:5: warning: jdbc-ingestions[load].lookback: "
+                + warning.message()
+                + " [late-rows-unread]\n"
+                + "OK: 0 problems in 0 files; 1 of 1 use-case files valid; 1 warning\n");
+    assertThat(warning.message())
+        .startsWith("No lookback: each run reads only rows with updated_at");
+    assertThat(json.exitCode()).isZero();
+    JsonNode entries = new ObjectMapper().readTree(json.out());
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).path("severity").asText()).isEqualTo("warning");
+    assertThat(entries.get(0).path("code").asText()).isEqualTo("late-rows-unread");
+    assertThat(entries.get(0).path("path").asText()).isEqualTo("jdbc-ingestions[load].lookback");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.JdbcWindow;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.TaskResult;
@@ -41,8 +42,10 @@ import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A JDBC batch ingestion: reads the window {@code (last watermark, upper bound captured at start]}
- * of the incremental column, appends it to the Iceberg target or merges it by keys, and moves the
+ * A JDBC batch ingestion: reads the window ({@link JdbcWindow}) {@code (last watermark, upper bound
+ * captured at start]} of the incremental column, or with a lookback {@code [last watermark -
+ * lookback, upper bound]} without the rows the target already holds by keys and incremental value
+ * ({@link JdbcLookback}), appends it to the Iceberg target or merges it by keys, and moves the
  * watermark.
  *
  * <p>Exactly once, across crashes: the new watermark is written into the Iceberg commit's snapshot
@@ -108,19 +111,11 @@ final class JdbcIngestExecutor {
           Duration.ZERO,
           "source of " + ingestion.id() + " is empty; nothing ingested" + unread);
     }
-    Watermark upTo = WatermarkExecutor.toWatermark(bound.max(), ingestion.incrementalColumn());
-    if (after != null && upTo.compareTo(after) <= 0) {
+    Watermark max = WatermarkExecutor.toWatermark(bound.max(), ingestion.incrementalColumn());
+    JdbcWindow window = JdbcWindow.of(ingestion, after, max, TaskFailedException::new);
+    if (window.isEmpty()) {
       return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "no rows after "
-              + after
-              + " in the source of "
-              + ingestion.id()
-              + "; nothing ingested"
-              + unread);
+          0, 0, 0, Duration.ZERO, EngineSteps.jdbcNothingToRead(ingestion, window) + unread);
     }
 
     DataFrameReader read =
@@ -129,7 +124,7 @@ final class JdbcIngestExecutor {
             .read()
             .format("jdbc")
             .options(options)
-            .option("dbtable", JdbcSql.window(ingestion, connection.dialect(), after, upTo));
+            .option("dbtable", JdbcSql.window(ingestion, connection.dialect(), window));
     if (ingestion.partitionedRead() != null) {
       read =
           read.option("partitionColumn", ingestion.partitionedRead().column())
@@ -141,15 +136,31 @@ final class JdbcIngestExecutor {
     List<ValueChecks.Conversion> conversions = conversions(context, ingestion, source, target);
     Dataset<Row> shaped = shaped(ingestion, source, conversions);
     try {
+      if (window.rereads()) {
+        // one read of the window and of the target's range, then the counts and the write
+        Dataset<Row> marked =
+            JdbcLookback.marked(context, ingestion, shaped, window)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          Row counts =
+              requireKeys(ingestion, marked, "count(1)", "count_if(" + JdbcLookback.INGESTED + ")");
+          int first = ingestion.keys().size() + 1;
+          long skipped = counts.getLong(first + 1);
+          Read again = new Read(counts.getLong(first) - skipped, skipped);
+          return write(context, ingestion, marked, key, window, unread, again);
+        } finally {
+          marked.unpersist();
+        }
+      }
       if (ingestion.writeMode() != WriteMode.MERGE) {
         // an append reads the window once, straight into the commit
-        return write(context, ingestion, shaped, key, after, upTo, unread);
+        return write(context, ingestion, shaped, key, window, unread, null);
       }
       // a MERGE may scan its source more than once: read the window once into the cache
       Dataset<Row> cached = shaped.persist(StorageLevel.MEMORY_AND_DISK());
       try {
         requireKeys(ingestion, cached);
-        return write(context, ingestion, cached, key, after, upTo, unread);
+        return write(context, ingestion, cached, key, window, unread, null);
       } finally {
         cached.unpersist();
       }
@@ -162,31 +173,60 @@ final class JdbcIngestExecutor {
     }
   }
 
+  /**
+   * What a window read again holds besides the rows already ingested: {@code fresh} rows, and
+   * {@code skipped} rows the target already held.
+   */
+  private record Read(long fresh, long skipped) {}
+
+  /**
+   * Appends {@code rows} or merges them by key with the new watermark in the commit, then moves the
+   * store. With {@code read} (a window read again), {@code rows} carries {@link
+   * JdbcLookback#INGESTED}: those rows are left out, and nothing is committed when nothing is left.
+   */
   private static TaskResult write(
       Context context,
       JdbcIngestion ingestion,
-      Dataset<Row> shaped,
+      Dataset<Row> rows,
       String key,
-      Watermark after,
-      Watermark upTo,
-      String unread) {
+      JdbcWindow window,
+      String unread,
+      Read read) {
     String target = Sql.table(ingestion.target());
     Table before = Tables.load(context, ingestion.target());
     long beforeId = Tables.currentSnapshotId(before);
+    Watermark upTo = window.upTo();
+    boolean merge = ingestion.writeMode() == WriteMode.MERGE;
     String view = "lakeplan_jdbc_" + ingestion.id().replace('-', '_').toLowerCase(Locale.ROOT);
-    shaped.createOrReplaceTempView(view);
+    rows.createOrReplaceTempView(view);
+    boolean anything = true;
     try {
-      CommitMetadata.withCommitProperties(
-          Map.of(watermarkProperty(ingestion), upTo.toString()),
-          () -> {
-            if (ingestion.writeMode() == WriteMode.MERGE) {
-              context.spark.sql(mergeStatement(ingestion, target, view, shaped));
-            } else {
-              context.spark.table(view).writeTo(target).append();
-            }
-            return null;
-          },
-          RuntimeException.class);
+      String latest = merge ? latestPerKey(ingestion, view, read != null) : null;
+      // a window read again may hold nothing the target lacks: then nothing is committed
+      if (read != null) {
+        anything = merge ? !context.spark.sql(latest).isEmpty() : read.fresh() > 0;
+      }
+      if (anything) {
+        CommitMetadata.withCommitProperties(
+            Map.of(watermarkProperty(ingestion), upTo.toString()),
+            () -> {
+              if (merge) {
+                context.spark.sql(mergeStatement(ingestion, target, latest));
+              } else if (read != null) {
+                context
+                    .spark
+                    .table(view)
+                    .where("NOT " + JdbcLookback.INGESTED)
+                    .drop(JdbcLookback.INGESTED)
+                    .writeTo(target)
+                    .append();
+              } else {
+                context.spark.table(view).writeTo(target).append();
+              }
+              return null;
+            },
+            RuntimeException.class);
+      }
     } catch (Exception e) {
       throw new TaskFailedException(
           "Ingestion "
@@ -200,9 +240,12 @@ final class JdbcIngestExecutor {
     } finally {
       context.spark.catalog().dropTempView(view);
     }
-    Snapshot snapshot = Tables.load(context, ingestion.target()).currentSnapshot();
-    if (snapshot == null || snapshot.snapshotId() == beforeId) {
-      throw new TaskFailedException("Ingestion " + ingestion.id() + " committed nothing");
+    Snapshot snapshot = null;
+    if (anything) {
+      snapshot = Tables.load(context, ingestion.target()).currentSnapshot();
+      if (snapshot == null || snapshot.snapshotId() == beforeId) {
+        throw new TaskFailedException("Ingestion " + ingestion.id() + " committed nothing");
+      }
     }
     // the data and its watermark are committed; now the store (a crash here is repaired above)
     CrashPoints.reach("after-commit");
@@ -214,17 +257,20 @@ final class JdbcIngestExecutor {
       }
     }
     CrashPoints.reach("after-store-write");
-    // an append adds exactly the window's rows; a merge reports the rows it read (cached)
-    long rows =
-        ingestion.writeMode() == WriteMode.MERGE
-            ? shaped.count()
-            : Tables.summaryLong(snapshot, "added-records");
+    long written;
+    if (read != null) {
+      written = read.fresh();
+    } else {
+      // an append adds exactly the window's rows; a merge reports the rows it read (cached)
+      written = merge ? rows.count() : Tables.summaryLong(snapshot, "added-records");
+    }
     return TaskResult.succeeded(
-        rows,
-        Tables.summaryLong(snapshot, "added-data-files"),
-        Tables.summaryLong(snapshot, "added-files-size"),
+        written,
+        snapshot == null ? 0 : Tables.summaryLong(snapshot, "added-data-files"),
+        snapshot == null ? 0 : Tables.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        EngineSteps.jdbcSummary(ingestion, rows, after, upTo) + unread);
+        EngineSteps.jdbcSummary(ingestion, written, read == null ? 0 : read.skipped(), window)
+            + unread);
   }
 
   /** The latest watermark committed by this ingestion, walking back the table's snapshots. */
@@ -369,9 +415,11 @@ final class JdbcIngestExecutor {
 
   /**
    * Fails before anything is written when a row of the window has no value for a key: in SQL a null
-   * key matches nothing, so the row would be inserted again by every run.
+   * key matches nothing, so the row would be inserted again by every run (by a merge, or by an
+   * append that reads rows again and recognises them by key). In the same pass it computes the
+   * aggregates {@code more}, found in the returned row after one count per key and one in all.
    */
-  private static void requireKeys(JdbcIngestion ingestion, Dataset<Row> window) {
+  private static Row requireKeys(JdbcIngestion ingestion, Dataset<Row> window, String... more) {
     List<String> counts = new ArrayList<>();
     List<String> anyNull = new ArrayList<>();
     for (String key : ingestion.keys()) {
@@ -379,6 +427,7 @@ final class JdbcIngestExecutor {
       anyNull.add(Sql.quote(key) + " IS NULL");
     }
     counts.add(0, "count_if(" + String.join(" OR ", anyNull) + ")");
+    counts.addAll(List.of(more));
     Row row;
     try {
       row = window.selectExpr(counts.toArray(String[]::new)).first();
@@ -398,26 +447,39 @@ final class JdbcIngestExecutor {
       }
       throw new TaskFailedException(Merges.nullKeys(ingestion, rows, columns));
     }
+    return row;
   }
 
-  /** Upsert by keys: the latest row per key by the incremental column wins. */
-  private static String mergeStatement(
-      JdbcIngestion ingestion, String target, String view, Dataset<Row> shaped) {
+  /**
+   * The rows of {@code view} a merge writes: the latest row of each key by the incremental column
+   * and, when {@code rereads}, only if the target does not hold it already ({@link
+   * JdbcLookback#INGESTED}). Latest first: an older version read again must not replace the newer
+   * one the target holds.
+   */
+  private static String latestPerKey(JdbcIngestion ingestion, String view, boolean rereads) {
     List<String> keys = new ArrayList<>();
-    List<String> on = new ArrayList<>();
     for (String key : ingestion.keys()) {
       keys.add(Sql.quote(key));
-      on.add("t." + Sql.quote(key) + " = s." + Sql.quote(key));
     }
     String order = Sql.quote(ingestion.incrementalColumn());
-    String latest =
-        "SELECT * EXCEPT (lakeplan_rank) FROM (SELECT *, row_number() OVER (PARTITION BY "
-            + String.join(", ", keys)
-            + " ORDER BY "
-            + order
-            + " DESC) AS lakeplan_rank FROM "
-            + Sql.quote(view)
-            + ") WHERE lakeplan_rank = 1";
+    return "SELECT * EXCEPT (lakeplan_rank"
+        + (rereads ? ", " + JdbcLookback.INGESTED : "")
+        + ") FROM (SELECT *, row_number() OVER (PARTITION BY "
+        + String.join(", ", keys)
+        + " ORDER BY "
+        + order
+        + " DESC) AS lakeplan_rank FROM "
+        + Sql.quote(view)
+        + ") WHERE lakeplan_rank = 1"
+        + (rereads ? " AND NOT " + JdbcLookback.INGESTED : "");
+  }
+
+  /** Upsert by keys of the rows {@code latest} selects. */
+  private static String mergeStatement(JdbcIngestion ingestion, String target, String latest) {
+    List<String> on = new ArrayList<>();
+    for (String key : ingestion.keys()) {
+      on.add("t." + Sql.quote(key) + " = s." + Sql.quote(key));
+    }
     return "MERGE INTO "
         + target
         + " t USING ("

@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import io.lakeplan.model.Identifiers;
 import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.spi.JdbcWindow;
 import io.lakeplan.spi.Watermark;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -50,19 +51,20 @@ final class JdbcSql {
   }
 
   /**
-   * The rows of the window {@code (after, upTo]} as a derived table for Spark's {@code dbtable}
-   * option (so partitioned reads can add their own predicates); {@code after} null means from the
-   * beginning.
+   * The rows of {@code window} ({@code (after, upTo]}, or {@code [from, upTo]} when it reads again)
+   * as a derived table for Spark's {@code dbtable} option (so partitioned reads can add their own
+   * predicates); no lower bound on a first run.
    */
-  static String window(
-      JdbcIngestion ingestion, JdbcDialect dialect, Watermark after, Watermark upTo) {
+  static String window(JdbcIngestion ingestion, JdbcDialect dialect, JdbcWindow window) {
     String column = requireIdentifier(ingestion.incrementalColumn(), "incremental column");
     StringBuilder sql = new StringBuilder("(SELECT * FROM ").append(relation(ingestion));
     sql.append(" WHERE ");
-    if (after != null) {
-      sql.append(column).append(" > ").append(literal(dialect, after)).append(" AND ");
+    if (window.rereads()) {
+      sql.append(column).append(" >= ").append(literal(dialect, window.from())).append(" AND ");
+    } else if (window.after() != null) {
+      sql.append(column).append(" > ").append(literal(dialect, window.after())).append(" AND ");
     }
-    sql.append(column).append(" <= ").append(literal(dialect, upTo));
+    sql.append(column).append(" <= ").append(literal(dialect, window.upTo()));
     return sql.append(") lakeplan_window").toString();
   }
 

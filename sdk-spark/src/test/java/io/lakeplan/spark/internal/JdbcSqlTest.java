@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.spi.JdbcWindow;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -35,7 +36,8 @@ class JdbcSqlTest {
 
   @Test
   void window_oracle_usesToTimestampAndNoAsForTheAlias() {
-    assertThat(JdbcSql.window(ingestion(JdbcDialect.ORACLE).build(), JdbcDialect.ORACLE, FROM, TO))
+    assertThat(
+            JdbcSql.window(ingestion(JdbcDialect.ORACLE).build(), JdbcDialect.ORACLE, window(FROM)))
         .isEqualTo(
             "(SELECT * FROM SALES.ORDERS WHERE UPDATED_AT > TO_TIMESTAMP('2024-05-01"
                 + " 10:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.FF6') AND UPDATED_AT <="
@@ -46,7 +48,8 @@ class JdbcSqlTest {
   @Test
   void window_postgres_usesAnsiTimestampLiterals() {
     assertThat(
-            JdbcSql.window(ingestion(JdbcDialect.POSTGRES).build(), JdbcDialect.POSTGRES, FROM, TO))
+            JdbcSql.window(
+                ingestion(JdbcDialect.POSTGRES).build(), JdbcDialect.POSTGRES, window(FROM)))
         .isEqualTo(
             "(SELECT * FROM SALES.ORDERS WHERE UPDATED_AT > TIMESTAMP '2024-05-01 10:00:00.000000'"
                 + " AND UPDATED_AT <= TIMESTAMP '2024-05-02 00:00:00.123456') lakeplan_window");
@@ -58,9 +61,35 @@ class JdbcSqlTest {
             JdbcSql.window(
                 ingestion(JdbcDialect.ORACLE).build(),
                 JdbcDialect.ORACLE,
-                null,
-                Watermark.of(new BigDecimal("1E+3"))))
+                JdbcWindow.of(
+                    ingestion(JdbcDialect.ORACLE).build(),
+                    null,
+                    Watermark.of(new BigDecimal("1E+3")),
+                    IllegalStateException::new)))
         .isEqualTo("(SELECT * FROM SALES.ORDERS WHERE UPDATED_AT <= 1000) lakeplan_window");
+  }
+
+  @Test
+  void window_withLookback_readsFromTheWatermarkLessTheLookback_included() {
+    JdbcIngestion lookingBack =
+        ingestion(JdbcDialect.POSTGRES)
+            .addKey("ORDER_ID")
+            .lookback(java.time.Duration.ofMinutes(10))
+            .build();
+
+    assertThat(
+            JdbcSql.window(
+                lookingBack,
+                JdbcDialect.POSTGRES,
+                JdbcWindow.of(lookingBack, FROM, TO, IllegalStateException::new)))
+        .isEqualTo(
+            "(SELECT * FROM SALES.ORDERS WHERE UPDATED_AT >= TIMESTAMP '2024-05-01 09:50:00.000000'"
+                + " AND UPDATED_AT <= TIMESTAMP '2024-05-02 00:00:00.123456') lakeplan_window");
+  }
+
+  private static JdbcWindow window(Watermark after) {
+    return JdbcWindow.of(
+        ingestion(JdbcDialect.POSTGRES).build(), after, TO, IllegalStateException::new);
   }
 
   @Test

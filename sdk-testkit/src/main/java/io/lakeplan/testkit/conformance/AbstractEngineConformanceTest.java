@@ -22,6 +22,8 @@ import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import io.lakeplan.testkit.ManifestEntry;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.Validator;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -693,6 +695,200 @@ public abstract class AbstractEngineConformanceTest {
                 + source
                 + " (raw.orders unchanged)");
     assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+  }
+
+  // ---- JDBC lookback (issue 22 item 6) --------------------------------------------------------
+
+  private static final Duration LOOKBACK = Duration.ofMinutes(10);
+
+  /**
+   * The window a run with {@link #LOOKBACK} reads after watermark {@code minutes}, as summaries say
+   * it.
+   */
+  private String rereadWindow(long watermarkMinutes, long upToMinutes) {
+    return "["
+        + Watermark.of(instant(watermarkMinutes).minus(LOOKBACK))
+        + ", "
+        + Watermark.of(instant(upToMinutes))
+        + "]";
+  }
+
+  @Test
+  void jdbc_lookback_readsLateRowsAtAndBelowTheWatermark_andSkipsTheRowsAlreadyIngested() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source, j -> j.lookback(LOOKBACK).addKey("order_id"))));
+    Map<String, Object> migrated = raw(1, "NEW", "10.00", "I", 0);
+    migrate(migrated);
+    session.createSourceTable(source, sourceColumns());
+    List<Map<String, Object>> first =
+        List.of(raw(2, "NEW", "20.00", "I", 5), raw(3, "NEW", "30.00", "I", 6));
+    session.insertSourceRows(source, first);
+    succeed("orders-jdbc");
+    long watermark = 6;
+
+    // committed after run 1: one row at the watermark, one below it within the lookback, one
+    // before the lookback's reach
+    Map<String, Object> atWatermark = raw(4, "NEW", "40.00", "I", watermark);
+    Map<String, Object> belowWatermark = raw(5, "NEW", "50.00", "I", watermark - 5);
+    Map<String, Object> beyondLookback =
+        raw(6, "NEW", "60.00", "I", watermark - LOOKBACK.toMinutes() - 1);
+    session.insertSourceRows(source, List.of(atWatermark, belowWatermark, beyondLookback));
+    TaskResult second = succeed("orders-jdbc");
+
+    assertThat(second.rows()).isEqualTo(2);
+    assertThat(second.summary())
+        .isEqualTo(
+            "appended 2 rows of "
+                + rereadWindow(watermark, watermark)
+                + " into raw.orders; watermark "
+                + Watermark.of(instant(watermark))
+                + "; "
+                + first.size()
+                + " rows already ingested skipped (lookback 10m)");
+    assertRows(RAW, migrated, first.get(0), first.get(1), atWatermark, belowWatermark);
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(watermark)));
+  }
+
+  @Test
+  void jdbc_lookbackMergeByKey_mergesLateRows_andAnOlderVersionReadAgainNeverReplacesANewer() {
+    String source = "public.src_" + unique();
+    start(
+        orders(
+            builder ->
+                jdbc(
+                    builder,
+                    source,
+                    j -> j.writeMode(WriteMode.MERGE).addKey("order_id").lookback(LOOKBACK))));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createSourceTable(source, sourceColumns());
+    Map<String, Object> paid = raw(1, "PAID", "10.00", "U", 5);
+    Map<String, Object> second = raw(2, "NEW", "20.00", "I", 6);
+    session.insertSourceRows(source, List.of(paid, second));
+    TaskResult first = succeed("orders-jdbc");
+    long watermark = 6;
+
+    Map<String, Object> atWatermark = raw(3, "NEW", "30.00", "I", watermark);
+    Map<String, Object> belowWatermark = raw(4, "NEW", "40.00", "I", watermark - 4);
+    // an older version of key 2, committed late: the target's newer row must stay
+    Map<String, Object> olderVersion = raw(2, "VOID", "20.00", "U", watermark - 2);
+    List<Map<String, Object>> late = List.of(atWatermark, belowWatermark, olderVersion);
+    session.insertSourceRows(source, late);
+    TaskResult merged = succeed("orders-jdbc");
+    int snapshots = session.snapshotCount(RAW);
+    TaskResult rerun = succeed("orders-jdbc");
+
+    assertThat(first.rows()).isEqualTo(2);
+    assertThat(merged.rows()).isEqualTo(late.size());
+    assertThat(merged.summary())
+        .isEqualTo(
+            "merged "
+                + late.size()
+                + " rows of "
+                + rereadWindow(watermark, watermark)
+                + " into raw.orders; watermark "
+                + Watermark.of(instant(watermark))
+                + "; 2 rows already ingested skipped (lookback 10m)");
+    assertRows(RAW, paid, second, atWatermark, belowWatermark);
+    // a re-run reads the same rows again and writes nothing: four are in the target, and the
+    // older version of key 2, the one row it counts, loses to the newer row again
+    assertThat(rerun.rows()).isEqualTo(1);
+    assertThat(rerun.summary()).endsWith("; 4 rows already ingested skipped (lookback 10m)");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertRows(RAW, paid, second, atWatermark, belowWatermark);
+  }
+
+  @Test
+  void jdbc_lookbackRerunWithoutNewRows_writesNothingTwice_andSkipsTheMigratedRows() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source, j -> j.lookback(LOOKBACK).addKey("order_id"))));
+    Map<String, Object> migrated = raw(1, "NEW", "10.00", "I", 0);
+    migrate(migrated);
+    session.createSourceTable(source, sourceColumns());
+    // the source still holds the migrated row: the first run looks back from the migration's
+    // watermark, reads it again and recognises it
+    List<Map<String, Object>> fresh =
+        List.of(raw(2, "NEW", "20.00", "I", 5), raw(3, "NEW", "30.00", "I", 6));
+    List<Map<String, Object>> all = new ArrayList<>(fresh);
+    all.add(0, migrated);
+    session.insertSourceRows(source, all);
+
+    TaskResult first = succeed("orders-jdbc");
+    int snapshots = session.snapshotCount(RAW);
+    TaskResult again = succeed("orders-jdbc");
+
+    assertThat(first.rows()).isEqualTo(fresh.size());
+    assertThat(first.summary())
+        .isEqualTo(
+            "appended 2 rows of "
+                + rereadWindow(0, 6)
+                + " into raw.orders; watermark "
+                + Watermark.of(instant(6))
+                + "; 1 row already ingested skipped (lookback 10m)");
+    assertThat(again.rows()).isZero();
+    assertThat(again.summary())
+        .isEqualTo(
+            "appended 0 rows of "
+                + rereadWindow(6, 6)
+                + " into raw.orders; watermark "
+                + Watermark.of(instant(6))
+                + "; "
+                + all.size()
+                + " rows already ingested skipped (lookback 10m)");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertRows(RAW, migrated, fresh.get(0), fresh.get(1));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(6)));
+  }
+
+  @Test
+  void jdbc_withoutLookback_neverReadsALateRowAtTheWatermark_andValidationWarnsOfIt() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    Map<String, Object> migrated = raw(1, "NEW", "10.00", "I", 0);
+    migrate(migrated);
+    session.createSourceTable(source, sourceColumns());
+    Map<String, Object> ingested = raw(2, "NEW", "20.00", "I", 5);
+    session.insertSourceRows(source, List.of(ingested));
+    succeed("orders-jdbc");
+
+    session.insertSourceRows(source, List.of(raw(3, "NEW", "30.00", "I", 5)));
+    TaskResult second = succeed("orders-jdbc");
+
+    // the issue's repro: the row at the watermark is never read
+    assertThat(second.summary())
+        .isEqualTo(
+            "no rows after "
+                + Watermark.of(instant(5))
+                + " in the source of orders-jdbc; nothing ingested");
+    assertRows(RAW, migrated, ingested);
+    assertThat(Validator.warnings(useCase))
+        .extracting(Problem::toString)
+        .containsExactly(
+            "conformance: jdbc-ingestions[orders-jdbc].lookback: No lookback: each run reads only"
+                + " rows with updated_at after the last run's watermark, so a row committed after"
+                + " a run with updated_at at or below that watermark (the same second, a"
+                + " transaction committing late) is never read; set lookback to the longest time a"
+                + " row can take to commit (e.g. lookback: 10m, or a number for a numeric column),"
+                + " which needs keys [late-rows-unread]");
+  }
+
+  @Test
+  void jdbc_lookback_rowsWithoutKeyValue_failBeforeWritingNamingTheKeyColumn() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source, j -> j.lookback(LOOKBACK).addKey("order_id"))));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createSourceTable(source, sourceColumns());
+    Map<String, Object> noId = new LinkedHashMap<>(raw(2, "NEW", "20.00", "I", 5));
+    noId.put("order_id", null);
+    session.insertSourceRows(source, List.of(noId, raw(3, "NEW", "30.00", "I", 6)));
+
+    TaskResult failed = run("orders-jdbc");
+
+    // without a key the row cannot be recognised when read again: it would land twice
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(Merges.nullKeys(useCase.jdbcIngestions().get(0), 1, List.of("order_id")));
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
   }
 
   // ---- Kafka ---------------------------------------------------------------------------------

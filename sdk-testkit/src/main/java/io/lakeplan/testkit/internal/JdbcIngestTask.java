@@ -4,14 +4,18 @@ import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.JdbcWindow;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -22,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A JDBC batch ingestion from an in-memory source table, with the Spark engine's exactly-once
- * protocol: the window {@code (watermark, upper bound captured at start]}, the new watermark in the
- * commit's snapshot summary ({@code lakeplan.jdbc.<id>.watermark}), then the store; a table ahead
- * of the store repairs it at start.
+ * protocol: the window ({@link JdbcWindow}: {@code (watermark, upper bound captured at start]}, or
+ * {@code [watermark - lookback, upper bound]} without the rows the target already holds by keys and
+ * incremental value), the new watermark in the commit's snapshot summary ({@code
+ * lakeplan.jdbc.<id>.watermark}), then the store; a table ahead of the store repairs it at start.
  */
 final class JdbcIngestTask {
 
@@ -76,22 +81,22 @@ final class JdbcIngestTask {
     }
     String column = ingestion.incrementalColumn();
     // the upper bound, captured before reading: rows arriving later wait for the next run
-    Watermark upTo = null;
+    Watermark max = null;
     long withoutValue = 0;
     List<Map<String, Object>> rows = source.rows();
     for (Map<String, Object> row : rows) {
       Watermark value = watermarkOf(row, column, ingestion);
       if (value == null) {
         withoutValue++;
-      } else if (upTo == null || value.compareTo(upTo) > 0) {
-        upTo = value;
+      } else if (max == null || value.compareTo(max) > 0) {
+        max = value;
       }
     }
     String unread = EngineSteps.jdbcUnread(ingestion, withoutValue);
     if (!unread.isEmpty()) {
       LOG.warn("Ingestion {}: {}", ingestion.id(), unread.substring(2));
     }
-    if (upTo == null) {
+    if (max == null) {
       return TaskResult.succeeded(
           0,
           0,
@@ -99,45 +104,48 @@ final class JdbcIngestTask {
           Duration.ZERO,
           "source of " + ingestion.id() + " is empty; nothing ingested" + unread);
     }
-    if (after != null && upTo.compareTo(after) <= 0) {
+    JdbcWindow window = JdbcWindow.of(ingestion, after, max, TaskFailure::new);
+    if (window.isEmpty()) {
       return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "no rows after "
-              + after
-              + " in the source of "
-              + ingestion.id()
-              + "; nothing ingested"
-              + unread);
+          0, 0, 0, Duration.ZERO, EngineSteps.jdbcNothingToRead(ingestion, window) + unread);
     }
     Schema schema = table.schema();
     Values.Conformer conformer =
         new Values.Conformer(schema, "the source of ingestion " + ingestion.id(), false)
             .collectingRefusals();
-    List<Record> window = new ArrayList<>();
+    List<Record> read = new ArrayList<>();
     for (Map<String, Object> row : rows) {
-      Watermark value = watermarkOf(row, column, ingestion);
-      if (value != null
-          && (after == null || value.compareTo(after) > 0)
-          && value.compareTo(upTo) <= 0) {
-        window.add(shaped(ingestion, schema, conformer, row));
+      if (window.contains(watermarkOf(row, column, ingestion))) {
+        read.add(shaped(ingestion, schema, conformer, row));
       }
     }
     conformer.failIfRefused("The source of ingestion " + ingestion.id());
-    Map<String, String> properties = Map.of(watermarkProperty(ingestion), upTo.toString());
-    Snapshot snapshot =
-        ingestion.writeMode() == WriteMode.MERGE
-            ? MergeTask.upsert(
-                context.lake(),
-                table,
-                latestPerKey(window, ingestion, schema),
-                ingestion.keys(),
-                null,
-                properties)
-            : Writes.append(context.lake(), table, window, properties);
-    context.afterCommit(key);
+    // a merge writes the latest row of each key among all rows read: an older version read again
+    // is never chosen over the newer one, which the target may hold already
+    if (window.rereads()) {
+      requireTargetColumns(ingestion, schema);
+      requireKeys(read, ingestion, schema);
+    }
+    List<Record> written =
+        ingestion.writeMode() == WriteMode.MERGE ? latestPerKey(read, ingestion, schema) : read;
+    long fresh = read.size();
+    if (window.rereads()) {
+      Set<List<Object>> ingested = ingested(context, table, ingestion, schema, window);
+      fresh = read.stream().filter(r -> !ingested.contains(identity(r, ingestion, schema))).count();
+      written =
+          written.stream().filter(r -> !ingested.contains(identity(r, ingestion, schema))).toList();
+    }
+    long skipped = read.size() - fresh;
+    Watermark upTo = window.upTo();
+    Snapshot snapshot = null;
+    if (!written.isEmpty() || !window.rereads()) {
+      Map<String, String> properties = Map.of(watermarkProperty(ingestion), upTo.toString());
+      snapshot =
+          ingestion.writeMode() == WriteMode.MERGE
+              ? MergeTask.upsert(context.lake(), table, written, ingestion.keys(), null, properties)
+              : Writes.append(context.lake(), table, written, properties);
+      context.afterCommit(key);
+    }
     // the data and its watermark are committed; now the store (a crash here is repaired above)
     Watermark current = context.watermarks().get(key).orElse(null);
     if (current == null || upTo.compareTo(current) > 0) {
@@ -147,11 +155,66 @@ final class JdbcIngestTask {
       }
     }
     return TaskResult.succeeded(
-        window.size(),
-        Lake.summaryLong(snapshot, "added-data-files"),
-        Lake.summaryLong(snapshot, "added-files-size"),
+        fresh,
+        snapshot == null ? 0 : Lake.summaryLong(snapshot, "added-data-files"),
+        snapshot == null ? 0 : Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        EngineSteps.jdbcSummary(ingestion, window.size(), after, upTo) + unread);
+        EngineSteps.jdbcSummary(ingestion, fresh, skipped, window) + unread);
+  }
+
+  /**
+   * The keys and incremental values of the target's rows in the window's range: what a run that
+   * reads again recognises as already ingested.
+   */
+  private static Set<List<Object>> ingested(
+      InMemoryEngine.Context context,
+      Table table,
+      JdbcIngestion ingestion,
+      Schema schema,
+      JdbcWindow window) {
+    String column = schema.caseInsensitiveFindField(ingestion.incrementalColumn()).name();
+    Set<List<Object>> ingested = new HashSet<>();
+    for (Record record : context.lake().rows(table)) {
+      Object value = record.getField(column);
+      if (value != null
+          && window.contains(MigrationTasks.toWatermark(value, ingestion.incrementalColumn()))) {
+        ingested.add(identity(record, ingestion, schema));
+      }
+    }
+    return ingested;
+  }
+
+  /** A row's keys and incremental value, as compared with the target's rows. */
+  private static List<Object> identity(Record record, JdbcIngestion ingestion, Schema schema) {
+    List<Object> identity = new ArrayList<>();
+    for (String key : ingestion.keys()) {
+      Object value = record.getField(schema.caseInsensitiveFindField(key).name());
+      identity.add(value instanceof BigDecimal decimal ? decimal.stripTrailingZeros() : value);
+    }
+    Object value =
+        record.getField(schema.caseInsensitiveFindField(ingestion.incrementalColumn()).name());
+    identity.add(
+        value == null ? null : MigrationTasks.toWatermark(value, ingestion.incrementalColumn()));
+    return identity;
+  }
+
+  /**
+   * Fails before anything is read again when the target lacks a column that recognises a row
+   * already ingested.
+   */
+  private static void requireTargetColumns(JdbcIngestion ingestion, Schema schema) {
+    List<String> missing = new ArrayList<>();
+    for (String column : ingestion.keys()) {
+      if (schema.caseInsensitiveFindField(column) == null) {
+        missing.add(column);
+      }
+    }
+    if (schema.caseInsensitiveFindField(ingestion.incrementalColumn()) == null) {
+      missing.add(ingestion.incrementalColumn());
+    }
+    if (!missing.isEmpty()) {
+      throw new TaskFailure(EngineSteps.jdbcLookbackColumnsMissing(ingestion, missing));
+    }
   }
 
   private static Watermark committedWatermark(Table table, JdbcIngestion ingestion) {
@@ -182,9 +245,10 @@ final class JdbcIngestTask {
     return value == null ? null : MigrationTasks.toWatermark(value, column);
   }
 
-  private static boolean isMergeKey(JdbcIngestion ingestion, int position, Schema schema) {
+  /** Whether the column identifies rows: a key of a merge, or of a lookback's comparison. */
+  private static boolean isKey(JdbcIngestion ingestion, int position, Schema schema) {
     String column = schema.columns().get(position).name();
-    return ingestion.writeMode() == WriteMode.MERGE
+    return (ingestion.writeMode() == WriteMode.MERGE || ingestion.lookback() != null)
         && ingestion.keys().stream().anyMatch(column::equalsIgnoreCase);
   }
 
@@ -228,10 +292,8 @@ final class JdbcIngestTask {
     List<String> missing = new ArrayList<>();
     List<Types.NestedField> columns = schema.columns();
     for (int i = 0; i < columns.size(); i++) {
-      // a merge's key without value is refused for the whole window (Merges.nullKeys)
-      if (columns.get(i).isRequired()
-          && record.get(i) == null
-          && !isMergeKey(ingestion, i, schema)) {
+      // a key without value is refused for the whole window (Merges.nullKeys)
+      if (columns.get(i).isRequired() && record.get(i) == null && !isKey(ingestion, i, schema)) {
         missing.add(columns.get(i).name());
       }
     }
