@@ -671,6 +671,22 @@ final class UseCaseRules {
       at.at("order-by").identifier(column, "order-by column");
     }
     at.at("order-by").uniqueIds(merge.orderBy(), "order-by column");
+    if (merge.history() == io.lakeplan.model.MergeHistory.SCD2) {
+      if (merge.source() == null) {
+        at.at("history")
+            .report(
+                ProblemCode.CONFLICTING_SETTINGS,
+                "history: scd2 needs a source table (a SQL file owns its own semantics); set"
+                    + " source, or remove history");
+      } else if (merge.orderBy().size() != 1) {
+        at.at("order-by")
+            .report(
+                ProblemCode.CONFLICTING_SETTINGS,
+                "history: scd2 needs exactly one order-by column (each version is valid from its"
+                    + " value), found "
+                    + merge.orderBy().size());
+      }
+    }
     Duration tombstones = merge.tombstoneRetention();
     if (tombstones != null && tombstones.isNegative()) {
       at.at("tombstone-retention")

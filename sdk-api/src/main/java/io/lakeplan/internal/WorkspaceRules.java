@@ -507,6 +507,11 @@ public final class WorkspaceRules {
                         + " under columns) so a late, older change cannot overwrite a newer row");
           }
         }
+        if (merge.history() == io.lakeplan.model.MergeHistory.SCD2
+            && merge.source() != null
+            && merge.orderBy().size() == 1) {
+          scd2Columns(at, merge, target);
+        }
         for (String column : merge.columns().keySet()) {
           if (target.column(column) == null) {
             at.at("columns")
@@ -701,5 +706,48 @@ public final class WorkspaceRules {
       longestIntervals.put(schedule, schedule.longestInterval());
     }
     return longestIntervals.get(schedule);
+  }
+
+  /**
+   * An SCD2 merge's target declares the columns Lakeplan fills: {@code valid_from} and {@code
+   * valid_to} of the order column's type, {@code is_current} a boolean.
+   */
+  private static void scd2Columns(Checks at, Merge merge, TableDefinition target) {
+    String order =
+        merge.targetColumnOf(
+            merge.orderBy().get(0), target.columns().stream().map(Column::name).toList());
+    Column ordered = order == null ? null : target.column(order);
+    for (String name : List.of(Merge.VALID_FROM, Merge.VALID_TO, Merge.IS_CURRENT)) {
+      Column column = target.column(name);
+      String type =
+          name.equals(Merge.IS_CURRENT)
+              ? "boolean"
+              : ordered == null ? null : ordered.type().toString();
+      if (column == null) {
+        at.at("history")
+            .report(
+                ProblemCode.UNKNOWN_COLUMN,
+                "history: scd2 fills column "
+                    + name
+                    + ", which target "
+                    + target.table()
+                    + " does not declare; add it"
+                    + (type == null ? "" : " (" + type + ")"));
+      } else if (type != null && !column.type().toString().equals(type)) {
+        at.at("history")
+            .report(
+                ProblemCode.INVALID_VALUE,
+                "history: scd2 fills column "
+                    + name
+                    + " of target "
+                    + target.table()
+                    + " with "
+                    + type
+                    + " values, but it is declared "
+                    + column.type()
+                    + "; declare it "
+                    + type);
+      }
+    }
   }
 }

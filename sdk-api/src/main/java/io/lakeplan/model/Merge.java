@@ -63,6 +63,30 @@ public abstract class Merge {
   public abstract Condition deleteWhen();
 
   /**
+   * What the target keeps of a key's versions. Default: {@link MergeHistory#SCD1}, the latest only.
+   * With {@link MergeHistory#SCD2} every source row is a version of its key: the target keeps one
+   * row per key and {@link #orderBy()} value (one order-by column, required), with three columns
+   * Lakeplan fills — {@value #VALID_FROM} (the version's order value), {@value #VALID_TO} (the next
+   * version's, or the delete's that ended it; null while current) and {@value #IS_CURRENT} — which
+   * the target must declare. A delete closes the key's current version; a change delivered late
+   * slots into the history in order, closing the version before it; a version with the order value
+   * of an existing one replaces it (the later arrival wins, as in SCD1).
+   */
+  @Value.Default
+  public MergeHistory history() {
+    return MergeHistory.SCD1;
+  }
+
+  /** The SCD2 target column holding when a version became valid. */
+  public static final String VALID_FROM = "valid_from";
+
+  /** The SCD2 target column holding when a version stopped being valid (null while current). */
+  public static final String VALID_TO = "valid_to";
+
+  /** The SCD2 target column flagging a key's current version. */
+  public static final String IS_CURRENT = "is_current";
+
+  /**
    * How long a delete is remembered, so that a change older than the delete, arriving after it,
    * cannot bring the deleted row back. A delete (a source row matching {@link #deleteWhen()})
    * leaves a tombstone — its key and {@link #orderBy()} values — in table {@link
@@ -76,7 +100,11 @@ public abstract class Merge {
 
   /** The tombstone retention in effect: null when the merge keeps no tombstones. */
   public Duration effectiveTombstoneRetention() {
-    if (deleteWhen() == null || orderBy().isEmpty() || target() == null) {
+    // SCD2 history keeps the deletes itself
+    if (deleteWhen() == null
+        || orderBy().isEmpty()
+        || target() == null
+        || history() == MergeHistory.SCD2) {
       return null;
     }
     Duration retention = tombstoneRetention() == null ? Duration.ofDays(7) : tombstoneRetention();

@@ -71,6 +71,51 @@ public final class Merges {
     return 0;
   }
 
+  /**
+   * What an SCD2 merge says about the histories it rewrote: {@code ; scd2 history of 3 keys
+   * rewritten (7 versions, 2 current)}.
+   */
+  public static String historySummary(long keys, long versions, long current) {
+    return "; scd2 history of "
+        + keys
+        + (keys == 1 ? " key" : " keys")
+        + " rewritten ("
+        + versions
+        + (versions == 1 ? " version, " : " versions, ")
+        + current
+        + " current)";
+  }
+
+  /**
+   * Why an SCD2 merge refused its source: {@code rows} source rows have no value in the order-by
+   * column {@code column}, which dates each version.
+   */
+  public static String undatedVersions(Merge merge, long rows, String column) {
+    return "Merge "
+        + merge.id()
+        + ": "
+        + rows
+        + (rows == 1 ? " source row of " : " source rows of ")
+        + merge.source()
+        + (rows == 1 ? " has" : " have")
+        + " no value for order-by column "
+        + column
+        + "; history: scd2 dates each version by it, so fill it upstream or filter those rows out"
+        + " of "
+        + merge.source()
+        + " ("
+        + merge.target()
+        + " unchanged)";
+  }
+
+  /** Whether target column {@code column} is one an SCD2 merge fills (not fed by the source). */
+  public static boolean isHistoryColumn(Merge merge, String column) {
+    return merge.history() == io.lakeplan.model.MergeHistory.SCD2
+        && (column.equalsIgnoreCase(Merge.VALID_FROM)
+            || column.equalsIgnoreCase(Merge.VALID_TO)
+            || column.equalsIgnoreCase(Merge.IS_CURRENT));
+  }
+
   /** The tombstone table's column holding when a tombstone was written (UTC wall-clock time). */
   public static final String TOMBSTONE_WRITTEN = "lakeplan_deleted_at";
 

@@ -415,6 +415,10 @@ public final class UseCaseArbitraries {
               .keys(texts(2))
               .orderBy(texts(3))
               .tombstoneRetention(coin() ? null : java.time.Duration.ofHours(random.nextInt(400)))
+              .history(
+                  coin()
+                      ? io.lakeplan.model.MergeHistory.SCD1
+                      : io.lakeplan.model.MergeHistory.SCD2)
               .incremental(coin())
               .columns(map());
       if (coin()) {

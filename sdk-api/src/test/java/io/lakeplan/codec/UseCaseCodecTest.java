@@ -100,7 +100,7 @@ class UseCaseCodecTest {
     assertThat(document.problems())
         .extracting(Problem::toString)
         .containsExactly(
-            "orders.yaml:8:11: merges[upsert].keyz: Unknown key 'keyz' (known keys here: columns, delete-when, id, incremental, keys, order-by, source, sql-file, target, tombstone-retention) [unknown-key]",
+            "orders.yaml:8:11: merges[upsert].keyz: Unknown key 'keyz' (known keys here: columns, delete-when, history, id, incremental, keys, order-by, source, sql-file, target, tombstone-retention) [unknown-key]",
             "orders.yaml:15:17: maintenance[m].tasks[0].retain: Unknown key 'retain' (known keys here: id, older-than, retain-last, schedule) [unknown-key]");
   }
 

@@ -123,7 +123,8 @@ final class MergeExecutor {
     }
     List<String> problems = new ArrayList<>();
     for (String column : targetColumns) {
-      if (!sourceColumns.contains(merge.sourceColumn(column))) {
+      if (!Merges.isHistoryColumn(merge, column)
+          && !sourceColumns.contains(merge.sourceColumn(column))) {
         problems.add(
             "target column "
                 + column

@@ -7,6 +7,7 @@ import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.Merge;
+import io.lakeplan.model.MergeHistory;
 import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
@@ -169,6 +170,86 @@ public abstract class AbstractEngineConformanceTest {
         processed(1, "PAID", "10.00", 90),
         processed(2, "PAID", "20.00", 100),
         processed(3, "NEW", "30.00", 70));
+  }
+
+  @Test
+  void merge_scd2_keepsEveryVersion_lateChangesSlotInAndDeletesCloseTheCurrentOne() {
+    String topic = "orders_" + unique();
+    String history = "process.order_history";
+    start(
+        orders(
+            builder ->
+                kafka(builder, topic, false)
+                    .table(
+                        history,
+                        t ->
+                            t.requiredColumn("order_id", "long")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("updated_at", "timestamp")
+                                .column("valid_from", "timestamp")
+                                .column("valid_to", "timestamp")
+                                .column("is_current", "boolean"))
+                    .mergeInto(
+                        history,
+                        m ->
+                            m.id("versions")
+                                .source(RAW)
+                                .addKey("order_id")
+                                .orderBy("updated_at")
+                                .deleteWhen("op = 'D'")
+                                .history(MergeHistory.SCD2))));
+    migrate(
+        raw(1, "NEW", "10.00", "I", 10),
+        raw(1, "PAID", "10.00", "U", 20),
+        raw(2, "NEW", "20.00", "I", 10));
+    succeed("create." + history);
+    succeed("versions");
+    assertRows(
+        history,
+        version(1, "NEW", "10.00", 10, 20L),
+        version(1, "PAID", "10.00", 20, null),
+        version(2, "NEW", "20.00", 10, null));
+
+    // through Kafka, so read incrementally: a newer change, a late one that slots in before it,
+    // a delete that closes 2's current version, and a new key
+    session.createTopic(topic);
+    send(topic, raw(1, "SHIPPED", "10.00", "U", 40), 130);
+    send(topic, raw(1, "PACKED", "10.00", "U", 30), 131);
+    send(topic, raw(2, "GONE", "20.00", "D", 15), 132);
+    send(topic, raw(3, "NEW", "30.00", "I", 5), 133);
+    succeed("orders-kafka");
+    TaskResult second = succeed("versions");
+
+    assertRows(
+        history,
+        version(1, "NEW", "10.00", 10, 20L),
+        version(1, "PAID", "10.00", 20, 30L),
+        version(1, "PACKED", "10.00", 30, 40L),
+        version(1, "SHIPPED", "10.00", 40, null),
+        version(2, "NEW", "20.00", 10, 15L),
+        version(3, "NEW", "30.00", 5, null));
+    assertThat(second.summary())
+        .contains("; scd2 history of 3 keys rewritten (6 versions, 2 current)");
+
+    // later still: a change of 2 older than its delete slots in before it, and a version of 1
+    // with the order value of its current one replaces it (the later arrival wins)
+    send(topic, raw(2, "PAID", "20.00", "U", 12), 134);
+    send(topic, raw(1, "DELIVERED", "10.00", "U", 40), 135);
+    succeed("orders-kafka");
+    TaskResult third = succeed("versions");
+
+    assertRows(
+        history,
+        version(1, "NEW", "10.00", 10, 20L),
+        version(1, "PAID", "10.00", 20, 30L),
+        version(1, "PACKED", "10.00", 30, 40L),
+        version(1, "DELIVERED", "10.00", 40, null),
+        version(2, "NEW", "20.00", 10, 12L),
+        version(2, "PAID", "20.00", 12, 15L),
+        version(3, "NEW", "30.00", 5, null));
+    assertThat(third.summary())
+        .contains("; scd2 history of 2 keys rewritten (6 versions, 1 current)");
   }
 
   @Test
@@ -1496,6 +1577,19 @@ public abstract class AbstractEngineConformanceTest {
         new BigDecimal(amount),
         "updated_at",
         base.plusMinutes(minutes));
+  }
+
+  /**
+   * A row of an SCD2 history: valid from its {@code minutes} until {@code until} minutes (null: the
+   * current version).
+   */
+  private Map<String, Object> version(
+      long id, String status, String amount, long minutes, Long until) {
+    Map<String, Object> row = new LinkedHashMap<>(processed(id, status, amount, minutes));
+    row.put("valid_from", base.plusMinutes(minutes));
+    row.put("valid_to", until == null ? null : base.plusMinutes(until));
+    row.put("is_current", until == null);
+    return row;
   }
 
   /** The processed row a raw row becomes. */

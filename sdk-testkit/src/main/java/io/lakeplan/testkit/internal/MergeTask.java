@@ -2,6 +2,7 @@ package io.lakeplan.testkit.internal;
 
 import io.lakeplan.model.Condition;
 import io.lakeplan.model.Merge;
+import io.lakeplan.model.MergeHistory;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
@@ -106,6 +107,23 @@ final class MergeTask {
     }
     int[] sourceKeys = positions(sourceSchema, merge.keys().stream().map(merge::sourceColumn));
     checkKeys(merge, input, sourceKeys);
+    if (merge.history() == MergeHistory.SCD2) {
+      TargetRows targetRows = new TargetRows(merge, sourceSchema, targetSchema);
+      Predicate<Record> deletes = deletes(merge.deleteWhen(), sourceSchema);
+      List<SourceRow> shaped =
+          Parallel.map(input, row -> new SourceRow(targetRows.of(row), deletes.test(row)));
+      targetRows.failIfRefused("The source of merge " + merge.id());
+      String history =
+          History.write(lake, merge, target, shaped, sourceSnapshotProperty(merge), sourceId);
+      return TaskResult.succeeded(
+          read,
+          0,
+          0,
+          Duration.ZERO,
+          summary(merge, read, incrementalRead, sourceId)
+              + (retained == null ? "" : retention.mergeSummary(merge.target()))
+              + history);
+    }
 
     // one row per key: the greatest by the order columns, among equals the latest arrival
     int[] order = positions(sourceSchema, merge.orderBy().stream());
@@ -206,18 +224,118 @@ final class MergeTask {
         Lake.summaryLong(snapshot, "added-data-files"),
         Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        "merged "
-            + read
-            + " source rows, before dedupe ("
-            + (incrementalRead ? "incremental" : "full")
-            + " read of "
-            + merge.source()
-            + " up to snapshot "
-            + sourceId
-            + ") into "
-            + merge.target()
+        summary(merge, read, incrementalRead, sourceId)
             + (retained == null ? "" : retention.mergeSummary(merge.target()))
             + (targetOrder == null ? "" : Merges.lateChanges(late, orderColumns)));
+  }
+
+  /** What every merge says first: how many source rows it read, and how. */
+  private static String summary(Merge merge, long read, boolean incrementalRead, long sourceId) {
+    return "merged "
+        + read
+        + " source rows, before dedupe ("
+        + (incrementalRead ? "incremental" : "full")
+        + " read of "
+        + merge.source()
+        + " up to snapshot "
+        + sourceId
+        + ") into "
+        + merge.target();
+  }
+
+  /**
+   * An SCD2 merge's history ({@link Merge#history()}): each key's versions rebuilt from the
+   * target's rows and the run's source rows, then the target rows of those keys replaced in one
+   * commit.
+   */
+  private static final class History {
+    private History() {}
+
+    /** An event of a key's history: a version (a target row) or a delete, at an order value. */
+    private record Event(Object order, Record version) {}
+
+    static String write(
+        Lake lake,
+        Merge merge,
+        Table target,
+        List<SourceRow> changes,
+        String property,
+        long sourceId) {
+      Schema schema = target.schema();
+      int[] keys = positions(schema, merge.keys().stream());
+      String orderColumn = merge.orderByTargetColumns(Values.names(schema)).get(0);
+      int order = position(schema, orderColumn);
+      int from = position(schema, Merge.VALID_FROM);
+      int to = position(schema, Merge.VALID_TO);
+      int current = position(schema, Merge.IS_CURRENT);
+      long undated = changes.stream().filter(c -> c.asTarget().get(order) == null).count();
+      if (undated > 0) {
+        throw new TaskFailure(Merges.undatedVersions(merge, undated, merge.orderBy().get(0)));
+      }
+      // the run's changes by key, each key's by order value: among equals the later arrival
+      Map<List<Object>, Map<Object, Event>> changed = new LinkedHashMap<>();
+      for (SourceRow change : changes) {
+        Record row = change.asTarget();
+        changed
+            .computeIfAbsent(version(row, keys), key -> new HashMap<>())
+            .put(row.get(order), new Event(row.get(order), change.deletes() ? null : row));
+      }
+      // the target's rows of those keys: their versions and the deletes that closed them
+      Map<DataFile, List<Record>> rewritten = new LinkedHashMap<>();
+      Map<List<Object>, List<Record>> existing = new HashMap<>();
+      for (DataFile file : lake.dataFiles(target)) {
+        List<Record> kept = new ArrayList<>();
+        boolean changedFile = false;
+        for (Record row : lake.read(target.io(), file.location(), schema)) {
+          List<Object> key = version(row, keys);
+          if (changed.containsKey(key)) {
+            existing.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            changedFile = true;
+          } else {
+            kept.add(row);
+          }
+        }
+        if (changedFile) {
+          rewritten.put(file, kept);
+        }
+      }
+      List<Record> rebuilt = new ArrayList<>();
+      long currentVersions = 0;
+      for (Map.Entry<List<Object>, Map<Object, Event>> entry : changed.entrySet()) {
+        java.util.TreeMap<Object, Event> events =
+            new java.util.TreeMap<>(MigrationTasks::compareValues);
+        List<Record> rows = new ArrayList<>(existing.getOrDefault(entry.getKey(), List.of()));
+        rows.sort((a, b) -> MigrationTasks.compareValues(a.get(from), b.get(from)));
+        for (int i = 0; i < rows.size(); i++) {
+          Record row = rows.get(i);
+          events.put(row.get(from), new Event(row.get(from), row));
+          Object end = row.get(to);
+          Object next = i + 1 < rows.size() ? rows.get(i + 1).get(from) : null;
+          if (end != null && (next == null || MigrationTasks.compareValues(end, next) != 0)) {
+            events.putIfAbsent(end, new Event(end, null));
+          }
+        }
+        events.putAll(entry.getValue());
+        List<Event> ordered = new ArrayList<>(events.values());
+        for (int i = 0; i < ordered.size(); i++) {
+          Event event = ordered.get(i);
+          if (event.version() == null) {
+            continue;
+          }
+          Object next = i + 1 < ordered.size() ? ordered.get(i + 1).order() : null;
+          GenericRecord row = (GenericRecord) ((GenericRecord) event.version()).copy();
+          row.set(from, event.order());
+          row.set(to, next);
+          row.set(current, next == null);
+          rebuilt.add(row);
+          if (next == null) {
+            currentVersions++;
+          }
+        }
+      }
+      Writes.overwrite(lake, target, rewritten, rebuilt, Map.of(property, Long.toString(sourceId)));
+      return Merges.historySummary(changed.size(), rebuilt.size(), currentVersions);
+    }
   }
 
   /** The values at {@code positions} of {@code record}: its version by the order-by columns. */
@@ -460,7 +578,10 @@ final class MergeTask {
       sources = new int[columns.size()];
       same = new boolean[columns.size()];
       for (int i = 0; i < columns.size(); i++) {
-        sources[i] = position(source, merge.sourceColumn(columns.get(i).name()));
+        sources[i] =
+            Merges.isHistoryColumn(merge, columns.get(i).name())
+                ? -1
+                : position(source, merge.sourceColumn(columns.get(i).name()));
         same[i] =
             sources[i] >= 0
                 && source.columns().get(sources[i]).type().equals(columns.get(i).type());
@@ -501,7 +622,8 @@ final class MergeTask {
   private static void checkColumns(Merge merge, Schema target, Schema source) {
     List<String> problems = new ArrayList<>();
     for (Types.NestedField column : target.columns()) {
-      if (source.caseInsensitiveFindField(merge.sourceColumn(column.name())) == null) {
+      if (!Merges.isHistoryColumn(merge, column.name())
+          && source.caseInsensitiveFindField(merge.sourceColumn(column.name())) == null) {
         problems.add(
             "target column "
                 + column.name()
