@@ -2,6 +2,7 @@ package io.lakeplan.examples;
 
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.MaintenanceTask;
+import io.lakeplan.model.MergeHistory;
 import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.model.Schedule;
@@ -40,6 +41,17 @@ public final class OrdersUseCase {
                     .column("updated_at", "timestamp")
                     .partitionBy("bucket(16, order_id)")
                     .sortBy("order_id"))
+        .table(
+            "process.order_history",
+            t ->
+                t.requiredColumn("order_id", "long")
+                    .column("customer_id", "long")
+                    .column("status", "string")
+                    .column("amount", "decimal(12,2)")
+                    .column("updated_at", "timestamp")
+                    .column("valid_from", "timestamp")
+                    .column("valid_to", "timestamp")
+                    .column("is_current", "boolean"))
         .migrate(
             m ->
                 m.id("orders-history")
@@ -65,6 +77,16 @@ public final class OrdersUseCase {
                     .addKey("order_id")
                     .orderBy("updated_at")
                     .deleteWhen("op = 'D'"))
+        // every version of every order, valid from its updated_at until the next change or delete
+        .mergeInto(
+            "process.order_history",
+            m ->
+                m.id("order-versions")
+                    .source("raw.orders")
+                    .addKey("order_id")
+                    .orderBy("updated_at")
+                    .deleteWhen("op = 'D'")
+                    .history(MergeHistory.SCD2))
         .maintain(
             "raw.orders",
             m ->

@@ -86,6 +86,22 @@ class OrdersPipelineTest {
             order(3, "NEW", "99.99", "2024-05-03T09:00:00"));
     assertThat(driver.watermarks())
         .hasWatermark("raw.orders", Instant.parse("2024-05-03T09:00:00Z"));
+    // the history keeps every version, and the delete closed order 2's
+    assertThat(driver.table("process.order_history"))
+        .containsExactlyInAnyOrder(
+            version(order(1, "NEW", "10.00", "2024-05-01T10:00:00"), "2024-05-02T09:00:00"),
+            version(order(1, "PAID", "10.00", "2024-05-02T09:00:00"), null),
+            version(order(2, "NEW", "25.50", "2024-05-01T12:00:00"), "2024-05-03T08:00:00"),
+            version(order(3, "NEW", "99.99", "2024-05-03T09:00:00"), null));
+  }
+
+  /** {@code order} as a version of the history, valid from its updated_at until {@code until}. */
+  private static Map<String, Object> version(Map<String, Object> order, String until) {
+    Map<String, Object> version = new java.util.LinkedHashMap<>(order);
+    version.put("valid_from", order.get("updated_at"));
+    version.put("valid_to", until);
+    version.put("is_current", until == null);
+    return version;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Merge;
+import io.lakeplan.model.MergeHistory;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
@@ -199,6 +200,9 @@ final class MergeExecutor {
       Map<String, String> values = new LinkedHashMap<>();
       List<String> converted = new ArrayList<>();
       for (StructField column : targetFields) {
+        if (Merges.isHistoryColumn(merge, column.name())) {
+          continue;
+        }
         StructField field = sourceFields.get(merge.sourceColumn(column.name()));
         String value = "s." + Sql.quote(merge.sourceColumn(column.name()));
         if (!field.dataType().equals(column.dataType())) {
@@ -220,6 +224,39 @@ final class MergeExecutor {
           converted.isEmpty()
               ? deduplicated
               : "SELECT *, " + String.join(", ", converted) + " FROM (" + deduplicated + ")";
+      if (merge.history() == MergeHistory.SCD2) {
+        String changes =
+            converted.isEmpty()
+                ? MergeSource.checked(merge, view)
+                : "SELECT *, "
+                    + String.join(", ", converted)
+                    + " FROM ("
+                    + MergeSource.checked(merge, view)
+                    + ")";
+        String history;
+        try {
+          history =
+              HistoryMerge.run(
+                  context,
+                  merge,
+                  targetFields,
+                  changes,
+                  values,
+                  sourceSnapshotProperty(merge),
+                  sourceSnapshot);
+        } catch (RuntimeException e) {
+          throw sourceFailure(
+              context, merge, view, MergeSource.checked(merge, view), conversions, e, e);
+        }
+        return TaskResult.succeeded(
+            rows,
+            0,
+            0,
+            Duration.ZERO,
+            summary(merge, rows, incrementalRead, sourceSnapshot)
+                + (retained == null ? "" : retention.mergeSummary(merge.target()))
+                + history);
+      }
       // latest wins across runs: a change older than its target row is skipped (Merges)
       List<String> orderColumns = merge.orderByTargetColumns(targetColumns);
       String fresh =
@@ -233,26 +270,23 @@ final class MergeExecutor {
         try {
           Tombstones.write(context, merge, targetFields, using, values, orderColumns);
         } catch (RuntimeException e) {
-          if (MergeSource.lacksKey(e)) {
-            throw MergeSource.nullKeys(context.spark, merge, view, e);
-          }
-          if (ValueChecks.isRefusal(e)) {
-            throw ValueChecks.refusal(
-                context.spark.sql(deduplicated),
-                conversions,
-                "The source of merge " + merge.id(),
-                e);
-          }
-          throw new TaskFailedException(
-              "Writing the tombstones of merge "
-                  + merge.id()
-                  + " into "
-                  + merge.tombstoneTable()
-                  + " failed ("
-                  + merge.target()
-                  + " unchanged): "
-                  + Failures.rootMessage(e),
-              e);
+          throw sourceFailure(
+              context,
+              merge,
+              view,
+              deduplicated,
+              conversions,
+              e,
+              new TaskFailedException(
+                  "Writing the tombstones of merge "
+                      + merge.id()
+                      + " into "
+                      + merge.tombstoneTable()
+                      + " failed ("
+                      + merge.target()
+                      + " unchanged): "
+                      + Failures.rootMessage(e),
+                  e));
         }
         if (Tables.exists(context, merge.tombstoneTable())) {
           using = Tombstones.joined(merge, using, orderColumns);
@@ -281,15 +315,15 @@ final class MergeExecutor {
             () -> context.spark.sql(statement),
             RuntimeException.class);
       } catch (Exception e) {
-        if (MergeSource.lacksKey(e)) {
-          throw MergeSource.nullKeys(context.spark, merge, view, e);
-        }
-        if (ValueChecks.isRefusal(e)) {
-          throw ValueChecks.refusal(
-              context.spark.sql(deduplicated), conversions, "The source of merge " + merge.id(), e);
-        }
-        throw new TaskFailedException(
-            "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e);
+        throw sourceFailure(
+            context,
+            merge,
+            view,
+            deduplicated,
+            conversions,
+            e,
+            new TaskFailedException(
+                "MERGE into " + merge.target() + " failed: " + Failures.rootMessage(e), e));
       } finally {
         if (late != null) {
           late.drop(context.spark);
@@ -304,21 +338,50 @@ final class MergeExecutor {
           committed ? Tables.summaryLong(snapshot, "added-data-files") : 0,
           committed ? Tables.summaryLong(snapshot, "added-files-size") : 0,
           Duration.ZERO,
-          "merged "
-              + rows
-              + " source rows, before dedupe ("
-              + (incrementalRead ? "incremental" : "full")
-              + " read of "
-              + merge.source()
-              + " up to snapshot "
-              + sourceSnapshot
-              + ") into "
-              + merge.target()
+          summary(merge, rows, incrementalRead, sourceSnapshot)
               + (retained == null ? "" : retention.mergeSummary(merge.target()))
               + (late == null ? "" : Merges.lateChanges(late.count(), orderColumns)));
     } finally {
       context.spark.catalog().dropTempView(view);
     }
+  }
+
+  /** What every merge says first: how many source rows it read, and how. */
+  private static String summary(
+      Merge merge, long rows, boolean incrementalRead, long sourceSnapshot) {
+    return "merged "
+        + rows
+        + " source rows, before dedupe ("
+        + (incrementalRead ? "incremental" : "full")
+        + " read of "
+        + merge.source()
+        + " up to snapshot "
+        + sourceSnapshot
+        + ") into "
+        + merge.target();
+  }
+
+  /**
+   * The task failure for {@code error}, raised by a query reading the merge's source: a source row
+   * without a key value, or a value its target column cannot take (counted again over query {@code
+   * rows}), each named; otherwise {@code otherwise}.
+   */
+  private static RuntimeException sourceFailure(
+      Context context,
+      Merge merge,
+      String view,
+      String rows,
+      List<ValueChecks.Conversion> conversions,
+      Exception error,
+      RuntimeException otherwise) {
+    if (MergeSource.lacksKey(error)) {
+      return MergeSource.nullKeys(context.spark, merge, view, error);
+    }
+    if (ValueChecks.isRefusal(error)) {
+      return ValueChecks.refusal(
+          context.spark.sql(rows), conversions, "The source of merge " + merge.id(), error);
+    }
+    return otherwise;
   }
 
   /**

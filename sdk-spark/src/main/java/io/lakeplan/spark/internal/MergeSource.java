@@ -111,11 +111,8 @@ final class MergeSource {
    */
   static String deduplicated(Merge merge, String view) {
     List<String> keys = new ArrayList<>();
-    List<String> nullChecks = new ArrayList<>();
     for (String key : merge.keys()) {
-      String column = Sql.quote(merge.sourceColumn(key));
-      keys.add(column);
-      nullChecks.add(column + " IS NULL");
+      keys.add(Sql.quote(merge.sourceColumn(key)));
     }
     List<String> order = new ArrayList<>();
     for (String column : merge.orderBy()) {
@@ -123,16 +120,6 @@ final class MergeSource {
     }
     order.add(FILE_ORDER + " DESC");
     order.add(POSITION + " DESC");
-    String check =
-        "CASE WHEN "
-            + String.join(" OR ", nullChecks)
-            + " THEN raise_error('"
-            + NULL_KEY
-            + "') WHEN "
-            + FILE_ORDER
-            + " IS NULL THEN raise_error('"
-            + UNPLANNED
-            + "') ELSE TRUE END";
     return "SELECT * EXCEPT ("
         + String.join(", ", RANK, FILE_ORDER, POSITION)
         + ") FROM (SELECT *, row_number() OVER (PARTITION BY "
@@ -144,10 +131,35 @@ final class MergeSource {
         + " FROM "
         + Sql.quote(view)
         + " WHERE "
-        + check
+        + check(merge)
         + ") WHERE "
         + RANK
         + " = 1";
+  }
+
+  /**
+   * Every source row of view {@code view} of {@link #withArrival}, with its arrival columns; a row
+   * without a key value fails the query that reads this ({@link #lacksKey}).
+   */
+  static String checked(Merge merge, String view) {
+    return "SELECT * FROM " + Sql.quote(view) + " WHERE " + check(merge);
+  }
+
+  /** True for a row with a value in every key column from a planned file; raises otherwise. */
+  private static String check(Merge merge) {
+    List<String> nullChecks = new ArrayList<>();
+    for (String key : merge.keys()) {
+      nullChecks.add(Sql.quote(merge.sourceColumn(key)) + " IS NULL");
+    }
+    return "CASE WHEN "
+        + String.join(" OR ", nullChecks)
+        + " THEN raise_error('"
+        + NULL_KEY
+        + "') WHEN "
+        + FILE_ORDER
+        + " IS NULL THEN raise_error('"
+        + UNPLANNED
+        + "') ELSE TRUE END";
   }
 
   /** Whether {@code error} is the check of {@link #deduplicated} finding a row without a key. */
