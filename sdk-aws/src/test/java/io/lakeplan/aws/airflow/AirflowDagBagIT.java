@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.model.Schedule;
+import io.lakeplan.model.TableId;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
 import io.lakeplan.plan.Edge;
@@ -153,7 +154,7 @@ class AirflowDagBagIT {
         JsonNode airflowTask = actual.get("tasks").get(task.id());
         assertThat(airflowTask.get("pool_slots").asInt()).isEqualTo(1);
         String pool = airflowTask.get("pool").asText();
-        if (writesData(task) || task.spec() instanceof TaskSpec.Maintain) {
+        if (sharesATable(task, dags)) {
           assertThat(pools).as(dag.id() + "." + task.id() + " pool").containsKey(pool);
         } else {
           assertThat(pool).as(dag.id() + "." + task.id() + " pool").isEqualTo("default_pool");
@@ -406,6 +407,28 @@ class AirflowDagBagIT {
 
   private static String pythonString(String text) {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\t", "\\t") + "'";
+  }
+
+  /**
+   * Whether {@code task} writes data of, or maintains, a table another task of {@code dags} writes
+   * or maintains too: then a pool keeps them apart; a table's only writer runs in the default pool.
+   */
+  private static boolean sharesATable(Task task, List<Dag> dags) {
+    Set<TableId> tables = writtenOrMaintained(task);
+    long others =
+        dags.stream()
+            .flatMap(dag -> dag.tasks().stream())
+            .filter(other -> other != task)
+            .filter(other -> writtenOrMaintained(other).stream().anyMatch(tables::contains))
+            .count();
+    return others > 0;
+  }
+
+  private static Set<TableId> writtenOrMaintained(Task task) {
+    if (task.spec() instanceof TaskSpec.Maintain maintain) {
+      return Set.of(maintain.table());
+    }
+    return writesData(task) ? task.spec().writes() : Set.of();
   }
 
   private static boolean writesData(Task task) {

@@ -19,6 +19,7 @@ import io.lakeplan.spi.TaskResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,6 +65,7 @@ public final class SparkBench {
 
   private static final String LAKEPLAN_MERGE = "(a) merge: Lakeplan (SparkEngine)";
   private static final String SQL_MERGE = "(a) merge: hand-written MERGE INTO";
+  private static final String TOMBSTONE_MERGE = "(a) merge: Lakeplan + tombstones (default)";
   private static final String DEDUPE_COUNT = "    diag: count of deduplicated source";
   private static final String REWRITE = "(b) convert REWRITE";
   private static final String ADD_FILES = "(b) convert ADD_FILES";
@@ -87,7 +89,14 @@ public final class SparkBench {
     this.rows = rows;
     this.landing = work.resolve("landing").resolve("orders");
     for (String name :
-        List.of(LAKEPLAN_MERGE, SQL_MERGE, DEDUPE_COUNT, REWRITE, ADD_FILES, RECONCILE)) {
+        List.of(
+            LAKEPLAN_MERGE,
+            SQL_MERGE,
+            TOMBSTONE_MERGE,
+            DEDUPE_COUNT,
+            REWRITE,
+            ADD_FILES,
+            RECONCILE)) {
       timings.put(name, new ArrayList<>());
     }
   }
@@ -277,7 +286,15 @@ public final class SparkBench {
         + " VALUES (s.order_id, s.customer_id, s.status, s.amount, s.updated_at)";
   }
 
+  /**
+   * The Lakeplan merge of the same semantics as {@link #handWrittenMerge()}: without tombstones,
+   * which the hand-written statement does not keep ({@link #TOMBSTONE_MERGE} measures them).
+   */
   private static Merge lakeplanMerge() {
+    return lakeplanMerge(Duration.ZERO);
+  }
+
+  private static Merge lakeplanMerge(Duration tombstoneRetention) {
     return Merge.builder()
         .id("bench-upsert")
         .target(TARGET_LAKEPLAN)
@@ -285,6 +302,7 @@ public final class SparkBench {
         .addKey("order_id")
         .orderBy("updated_at")
         .deleteWhen("op = 'D'")
+        .tombstoneRetention(tombstoneRetention)
         .build();
   }
 
@@ -351,6 +369,19 @@ public final class SparkBench {
     requireSameTargets();
     rollback(TARGET_LAKEPLAN, initialLakeplan);
     rollback(TARGET_SQL, initialSql);
+    // the default merge, which also remembers its deletes (its source has some): what they cost
+    time(
+        TOMBSTONE_MERGE,
+        timed,
+        label,
+        () ->
+            checkRows(
+                engine.run(
+                    dag,
+                    Task.of("merge", TaskSpec.MergeInto.of(lakeplanMerge(Duration.ofDays(7))))),
+                rows));
+    rollback(TARGET_LAKEPLAN, initialLakeplan);
+    spark.sql("DROP TABLE IF EXISTS lakeplan." + TARGET_LAKEPLAN + "_tombstones PURGE");
 
     // (b) both conversion modes into fresh tables; (c) reconcile the rewritten table
     Migration rewrite = migration(ConversionMode.REWRITE, rep);
@@ -452,6 +483,7 @@ public final class SparkBench {
     double convertSpeedUp = (double) medians.get(REWRITE) / medians.get(ADD_FILES);
     double reconcileFraction = (double) medians.get(RECONCILE) / medians.get(REWRITE);
     double dedupeShare = (double) medians.get(DEDUPE_COUNT) / medians.get(SQL_MERGE);
+    double tombstoneRatio = (double) medians.get(TOMBSTONE_MERGE) / medians.get(SQL_MERGE);
     // the same ratio per repetition (both merges ran back to back): less sensitive to load that
     // changes between repetitions than the ratio of the two medians
     List<Double> pairedRatios = new ArrayList<>();
@@ -485,6 +517,11 @@ public final class SparkBench {
         "    median of per-repetition ratios",
         pairedRatio,
         pairedRatios);
+    System.out.printf(
+        Locale.ROOT,
+        "%-42s %10.3f   (tombstones on, the default, / hand-written)%n",
+        "    with tombstones",
+        tombstoneRatio);
     System.out.printf(
         Locale.ROOT,
         "%-42s %10.3f   (dedupe count / hand-written merge)%n",
@@ -536,6 +573,7 @@ public final class SparkBench {
     ratios.put("mergeOverheadTarget", 1.05);
     ratios.put("mergeOverheadMet", mergeRatio <= 1.05);
     ratios.put("dedupeCountShareOfMerge", round(dedupeShare));
+    ratios.put("mergeWithTombstonesRatio", round(tombstoneRatio));
     ratios.put("addFilesSpeedUp", round(convertSpeedUp));
     ratios.put("addFilesSpeedUpTarget", 10);
     ratios.put("addFilesSpeedUpMet", convertSpeedUp >= 10);
