@@ -67,7 +67,7 @@ public final class SchemaChanges {
   public static SchemaChanges of(KafkaIngestion ingestion) {
     return new SchemaChanges(
         "Kafka ingestion " + ingestion.id(),
-        "the declared columns",
+        "the declared schema",
         ingestion.target(),
         ingestion.onSchemaChange());
   }
@@ -79,8 +79,11 @@ public final class SchemaChanges {
    *     names them, in source order
    * @param dropped the source columns left out ({@code ignore}), in source order
    * @param filled the optional target columns the source lacks, filled with null, in target order
+   * @param source what the source is called in texts ({@code the source}, {@code the input}, {@code
+   *     the declared schema})
    */
   public record Decision(
+      String source,
       SchemaChangePolicy policy,
       TableId target,
       List<String> added,
@@ -120,7 +123,9 @@ public final class SchemaChanges {
             .append(target)
             .append(' ')
             .append(columns(filled))
-            .append(" not in the source, left null");
+            .append(" not in ")
+            .append(source)
+            .append(", left null");
       }
       return summary.toString();
     }
@@ -195,6 +200,7 @@ public final class SchemaChanges {
               + " unchanged)");
     }
     return new Decision(
+        source,
         policy,
         target,
         policy == SchemaChangePolicy.APPEND_NEW_COLUMNS ? List.copyOf(extra) : List.of(),
