@@ -482,6 +482,14 @@ final class MigrationTasks {
   private static List<Record> strictlyTyped(
       Migration migration, Schema schema, List<Map<String, Object>> file) {
     List<String> problems = new ArrayList<>();
+    // files are registered as they are: a column they lack cannot be filled
+    for (Types.NestedField field : schema.columns()) {
+      if (!file.isEmpty()
+          && file.stream()
+              .noneMatch(row -> row.keySet().stream().anyMatch(field.name()::equalsIgnoreCase))) {
+        problems.add("column " + field.name() + " is missing in the input");
+      }
+    }
     Set<String> seen = new HashSet<>();
     for (Map<String, Object> row : file) {
       for (Types.NestedField field : schema.columns()) {
