@@ -59,7 +59,8 @@ public final class TestUseCases {
                     .lookback(Duration.ofMinutes(10))
                     .addKey("order_id")
                     .target("raw.orders")
-                    .writeMode(WriteMode.APPEND))
+                    .writeMode(WriteMode.APPEND)
+                    .onSchemaChange(io.lakeplan.model.SchemaChangePolicy.APPEND_NEW_COLUMNS))
         .ingestKafka(
             k ->
                 k.id("orders-events")

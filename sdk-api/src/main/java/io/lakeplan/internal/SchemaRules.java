@@ -8,6 +8,7 @@ import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Maintenance;
 import io.lakeplan.model.Merge;
+import io.lakeplan.model.Migration;
 import io.lakeplan.model.MigrationSource;
 import io.lakeplan.model.TableDefinition;
 
@@ -30,6 +31,13 @@ final class SchemaRules {
       nonEmpty(schema, "tasks");
     } else if (type == MigrationSource.class) {
       exactlyOne(schema, "path", "hive-table");
+    } else if (type == Migration.class) {
+      // add-files registers files as they are: it cannot add columns
+      when(
+          schema,
+          equal("mode", "add-files"),
+          not(equal("on-schema-change", "append-new-columns")),
+          null);
     } else if (type == Merge.class) {
       exactlyOne(schema, "source", "sql-file");
       when(schema, present("source"), present("keys"), null);
@@ -42,6 +50,12 @@ final class SchemaRules {
       exactlyOne(schema, "topics", "topic-pattern");
       // the default format is json, which needs columns
       when(schema, equal("format", "avro", "raw"), null, present("columns"));
+      // raw values declare no columns to compare with the target
+      when(
+          schema,
+          equal("format", "raw"),
+          not(equal("on-schema-change", "append-new-columns", "ignore")),
+          null);
       when(
           schema,
           equal("starting-position", "timestamp"),

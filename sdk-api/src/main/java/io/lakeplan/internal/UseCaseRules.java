@@ -16,6 +16,7 @@ import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.PartitionField;
 import io.lakeplan.model.PartitionedRead;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.SparkJob;
 import io.lakeplan.model.StartingPosition;
@@ -405,6 +406,15 @@ final class UseCaseRules {
                     + Mappers.enumName(from.format())
                     + " files; use mode rewrite, or convert parquet, orc or avro");
       }
+      if (migration.mode() == ConversionMode.ADD_FILES
+          && migration.onSchemaChange() == SchemaChangePolicy.APPEND_NEW_COLUMNS) {
+        at.at("on-schema-change")
+            .report(
+                ProblemCode.CONFLICTING_SETTINGS,
+                "on-schema-change append-new-columns cannot add columns with mode add-files, which"
+                    + " registers the files as they are; use mode rewrite, or on-schema-change fail"
+                    + " or ignore");
+      }
     }
     if (migration.landing() != null) {
       at.at("landing").required(migration.landing(), "landing location");
@@ -586,6 +596,16 @@ final class UseCaseRules {
     if (auth != null && auth.mechanism() != KafkaAuth.Mechanism.AWS_MSK_IAM) {
       at.at("auth").at("username").required(auth.username(), "username");
       at.at("auth").at("password").required(auth.password(), "password secret reference");
+    }
+    if (ingestion.format() == ValueFormat.RAW
+        && ingestion.onSchemaChange() != SchemaChangePolicy.FAIL) {
+      at.at("on-schema-change")
+          .report(
+              ProblemCode.CONFLICTING_SETTINGS,
+              "on-schema-change "
+                  + Mappers.enumName(ingestion.onSchemaChange())
+                  + " compares the declared columns of JSON values with the target, and format raw"
+                  + " declares none; remove on-schema-change, or use format json with columns");
     }
     at.exactlyOne(ingestion.topics(), "topics", ingestion.topicPattern(), "topic-pattern");
     for (int i = 0; i < ingestion.topics().size(); i++) {

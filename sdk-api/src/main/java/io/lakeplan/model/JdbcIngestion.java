@@ -75,6 +75,17 @@ public abstract class JdbcIngestion {
    */
   public abstract List<String> keys();
 
+  /**
+   * What a run does when the source table or query brings columns the target lacks: fail before
+   * writing (the default), add them to the target in the run's commit ({@code append-new-columns}),
+   * or drop them ({@code ignore}). Change it when the source is expected to grow. The source's
+   * columns are compared with the target's by name, ignoring case.
+   */
+  @Value.Default
+  public SchemaChangePolicy onSchemaChange() {
+    return SchemaChangePolicy.FAIL;
+  }
+
   /** A builder of JDBC ingestions. */
   public static Builder builder() {
     return new Builder();

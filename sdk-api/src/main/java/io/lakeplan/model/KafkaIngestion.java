@@ -91,6 +91,18 @@ public abstract class KafkaIngestion {
   public abstract Map<String, String> options();
 
   /**
+   * What a run does when the declared {@link #columns()} brings columns the target lacks: fail
+   * before writing (the default), add them to the target in the run's commit ({@code
+   * append-new-columns}), or drop them ({@code ignore}). Change it when the source is expected to
+   * grow. Only declared columns are compared: fields of a value that are not declared are never
+   * read, whatever the policy. Format raw has no declared columns and takes only fail.
+   */
+  @Value.Default
+  public SchemaChangePolicy onSchemaChange() {
+    return SchemaChangePolicy.FAIL;
+  }
+
+  /**
    * The dead-letter table in effect: {@link #deadLetterTable()}, else the target's name with {@code
    * _dead_letter}; null when neither is set (validation reports the missing target).
    */

@@ -47,6 +47,17 @@ public abstract class Migration {
     return ReconcileLevel.FULL;
   }
 
+  /**
+   * What a run does when the input (its files or Hive table) brings columns the target lacks: fail
+   * before writing (the default), add them to the target in the run's commit ({@code
+   * append-new-columns}), or drop them ({@code ignore}). Change it when the source is expected to
+   * grow. Mode add-files registers files as they are and takes only fail or ignore.
+   */
+  @Value.Default
+  public SchemaChangePolicy onSchemaChange() {
+    return SchemaChangePolicy.FAIL;
+  }
+
   /** A builder of migrations. */
   public static Builder builder() {
     return new Builder();

@@ -331,6 +331,7 @@ public final class UseCaseArbitraries {
               .mode(pick(ConversionMode.class))
               .watermarkColumn(coin() ? null : name())
               .reconcile(pick(ReconcileLevel.class))
+              .onSchemaChange(pick(io.lakeplan.model.SchemaChangePolicy.class))
               .build());
     }
     for (int i = random.nextInt(2); i > 0; i--) {
@@ -348,6 +349,7 @@ public final class UseCaseArbitraries {
               .connection(connection)
               .target(table())
               .writeMode(pick(WriteMode.class))
+              .onSchemaChange(pick(io.lakeplan.model.SchemaChangePolicy.class))
               .keys(texts(2))
               .fetchSize(random.nextInt(100_000))
               .incrementalColumn(coin() ? null : name());
@@ -388,6 +390,7 @@ public final class UseCaseArbitraries {
               .startingPosition(pick(StartingPosition.class))
               .target(table())
               .failOnMalformed(coin())
+              .onSchemaChange(pick(io.lakeplan.model.SchemaChangePolicy.class))
               .options(map());
       if (coin()) {
         kafka.startingTimestamp(

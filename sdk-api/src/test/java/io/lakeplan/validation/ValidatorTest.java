@@ -11,9 +11,11 @@ import io.lakeplan.model.ImmutableMerge;
 import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Merge;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.model.ValueFormat;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.TaskSpec;
 import java.time.Duration;
@@ -496,6 +498,63 @@ class ValidatorTest {
             .build();
     assertThat(only(useCase, ProblemCode.CONFLICTING_SETTINGS).message())
         .startsWith("mode add-files cannot register csv files");
+  }
+
+  @Test
+  void addFilesWithAppendNewColumns_conflictsNamingTheFieldAndTheFix() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .migrate(
+                m ->
+                    m.id("in-place")
+                        .fromPath("hdfs://nn/parquet", FileFormat.PARQUET)
+                        .mode(ConversionMode.ADD_FILES)
+                        .onSchemaChange(SchemaChangePolicy.APPEND_NEW_COLUMNS)
+                        .target("raw.in_place", t -> t.requiredColumn("id", "long")))
+            .build();
+    Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+    assertThat(problem.path()).isEqualTo("migrations[in-place].on-schema-change");
+    assertThat(problem.message())
+        .isEqualTo(
+            "on-schema-change append-new-columns cannot add columns with mode add-files, which"
+                + " registers the files as they are; use mode rewrite, or on-schema-change fail"
+                + " or ignore");
+  }
+
+  @Test
+  void addFilesWithIgnore_isValid() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .migrate(
+                m ->
+                    m.id("in-place")
+                        .fromPath("hdfs://nn/parquet", FileFormat.PARQUET)
+                        .mode(ConversionMode.ADD_FILES)
+                        .onSchemaChange(SchemaChangePolicy.IGNORE)
+                        .target("raw.in_place", t -> t.requiredColumn("id", "long")))
+            .build();
+    assertThat(Validator.validate(List.of(useCase)))
+        .noneMatch(problem -> problem.path().startsWith("migrations[in-place]"));
+  }
+
+  @Test
+  void rawKafkaWithASchemaPolicyOtherThanFail_conflictsNamingTheFieldAndTheFix() {
+    for (SchemaChangePolicy policy :
+        List.of(SchemaChangePolicy.APPEND_NEW_COLUMNS, SchemaChangePolicy.IGNORE)) {
+      UseCase useCase =
+          withClicks(
+                  TestUseCases.orders(),
+                  k -> k.format(ValueFormat.RAW).columns(List.of()).onSchemaChange(policy))
+              .build();
+      Problem problem = only(useCase, ProblemCode.CONFLICTING_SETTINGS);
+      assertThat(problem.path()).isEqualTo("kafka-ingestions[clicks].on-schema-change");
+      assertThat(problem.message())
+          .isEqualTo(
+              "on-schema-change "
+                  + io.lakeplan.internal.Mappers.enumName(policy)
+                  + " compares the declared columns of JSON values with the target, and format"
+                  + " raw declares none; remove on-schema-change, or use format json with columns");
+    }
   }
 
   private static UseCase.Builder withClicks(

@@ -80,6 +80,8 @@ class ConvertIT {
 
   @Test
   void rewrite_schemaMismatch_namesColumnsAndLeavesTableUnchanged() throws Exception {
+    // status is missing: an optional column the input lacks is left null (on-schema-change), so
+    // only the type mismatch fails
     Migration good = prepared("mismatch", 10);
     TestSpark.run(base, TaskSpec.Convert.of(good));
     long before = snapshotId("lakeplan.conv.mismatch");
@@ -94,7 +96,7 @@ class ConvertIT {
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
         .contains("Schema mismatch")
-        .contains("column status is missing in the input")
+        .doesNotContain("status")
         .contains("column amount is binary in the input and cannot become decimal(12,2)");
     assertThat(snapshotId("lakeplan.conv.mismatch")).isEqualTo(before);
     assertThat(count("lakeplan.conv.mismatch")).isEqualTo(10);

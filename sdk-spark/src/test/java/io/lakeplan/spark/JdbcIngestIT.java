@@ -383,7 +383,10 @@ class JdbcIngestIT {
 
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
-        .contains("has no column order_id, required in jdbc_raw.nokey (table unchanged)");
+        .isEqualTo(
+            "Ingestion orders-nokey: the source lacks column order_id, required in jdbc_raw.nokey;"
+                + " add it to the source, or make it optional in jdbc_raw.nokey (jdbc_raw.nokey"
+                + " unchanged)");
     assertThat(snapshotId("nokey")).isEqualTo(-1);
   }
 }

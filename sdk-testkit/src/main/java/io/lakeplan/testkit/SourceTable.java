@@ -16,6 +16,17 @@ public final class SourceTable {
     this.data = data;
   }
 
+  /**
+   * Declares the table's columns and their types (e.g. {@code columns(Map.of("id", "long",
+   * "discount", "decimal(10,2)"))}), as a database table has them: an ingestion compares these with
+   * its target ({@code on-schema-change}) and adds new ones with these types. Without a declaration
+   * the columns are those the rows use, typed by their values.
+   */
+  public SourceTable columns(Map<String, String> columns) {
+    data.declare(columns);
+    return this;
+  }
+
   /** Inserts rows, e.g. {@code insert(row("id", 1, "updated_at", "2024-05-01T10:00:00"))}. */
   @SafeVarargs
   public final SourceTable insert(Map<String, ?>... rows) {

@@ -1,11 +1,13 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Column;
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.MigrationInputs;
+import io.lakeplan.spi.SchemaChanges;
 import io.lakeplan.spi.TaskResult;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,6 +34,7 @@ import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Converts a migration's data into its Iceberg table. REWRITE reads, casts and writes with a
@@ -72,7 +75,20 @@ final class ConvertExecutor {
       throw new TaskFailedException(
           MigrationInputs.overwriteRefused(migration, target.table(), history.writesSince()));
     }
-    Dataset<Row> data = SourceReader.shaped(context, migration).cache();
+    // the input's columns against the table's, before anything is converted
+    Dataset<Row> raw = SourceReader.raw(context, migration);
+    StructType tableSchema = context.spark.table(table).schema();
+    SchemaChanges schemaChanges = SchemaChanges.of(migration);
+    SchemaChanges.Decision changes =
+        schemaChanges.decide(
+            SchemaEvolution.names(raw.schema()),
+            SchemaEvolution.names(tableSchema),
+            SchemaEvolution.required(tableSchema),
+            TaskFailedException::new);
+    Map<String, ColumnType> added =
+        SchemaEvolution.addedTypes(schemaChanges, changes, raw.schema());
+    Dataset<Row> data =
+        SourceReader.shaped(context, migration, raw, columns(target, tableSchema, added)).cache();
     try {
       List<String> required = SourceReader.requiredColumns(target);
       String nullCheck =
@@ -108,6 +124,8 @@ final class ConvertExecutor {
                 + " unchanged");
       }
       try {
+        // the new columns right before the data's commit (see SchemaEvolution)
+        SchemaEvolution.addColumns(context, target.table(), added);
         // the fingerprint is committed with the rows: a re-run finds it even if this run stops
         CommitMetadata.withCommitProperties(
             Map.of(CommitProperties.migrationSource(migration.id()), fingerprint),
@@ -135,7 +153,8 @@ final class ConvertExecutor {
               + target.table()
               + " (overwrote "
               + Tables.summaryLong(snapshot, "changed-partition-count")
-              + " partitions)");
+              + " partitions)"
+              + changes.summary());
     } catch (TaskFailedException e) {
       if (ValueChecks.isRefusal(e)) {
         throw SourceReader.refusal(context, migration, e);
@@ -144,6 +163,22 @@ final class ConvertExecutor {
     } finally {
       data.unpersist();
     }
+  }
+
+  /**
+   * The columns a conversion writes: the definition's, the table's others (added by earlier runs),
+   * then those this run adds.
+   */
+  private static List<Column> columns(
+      TableDefinition target, StructType tableSchema, Map<String, ColumnType> added) {
+    List<Column> columns = new ArrayList<>(target.columns());
+    for (StructField field : tableSchema.fields()) {
+      if (target.column(field.name()) == null) {
+        columns.add(Column.of(field.name(), SchemaEvolution.columnType(field.dataType())));
+      }
+    }
+    added.forEach((name, type) -> columns.add(Column.of(name, type)));
+    return columns;
   }
 
   private static TaskResult addFiles(Context context, Migration migration, String table) {
@@ -163,6 +198,14 @@ final class ConvertExecutor {
     for (StructField field : raw.schema().fields()) {
       fields.put(field.name().toLowerCase(Locale.ROOT), field);
     }
+    // add-files cannot add columns (validation refuses append-new-columns): extra ones stay unread
+    SchemaChanges.Decision changes =
+        SchemaChanges.of(migration)
+            .decide(
+                SchemaEvolution.names(raw.schema()),
+                target.columns().stream().map(Column::name).toList(),
+                SourceReader.requiredColumns(target),
+                TaskFailedException::new);
     List<String> problems = new ArrayList<>();
     for (Column column : target.columns()) {
       StructField field = fields.get(column.name().toLowerCase(Locale.ROOT));
@@ -258,7 +301,14 @@ final class ConvertExecutor {
         addedFiles,
         Tables.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        "added " + addedFiles + " files of " + location + " to " + target.table() + " in place");
+        "added "
+            + addedFiles
+            + " files of "
+            + location
+            + " to "
+            + target.table()
+            + " in place"
+            + changes.summary());
   }
 
   /**

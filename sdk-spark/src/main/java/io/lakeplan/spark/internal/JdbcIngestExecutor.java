@@ -1,5 +1,6 @@
 package io.lakeplan.spark.internal;
 
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.SecretRef;
@@ -8,6 +9,7 @@ import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.JdbcWindow;
 import io.lakeplan.spi.Merges;
+import io.lakeplan.spi.SchemaChanges;
 import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
@@ -32,6 +34,7 @@ import org.apache.spark.sql.execution.datasources.jdbc.JDBCOptions;
 import org.apache.spark.sql.execution.datasources.jdbc.JdbcUtils;
 import org.apache.spark.sql.jdbc.JdbcDialect;
 import org.apache.spark.sql.jdbc.JdbcDialects;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NullType;
 import org.apache.spark.sql.types.StructField;
@@ -133,7 +136,20 @@ final class JdbcIngestExecutor {
               .option("numPartitions", Integer.toString(ingestion.partitionedRead().partitions()));
     }
     Dataset<Row> source = read.load();
-    List<ValueChecks.Conversion> conversions = conversions(context, ingestion, source, target);
+    // the source's columns against the target's, before anything is read into the target
+    StructType targetSchema = context.spark.table(target).schema();
+    SchemaChanges schemaChanges = SchemaChanges.of(ingestion);
+    SchemaChanges.Decision changes =
+        schemaChanges.decide(
+            SchemaEvolution.names(source.schema()),
+            SchemaEvolution.names(targetSchema),
+            SchemaEvolution.required(targetSchema),
+            TaskFailedException::new);
+    Map<String, ColumnType> added =
+        SchemaEvolution.addedTypes(schemaChanges, changes, source.schema());
+    Evolution evolution = new Evolution(changes, added);
+    List<ValueChecks.Conversion> conversions =
+        conversions(context, ingestion, source, targetSchema, added);
     Dataset<Row> shaped = shaped(ingestion, source, conversions);
     try {
       if (window.rereads()) {
@@ -147,20 +163,20 @@ final class JdbcIngestExecutor {
           int first = ingestion.keys().size() + 1;
           long skipped = counts.getLong(first + 1);
           Read again = new Read(counts.getLong(first) - skipped, skipped);
-          return write(context, ingestion, marked, key, window, unread, again);
+          return write(context, ingestion, marked, key, window, unread, again, evolution);
         } finally {
           marked.unpersist();
         }
       }
       if (ingestion.writeMode() != WriteMode.MERGE) {
         // an append reads the window once, straight into the commit
-        return write(context, ingestion, shaped, key, window, unread, null);
+        return write(context, ingestion, shaped, key, window, unread, null, evolution);
       }
       // a MERGE may scan its source more than once: read the window once into the cache
       Dataset<Row> cached = shaped.persist(StorageLevel.MEMORY_AND_DISK());
       try {
         requireKeys(ingestion, cached);
-        return write(context, ingestion, cached, key, window, unread, null);
+        return write(context, ingestion, cached, key, window, unread, null, evolution);
       } finally {
         cached.unpersist();
       }
@@ -179,6 +195,9 @@ final class JdbcIngestExecutor {
    */
   private record Read(long fresh, long skipped) {}
 
+  /** What the source's columns change: the decision, and the columns to add with their types. */
+  private record Evolution(SchemaChanges.Decision changes, Map<String, ColumnType> added) {}
+
   /**
    * Appends {@code rows} or merges them by key with the new watermark in the commit, then moves the
    * store. With {@code read} (a window read again), {@code rows} carries {@link
@@ -191,7 +210,8 @@ final class JdbcIngestExecutor {
       String key,
       JdbcWindow window,
       String unread,
-      Read read) {
+      Read read,
+      Evolution evolution) {
     String target = Sql.table(ingestion.target());
     Table before = Tables.load(context, ingestion.target());
     long beforeId = Tables.currentSnapshotId(before);
@@ -207,6 +227,8 @@ final class JdbcIngestExecutor {
         anything = merge ? !context.spark.sql(latest).isEmpty() : read.fresh() > 0;
       }
       if (anything) {
+        // the new columns right before the data's commit (see SchemaEvolution)
+        SchemaEvolution.addColumns(context, ingestion.target(), evolution.added());
         CommitMetadata.withCommitProperties(
             Map.of(watermarkProperty(ingestion), upTo.toString()),
             () -> {
@@ -270,6 +292,7 @@ final class JdbcIngestExecutor {
         snapshot == null ? 0 : Tables.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
         EngineSteps.jdbcSummary(ingestion, written, read == null ? 0 : read.skipped(), window)
+            + (snapshot == null ? "" : evolution.changes().summary())
             + unread);
   }
 
@@ -355,23 +378,23 @@ final class JdbcIngestExecutor {
   }
 
   /**
-   * Each target column from its source column (null when the source has none); fails naming every
-   * required column the source lacks.
+   * Each target column from its source column (null when the source has none, which {@link
+   * SchemaChanges} allowed), then each column to add from its source column.
    */
   private static List<ValueChecks.Conversion> conversions(
-      Context context, JdbcIngestion ingestion, Dataset<Row> source, String target) {
+      Context context,
+      JdbcIngestion ingestion,
+      Dataset<Row> source,
+      StructType targetSchema,
+      Map<String, ColumnType> added) {
     Map<String, StructField> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (StructField field : source.schema().fields()) {
       fields.put(field.name(), field);
     }
     List<ValueChecks.Conversion> conversions = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    for (StructField column : context.spark.table(target).schema().fields()) {
+    for (StructField column : targetSchema.fields()) {
       StructField field = fields.get(column.name());
       if (field == null) {
-        if (!column.nullable()) {
-          missing.add(column.name());
-        }
         conversions.add(
             new ValueChecks.Conversion(
                 column.name(), "NULL", DataTypes.NullType, column.dataType(), null));
@@ -385,16 +408,17 @@ final class JdbcIngestExecutor {
                 column.dataType()));
       }
     }
-    if (!missing.isEmpty()) {
-      throw new TaskFailedException(
-          "The source of ingestion "
-              + ingestion.id()
-              + " has no column "
-              + String.join(", ", missing)
-              + ", required in "
-              + ingestion.target()
-              + " (table unchanged)");
-    }
+    added.forEach(
+        (column, type) -> {
+          StructField field = fields.get(column);
+          conversions.add(
+              ValueChecks.conversion(
+                  context.spark,
+                  column,
+                  Sql.quote(field.name()),
+                  field.dataType(),
+                  DataType.fromDDL(Sql.type(type))));
+        });
     return conversions;
   }
 

@@ -4,17 +4,20 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 
 import io.lakeplan.model.Column;
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.ValueFormat;
 import io.lakeplan.spi.KafkaCoordinates;
 import io.lakeplan.spi.KafkaProgress;
+import io.lakeplan.spi.SchemaChanges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -81,6 +84,8 @@ final class KafkaIngestExecutor {
   private KafkaIngestExecutor() {}
 
   static TaskResult run(Context context, KafkaIngestion ingestion) {
+    Tables.requireExists(context, ingestion.target());
+    SchemaChanges.Decision changes = prepareSchema(context, ingestion);
     AtomicLong rows = new AtomicLong();
     AtomicLong rejected = new AtomicLong();
     for (int attempt = 1; ; attempt++) {
@@ -116,7 +121,41 @@ final class KafkaIngestExecutor {
             + ingestion.target()
             + (rejected.get() == 0
                 ? ""
-                : "; " + rejected.get() + " malformed to " + ingestion.effectiveDeadLetterTable()));
+                : "; " + rejected.get() + " malformed to " + ingestion.effectiveDeadLetterTable())
+            + changes.summary());
+  }
+
+  /**
+   * The declared columns against the target's columns that no Kafka fact fills ({@link
+   * SchemaChanges#of(KafkaIngestion)}), before any record is read; the columns {@code
+   * append-new-columns} adds are added now, as the stream's columns are fixed when it starts. Raw
+   * values declare no columns: nothing to compare.
+   */
+  private static SchemaChanges.Decision prepareSchema(Context context, KafkaIngestion ingestion) {
+    StructType schema = context.spark.table(Sql.table(ingestion.target())).schema();
+    List<String> filled = new ArrayList<>();
+    List<String> required = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      boolean declared = declaredColumn(ingestion, field.name()) != null;
+      if (declared || KafkaCoordinates.of(field.name(), ingestion.format(), false) == null) {
+        filled.add(field.name());
+        if (!field.nullable()) {
+          required.add(field.name());
+        }
+      }
+    }
+    List<String> source =
+        ingestion.format() == ValueFormat.RAW
+            ? filled
+            : ingestion.columns().stream().map(Column::name).toList();
+    SchemaChanges.Decision changes =
+        SchemaChanges.of(ingestion).decide(source, filled, required, TaskFailedException::new);
+    Map<String, ColumnType> added = new LinkedHashMap<>();
+    for (String column : changes.added()) {
+      added.put(column, declaredColumn(ingestion, column).type());
+    }
+    SchemaEvolution.addColumns(context, ingestion.target(), added);
+    return changes;
   }
 
   /**
@@ -124,6 +163,8 @@ final class KafkaIngestExecutor {
    * until the JVM ends.
    */
   static StreamingQuery start(Context context, KafkaIngestion ingestion) {
+    Tables.requireExists(context, ingestion.target());
+    prepareSchema(context, ingestion);
     return start(context, ingestion, new AtomicLong(), new AtomicLong()).query();
   }
 

@@ -68,10 +68,10 @@ final class SourceReader {
    * @throws TaskFailedException naming every missing column and every column whose stored type
    *     cannot be cast to the declared one
    */
-  static Dataset<Row> shaped(Context context, Migration migration) {
-    Dataset<Row> raw = raw(context, migration);
+  static Dataset<Row> shaped(
+      Context context, Migration migration, Dataset<Row> raw, List<Column> columns) {
     List<String> projection = new ArrayList<>();
-    for (ValueChecks.Conversion conversion : conversions(context, migration, raw)) {
+    for (ValueChecks.Conversion conversion : conversions(context, migration, raw, columns)) {
       projection.add(conversion.sql() + " AS " + Sql.quote(conversion.column()));
     }
     return raw.selectExpr(projection.toArray(String[]::new));
@@ -95,6 +95,18 @@ final class SourceReader {
    */
   static List<ValueChecks.Conversion> conversions(
       Context context, Migration migration, Dataset<Row> raw) {
+    return conversions(context, migration, raw, migration.target().columns());
+  }
+
+  /**
+   * Each of {@code columns} from its input column; null when the input has none ({@link
+   * io.lakeplan.spi.SchemaChanges} decided before whether it may lack it).
+   *
+   * @throws TaskFailedException naming every column whose stored type cannot be cast to the
+   *     declared one
+   */
+  static List<ValueChecks.Conversion> conversions(
+      Context context, Migration migration, Dataset<Row> raw, List<Column> columns) {
     TableDefinition target = migration.target();
     Map<String, StructField> fields = new LinkedHashMap<>();
     for (StructField field : raw.schema().fields()) {
@@ -102,14 +114,16 @@ final class SourceReader {
     }
     List<String> problems = new ArrayList<>();
     List<ValueChecks.Conversion> conversions = new ArrayList<>();
-    for (Column column : target.columns()) {
+    for (Column column : columns) {
       String type = Sql.type(column.type());
       StructField field = fields.get(column.name().toLowerCase(Locale.ROOT));
+      DataType declared = DataType.fromDDL(type);
       if (field == null) {
-        problems.add("column " + column.name() + " is missing in the input");
+        conversions.add(
+            new ValueChecks.Conversion(
+                column.name(), "CAST(NULL AS " + declared.sql() + ")", declared, declared, null));
         continue;
       }
-      DataType declared = DataType.fromDDL(type);
       if (!Cast.canAnsiCast(field.dataType(), declared)) {
         problems.add(
             "column "

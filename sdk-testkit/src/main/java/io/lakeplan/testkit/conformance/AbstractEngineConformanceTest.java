@@ -8,7 +8,9 @@ import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.Merge;
 import io.lakeplan.model.MergeHistory;
+import io.lakeplan.model.Migration;
 import io.lakeplan.model.ReconcileLevel;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.StreamMode;
@@ -970,6 +972,347 @@ public abstract class AbstractEngineConformanceTest {
         .isEqualTo(Merges.nullKeys(useCase.jdbcIngestions().get(0), 1, List.of("order_id")));
     assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
     assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
+  }
+
+  // ---- schema changes by policy (on-schema-change) -------------------------------------------
+
+  /** {@code row} with {@code column} set to {@code value} (null removes nothing: it is a value). */
+  private static Map<String, Object> with(Map<String, Object> row, String column, Object value) {
+    Map<String, Object> copy = new LinkedHashMap<>(row);
+    copy.put(column, value);
+    return copy;
+  }
+
+  private static Map<String, Object> without(Map<String, Object> row, String column) {
+    Map<String, Object> copy = new LinkedHashMap<>(row);
+    copy.remove(column);
+    return copy;
+  }
+
+  /** The scenario's use case with the history migration under {@code policy}. */
+  private static UseCase migrationPolicy(UseCase useCase, SchemaChangePolicy policy) {
+    List<Migration> migrations =
+        useCase.migrations().stream()
+            .map(m -> (Migration) Migration.builder().from(m).onSchemaChange(policy).build())
+            .toList();
+    return UseCase.builder().from(useCase).migrations(migrations).build();
+  }
+
+  @Test
+  void schema_migrationInputWithAColumnTheTargetLacks_underFail_failsNamingIt_tableUnchanged() {
+    start(orders(builder -> builder));
+    session.addMigrationFile(
+        "history", List.of(with(raw(1, "NEW", "10.00", "I", 0), "channel", "web")));
+    succeed("history.create-table");
+
+    TaskResult result = run("history.convert");
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .isEqualTo(
+            "Migration history: the input has columns the target raw.orders lacks: channel; set"
+                + " on-schema-change: append-new-columns to add them, or ignore to drop them"
+                + " (raw.orders unchanged)");
+    assertThat(session.rows(RAW)).isEmpty();
+    assertThat(session.snapshotCount(RAW)).isZero();
+  }
+
+  @Test
+  void schema_migrationAppendNewColumns_addsTheColumnInTheConversion_andReconciles() {
+    start(migrationPolicy(orders(builder -> builder), SchemaChangePolicy.APPEND_NEW_COLUMNS));
+    List<Map<String, Object>> input =
+        List.of(
+            with(raw(1, "NEW", "10.00", "I", 0), "channel", "web"),
+            with(raw(2, "NEW", "20.00", "I", 5), "channel", null));
+    session.addMigrationFile("history", input);
+    succeed("history.create-table");
+
+    TaskResult converted = succeed("history.convert");
+    succeed("history.reconcile");
+
+    assertThat(converted.summary())
+        .endsWith("; added column channel to raw.orders (on-schema-change: append-new-columns)");
+    assertThat(session.rows(RAW)).containsExactlyInAnyOrderElementsOf(input);
+  }
+
+  @Test
+  void schema_migrationIgnore_dropsTheColumnAndNamesIt() {
+    start(migrationPolicy(orders(builder -> builder), SchemaChangePolicy.IGNORE));
+    Map<String, Object> order = raw(1, "NEW", "10.00", "I", 0);
+    session.addMigrationFile("history", List.of(with(order, "channel", "web")));
+    succeed("history.create-table");
+
+    TaskResult converted = succeed("history.convert");
+    succeed("history.reconcile");
+
+    assertThat(converted.summary())
+        .endsWith("; dropped source column channel, not in raw.orders (on-schema-change: ignore)");
+    assertRows(RAW, order);
+  }
+
+  @Test
+  void schema_migrationInputWithoutAnOptionalColumn_leavesItNullAndNamesIt() {
+    start(orders(builder -> builder));
+    Map<String, Object> order = raw(1, "NEW", "10.00", "I", 0);
+    session.addMigrationFile("history", List.of(without(order, "op")));
+    succeed("history.create-table");
+
+    TaskResult converted = succeed("history.convert");
+    succeed("history.reconcile");
+
+    assertThat(converted.summary()).endsWith("; raw.orders column op not in the input, left null");
+    assertRows(RAW, withoutOp(order));
+  }
+
+  @Test
+  void schema_jdbcSourceWithAColumnTheTargetLacks_underFail_failsBeforeWriting() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    columns.put("channel", "string");
+    session.createSourceTable(source, columns);
+    session.insertSourceRows(
+        source, List.of(with(raw(2, "NEW", "20.00", "I", 5), "channel", "web")));
+    int snapshots = session.snapshotCount(RAW);
+
+    TaskResult failed = run("orders-jdbc");
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Ingestion orders-jdbc: the source has columns the target raw.orders lacks: channel;"
+                + " set on-schema-change: append-new-columns to add them, or ignore to drop them"
+                + " (raw.orders unchanged)");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(0)));
+  }
+
+  @Test
+  void schema_jdbcAppendNewColumns_addsThemTyped_earlierRowsReadNull_laterRunsCarryThem() {
+    String source = "public.src_" + unique();
+    start(
+        orders(
+            builder ->
+                jdbc(
+                    builder,
+                    source,
+                    j -> j.onSchemaChange(SchemaChangePolicy.APPEND_NEW_COLUMNS))));
+    Map<String, Object> migrated = raw(1, "NEW", "10.00", "I", 0);
+    migrate(migrated);
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    columns.put("discount", "decimal(10,2)");
+    columns.put("channel", "string");
+    session.createSourceTable(source, columns);
+    Map<String, Object> second =
+        with(
+            with(raw(2, "NEW", "20.00", "I", 5), "discount", new BigDecimal("1.50")),
+            "channel",
+            "web");
+    Map<String, Object> third =
+        with(with(raw(3, "NEW", "30.00", "I", 6), "discount", null), "channel", "shop");
+    session.insertSourceRows(source, List.of(second, third));
+
+    TaskResult first = succeed("orders-jdbc");
+    Map<String, Object> fourth =
+        with(
+            with(raw(4, "NEW", "40.00", "I", 7), "discount", new BigDecimal("0.25")),
+            "channel",
+            null);
+    session.insertSourceRows(source, List.of(fourth));
+    TaskResult next = succeed("orders-jdbc");
+
+    assertThat(first.summary())
+        .endsWith(
+            "; added columns discount, channel to raw.orders (on-schema-change:"
+                + " append-new-columns)");
+    assertThat(next.summary()).doesNotContain("added");
+    assertRows(RAW, with(with(migrated, "discount", null), "channel", null), second, third, fourth);
+    assertThat(session.watermark(RAW)).contains(Watermark.of(instant(7)));
+  }
+
+  @Test
+  void schema_jdbcIgnore_dropsTheColumnAndNamesIt() {
+    String source = "public.src_" + unique();
+    start(
+        orders(builder -> jdbc(builder, source, j -> j.onSchemaChange(SchemaChangePolicy.IGNORE))));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    columns.put("channel", "string");
+    session.createSourceTable(source, columns);
+    session.insertSourceRows(
+        source, List.of(with(raw(2, "NEW", "20.00", "I", 5), "channel", "web")));
+
+    TaskResult result = succeed("orders-jdbc");
+
+    assertThat(result.summary())
+        .endsWith("; dropped source column channel, not in raw.orders (on-schema-change: ignore)");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
+  }
+
+  @Test
+  void schema_jdbcSourceWithoutAnOptionalColumn_leavesItNullAndNamesIt() {
+    String source = "public.src_" + unique();
+    start(orders(builder -> jdbc(builder, source)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+    columns.remove("op");
+    session.createSourceTable(source, columns);
+    session.insertSourceRows(source, List.of(without(raw(2, "NEW", "20.00", "I", 5), "op")));
+
+    TaskResult result = succeed("orders-jdbc");
+
+    assertThat(result.summary()).endsWith("; raw.orders column op not in the source, left null");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), withoutOp(raw(2, "NEW", "20.00", "I", 5)));
+  }
+
+  @Test
+  void schema_jdbcSourceWithoutARequiredColumn_failsUnderEveryPolicyNamingIt() {
+    for (SchemaChangePolicy policy : SchemaChangePolicy.values()) {
+      String source = "public.src_" + unique();
+      start(orders(builder -> jdbc(builder, source, j -> j.onSchemaChange(policy))));
+      migrate(raw(1, "NEW", "10.00", "I", 0));
+      Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+      columns.remove("order_id");
+      session.createSourceTable(source, columns);
+      session.insertSourceRows(
+          source, List.of(without(raw(2, "NEW", "20.00", "I", 5), "order_id")));
+
+      TaskResult failed = run("orders-jdbc");
+
+      assertThat(failed.status()).as(policy.name()).isEqualTo(TaskResult.Status.FAILED);
+      assertThat(failed.summary())
+          .isEqualTo(
+              "Ingestion orders-jdbc: the source lacks column order_id, required in raw.orders;"
+                  + " add it to the source, or make it optional in raw.orders (raw.orders"
+                  + " unchanged)");
+      assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+      closeSession();
+    }
+  }
+
+  /**
+   * A Kafka ingestion into raw.orders declaring {@code columns} (name, type), under {@code policy}.
+   */
+  private UseCase.Builder kafkaDeclaring(
+      UseCase.Builder builder,
+      String topic,
+      Map<String, String> columns,
+      SchemaChangePolicy policy) {
+    return builder.ingestKafka(
+        k -> {
+          k.id("orders-kafka")
+              .bootstrapServers(endpoints().kafkaBootstrapServers())
+              .addTopic(topic)
+              .mode(StreamMode.MICRO_BATCH)
+              .startingPosition(StartingPosition.MIGRATION_WATERMARK)
+              .checkpoint("checkpoints/orders-kafka")
+              .onSchemaChange(policy)
+              .target(RAW);
+          columns.forEach(k::column);
+        });
+  }
+
+  @Test
+  void schema_kafkaDeclaredColumnTheTargetLacks_underFail_failsBeforeReadingAnyRecord() {
+    String topic = "orders_" + unique();
+    Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
+    declared.put("channel", "string");
+    start(orders(builder -> kafkaDeclaring(builder, topic, declared, SchemaChangePolicy.FAIL)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, with(raw(2, "NEW", "20.00", "I", 5), "channel", "web"), 5);
+    int snapshots = session.snapshotCount(RAW);
+
+    TaskResult failed = run("orders-kafka");
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Kafka ingestion orders-kafka: the declared schema has columns the target raw.orders"
+                + " lacks: channel; set on-schema-change: append-new-columns to add them, or"
+                + " ignore to drop them (raw.orders unchanged)");
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+    assertThat(session.tableExists("raw.orders_dead_letter")).isFalse();
+  }
+
+  @Test
+  void schema_kafkaAppendNewColumns_addsTheDeclaredColumn_earlierRowsReadNull() {
+    String topic = "orders_" + unique();
+    Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
+    declared.put("channel", "string");
+    start(
+        orders(
+            builder ->
+                kafkaDeclaring(builder, topic, declared, SchemaChangePolicy.APPEND_NEW_COLUMNS)));
+    Map<String, Object> migrated = raw(1, "NEW", "10.00", "I", 0);
+    migrate(migrated);
+    session.createTopic(topic);
+    Map<String, Object> order = with(raw(2, "NEW", "20.00", "I", 5), "channel", "web");
+    send(topic, order, 5);
+
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.summary())
+        .endsWith("; added column channel to raw.orders (on-schema-change: append-new-columns)");
+    assertRows(RAW, with(migrated, "channel", null), order);
+  }
+
+  @Test
+  void schema_kafkaIgnore_dropsTheDeclaredColumnAndNamesIt_undeclaredFieldsAreNeverRead() {
+    String topic = "orders_" + unique();
+    Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
+    declared.put("channel", "string");
+    start(orders(builder -> kafkaDeclaring(builder, topic, declared, SchemaChangePolicy.IGNORE)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, with(with(raw(2, "NEW", "20.00", "I", 5), "channel", "web"), "promo", "x"), 5);
+
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.summary())
+        .endsWith("; dropped source column channel, not in raw.orders (on-schema-change: ignore)")
+        .doesNotContain("promo");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5));
+  }
+
+  @Test
+  void schema_kafkaWithoutADeclaredOptionalColumn_leavesItNullAndNamesIt() {
+    String topic = "orders_" + unique();
+    Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
+    declared.remove("op");
+    start(orders(builder -> kafkaDeclaring(builder, topic, declared, SchemaChangePolicy.FAIL)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.summary())
+        .endsWith("; raw.orders column op not in the declared schema, left null");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), withoutOp(raw(2, "NEW", "20.00", "I", 5)));
+  }
+
+  @Test
+  void schema_kafkaWithoutADeclaredRequiredColumn_failsNamingIt() {
+    String topic = "orders_" + unique();
+    Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
+    declared.remove("order_id");
+    start(orders(builder -> kafkaDeclaring(builder, topic, declared, SchemaChangePolicy.IGNORE)));
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.createTopic(topic);
+    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+
+    TaskResult failed = run("orders-kafka");
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Kafka ingestion orders-kafka: the declared schema lacks column order_id, required in"
+                + " raw.orders; add it to the declared schema, or make it optional in raw.orders"
+                + " (raw.orders unchanged)");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
   }
 
   // ---- Kafka ---------------------------------------------------------------------------------

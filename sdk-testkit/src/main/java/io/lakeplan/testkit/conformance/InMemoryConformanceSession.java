@@ -45,7 +45,7 @@ public record InMemoryConformanceSession(PipelineTestDriver driver) implements C
 
   @Override
   public void createSourceTable(String table, Map<String, String> columns) {
-    driver.sourceTable(table);
+    driver.sourceTable(table).columns(columns);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.internal;
 
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.KafkaIngestion;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -226,9 +227,27 @@ public final class Inputs {
   public static final class SourceTableData {
     final String name;
     final List<Map<String, Object>> rows = new ArrayList<>();
+    private final Map<String, ColumnType> declared = new LinkedHashMap<>();
 
     SourceTableData(String name) {
       this.name = name;
+    }
+
+    /** Declares the table's columns (name to Lakeplan type), replacing any declared before. */
+    public void declare(Map<String, String> columns) {
+      declared.clear();
+      columns.forEach((column, type) -> declared.put(column, ColumnType.parse(type)));
+    }
+
+    /**
+     * The table's columns and their types: the declared ones, else those the rows use, typed by
+     * their first value that is not null (string when all are null), in the order rows use them.
+     */
+    public Map<String, ColumnType> columns() {
+      if (!declared.isEmpty()) {
+        return new LinkedHashMap<>(declared);
+      }
+      return Values.columnsOf(rows);
     }
 
     /** The rows, as inserted; a copy. */

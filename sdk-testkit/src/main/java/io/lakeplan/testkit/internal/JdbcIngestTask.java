@@ -1,11 +1,13 @@
 package io.lakeplan.testkit.internal;
 
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.JdbcWindow;
 import io.lakeplan.spi.Merges;
+import io.lakeplan.spi.SchemaChanges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
@@ -109,7 +111,17 @@ final class JdbcIngestTask {
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, EngineSteps.jdbcNothingToRead(ingestion, window) + unread);
     }
-    Schema schema = table.schema();
+    // the source's columns against the target's, before anything is read into the target
+    Map<String, ColumnType> sourceColumns = source.columns();
+    SchemaChanges.Decision changes =
+        SchemaChanges.of(ingestion)
+            .decide(
+                List.copyOf(sourceColumns.keySet()),
+                Values.names(table.schema()),
+                requiredColumns(table.schema()),
+                TaskFailure::new);
+    SchemaEvolution evolution = SchemaEvolution.begin(table, changes, sourceColumns);
+    Schema schema = evolution.schema();
     Values.Conformer conformer =
         new Values.Conformer(schema, "the source of ingestion " + ingestion.id(), false)
             .collectingRefusals();
@@ -140,10 +152,13 @@ final class JdbcIngestTask {
     Snapshot snapshot = null;
     if (!written.isEmpty() || !window.rereads()) {
       Map<String, String> properties = Map.of(watermarkProperty(ingestion), upTo.toString());
+      Table writeTo = evolution.table();
       snapshot =
           ingestion.writeMode() == WriteMode.MERGE
-              ? MergeTask.upsert(context.lake(), table, written, ingestion.keys(), null, properties)
-              : Writes.append(context.lake(), table, written, properties);
+              ? MergeTask.upsert(
+                  context.lake(), writeTo, written, ingestion.keys(), null, properties)
+              : Writes.append(context.lake(), writeTo, written, properties);
+      evolution.commit(context.lake());
       context.afterCommit(key);
     }
     // the data and its watermark are committed; now the store (a crash here is repaired above)
@@ -159,7 +174,20 @@ final class JdbcIngestTask {
         snapshot == null ? 0 : Lake.summaryLong(snapshot, "added-data-files"),
         snapshot == null ? 0 : Lake.summaryLong(snapshot, "added-files-size"),
         Duration.ZERO,
-        EngineSteps.jdbcSummary(ingestion, fresh, skipped, window) + unread);
+        EngineSteps.jdbcSummary(ingestion, fresh, skipped, window)
+            + (snapshot == null ? "" : changes.summary())
+            + unread);
+  }
+
+  /** The names of the required columns of {@code schema}. */
+  static List<String> requiredColumns(Schema schema) {
+    List<String> required = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (field.isRequired()) {
+        required.add(field.name());
+      }
+    }
+    return required;
   }
 
   /**

@@ -10,6 +10,7 @@ import io.lakeplan.model.ValueFormat;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.KafkaCoordinates;
 import io.lakeplan.spi.KafkaProgress;
+import io.lakeplan.spi.SchemaChanges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.ValueRuleException;
 import io.lakeplan.spi.ValueRules;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
@@ -76,6 +78,17 @@ final class KafkaIngestTask {
     }
     Lake lake = context.lake();
     Table table = lake.load(ingestion.target());
+    // the declared columns against the target's, before any record is read; the stream's
+    // columns are fixed when it starts, so new ones are added now, in a commit of their own
+    SchemaChanges.Decision changes = schemaChanges(ingestion, table);
+    if (!changes.added().isEmpty()) {
+      UpdateSchema update = table.updateSchema();
+      for (String column : changes.added()) {
+        update.addColumn(column, Values.type(declared(ingestion, column).type()));
+      }
+      update.commit();
+      table.refresh();
+    }
     String location = checkpoint(ingestion);
     Inputs inputs = context.inputs();
     List<Inputs.TopicPartition> partitions = partitions(inputs, ingestion);
@@ -216,6 +229,7 @@ final class KafkaIngestTask {
             + (bad.isEmpty()
                 ? ""
                 : "; " + bad.size() + " malformed to " + ingestion.effectiveDeadLetterTable());
+    summary += changes.summary();
     if (replay) {
       // like Spark's available-now trigger: after the replayed batch, what is available now
       TaskResult next = run(context, ingestion);
@@ -223,6 +237,36 @@ final class KafkaIngestTask {
           ingested + next.rows(), 0, 0, Duration.ZERO, summary + "; then " + next.summary());
     }
     return TaskResult.succeeded(ingested, 0, 0, Duration.ZERO, summary);
+  }
+
+  /**
+   * The declared columns against the target's columns that no Kafka fact fills ({@link
+   * SchemaChanges#of(KafkaIngestion)}); raw values declare none, so nothing to compare.
+   */
+  private static SchemaChanges.Decision schemaChanges(KafkaIngestion ingestion, Table table) {
+    List<String> declared = ingestion.columns().stream().map(Column::name).toList();
+    List<String> filled = new ArrayList<>();
+    List<String> required = new ArrayList<>();
+    for (Types.NestedField field : table.schema().columns()) {
+      boolean isDeclared = declared.stream().anyMatch(field.name()::equalsIgnoreCase);
+      if (isDeclared || KafkaCoordinates.of(field.name(), ingestion.format(), false) == null) {
+        filled.add(field.name());
+        if (field.isRequired()) {
+          required.add(field.name());
+        }
+      }
+    }
+    if (ingestion.format() == ValueFormat.RAW) {
+      return SchemaChanges.of(ingestion).decide(filled, filled, required, TaskFailure::new);
+    }
+    return SchemaChanges.of(ingestion).decide(declared, filled, required, TaskFailure::new);
+  }
+
+  private static Column declared(KafkaIngestion ingestion, String name) {
+    return ingestion.columns().stream()
+        .filter(column -> column.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<Inputs.TopicPartition> partitions(Inputs inputs, KafkaIngestion ingestion) {

@@ -1,11 +1,13 @@
 package io.lakeplan.testkit.internal;
 
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.MigrationInputs;
+import io.lakeplan.spi.SchemaChanges;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.math.BigDecimal;
@@ -90,10 +92,16 @@ final class MigrationTasks {
           MigrationInputs.overwriteRefused(
               migration, migration.target().table(), history.writesSince()));
     }
-    List<Record> records = converted(context, migration, table.schema());
-    requireNoNullsInRequired(migration, table.schema(), records);
-    List<DataFile> files = context.lake().write(table, records);
-    ReplacePartitions replace = Lake.inline(table.newReplacePartitions());
+    // the input's columns against the table's, before anything is converted
+    Map<String, ColumnType> inputColumns = inputColumns(context, migration);
+    SchemaChanges.Decision changes = decide(migration, table, inputColumns);
+    SchemaEvolution evolution = SchemaEvolution.begin(table, changes, inputColumns);
+    Schema schema = evolution.schema();
+    List<Record> records = converted(context, migration, schema);
+    requireNoNullsInRequired(migration, schema, records);
+    Table writeTo = evolution.table();
+    List<DataFile> files = context.lake().write(writeTo, records);
+    ReplacePartitions replace = Lake.inline(writeTo.newReplacePartitions());
     files.forEach(replace::addFile);
     if (files.isEmpty()) {
       return TaskResult.succeeded(
@@ -101,6 +109,7 @@ final class MigrationTasks {
     }
     replace.set(CommitProperties.migrationSource(migration.id()), fingerprint);
     replace.commit();
+    evolution.commit(context.lake());
     context.lake().committed(table);
     record(context, table, migration, fingerprint);
     Snapshot snapshot = table.currentSnapshot();
@@ -115,7 +124,27 @@ final class MigrationTasks {
             + migration.target().table()
             + " (overwrote "
             + files.size()
-            + " partitions)");
+            + " partitions)"
+            + changes.summary());
+  }
+
+  /** The columns of every input file together, typed by their values. */
+  private static Map<String, ColumnType> inputColumns(
+      InMemoryEngine.Context context, Migration migration) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    input(context, migration).forEach(rows::addAll);
+    return Values.columnsOf(rows);
+  }
+
+  /** The input's columns against {@code table}'s ({@link SchemaChanges}). */
+  private static SchemaChanges.Decision decide(
+      Migration migration, Table table, Map<String, ColumnType> inputColumns) {
+    return SchemaChanges.of(migration)
+        .decide(
+            List.copyOf(inputColumns.keySet()),
+            Values.names(table.schema()),
+            JdbcIngestTask.requiredColumns(table.schema()),
+            TaskFailure::new);
   }
 
   private static TaskResult addFiles(
@@ -141,6 +170,8 @@ final class MigrationTasks {
               migration, location(migration), history.recorded(), fingerprint));
     }
     List<List<Map<String, Object>>> input = input(context, migration);
+    // add-files cannot add columns (validation refuses append-new-columns): extra ones stay unread
+    SchemaChanges.Decision changes = decide(migration, table, inputColumns(context, migration));
     Set<String> registered = new HashSet<>();
     context.lake().dataFiles(table).forEach(file -> registered.add(file.location()));
     // the input files, as data files of the table's schema at stable places under the input path
@@ -198,7 +229,8 @@ final class MigrationTasks {
             + location(migration)
             + " to "
             + migration.target().table()
-            + " in place");
+            + " in place"
+            + changes.summary());
   }
 
   /** One data file per partition of an input file, at a place derived from the input file. */
@@ -401,25 +433,10 @@ final class MigrationTasks {
 
   /**
    * One input file as records of the table: the declared columns, converted to the declared types;
-   * missing columns are named together, before any row is converted.
+   * a column the file lacks is null (which columns may be missing is decided before, by {@link
+   * SchemaChanges}).
    */
   static List<Record> shaped(Migration migration, Schema schema, List<Map<String, Object>> file) {
-    List<String> missing = new ArrayList<>();
-    for (Types.NestedField field : schema.columns()) {
-      if (!file.isEmpty() && file.stream().noneMatch(row -> hasColumn(row, field.name()))) {
-        missing.add(field.name());
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new TaskFailure(
-          "The input of migration "
-              + migration.id()
-              + " has no column "
-              + String.join(", ", missing)
-              + " of "
-              + migration.target().table()
-              + " (table unchanged)");
-    }
     List<Record> records = new ArrayList<>(file.size());
     Values.Conformer conformer =
         new Values.Conformer(schema, "the input of migration " + migration.id(), false)
@@ -461,19 +478,18 @@ final class MigrationTasks {
     return records;
   }
 
-  /** Whether {@code row} has {@code column}, in any case (the exact case is the usual one). */
-  private static boolean hasColumn(Map<String, Object> row, String column) {
-    return row.containsKey(column) || hasKeyIgnoringCase(row, column);
-  }
-
-  private static boolean hasKeyIgnoringCase(Map<String, Object> row, String column) {
-    return row.keySet().stream().anyMatch(key -> key.equalsIgnoreCase(column));
-  }
-
   /** ADD_FILES does not cast: each stored value must already have its column's Java type. */
   private static List<Record> strictlyTyped(
       Migration migration, Schema schema, List<Map<String, Object>> file) {
     List<String> problems = new ArrayList<>();
+    // files are registered as they are: a column they lack cannot be filled
+    for (Types.NestedField field : schema.columns()) {
+      if (!file.isEmpty()
+          && file.stream()
+              .noneMatch(row -> row.keySet().stream().anyMatch(field.name()::equalsIgnoreCase))) {
+        problems.add("column " + field.name() + " is missing in the input");
+      }
+    }
     Set<String> seen = new HashSet<>();
     for (Map<String, Object> row : file) {
       for (Types.NestedField field : schema.columns()) {

@@ -406,6 +406,57 @@ public final class Values {
     }
   }
 
+  /**
+   * The columns {@code rows} use (first use first, any case once) and the Lakeplan type of each,
+   * from its first value that is not null; string when every value is null.
+   */
+  public static Map<String, ColumnType> columnsOf(List<? extends Map<String, ?>> rows) {
+    Map<String, ColumnType> columns = new LinkedHashMap<>();
+    Map<String, String> names = new HashMap<>();
+    for (Map<String, ?> row : rows) {
+      for (Map.Entry<String, ?> entry : row.entrySet()) {
+        String name =
+            names.computeIfAbsent(
+                entry.getKey().toLowerCase(java.util.Locale.ROOT), lower -> entry.getKey());
+        // null until a value gives the type
+        ColumnType type = typeOf(entry.getValue());
+        if (!columns.containsKey(name) || (columns.get(name) == null && type != null)) {
+          columns.put(name, type);
+        }
+      }
+    }
+    columns.replaceAll((name, type) -> type == null ? ColumnType.STRING : type);
+    return columns;
+  }
+
+  /** The nearest Lakeplan type of a Java value as tests supply it; null for null. */
+  static ColumnType typeOf(Object value) {
+    if (value == null) {
+      return null;
+    } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ColumnType.INT;
+    } else if (value instanceof Long) {
+      return ColumnType.LONG;
+    } else if (value instanceof Float) {
+      return ColumnType.FLOAT;
+    } else if (value instanceof Double) {
+      return ColumnType.DOUBLE;
+    } else if (value instanceof BigDecimal decimal) {
+      return ColumnType.decimal(38, Math.max(0, Math.min(38, decimal.scale())));
+    } else if (value instanceof Boolean) {
+      return ColumnType.BOOLEAN;
+    } else if (value instanceof LocalDate) {
+      return ColumnType.DATE;
+    } else if (value instanceof LocalDateTime) {
+      return ColumnType.TIMESTAMP;
+    } else if (value instanceof Instant || value instanceof OffsetDateTime) {
+      return ColumnType.TIMESTAMPTZ;
+    } else if (value instanceof byte[] || value instanceof ByteBuffer) {
+      return ColumnType.BINARY;
+    }
+    return ColumnType.STRING;
+  }
+
   /** The column names of {@code schema}, in order. */
   public static List<String> names(Schema schema) {
     List<String> names = new ArrayList<>();

@@ -1,0 +1,123 @@
+package io.lakeplan.spark.internal;
+
+import io.lakeplan.model.ColumnType;
+import io.lakeplan.model.TableId;
+import io.lakeplan.spi.SchemaChanges;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * A source's columns against its target's on Spark ({@link SchemaChanges} decides), and the columns
+ * {@code append-new-columns} adds. Iceberg's Spark writer cannot change a schema in the commit of
+ * the data it writes (its {@code merge-schema} option commits the schema first, too), so the
+ * columns are added by {@code ALTER TABLE} right before the data's commit: a run that stops in
+ * between leaves them empty and optional, and the next run finds them there and writes its rows
+ * into them, exactly once as always.
+ */
+final class SchemaEvolution {
+
+  private SchemaEvolution() {}
+
+  /** The column names of {@code schema}, in order. */
+  static List<String> names(StructType schema) {
+    List<String> names = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      names.add(field.name());
+    }
+    return names;
+  }
+
+  /** The names of the columns of {@code schema} that may not hold null. */
+  static List<String> required(StructType schema) {
+    List<String> required = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      if (!field.nullable()) {
+        required.add(field.name());
+      }
+    }
+    return required;
+  }
+
+  /**
+   * The Lakeplan type of each column {@code decision} adds, from its type in {@code source}.
+   *
+   * @throws TaskFailedException before anything is written, when a type has no Lakeplan type
+   */
+  static Map<String, ColumnType> addedTypes(
+      SchemaChanges changes, SchemaChanges.Decision decision, StructType source) {
+    Map<String, ColumnType> added = new LinkedHashMap<>();
+    for (String column : decision.added()) {
+      DataType type = source.apply(column).dataType();
+      ColumnType columnType = columnType(type);
+      if (columnType == null) {
+        throw new TaskFailedException(
+            changes.unsupportedType(column, type.sql().toLowerCase(java.util.Locale.ROOT)));
+      }
+      added.put(column, columnType);
+    }
+    return added;
+  }
+
+  /** Adds {@code columns} to {@code table}, each optional; nothing when there are none. */
+  static void addColumns(Context context, TableId table, Map<String, ColumnType> columns) {
+    if (columns.isEmpty()) {
+      return;
+    }
+    List<String> definitions = new ArrayList<>();
+    columns.forEach((name, type) -> definitions.add(Sql.quote(name) + " " + Sql.type(type)));
+    context.spark.sql(
+        "ALTER TABLE "
+            + Sql.table(table)
+            + " ADD COLUMNS ("
+            + String.join(", ", definitions)
+            + ")");
+  }
+
+  /** The nearest Lakeplan type of a Spark type, or null when none holds its values. */
+  static ColumnType columnType(DataType type) {
+    if (type instanceof StringType) {
+      return ColumnType.STRING;
+    } else if (type instanceof IntegerType
+        || type instanceof ShortType
+        || type instanceof ByteType) {
+      return ColumnType.INT;
+    } else if (type instanceof LongType) {
+      return ColumnType.LONG;
+    } else if (type instanceof FloatType) {
+      return ColumnType.FLOAT;
+    } else if (type instanceof DoubleType) {
+      return ColumnType.DOUBLE;
+    } else if (type instanceof DecimalType decimal) {
+      return ColumnType.decimal(Math.max(1, decimal.precision()), decimal.scale());
+    } else if (type instanceof BooleanType) {
+      return ColumnType.BOOLEAN;
+    } else if (type instanceof DateType) {
+      return ColumnType.DATE;
+    } else if (type instanceof TimestampNTZType) {
+      return ColumnType.TIMESTAMP;
+    } else if (type instanceof TimestampType) {
+      return ColumnType.TIMESTAMPTZ;
+    } else if (type instanceof BinaryType) {
+      return ColumnType.BINARY;
+    }
+    return null;
+  }
+}
