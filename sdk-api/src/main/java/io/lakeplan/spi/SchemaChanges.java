@@ -20,8 +20,9 @@ import java.util.function.Function;
  * drop or fill must not differ (the conformance suite compares them).
  *
  * <ul>
- *   <li>A target column the source lacks: filled with null when optional, under every policy (the
- *       summary names it: nothing of the source is lost); a required one fails the run.
+ *   <li>A target column the source lacks: a required one fails the run under every policy; an
+ *       optional one fails it under {@code fail}, naming it, and is filled with null under {@code
+ *       append-new-columns} and {@code ignore} (the summary names it).
  *   <li>A source column the target lacks: {@code fail} fails the run naming it, {@code
  *       append-new-columns} adds it to the target (optional), {@code ignore} drops it; the summary
  *       names what was added or dropped.
@@ -182,6 +183,25 @@ public final class SchemaChanges {
               + (lackingRequired.size() == 1 ? "it" : "them")
               + " optional in "
               + target
+              + " ("
+              + target
+              + " unchanged)");
+    }
+    if (!lacking.isEmpty() && policy == SchemaChangePolicy.FAIL) {
+      throw failure.apply(
+          what
+              + ": "
+              + source
+              + " lacks "
+              + columns(lacking)
+              + " of "
+              + target
+              + "; set on-schema-change: ignore (or append-new-columns) to leave "
+              + (lacking.size() == 1 ? "it" : "them")
+              + " null, or add "
+              + (lacking.size() == 1 ? "it" : "them")
+              + " to "
+              + source
               + " ("
               + target
               + " unchanged)");

@@ -61,8 +61,18 @@ class SchemaChangesTest {
   }
 
   @Test
-  void everyPolicy_sourceWithoutAnOptionalColumn_fillsItWithNullAndSaysSo() {
-    for (SchemaChangePolicy policy : SchemaChangePolicy.values()) {
+  void sourceWithoutAnOptionalColumn_failsUnderFail_andIsFilledWithNullOtherwise() {
+    assertThatThrownBy(
+            () ->
+                jdbc(SchemaChangePolicy.FAIL)
+                    .decide(
+                        List.of("id", "status"), TARGET, Set.of("id"), IllegalStateException::new))
+        .hasMessage(
+            "Ingestion orders-jdbc: the source lacks column note of raw.orders; set"
+                + " on-schema-change: ignore (or append-new-columns) to leave it null, or add it to"
+                + " the source (raw.orders unchanged)");
+    for (SchemaChangePolicy policy :
+        List.of(SchemaChangePolicy.APPEND_NEW_COLUMNS, SchemaChangePolicy.IGNORE)) {
       SchemaChanges.Decision decision =
           jdbc(policy)
               .decide(List.of("id", "status"), TARGET, Set.of("id"), IllegalStateException::new);

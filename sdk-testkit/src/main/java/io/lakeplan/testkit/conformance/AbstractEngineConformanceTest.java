@@ -1051,17 +1051,32 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
-  void schema_migrationInputWithoutAnOptionalColumn_leavesItNullAndNamesIt() {
-    start(orders(builder -> builder));
-    Map<String, Object> order = raw(1, "NEW", "10.00", "I", 0);
-    session.addMigrationFile("history", List.of(without(order, "op")));
-    succeed("history.create-table");
+  void schema_migrationInputWithoutAnOptionalColumn_failsUnderFail_elseIsLeftNullAndNamed() {
+    for (SchemaChangePolicy policy : SchemaChangePolicy.values()) {
+      start(migrationPolicy(orders(builder -> builder), policy));
+      Map<String, Object> order = raw(1, "NEW", "10.00", "I", 0);
+      session.addMigrationFile("history", List.of(without(order, "op")));
+      succeed("history.create-table");
 
-    TaskResult converted = succeed("history.convert");
-    succeed("history.reconcile");
+      TaskResult converted = run("history.convert");
 
-    assertThat(converted.summary()).endsWith("; raw.orders column op not in the input, left null");
-    assertRows(RAW, withoutOp(order));
+      if (policy == SchemaChangePolicy.FAIL) {
+        assertThat(converted.status()).isEqualTo(TaskResult.Status.FAILED);
+        assertThat(converted.summary())
+            .isEqualTo(
+                "Migration history: the input lacks column op of raw.orders; set on-schema-change:"
+                    + " ignore (or append-new-columns) to leave it null, or add it to the input"
+                    + " (raw.orders unchanged)");
+        assertThat(session.rows(RAW)).isEmpty();
+      } else {
+        assertThat(converted.status()).as(policy.name()).isEqualTo(TaskResult.Status.SUCCEEDED);
+        succeed("history.reconcile");
+        assertThat(converted.summary())
+            .endsWith("; raw.orders column op not in the input, left null");
+        assertRows(RAW, withoutOp(order));
+      }
+      closeSession();
+    }
   }
 
   @Test
@@ -1152,19 +1167,34 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
-  void schema_jdbcSourceWithoutAnOptionalColumn_leavesItNullAndNamesIt() {
-    String source = "public.src_" + unique();
-    start(orders(builder -> jdbc(builder, source)));
-    migrate(raw(1, "NEW", "10.00", "I", 0));
-    Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
-    columns.remove("op");
-    session.createSourceTable(source, columns);
-    session.insertSourceRows(source, List.of(without(raw(2, "NEW", "20.00", "I", 5), "op")));
+  void schema_jdbcSourceWithoutAnOptionalColumn_failsUnderFail_elseIsLeftNullAndNamed() {
+    for (SchemaChangePolicy policy : SchemaChangePolicy.values()) {
+      String source = "public.src_" + unique();
+      start(orders(builder -> jdbc(builder, source, j -> j.onSchemaChange(policy))));
+      migrate(raw(1, "NEW", "10.00", "I", 0));
+      Map<String, String> columns = new LinkedHashMap<>(sourceColumns());
+      columns.remove("op");
+      session.createSourceTable(source, columns);
+      session.insertSourceRows(source, List.of(without(raw(2, "NEW", "20.00", "I", 5), "op")));
 
-    TaskResult result = succeed("orders-jdbc");
+      TaskResult result = run("orders-jdbc");
 
-    assertThat(result.summary()).endsWith("; raw.orders column op not in the source, left null");
-    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), withoutOp(raw(2, "NEW", "20.00", "I", 5)));
+      if (policy == SchemaChangePolicy.FAIL) {
+        assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+        assertThat(result.summary())
+            .isEqualTo(
+                "Ingestion orders-jdbc: the source lacks column op of raw.orders; set"
+                    + " on-schema-change: ignore (or append-new-columns) to leave it null, or add it"
+                    + " to the source (raw.orders unchanged)");
+        assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+      } else {
+        assertThat(result.status()).as(policy.name()).isEqualTo(TaskResult.Status.SUCCEEDED);
+        assertThat(result.summary())
+            .endsWith("; raw.orders column op not in the source, left null");
+        assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), withoutOp(raw(2, "NEW", "20.00", "I", 5)));
+      }
+      closeSession();
+    }
   }
 
   @Test
@@ -1278,20 +1308,34 @@ public abstract class AbstractEngineConformanceTest {
   }
 
   @Test
-  void schema_kafkaWithoutADeclaredOptionalColumn_leavesItNullAndNamesIt() {
-    String topic = "orders_" + unique();
-    Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
-    declared.remove("op");
-    start(orders(builder -> kafkaDeclaring(builder, topic, declared, SchemaChangePolicy.FAIL)));
-    migrate(raw(1, "NEW", "10.00", "I", 0));
-    session.createTopic(topic);
-    send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
+  void schema_kafkaWithoutADeclaredOptionalColumn_failsUnderFail_elseIsLeftNullAndNamed() {
+    for (SchemaChangePolicy policy : SchemaChangePolicy.values()) {
+      String topic = "orders_" + unique();
+      Map<String, String> declared = new LinkedHashMap<>(sourceColumns());
+      declared.remove("op");
+      start(orders(builder -> kafkaDeclaring(builder, topic, declared, policy)));
+      migrate(raw(1, "NEW", "10.00", "I", 0));
+      session.createTopic(topic);
+      send(topic, raw(2, "NEW", "20.00", "I", 5), 5);
 
-    TaskResult result = succeed("orders-kafka");
+      TaskResult result = run("orders-kafka");
 
-    assertThat(result.summary())
-        .endsWith("; raw.orders column op not in the declared schema, left null");
-    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), withoutOp(raw(2, "NEW", "20.00", "I", 5)));
+      if (policy == SchemaChangePolicy.FAIL) {
+        assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+        assertThat(result.summary())
+            .contains(
+                "Kafka ingestion orders-kafka: the declared schema lacks column op of raw.orders;"
+                    + " set on-schema-change: ignore (or append-new-columns) to leave it null, or"
+                    + " add it to the declared schema (raw.orders unchanged)");
+        assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
+      } else {
+        assertThat(result.status()).as(policy.name()).isEqualTo(TaskResult.Status.SUCCEEDED);
+        assertThat(result.summary())
+            .endsWith("; raw.orders column op not in the declared schema, left null");
+        assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), withoutOp(raw(2, "NEW", "20.00", "I", 5)));
+      }
+      closeSession();
+    }
   }
 
   @Test
