@@ -2,6 +2,7 @@ package io.lakeplan;
 
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.NotificationTarget;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.UseCase;
@@ -71,6 +72,8 @@ public final class TestUseCases {
                     .column("updated_at", "timestamp")
                     .checkpoint("s3://checkpoints/orders-events")
                     .startingPosition(StartingPosition.MIGRATION_WATERMARK)
+                    // the events carry a few of raw.orders' columns; the others stay null
+                    .onSchemaChange(SchemaChangePolicy.IGNORE)
                     .target("raw.orders"))
         .mergeInto(
             "process.orders",

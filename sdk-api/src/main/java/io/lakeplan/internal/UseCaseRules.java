@@ -523,6 +523,43 @@ final class UseCaseRules {
   }
 
   /**
+   * Each JSON Kafka ingestion into a table the use case declares, compared as its {@code
+   * on-schema-change} policy compares it on the first run: a mismatch that run would fail on is a
+   * warning (the table may gain columns before then, e.g. by a migration's append-new-columns).
+   */
+  private static void kafkaSchemas(Checks root, UseCase useCase) {
+    Map<io.lakeplan.model.TableId, io.lakeplan.model.TableDefinition> tables = new HashMap<>();
+    useCase.tables().forEach(table -> tables.put(table.table(), table));
+    useCase.migrations().stream()
+        .filter(migration -> migration != null && migration.target() != null)
+        .forEach(migration -> tables.put(migration.target().table(), migration.target()));
+    for (int i = 0; i < useCase.kafkaIngestions().size(); i++) {
+      KafkaIngestion ingestion = useCase.kafkaIngestions().get(i);
+      io.lakeplan.model.TableDefinition target =
+          ingestion == null || ingestion.target() == null ? null : tables.get(ingestion.target());
+      if (target == null || ingestion.format() != io.lakeplan.model.ValueFormat.JSON) {
+        continue;
+      }
+      List<String> columns = target.columns().stream().map(Column::name).toList();
+      try {
+        io.lakeplan.spi.SchemaChanges.of(ingestion)
+            .decide(
+                ingestion.columns().stream().map(Column::name).toList(),
+                io.lakeplan.spi.SchemaChanges.kafkaFilled(ingestion, columns),
+                target.columns().stream().filter(Column::required).map(Column::name).toList(),
+                IllegalArgumentException::new);
+      } catch (IllegalArgumentException e) {
+        root.element("kafka-ingestions", ingestion.id(), i)
+            .at("columns")
+            .report(
+                ProblemCode.SCHEMA_MISMATCH,
+                e.getMessage().replaceFirst(" \\([^()]* unchanged\\)$", "")
+                    + "; as declared, the first run fails");
+      }
+    }
+  }
+
+  /**
    * What a valid use case risks without being wrong: each JDBC ingestion with an incremental column
    * and no lookback (or a lookback of zero) never reads a row committed late with a value below (or
    * at) its watermark.
@@ -530,6 +567,7 @@ final class UseCaseRules {
   static List<Problem> warnings(UseCase useCase) {
     List<Problem> warnings = new ArrayList<>();
     Checks root = new Checks(warnings, useCase.name(), "");
+    kafkaSchemas(root, useCase);
     for (int i = 0; i < useCase.jdbcIngestions().size(); i++) {
       JdbcIngestion ingestion = useCase.jdbcIngestions().get(i);
       if (ingestion == null || ingestion.incrementalColumn() == null) {

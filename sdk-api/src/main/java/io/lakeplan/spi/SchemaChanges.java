@@ -74,6 +74,22 @@ public final class SchemaChanges {
   }
 
   /**
+   * Of a Kafka ingestion's target columns {@code targetColumns}, those its records are expected to
+   * fill: the declared ones, and every other column no Kafka fact fills ({@link KafkaCoordinates}).
+   */
+  public static List<String> kafkaFilled(KafkaIngestion ingestion, List<String> targetColumns) {
+    List<String> filled = new ArrayList<>();
+    for (String column : targetColumns) {
+      boolean declared =
+          ingestion.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(column));
+      if (declared || KafkaCoordinates.of(column, ingestion.format(), false) == null) {
+        filled.add(column);
+      }
+    }
+    return filled;
+  }
+
+  /**
    * What a run does with its source's columns.
    *
    * @param added the source columns the target gains ({@code append-new-columns}), as the source

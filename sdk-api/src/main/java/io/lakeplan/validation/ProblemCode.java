@@ -57,6 +57,11 @@ public enum ProblemCode {
    * watermark (below it, with a lookback of zero).
    */
   LATE_ROWS_UNREAD,
+  /**
+   * A warning: a JSON Kafka ingestion declares other columns than its target declares, so under its
+   * {@code on-schema-change} policy its first run fails (unless the table has changed by then).
+   */
+  SCHEMA_MISMATCH,
   /** A value has the wrong form (a table name, a duration, a condition…). */
   INVALID_VALUE,
   /** A key the format does not know. */

@@ -594,12 +594,56 @@ class ValidatorTest {
   void kafkaIntoAWatermarkedMigrationTarget_withoutStartingPosition_startsAfterTheWatermark() {
     // the orders use case migrates raw.orders with a watermark column
     UseCase useCase =
-        withClicks(TestUseCases.orders(), k -> k.column("order_id", "long").target("raw.orders"))
+        withClicks(
+                TestUseCases.orders(),
+                k ->
+                    k.column("order_id", "long")
+                        .onSchemaChange(SchemaChangePolicy.IGNORE)
+                        .target("raw.orders"))
             .build();
 
     assertThat(Validator.validate(List.of(useCase))).isEmpty();
     assertThat(clicksTask(useCase).ingestion().startingPosition())
         .isEqualTo(StartingPosition.MIGRATION_WATERMARK);
+  }
+
+  @Test
+  void kafkaDeclaringFewerOrOtherColumnsThanItsDeclaredTarget_underFail_isAWarning() {
+    UseCase fewer =
+        withClicks(TestUseCases.orders(), k -> k.column("order_id", "long").target("raw.orders"))
+            .build();
+    assertThat(Validator.validate(List.of(fewer))).isEmpty();
+    List<Problem> lacking = Validator.warnings(fewer);
+    assertThat(lacking).extracting(Problem::code).containsOnly(ProblemCode.SCHEMA_MISMATCH);
+    assertThat(lacking.get(0).path()).endsWith("[clicks].columns");
+    assertThat(lacking.get(0).message())
+        .startsWith("Kafka ingestion clicks: the declared schema lacks columns ")
+        .contains("set on-schema-change: ignore (or append-new-columns) to leave them null")
+        .endsWith("; as declared, the first run fails");
+
+    UseCase other =
+        withClicks(
+                TestUseCases.orders().table("raw.clicks", t -> t.column("id", "long")),
+                k -> k.column("page", "string"))
+            .build();
+    assertThat(Validator.warnings(other))
+        .extracting(Problem::message)
+        .singleElement()
+        .asString()
+        .contains("has columns the target raw.clicks lacks: page")
+        .contains("set on-schema-change: append-new-columns to add them");
+
+    UseCase ignoring =
+        withClicks(
+                TestUseCases.orders(),
+                k ->
+                    k.column("order_id", "long")
+                        .onSchemaChange(SchemaChangePolicy.IGNORE)
+                        .target("raw.orders"))
+            .build();
+    assertThat(Validator.warnings(ignoring))
+        .extracting(Problem::code)
+        .doesNotContain(ProblemCode.SCHEMA_MISMATCH);
   }
 
   @Test
