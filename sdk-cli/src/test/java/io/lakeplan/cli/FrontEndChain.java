@@ -82,7 +82,13 @@ public final class FrontEndChain {
    * @param escapes everything that escaped; empty when the front end held
    * @param nanos how long the chain took
    */
-  public record Outcome(boolean clean, int problems, List<Escape> escapes, long nanos) {}
+  /**
+   * What the front end made of a document. {@code importable}: whether {@code import-legacy} should
+   * take it, which, unlike the other commands, keeps a dependency on a DAG outside the imported
+   * files as a note (the use case may join a workspace that defines it).
+   */
+  public record Outcome(
+      boolean clean, boolean importable, int problems, List<Escape> escapes, long nanos) {}
 
   /**
    * The {@code lakeplan} invocations run per document; {@code FILE} and {@code OUT} are replaced.
@@ -151,6 +157,9 @@ public final class FrontEndChain {
       }
       return new Outcome(
           workspace != null && workspace.isClean(),
+          workspace != null
+              && workspace.problems().stream()
+                  .allMatch(problem -> problem.code() == ProblemCode.DANGLING_DEPENDENCY),
           workspace == null ? 0 : workspace.problems().size(),
           escapes,
           nanos);
@@ -163,7 +172,7 @@ public final class FrontEndChain {
    * Runs {@code document} through every command of {@link #COMMANDS}: each must exit 0 when the
    * file is clean and 1 when it has problems, and print no stack trace or internal error.
    */
-  public List<Escape> runCommands(MutatedDocument document, boolean clean) {
+  public List<Escape> runCommands(MutatedDocument document, Outcome outcome) {
     Path file = write(document);
     Path out = directory.resolve("out");
     List<Escape> escapes = new ArrayList<>();
@@ -174,6 +183,8 @@ public final class FrontEndChain {
                 .map(arg -> arg.equals("FILE") ? file.toString() : arg)
                 .map(arg -> arg.equals("OUT") ? out.toString() : arg)
                 .toArray(String[]::new);
+        boolean clean =
+            command.get(0).equals("import-legacy") ? outcome.importable() : outcome.clean();
         CliRun run;
         try {
           run = CliRun.of(args);

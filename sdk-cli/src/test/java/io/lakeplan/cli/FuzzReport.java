@@ -224,7 +224,7 @@ public final class FuzzReport {
                 FrontEndChain.Outcome outcome = chain.run(candidate);
                 List<FrontEndChain.Escape> again = new ArrayList<>(outcome.escapes());
                 if (found.escape().stage() == FrontEndChain.Stage.CLI) {
-                  again.addAll(chain.runCommands(candidate, outcome.clean()));
+                  again.addAll(chain.runCommands(candidate, outcome));
                 }
                 return again.stream().anyMatch(escape -> signature(escape).equals(signature));
               },

@@ -44,7 +44,7 @@ public final class FuzzRun {
                     FrontEndChain.Outcome outcome = chain.run(document);
                     List<FrontEndChain.Escape> escapes = new ArrayList<>(outcome.escapes());
                     if (commandSample > 0 && i % commandSample == 0) {
-                      escapes.addAll(chain.runCommands(document, outcome.clean()));
+                      escapes.addAll(chain.runCommands(document, outcome));
                     }
                     report.add(document, outcome, escapes);
                   }
