@@ -225,14 +225,7 @@ final class MergeExecutor {
               ? deduplicated
               : "SELECT *, " + String.join(", ", converted) + " FROM (" + deduplicated + ")";
       if (merge.history() == MergeHistory.SCD2) {
-        String changes =
-            converted.isEmpty()
-                ? MergeSource.checked(merge, view)
-                : "SELECT *, "
-                    + String.join(", ", converted)
-                    + " FROM ("
-                    + MergeSource.checked(merge, view)
-                    + ")";
+        String changes = changes(merge, view, converted);
         String history;
         try {
           history =
@@ -268,7 +261,8 @@ final class MergeExecutor {
       String notTombstoned = null;
       if (fresh != null && merge.effectiveTombstoneRetention() != null) {
         try {
-          Tombstones.write(context, merge, targetFields, using, values, orderColumns);
+          Tombstones.write(
+              context, merge, targetFields, changes(merge, view, converted), values, orderColumns);
         } catch (RuntimeException e) {
           throw sourceFailure(
               context,
@@ -288,16 +282,14 @@ final class MergeExecutor {
                       + Failures.rootMessage(e),
                   e));
         }
-        if (Tables.exists(context, merge.tombstoneTable())) {
-          using = Tombstones.joined(merge, using, orderColumns);
-          notTombstoned =
-              late.counting(
-                  "(s."
-                      + Tombstones.MISSING
-                      + " OR "
-                      + fresh(valuesOf(orderColumns, values), Tombstones.values(orderColumns))
-                      + ")");
-        }
+        using = Tombstones.joined(merge, using, orderColumns);
+        notTombstoned =
+            late.counting(
+                "(s."
+                    + Tombstones.MISSING
+                    + " OR "
+                    + fresh(valuesOf(orderColumns, values), Tombstones.values(orderColumns))
+                    + ")");
       }
       String statement =
           statement(
@@ -344,6 +336,20 @@ final class MergeExecutor {
     } finally {
       context.spark.catalog().dropTempView(view);
     }
+  }
+
+  /**
+   * Every source row of the run (view {@code view}, not deduplicated) with the {@code converted}
+   * values, failing on a row without a key value.
+   */
+  private static String changes(Merge merge, String view, List<String> converted) {
+    return converted.isEmpty()
+        ? MergeSource.checked(merge, view)
+        : "SELECT *, "
+            + String.join(", ", converted)
+            + " FROM ("
+            + MergeSource.checked(merge, view)
+            + ")";
   }
 
   /** What every merge says first: how many source rows it read, and how. */

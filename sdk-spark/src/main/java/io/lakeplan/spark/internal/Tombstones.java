@@ -29,14 +29,15 @@ final class Tombstones {
    * key) newer than its key's; creates the table with the first delete and records the retention on
    * it.
    *
-   * @param values target column → its value in {@code using} (as the target column's type)
+   * @param values target column → its value in a row of {@code changes} (as the target column's
+   *     type)
    * @param orderColumns the target's order columns
    */
   static void write(
       Context context,
       Merge merge,
       StructField[] targetFields,
-      String using,
+      String changes,
       Map<String, String> values,
       List<String> orderColumns) {
     List<String> columns = new ArrayList<>();
@@ -51,16 +52,37 @@ final class Tombstones {
     LocalDateTime now = LocalDateTime.ofInstant(context.clock.instant(), ZoneOffset.UTC);
     select.add("TIMESTAMP_NTZ '" + now + "' AS " + Sql.quote(Merges.TOMBSTONE_WRITTEN));
     definitions.add(Sql.quote(Merges.TOMBSTONE_WRITTEN) + " TIMESTAMP_NTZ");
-    String deletes =
+    // every delete of the run, the newest per key: no dedupe of the whole source is needed, as a
+    // delete older than its key's winner only remembers what that winner already supersedes
+    List<String> keys = new ArrayList<>();
+    for (String column : columns.subList(0, merge.keys().size())) {
+      keys.add(Sql.quote(column));
+    }
+    List<String> newestFirst = new ArrayList<>();
+    for (String column : orderColumns) {
+      newestFirst.add(Sql.quote(field(targetFields, column).name()) + " DESC NULLS LAST");
+    }
+    String runDeletes =
         "SELECT "
             + String.join(", ", select)
             + " FROM ("
-            + using
+            + changes
             + ") AS s WHERE "
             + merge.deleteWhen().toSql(name -> "s." + Sql.quote(name));
-    if (context.spark.sql(deletes).isEmpty()) {
-      return;
-    }
+    String deletes =
+        "SELECT * EXCEPT ("
+            + MergeSource.RANK
+            + ") FROM (SELECT *, row_number() OVER (PARTITION BY "
+            + String.join(", ", keys)
+            + " ORDER BY "
+            + String.join(", ", newestFirst)
+            + ") AS "
+            + MergeSource.RANK
+            + " FROM ("
+            + runDeletes
+            + ")) WHERE "
+            + MergeSource.RANK
+            + " = 1";
     String table = Sql.table(merge.tombstoneTable());
     String retention = merge.effectiveTombstoneRetention().toString();
     context.spark.sql(
@@ -81,6 +103,10 @@ final class Tombstones {
               + "' = '"
               + retention
               + "')");
+    }
+    // a run without deletes commits nothing here (a filter over the run's rows finds out)
+    if (context.spark.sql(runDeletes).isEmpty()) {
+      return;
     }
     List<String> on = new ArrayList<>();
     for (String key : columns.subList(0, merge.keys().size())) {

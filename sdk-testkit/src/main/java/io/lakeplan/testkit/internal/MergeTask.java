@@ -196,12 +196,9 @@ final class MergeTask {
             ? null
             : new Tombstones(lake, merge, targetSchema, targetKeys, targetOrder);
     List<Record> inserts = new ArrayList<>();
-    List<Record> deleted = new ArrayList<>();
     for (Map.Entry<List<Object>, SourceRow> entry : byKey.entrySet()) {
       SourceRow row = entry.getValue();
-      if (row.deletes()) {
-        deleted.add(row.asTarget());
-      } else if (!matched.contains(entry.getKey())) {
+      if (!row.deletes() && !matched.contains(entry.getKey())) {
         if (tombstones != null && tombstones.isOlder(row.asTarget())) {
           late++;
         } else {
@@ -210,7 +207,15 @@ final class MergeTask {
       }
     }
     if (tombstones != null) {
-      tombstones.write(deleted);
+      // every delete of the run, not only its keys' winners (as on Spark): a delete older than its
+      // key's winner only remembers what that winner already supersedes
+      List<Record> runDeletes = new ArrayList<>();
+      for (Record row : input) {
+        if (deletes.test(row)) {
+          runDeletes.add(targetRows.of(row));
+        }
+      }
+      tombstones.write(runDeletes);
     }
     Snapshot snapshot =
         Writes.overwrite(
@@ -485,14 +490,24 @@ final class MergeTask {
     }
 
     /**
-     * Commits, before the target's commit, a tombstone for each of {@code deletes} (target rows)
-     * newer than its key's; creates the table with the first and records the retention on it.
+     * Commits, before the target's commit, a tombstone for the newest of {@code deletes} (target
+     * rows) of each key when it is newer than the key's tombstone; creates the table with the
+     * merge's first run (as on Spark) and records the retention on it.
      */
     void write(List<Record> deletes) {
+      Map<List<Object>, Record> newest = new LinkedHashMap<>();
+      for (Record delete : deletes) {
+        newest.merge(
+            version(delete, targetKeys),
+            delete,
+            (a, b) ->
+                compareVersions(version(b, targetOrder), version(a, targetOrder)) > 0 ? b : a);
+      }
       List<Record> written = new ArrayList<>();
       LocalDateTime now = LocalDateTime.ofInstant(lake.now(), ZoneOffset.UTC);
-      for (Record delete : deletes) {
-        List<Object> current = versions.get(version(delete, targetKeys));
+      for (Map.Entry<List<Object>, Record> entry : newest.entrySet()) {
+        Record delete = entry.getValue();
+        List<Object> current = versions.get(entry.getKey());
         if (current != null && compareVersions(version(delete, targetOrder), current) <= 0) {
           continue;
         }
@@ -506,15 +521,14 @@ final class MergeTask {
         tombstone.set(schema.columns().size() - 1, now);
         written.add(tombstone);
       }
-      if (written.isEmpty()) {
-        return;
-      }
       Table tombstones = lake.createIfAbsent(merge.tombstoneTable(), schema);
       String retention = merge.effectiveTombstoneRetention().toString();
       if (!retention.equals(tombstones.properties().get(Merges.TOMBSTONE_RETENTION))) {
         tombstones.updateProperties().set(Merges.TOMBSTONE_RETENTION, retention).commit();
       }
-      upsert(lake, tombstones, written, names(schema, keys), null, Map.of());
+      if (!written.isEmpty()) {
+        upsert(lake, tombstones, written, names(schema, keys), null, Map.of());
+      }
     }
   }
 

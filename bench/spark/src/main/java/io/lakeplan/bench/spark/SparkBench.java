@@ -591,6 +591,7 @@ public final class SparkBench {
     return switch (name) {
       case LAKEPLAN_MERGE -> "mergeLakeplan";
       case SQL_MERGE -> "mergeHandWrittenSql";
+      case TOMBSTONE_MERGE -> "mergeLakeplanWithTombstones";
       case DEDUPE_COUNT -> "dedupeCountAlone";
       case REWRITE -> "convertRewrite";
       case ADD_FILES -> "convertAddFiles";
