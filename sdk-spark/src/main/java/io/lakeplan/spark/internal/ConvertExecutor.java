@@ -78,15 +78,10 @@ final class ConvertExecutor {
     // the input's columns against the table's, before anything is converted
     Dataset<Row> raw = SourceReader.raw(context, migration);
     StructType tableSchema = context.spark.table(table).schema();
-    SchemaChanges schemaChanges = SchemaChanges.of(migration);
-    SchemaChanges.Decision changes =
-        schemaChanges.decide(
-            SchemaEvolution.names(raw.schema()),
-            SchemaEvolution.names(tableSchema),
-            SchemaEvolution.required(tableSchema),
-            TaskFailedException::new);
-    Map<String, ColumnType> added =
-        SchemaEvolution.addedTypes(schemaChanges, changes, raw.schema());
+    SchemaEvolution.Evolution evolution =
+        SchemaEvolution.decide(SchemaChanges.of(migration), raw.schema(), tableSchema);
+    SchemaChanges.Decision changes = evolution.changes();
+    Map<String, ColumnType> added = evolution.added();
     Dataset<Row> data =
         SourceReader.shaped(context, migration, raw, columns(target, tableSchema, added)).cache();
     try {

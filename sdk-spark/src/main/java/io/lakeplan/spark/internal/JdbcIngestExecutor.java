@@ -5,6 +5,7 @@ import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.WriteMode;
+import io.lakeplan.spark.internal.SchemaEvolution.Evolution;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.JdbcWindow;
@@ -138,16 +139,9 @@ final class JdbcIngestExecutor {
     Dataset<Row> source = read.load();
     // the source's columns against the target's, before anything is read into the target
     StructType targetSchema = context.spark.table(target).schema();
-    SchemaChanges schemaChanges = SchemaChanges.of(ingestion);
-    SchemaChanges.Decision changes =
-        schemaChanges.decide(
-            SchemaEvolution.names(source.schema()),
-            SchemaEvolution.names(targetSchema),
-            SchemaEvolution.required(targetSchema),
-            TaskFailedException::new);
-    Map<String, ColumnType> added =
-        SchemaEvolution.addedTypes(schemaChanges, changes, source.schema());
-    Evolution evolution = new Evolution(changes, added);
+    Evolution evolution =
+        SchemaEvolution.decide(SchemaChanges.of(ingestion), source.schema(), targetSchema);
+    Map<String, ColumnType> added = evolution.added();
     List<ValueChecks.Conversion> conversions =
         conversions(context, ingestion, source, targetSchema, added);
     Dataset<Row> shaped = shaped(ingestion, source, conversions);
@@ -194,9 +188,6 @@ final class JdbcIngestExecutor {
    * {@code skipped} rows the target already held.
    */
   private record Read(long fresh, long skipped) {}
-
-  /** What the source's columns change: the decision, and the columns to add with their types. */
-  private record Evolution(SchemaChanges.Decision changes, Map<String, ColumnType> added) {}
 
   /**
    * Appends {@code rows} or merges them by key with the new watermark in the commit, then moves the

@@ -36,6 +36,23 @@ final class SchemaEvolution {
 
   private SchemaEvolution() {}
 
+  /** What a source's columns change: the decision, and the columns to add with their types. */
+  record Evolution(SchemaChanges.Decision changes, Map<String, ColumnType> added) {}
+
+  /**
+   * The columns of {@code source} against {@code target}'s, decided by {@code schemaChanges} before
+   * anything is written.
+   *
+   * @throws TaskFailedException when the policy refuses the difference, or an added column's type
+   *     has no Lakeplan type
+   */
+  static Evolution decide(SchemaChanges schemaChanges, StructType source, StructType target) {
+    SchemaChanges.Decision changes =
+        schemaChanges.decide(
+            names(source), names(target), required(target), TaskFailedException::new);
+    return new Evolution(changes, addedTypes(schemaChanges, changes, source));
+  }
+
   /** The column names of {@code schema}, in order. */
   static List<String> names(StructType schema) {
     List<String> names = new ArrayList<>();
