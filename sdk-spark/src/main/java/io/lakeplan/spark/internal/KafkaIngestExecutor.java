@@ -133,17 +133,8 @@ final class KafkaIngestExecutor {
    */
   private static SchemaChanges.Decision prepareSchema(Context context, KafkaIngestion ingestion) {
     StructType schema = context.spark.table(Sql.table(ingestion.target())).schema();
-    List<String> filled = new ArrayList<>();
-    List<String> required = new ArrayList<>();
-    for (StructField field : schema.fields()) {
-      boolean declared = declaredColumn(ingestion, field.name()) != null;
-      if (declared || KafkaCoordinates.of(field.name(), ingestion.format(), false) == null) {
-        filled.add(field.name());
-        if (!field.nullable()) {
-          required.add(field.name());
-        }
-      }
-    }
+    List<String> filled = SchemaChanges.kafkaFilled(ingestion, SchemaEvolution.names(schema));
+    List<String> required = SchemaEvolution.required(schema);
     List<String> source =
         ingestion.format() == ValueFormat.RAW
             ? filled

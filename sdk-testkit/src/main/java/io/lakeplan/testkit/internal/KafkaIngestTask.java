@@ -245,17 +245,12 @@ final class KafkaIngestTask {
    */
   private static SchemaChanges.Decision schemaChanges(KafkaIngestion ingestion, Table table) {
     List<String> declared = ingestion.columns().stream().map(Column::name).toList();
-    List<String> filled = new ArrayList<>();
-    List<String> required = new ArrayList<>();
-    for (Types.NestedField field : table.schema().columns()) {
-      boolean isDeclared = declared.stream().anyMatch(field.name()::equalsIgnoreCase);
-      if (isDeclared || KafkaCoordinates.of(field.name(), ingestion.format(), false) == null) {
-        filled.add(field.name());
-        if (field.isRequired()) {
-          required.add(field.name());
-        }
-      }
-    }
+    List<String> filled = SchemaChanges.kafkaFilled(ingestion, Values.names(table.schema()));
+    List<String> required =
+        table.schema().columns().stream()
+            .filter(Types.NestedField::isRequired)
+            .map(Types.NestedField::name)
+            .toList();
     if (ingestion.format() == ValueFormat.RAW) {
       return SchemaChanges.of(ingestion).decide(filled, filled, required, TaskFailure::new);
     }
