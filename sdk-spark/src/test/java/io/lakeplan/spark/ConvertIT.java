@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.Migration;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
@@ -76,6 +77,40 @@ class ConvertIT {
         .contains("Input path of migration missing does not exist")
         .contains("no-such-folder");
     assertThat(snapshotId("lakeplan.conv.missing")).isEqualTo(before);
+  }
+
+  @Test
+  void rewrite_appendNewColumns_addsTheColumnInTheCommitOfItsRows() throws Exception {
+    Migration migration = prepared("evolve", 10);
+    TestSpark.run(base, TaskSpec.Convert.of(migration));
+    long before = snapshotId("lakeplan.conv.evolve");
+    TestData.writeParquet(
+        base.resolve("src-evolve-2"),
+        "SELECT order_id, customer_id, status, amount, updated_at,"
+            + " CASE WHEN order_id % 2 = 0 THEN 'web' END AS channel FROM ("
+            + TestData.ordersSql(20)
+            + ")");
+    Migration evolving =
+        Migration.builder()
+            .from(migration)
+            .fromPath("src-evolve-2", FileFormat.PARQUET)
+            .onSchemaChange(SchemaChangePolicy.APPEND_NEW_COLUMNS)
+            .build();
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(evolving));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary()).contains("added column channel to conv.evolve");
+    long written = snapshotId("lakeplan.conv.evolve");
+    // no version of the table has the column without its rows
+    assertThat(TestSpark.snapshotsAroundFirstVersionWith("lakeplan.conv.evolve", "channel"))
+        .containsExactly(before, written);
+    assertThat(
+            TestSpark.session()
+                .sql("SELECT count(channel), count(*) FROM lakeplan.conv.evolve")
+                .first()
+                .toString())
+        .isEqualTo("[10,20]");
   }
 
   @Test

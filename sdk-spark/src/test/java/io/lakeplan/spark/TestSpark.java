@@ -10,8 +10,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -88,5 +95,32 @@ public final class TestSpark {
     } catch (IOException | UncheckedIOException e) {
       // best effort: a temporary folder
     }
+  }
+
+  /**
+   * The current snapshot id of the first version of {@code table} (its metadata files, oldest
+   * first) whose schema has {@code column}, and of the version before it (-1 without a snapshot):
+   * where schema and rows are committed together, the first differs from the second and is the
+   * snapshot that wrote the column's rows.
+   */
+  public static long[] snapshotsAroundFirstVersionWith(String table, String column)
+      throws Exception {
+    Table loaded = Spark3Util.loadIcebergTable(TestSpark.session(), table);
+    loaded.refresh();
+    TableMetadata current = ((HasTableOperations) loaded).operations().current();
+    List<String> files = new ArrayList<>();
+    current.previousFiles().forEach(entry -> files.add(entry.file()));
+    files.add(current.metadataFileLocation());
+    long before = -1;
+    for (String file : files) {
+      TableMetadata version = TableMetadataParser.read(loaded.io(), file);
+      long snapshot =
+          version.currentSnapshot() == null ? -1 : version.currentSnapshot().snapshotId();
+      if (version.schema().findField(column) != null) {
+        return new long[] {before, snapshot};
+      }
+      before = snapshot;
+    }
+    throw new AssertionError(table + " has no version with column " + column);
   }
 }

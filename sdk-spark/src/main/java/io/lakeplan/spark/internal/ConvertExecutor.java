@@ -119,16 +119,20 @@ final class ConvertExecutor {
                 + " unchanged");
       }
       try {
-        // the new columns right before the data's commit (see SchemaEvolution)
-        SchemaEvolution.addColumns(context, target.table(), added);
-        // the fingerprint is committed with the rows: a re-run finds it even if this run stops
-        CommitMetadata.withCommitProperties(
-            Map.of(CommitProperties.migrationSource(migration.id()), fingerprint),
-            () -> {
-              data.writeTo(table).overwritePartitions();
-              return null;
-            },
-            RuntimeException.class);
+        // the fingerprint is committed with the rows, and the new columns too: a re-run finds it
+        // even if this run stops
+        SchemaCommit.write(
+            context,
+            target.table(),
+            added,
+            written ->
+                CommitMetadata.withCommitProperties(
+                    Map.of(CommitProperties.migrationSource(migration.id()), fingerprint),
+                    () -> {
+                      data.writeTo(written).overwritePartitions();
+                      return null;
+                    },
+                    RuntimeException.class));
       } catch (Exception e) {
         throw new TaskFailedException(
             "Write to " + target.table() + " failed: " + Failures.rootMessage(e), e);

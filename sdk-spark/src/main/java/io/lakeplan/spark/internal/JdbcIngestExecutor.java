@@ -218,27 +218,31 @@ final class JdbcIngestExecutor {
         anything = merge ? !context.spark.sql(latest).isEmpty() : read.fresh() > 0;
       }
       if (anything) {
-        // the new columns right before the data's commit (see SchemaEvolution)
-        SchemaEvolution.addColumns(context, ingestion.target(), evolution.added());
-        CommitMetadata.withCommitProperties(
-            Map.of(watermarkProperty(ingestion), upTo.toString()),
-            () -> {
-              if (merge) {
-                context.spark.sql(mergeStatement(ingestion, target, latest));
-              } else if (read != null) {
-                context
-                    .spark
-                    .table(view)
-                    .where("NOT " + JdbcLookback.INGESTED)
-                    .drop(JdbcLookback.INGESTED)
-                    .writeTo(target)
-                    .append();
-              } else {
-                context.spark.table(view).writeTo(target).append();
-              }
-              return null;
-            },
-            RuntimeException.class);
+        // the new columns in the data's commit
+        SchemaCommit.write(
+            context,
+            ingestion.target(),
+            evolution.added(),
+            written ->
+                CommitMetadata.withCommitProperties(
+                    Map.of(watermarkProperty(ingestion), upTo.toString()),
+                    () -> {
+                      if (merge) {
+                        context.spark.sql(mergeStatement(ingestion, written, latest));
+                      } else if (read != null) {
+                        context
+                            .spark
+                            .table(view)
+                            .where("NOT " + JdbcLookback.INGESTED)
+                            .drop(JdbcLookback.INGESTED)
+                            .writeTo(written)
+                            .append();
+                      } else {
+                        context.spark.table(view).writeTo(written).append();
+                      }
+                      return null;
+                    },
+                    RuntimeException.class));
       }
     } catch (Exception e) {
       throw new TaskFailedException(

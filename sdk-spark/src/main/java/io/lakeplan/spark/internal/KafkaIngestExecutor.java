@@ -24,6 +24,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -85,11 +86,13 @@ final class KafkaIngestExecutor {
 
   static TaskResult run(Context context, KafkaIngestion ingestion) {
     Tables.requireExists(context, ingestion.target());
-    SchemaChanges.Decision changes = prepareSchema(context, ingestion);
+    Prepared prepared = prepareSchema(context, ingestion);
+    SchemaChanges.Decision changes = prepared.changes();
     AtomicLong rows = new AtomicLong();
     AtomicLong rejected = new AtomicLong();
+    AtomicReference<Map<String, ColumnType>> pending = new AtomicReference<>(prepared.added());
     for (int attempt = 1; ; attempt++) {
-      Running running = start(context, ingestion, rows, rejected);
+      Running running = start(context, ingestion, rows, rejected, pending);
       try {
         await(context, running.query(), ingestion, rejected);
         break;
@@ -122,16 +125,21 @@ final class KafkaIngestExecutor {
             + (rejected.get() == 0
                 ? ""
                 : "; " + rejected.get() + " malformed to " + ingestion.effectiveDeadLetterTable())
-            + changes.summary());
+            // new columns come with a batch's commit: without one, nothing changed
+            + (pending.get().isEmpty() ? changes.summary() : ""));
   }
+
+  /** What a stream's columns change: the decision, and the columns its first commit adds. */
+  private record Prepared(SchemaChanges.Decision changes, Map<String, ColumnType> added) {}
 
   /**
    * The declared columns against the target's columns that no Kafka fact fills ({@link
    * SchemaChanges#of(KafkaIngestion)}), before any record is read; the columns {@code
-   * append-new-columns} adds are added now, as the stream's columns are fixed when it starts. Raw
-   * values declare no columns: nothing to compare.
+   * append-new-columns} adds are fixed now, as the stream's columns are fixed when it starts, and
+   * added by the first batch's commit (see {@link KafkaSink}). Raw values declare no columns:
+   * nothing to compare.
    */
-  private static SchemaChanges.Decision prepareSchema(Context context, KafkaIngestion ingestion) {
+  private static Prepared prepareSchema(Context context, KafkaIngestion ingestion) {
     StructType schema = context.spark.table(Sql.table(ingestion.target())).schema();
     List<String> filled = SchemaChanges.kafkaFilled(ingestion, SchemaEvolution.names(schema));
     List<String> required = SchemaEvolution.required(schema);
@@ -145,8 +153,7 @@ final class KafkaIngestExecutor {
     for (String column : changes.added()) {
       added.put(column, declaredColumn(ingestion, column).type());
     }
-    SchemaEvolution.addColumns(context, ingestion.target(), added);
-    return changes;
+    return new Prepared(changes, added);
   }
 
   /**
@@ -155,15 +162,25 @@ final class KafkaIngestExecutor {
    */
   static StreamingQuery start(Context context, KafkaIngestion ingestion) {
     Tables.requireExists(context, ingestion.target());
-    prepareSchema(context, ingestion);
-    return start(context, ingestion, new AtomicLong(), new AtomicLong()).query();
+    Prepared prepared = prepareSchema(context, ingestion);
+    return start(
+            context,
+            ingestion,
+            new AtomicLong(),
+            new AtomicLong(),
+            new AtomicReference<>(prepared.added()))
+        .query();
   }
 
   /** A started query, and the sink table it writes to. */
   private record Running(StreamingQuery query, String sink) {}
 
   private static Running start(
-      Context context, KafkaIngestion ingestion, AtomicLong rows, AtomicLong rejected) {
+      Context context,
+      KafkaIngestion ingestion,
+      AtomicLong rows,
+      AtomicLong rejected,
+      AtomicReference<Map<String, ColumnType>> pending) {
     if (ingestion.format() == ValueFormat.AVRO) {
       throw new TaskFailedException(
           "Kafka ingestion "
@@ -204,7 +221,8 @@ final class KafkaIngestExecutor {
               ? startingPosition(context, ingestion, reader)
               : continueAfter(context, ingestion, committed, reader);
     }
-    StructType schema = context.spark.table(target).schema();
+    // the target's columns with those the first batch's commit adds
+    StructType schema = SchemaCommit.withAdded(context.spark.table(target).schema(), pending.get());
     List<String> columns = new ArrayList<>();
     for (var field : schema.fields()) {
       columns.add(Sql.quote(field.name()));
@@ -212,7 +230,8 @@ final class KafkaIngestExecutor {
     columns.addAll(KafkaSink.ROUTING_COLUMNS);
     Dataset<Row> records =
         parse(ingestion, schema, reader.load()).selectExpr(columns.toArray(String[]::new));
-    String sink = KafkaSink.open(new KafkaSink.Stream(context, ingestion, schema, rows, rejected));
+    String sink =
+        KafkaSink.open(new KafkaSink.Stream(context, ingestion, schema, rows, rejected, pending));
     try {
       StreamingQuery query =
           records

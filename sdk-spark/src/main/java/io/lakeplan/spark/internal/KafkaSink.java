@@ -2,8 +2,8 @@ package io.lakeplan.spark.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.KafkaIngestion;
-import io.lakeplan.spark.LakeplanCatalog;
 import io.lakeplan.spi.CommitProperties;
 import io.lakeplan.spi.KafkaProgress;
 import java.io.IOException;
@@ -17,31 +17,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.source.SparkTable;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.analysis.NoSuchFunctionException;
-import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.parser.ParseException;
-import org.apache.spark.sql.connector.catalog.FunctionCatalog;
-import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
-import org.apache.spark.sql.connector.catalog.TableChange;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.connector.distributions.Distribution;
 import org.apache.spark.sql.connector.distributions.Distributions;
 import org.apache.spark.sql.connector.expressions.SortOrder;
-import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -89,14 +83,12 @@ import org.slf4j.LoggerFactory;
  *       written to the dead-letter table with their reason.
  * </ul>
  *
- * <p>Spark reaches the sink as a table of the catalog {@value #CATALOG}, which this class is: the
- * stream writes to {@code toTable(KafkaSink.table(key))}, and the key finds the ingestion in a
- * registry that {@link #open} fills and {@link #close} empties. A catalog rather than a format,
- * because a write to a catalog's table is given the catalog's functions: Iceberg asks partitioned
- * targets to be clustered by transforms such as {@code days(updated_at)}, which only Iceberg's
- * function catalog resolves, and this one lends it. Not an API.
+ * <p>Spark reaches the sink as a table of the catalog {@value #CATALOG}, which this class is (a
+ * {@link RegistryCatalog}): the stream writes to {@code toTable(KafkaSink.open(stream))}, and the
+ * key finds the ingestion in the registry that {@link #open} fills and {@link #close} empties. Not
+ * an API.
  */
-public final class KafkaSink implements TableCatalog, FunctionCatalog {
+public final class KafkaSink extends RegistryCatalog<KafkaSink.Stream> {
 
   /** The catalog name the sink is registered under in a session. */
   static final String CATALOG = "lakeplan_kafka_sink";
@@ -107,118 +99,49 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
 
-  private static final Map<String, Stream> OPEN = new ConcurrentHashMap<>();
+  private static final Map<String, Stream> OPEN = registry();
 
   /**
    * A stream being written: what it ingests, where relative paths and the watermarks live, the
-   * target's columns, and the counts its batches add to.
+   * target's columns (with those {@code pending} adds), the counts its batches add to, and the
+   * columns {@code append-new-columns} adds in the next batch's commit (empty once added).
    */
   record Stream(
       Context context,
       KafkaIngestion ingestion,
       StructType target,
       AtomicLong rows,
-      AtomicLong rejected) {}
-
-  private String name = CATALOG;
+      AtomicLong rejected,
+      AtomicReference<Map<String, ColumnType>> pending) {}
 
   /** Spark's constructor (by reflection). */
-  public KafkaSink() {}
+  public KafkaSink() {
+    super(OPEN, CATALOG, "sink of Kafka ingestions; it only has the streams they open");
+  }
 
   /**
    * Registers {@code stream} (and the sink's catalog in its session); the returned name is the
    * table to write the stream to.
    */
   static String open(Stream stream) {
-    String key = UUID.randomUUID().toString(); // the query carries the ingestion's name
-    SparkSession spark = stream.context().spark;
-    if (!spark.conf().contains("spark.sql.catalog." + CATALOG)) {
-      spark.conf().set("spark.sql.catalog." + CATALOG, KafkaSink.class.getName());
-    }
-    OPEN.put(key, stream);
-    return CATALOG + ".`" + key + "`";
+    // the key is random: the query carries the ingestion's name
+    return register(stream.context().spark, CATALOG, KafkaSink.class, OPEN, stream);
   }
 
   /** Forgets the stream written to {@code table}, once its query has ended. */
   static void close(String table) {
-    OPEN.remove(table.substring(CATALOG.length() + 2, table.length() - 1));
+    forget(CATALOG, OPEN, table);
   }
 
   @Override
-  public void initialize(String name, CaseInsensitiveStringMap options) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Identifier[] listTables(String[] namespace) {
-    return OPEN.keySet().stream()
-        .map(key -> Identifier.of(new String[0], key))
-        .toArray(Identifier[]::new);
-  }
-
-  @Override
-  public Table loadTable(Identifier ident) throws NoSuchTableException {
-    Stream stream = ident.namespace().length == 0 ? OPEN.get(ident.name()) : null;
-    if (stream == null) {
-      throw new NoSuchTableException(ident);
-    }
+  Table table(Stream stream) {
     return new SinkTable(stream);
-  }
-
-  @Override
-  public Table createTable(
-      Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties) {
-    throw notATableCatalog();
-  }
-
-  @Override
-  public Table alterTable(Identifier ident, TableChange... changes) {
-    throw notATableCatalog();
-  }
-
-  @Override
-  public boolean dropTable(Identifier ident) {
-    throw notATableCatalog();
-  }
-
-  @Override
-  public void renameTable(Identifier oldIdent, Identifier newIdent) {
-    throw notATableCatalog();
-  }
-
-  private static UnsupportedOperationException notATableCatalog() {
-    return new UnsupportedOperationException(
-        CATALOG + " is Lakeplan's sink of Kafka ingestions; it only has the streams they open");
-  }
-
-  /** The catalog of the ingestions' targets, whose functions (Iceberg's transforms) this lends. */
-  private static FunctionCatalog targets() {
-    return (FunctionCatalog)
-        ((org.apache.spark.sql.classic.SparkSession) SparkSession.active())
-            .sessionState()
-            .catalogManager()
-            .catalog(LakeplanCatalog.NAME);
-  }
-
-  @Override
-  public Identifier[] listFunctions(String[] namespace) throws NoSuchNamespaceException {
-    return targets().listFunctions(namespace);
-  }
-
-  @Override
-  public UnboundFunction loadFunction(Identifier ident) throws NoSuchFunctionException {
-    return targets().loadFunction(ident);
   }
 
   /** The sink as Spark sees it: the target, written by stream. */
   private static final class SinkTable implements SupportsWrite {
     private final Stream stream;
-    private final SupportsWrite target;
+    private SupportsWrite target;
 
     SinkTable(Stream stream) {
       this.stream = stream;
@@ -259,11 +182,24 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
       // it the same way), so the session that started the stream keeps its setting.
       SparkSession.active().conf().set("spark.sql.json.enablePartialResults", "false");
       Layout layout = Layout.of(stream.target(), info.schema());
-      Write write = target.newWriteBuilder(new TargetWriteInfo(info, stream.target())).build();
+      // columns to add: the batch writes into a transaction that adds them (see SchemaCommit),
+      // and its commit commits both; a batch after that needs the target as it is now
+      Map<String, ColumnType> pending = stream.pending().get();
+      Transaction transaction = null;
+      SupportsWrite table = target;
+      if (!pending.isEmpty()) {
+        transaction = SchemaCommit.begin(stream.context(), stream.ingestion().target(), pending);
+        table = new SparkTable(transaction.table());
+      } else if (target.columns().length < stream.target().length()) {
+        target = icebergTable(stream);
+        table = target;
+      }
+      Write write = table.newWriteBuilder(new TargetWriteInfo(info, stream.target())).build();
+      Transaction adding = transaction;
       return new WriteBuilder() {
         @Override
         public Write build() {
-          return new RoutedWrite(stream, write, layout, info.queryId());
+          return new RoutedWrite(stream, write, layout, info.queryId(), adding);
         }
       };
     }
@@ -344,12 +280,14 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     private final Write target;
     private final Layout layout;
     private final String queryId;
+    private final Transaction adding;
 
-    RoutedWrite(Stream stream, Write target, Layout layout, String queryId) {
+    RoutedWrite(Stream stream, Write target, Layout layout, String queryId, Transaction adding) {
       this.stream = stream;
       this.target = target;
       this.layout = layout;
       this.queryId = queryId;
+      this.adding = adding;
     }
 
     @Override
@@ -359,7 +297,7 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
 
     @Override
     public StreamingWrite toStreaming() {
-      return new BatchCommit(stream, target.toStreaming(), layout, queryId);
+      return new BatchCommit(stream, target.toStreaming(), layout, queryId, adding);
     }
 
     @Override
@@ -600,6 +538,9 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
     private final Layout layout;
     private final String queryId;
 
+    /** The transaction adding the stream's new columns that this batch commits, or null. */
+    private final Transaction adding;
+
     /** The batch whose good records are committed: its files must survive an abort. */
     private volatile long committed = -1;
 
@@ -613,11 +554,13 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
      * {@code queryId}: Spark's id of the query, kept in its checkpoint, so the same across runs of
      * one checkpoint and new with a new one.
      */
-    BatchCommit(Stream stream, StreamingWrite target, Layout layout, String queryId) {
+    BatchCommit(
+        Stream stream, StreamingWrite target, Layout layout, String queryId, Transaction adding) {
       this.stream = stream;
       this.target = target;
       this.layout = layout;
       this.queryId = queryId;
+      this.adding = adding;
     }
 
     private KafkaIngestion ingestion() {
@@ -692,6 +635,11 @@ public final class KafkaSink implements TableCatalog, FunctionCatalog {
               offsets),
           () -> {
             target.commit(batchId, batch.written());
+            if (adding != null) {
+              // the batch joined the transaction: its files and the new columns, one commit
+              adding.commitTransaction();
+              stream.pending().set(Map.of());
+            }
             return null;
           },
           RuntimeException.class);

@@ -1,7 +1,6 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.ColumnType;
-import io.lakeplan.model.TableId;
 import io.lakeplan.spi.SchemaChanges;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,11 +25,8 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * A source's columns against its target's on Spark ({@link SchemaChanges} decides), and the columns
- * {@code append-new-columns} adds. Iceberg's Spark writer cannot change a schema in the commit of
- * the data it writes (its {@code merge-schema} option commits the schema first, too), so the
- * columns are added by {@code ALTER TABLE} right before the data's commit: a run that stops in
- * between leaves them empty and optional, and the next run finds them there and writes its rows
- * into them, exactly once as always.
+ * {@code append-new-columns} adds, which {@link SchemaCommit} commits with the rows written into
+ * them.
  */
 final class SchemaEvolution {
 
@@ -91,21 +87,6 @@ final class SchemaEvolution {
       added.put(column, columnType);
     }
     return added;
-  }
-
-  /** Adds {@code columns} to {@code table}, each optional; nothing when there are none. */
-  static void addColumns(Context context, TableId table, Map<String, ColumnType> columns) {
-    if (columns.isEmpty()) {
-      return;
-    }
-    List<String> definitions = new ArrayList<>();
-    columns.forEach((name, type) -> definitions.add(Sql.quote(name) + " " + Sql.type(type)));
-    context.spark.sql(
-        "ALTER TABLE "
-            + Sql.table(table)
-            + " ADD COLUMNS ("
-            + String.join(", ", definitions)
-            + ")");
   }
 
   /** The nearest Lakeplan type of a Spark type, or null when none holds its values. */

@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.model.KafkaIngestion;
+import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.TableDefinition;
@@ -228,6 +229,60 @@ class KafkaIngestIT {
         run(ingestion("handoff").startingPosition(StartingPosition.MIGRATION_WATERMARK).build());
     assertThat(nothingNew.rows()).isZero();
     assertThat(ids("handoff")).isEqualTo(range(6, 13));
+  }
+
+  @Test
+  void appendNewColumns_addsTheColumnInTheCommitOfTheFirstBatch() throws Exception {
+    topic("orders_evolve");
+    table("evolve");
+    store.compareAndSet("kafka_raw.evolve", null, Watermark.of(NOW.minusSeconds(300)));
+    produce("orders_evolve", NOW, 1, 2);
+    KafkaIngestion before = ingestion("evolve").build();
+    assertThat(run(before).rows()).isEqualTo(2);
+    long last = Tables.currentSnapshotId(Tables.load(context, TableId.of("kafka_raw", "evolve")));
+    // both to partition 0, one after the other
+    produceRaw(
+        "orders_evolve",
+        NOW.plusSeconds(60),
+        "{\"order_id\": 3, \"status\": \"s3\", \"channel\": \"web\"}");
+    produceRaw("orders_evolve", NOW.plusSeconds(60), "{\"order_id\": 4, \"status\": \"s4\"}");
+    KafkaIngestion evolving =
+        ingestion("evolve")
+            .column("channel", "string")
+            .onSchemaChange(SchemaChangePolicy.APPEND_NEW_COLUMNS)
+            // a batch per record: the second batch writes into the column the first one added
+            .putOption("maxOffsetsPerTrigger", "1")
+            .build();
+
+    TaskResult result = run(evolving);
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.summary()).contains("added column channel to kafka_raw.evolve");
+    // no version of the table has the column without the first batch's rows
+    long[] around =
+        TestSpark.snapshotsAroundFirstVersionWith("lakeplan.kafka_raw.evolve", "channel");
+    org.apache.iceberg.Table evolved = Tables.load(context, TableId.of("kafka_raw", "evolve"));
+    assertThat(around[0]).isEqualTo(last);
+    assertThat(evolved.snapshot(around[1]).parentId()).isEqualTo(last);
+    assertThat(evolved.snapshot(around[1]).summary()).containsEntry("added-records", "1");
+    assertThat(evolved.currentSnapshot().parentId()).isEqualTo(around[1]);
+    spark.sql("REFRESH TABLE lakeplan.kafka_raw.evolve");
+    assertThat(
+            spark
+                .sql("SELECT order_id, channel FROM lakeplan.kafka_raw.evolve ORDER BY order_id")
+                .collectAsList()
+                .toString())
+        .isEqualTo("[[1,null], [2,null], [3,web], [4,null]]");
+    // the next batch writes into the column as the table has it now
+    produceRaw("orders_evolve", NOW.plusSeconds(120), "{\"order_id\": 5, \"channel\": \"shop\"}");
+    assertThat(run(evolving).rows()).isEqualTo(1);
+    spark.sql("REFRESH TABLE lakeplan.kafka_raw.evolve");
+    assertThat(
+            spark
+                .sql("SELECT channel FROM lakeplan.kafka_raw.evolve WHERE order_id = 5")
+                .first()
+                .getString(0))
+        .isEqualTo("shop");
   }
 
   @Test

@@ -20,12 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
@@ -78,17 +78,13 @@ final class KafkaIngestTask {
     }
     Lake lake = context.lake();
     Table table = lake.load(ingestion.target());
-    // the declared columns against the target's, before any record is read; the stream's
-    // columns are fixed when it starts, so new ones are added now, in a commit of their own
+    // the declared columns against the target's, before any record is read; new ones are added
+    // by the batch's commit
     SchemaChanges.Decision changes = schemaChanges(ingestion, table);
-    if (!changes.added().isEmpty()) {
-      UpdateSchema update = table.updateSchema();
-      for (String column : changes.added()) {
-        update.addColumn(column, Values.type(declared(ingestion, column).type()));
-      }
-      update.commit();
-      table.refresh();
-    }
+    Map<String, ColumnType> declaredTypes = new LinkedHashMap<>();
+    ingestion.columns().forEach(column -> declaredTypes.put(column.name(), column.type()));
+    SchemaEvolution evolution = SchemaEvolution.begin(table, changes, declaredTypes);
+    boolean columnsAdded = changes.added().isEmpty();
     String location = checkpoint(ingestion);
     Inputs inputs = context.inputs();
     List<Inputs.TopicPartition> partitions = partitions(inputs, ingestion);
@@ -146,7 +142,7 @@ final class KafkaIngestTask {
     for (Map.Entry<Inputs.TopicPartition, Long> entry : start.entrySet()) {
       records.addAll(inputs.read(entry.getKey(), entry.getValue(), end.get(entry.getKey())));
     }
-    Schema schema = table.schema();
+    Schema schema = evolution.schema();
     List<Record> good = new ArrayList<>();
     List<Record> bad = new ArrayList<>();
     RecordParser parser = new RecordParser(ingestion, schema);
@@ -199,7 +195,7 @@ final class KafkaIngestTask {
                   KafkaProgress.committedOffsets(summaries, ingestion.id()), lastOffsets));
       Writes.append(
           lake,
-          table,
+          evolution.table(),
           good,
           Map.of(
               batchProperty(ingestion),
@@ -208,6 +204,9 @@ final class KafkaIngestTask {
               checkpoint.id,
               CommitProperties.kafkaOffsets(ingestion.id()),
               offsets));
+      // the batch and the new columns: one commit
+      evolution.commit(lake);
+      columnsAdded = true;
       ingested = good.size();
       // the crash point of the Spark engine: the records are committed, their dead letters not
       context.afterCommit(ingestion.target().toString());
@@ -229,7 +228,9 @@ final class KafkaIngestTask {
             + (bad.isEmpty()
                 ? ""
                 : "; " + bad.size() + " malformed to " + ingestion.effectiveDeadLetterTable());
-    summary += changes.summary();
+    if (columnsAdded) {
+      summary += changes.summary();
+    }
     if (replay) {
       // like Spark's available-now trigger: after the replayed batch, what is available now
       TaskResult next = run(context, ingestion);
@@ -255,13 +256,6 @@ final class KafkaIngestTask {
       return SchemaChanges.of(ingestion).decide(filled, filled, required, TaskFailure::new);
     }
     return SchemaChanges.of(ingestion).decide(declared, filled, required, TaskFailure::new);
-  }
-
-  private static Column declared(KafkaIngestion ingestion, String name) {
-    return ingestion.columns().stream()
-        .filter(column -> column.name().equalsIgnoreCase(name))
-        .findFirst()
-        .orElseThrow();
   }
 
   private static List<Inputs.TopicPartition> partitions(Inputs inputs, KafkaIngestion ingestion) {
