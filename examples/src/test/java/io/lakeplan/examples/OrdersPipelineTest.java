@@ -4,8 +4,8 @@ import static io.lakeplan.testkit.PipelineAssertions.assertThat;
 import static io.lakeplan.testkit.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
-import io.lakeplan.testkit.DagRun;
 import io.lakeplan.testkit.PipelineTestDriver;
 import io.lakeplan.testkit.PipelineTestExtension;
 import java.nio.file.Path;

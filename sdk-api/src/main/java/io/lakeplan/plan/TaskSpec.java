@@ -53,12 +53,60 @@ public abstract class TaskSpec {
     return true;
   }
 
+  /**
+   * Calls the method of {@code visitor} for this task's kind: how an engine dispatches, so that a
+   * new kind fails to compile in every engine that does not handle it.
+   */
+  public abstract <R> R accept(Visitor<R> visitor);
+
+  /**
+   * One method per task kind; an {@link io.lakeplan.spi.Engine} implements it to run each.
+   *
+   * @param <R> what a visit returns
+   */
+  public interface Visitor<R> {
+    /** Visits a CreateTable task. */
+    R createTable(CreateTable spec);
+
+    /** Visits a Copy task. */
+    R copy(Copy spec);
+
+    /** Visits a Convert task. */
+    R convert(Convert spec);
+
+    /** Visits a Reconcile task. */
+    R reconcile(Reconcile spec);
+
+    /** Visits a RecordWatermark task. */
+    R recordWatermark(RecordWatermark spec);
+
+    /** Visits a IngestJdbc task. */
+    R ingestJdbc(IngestJdbc spec);
+
+    /** Visits a IngestKafka task. */
+    R ingestKafka(IngestKafka spec);
+
+    /** Visits a MergeInto task. */
+    R mergeInto(MergeInto spec);
+
+    /** Visits a Maintain task. */
+    R maintain(Maintain spec);
+
+    /** Visits a RunSparkJob task. */
+    R runSparkJob(RunSparkJob spec);
+  }
+
   /** Creates a table if it does not exist and reports drift if it does. */
   @Value.Immutable
   @JsonSerialize(as = ImmutableCreateTable.class)
   @JsonDeserialize(as = ImmutableCreateTable.class)
   @JsonTypeName("create-table")
   public abstract static class CreateTable extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.createTable(this);
+    }
+
     public abstract TableDefinition table();
 
     @Override
@@ -77,6 +125,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableCopy.class)
   @JsonTypeName("copy")
   public abstract static class Copy extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.copy(this);
+    }
+
     public abstract Migration migration();
 
     /** A file transfer (Hadoop file system locally, DataSync on AWS), not a Spark job. */
@@ -96,6 +149,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableConvert.class)
   @JsonTypeName("convert")
   public abstract static class Convert extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.convert(this);
+    }
+
     public abstract Migration migration();
 
     @Override
@@ -114,6 +172,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableReconcile.class)
   @JsonTypeName("reconcile")
   public abstract static class Reconcile extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.reconcile(this);
+    }
+
     public abstract Migration migration();
 
     @Override
@@ -132,6 +195,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableRecordWatermark.class)
   @JsonTypeName("record-watermark")
   public abstract static class RecordWatermark extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.recordWatermark(this);
+    }
+
     public abstract Migration migration();
 
     @Override
@@ -150,6 +218,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableIngestJdbc.class)
   @JsonTypeName("ingest-jdbc")
   public abstract static class IngestJdbc extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.ingestJdbc(this);
+    }
+
     public abstract JdbcIngestion ingestion();
 
     @Override
@@ -168,6 +241,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableIngestKafka.class)
   @JsonTypeName("ingest-kafka")
   public abstract static class IngestKafka extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.ingestKafka(this);
+    }
+
     public abstract KafkaIngestion ingestion();
 
     @Override
@@ -186,6 +264,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableMergeInto.class)
   @JsonTypeName("merge")
   public abstract static class MergeInto extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.mergeInto(this);
+    }
+
     public abstract Merge merge();
 
     @Override
@@ -212,6 +295,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableMaintain.class)
   @JsonTypeName("maintain")
   public abstract static class Maintain extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.maintain(this);
+    }
+
     public abstract TableId table();
 
     public abstract MaintenanceTask operation();
@@ -227,6 +315,11 @@ public abstract class TaskSpec {
   @JsonDeserialize(as = ImmutableRunSparkJob.class)
   @JsonTypeName("spark-job")
   public abstract static class RunSparkJob extends TaskSpec {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.runSparkJob(this);
+    }
+
     public abstract SparkJob job();
 
     public static RunSparkJob of(SparkJob job) {

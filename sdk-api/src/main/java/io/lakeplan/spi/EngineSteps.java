@@ -1,6 +1,7 @@
 package io.lakeplan.spi;
 
 import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.SparkJob;
 import io.lakeplan.model.TableId;
 import io.lakeplan.model.WriteMode;
 import java.time.Duration;
@@ -178,5 +179,54 @@ public final class EngineSteps {
         + " holds a null): give them a value, or make "
         + column
         + " NOT NULL";
+  }
+
+  /**
+   * Why an engine that does not run a team's own Spark job fails its task: the job, the engine, and
+   * where the job does run ({@code spark-submit}, EMR Serverless) or how to leave the task out.
+   *
+   * @param engine the engine's {@link Engine#name()}
+   * @param leaveOut how to leave the task out of this engine's run
+   */
+  public static String sparkJobNotRun(String engine, SparkJob job, String leaveOut) {
+    return "Spark job "
+        + job.id()
+        + " (a team's own entry point) is not run by the "
+        + engine
+        + " engine: run it with spark-submit or on EMR Serverless from the rendered Airflow DAG,"
+        + " or leave the task out of "
+        + leaveOut;
+  }
+
+  /**
+   * Why a task fails when a column it names is not in its table, the same in every engine: {@code
+   * "Hard-delete column deleted_at is not a column of raw.orders (columns: order_id, status)"}.
+   *
+   * @param what what the column is for, capitalised as the message's start ({@code Hard-delete
+   *     column}, {@code Sort column})
+   */
+  public static String notAColumn(String what, String column, TableId table, List<String> columns) {
+    return what
+        + " "
+        + column
+        + " is not a column of "
+        + table
+        + " (columns: "
+        + String.join(", ", columns)
+        + ")";
+  }
+
+  /** Why a SORT compaction fails when neither the task nor the table gives a sort order. */
+  public static String compactWithoutSortOrder(TableId table) {
+    return "Cannot compact "
+        + table
+        + " with strategy SORT: neither the task's sort-by nor the table has a sort order"
+        + " (set sort-by on the compact task, or sort-by in the table definition)";
+  }
+
+  /** Why a compaction fails when a sort-by column is not in its table. */
+  public static String compactSortColumnMissing(
+      TableId table, String column, List<String> columns) {
+    return "Cannot compact " + table + ": " + notAColumn("sort column", column, table, columns);
   }
 }

@@ -209,4 +209,21 @@ public final class HardDeletes {
         + " remaining snapshot(s)"
         + (pending == null ? "" : "; completed the unfinished hard delete up to " + pending);
   }
+
+  /**
+   * Why a hard delete fails on a column that holds no time, the same in every engine: {@code
+   * "Hard-delete column amount of raw.orders is int; it must be a date, timestamp or timestamptz
+   * column"}.
+   *
+   * @param type the column's type as Iceberg names it
+   */
+  public static String columnNotATime(String column, TableId table, String type) {
+    return "Hard-delete column "
+        + column
+        + " of "
+        + table
+        + " is "
+        + type
+        + "; it must be a date, timestamp or timestamptz column";
+  }
 }

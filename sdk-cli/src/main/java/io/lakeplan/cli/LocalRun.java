@@ -5,6 +5,7 @@ import io.lakeplan.spark.LocalRunner;
 import io.lakeplan.spi.TaskResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -47,14 +48,39 @@ final class LocalRun {
             TaskResult result = entry.result();
             out.printf(
                 Locale.ROOT,
-                "[%d/%d] %s/%s %s in %.1f s — %s%n",
+                "[%d/%d] %s/%s %s%s in %.1f s — %s%n",
                 number,
                 total,
                 entry.dagId(),
                 entry.taskId(),
                 result.status(),
+                entry.attempts() > 1 ? " (attempt " + entry.attempts() + ")" : "",
                 result.duration().toMillis() / 1000.0,
                 result.summary());
+            out.flush();
+          }
+
+          @Override
+          public void retrying(
+              int number, int total, LocalRunner.Entry failed, int of, Duration delay) {
+            out.printf(
+                Locale.ROOT,
+                "[%d/%d] %s/%s attempt %d of %d FAILED, retrying in %.0f s — %s%n",
+                number,
+                total,
+                failed.dagId(),
+                failed.taskId(),
+                failed.attempts(),
+                of,
+                delay.toMillis() / 1000.0,
+                failed.result().summary());
+            out.flush();
+          }
+
+          @Override
+          public void notRun(LocalRunner.NotRun task) {
+            out.printf(
+                Locale.ROOT, "[-] %s/%s not run: %s%n", task.dagId(), task.taskId(), task.reason());
             out.flush();
           }
         };

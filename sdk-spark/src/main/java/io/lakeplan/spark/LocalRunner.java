@@ -3,8 +3,14 @@ package io.lakeplan.spark;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.ImmutableDag;
+import io.lakeplan.plan.ImmutablePlan;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
+import io.lakeplan.run.DagRun;
+import io.lakeplan.run.DagRunner;
+import io.lakeplan.spi.Engine;
+import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
@@ -25,10 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a whole plan on one embedded local Spark session: every DAG in {@code dagsInOrder()}, each
- * DAG's tasks in {@code tasksInOrder()}, logging a progress line per task and a summary table at
- * the end (SLF4J). The run stops at the first failed task; skipped tasks (custom Spark jobs, which
- * the Spark engine does not run yet) do not stop it.
+ * Runs a whole plan on one embedded local Spark session through Lakeplan's {@link DagRunner}, as
+ * the testkit runs it in memory: the DAGs in plan order, each DAG's tasks in dependency order, a
+ * failed task retried as often as its DAG says after its retry delay, a failure blocking only what
+ * is downstream of it (tasks, then DAGs) while independent tasks and DAGs go on; a progress line
+ * per attempt and a summary table at the end (SLF4J). A team's own Spark job, which the Spark
+ * engine does not run, fails naming where it runs: leave it out with a selection.
  *
  * <p>{@code lakeplan run} calls {@link #run(Path, Path, Selection, Progress)} and exits with {@code
  * report.succeeded() ? 0 : 1}.
@@ -39,19 +47,27 @@ public final class LocalRunner {
 
   private LocalRunner() {}
 
-  /** One task's outcome in a run. */
-  public record Entry(String dagId, String taskId, TaskResult result) {}
+  /**
+   * One task's outcome in a run.
+   *
+   * @param attempts the attempts it took (1 without a retry)
+   */
+  public record Entry(String dagId, String taskId, TaskResult result, int attempts) {}
 
-  /** The outcome of a run, in execution order. */
-  public record Report(List<Entry> entries, int notRun) {
+  /** A task that did not run, and why (an upstream task or DAG failed). */
+  public record NotRun(String dagId, String taskId, String reason) {}
+
+  /** The outcome of a run: the tasks that ran, in execution order, and those that did not. */
+  public record Report(List<Entry> entries, List<NotRun> notRun) {
     /** The entries, in the order the tasks ran. */
     public Report {
       entries = List.copyOf(entries);
+      notRun = List.copyOf(notRun);
     }
 
-    /** Whether no task failed (skipped tasks do not count as failures). */
+    /** Whether every selected task ran and none failed. */
     public boolean succeeded() {
-      return notRun == 0
+      return notRun.isEmpty()
           && entries.stream().noneMatch(e -> e.result().status() == TaskResult.Status.FAILED);
     }
 
@@ -71,10 +87,11 @@ public final class LocalRunner {
       for (Entry entry : entries) {
         width = Math.max(width, entry.dagId().length() + entry.taskId().length() + 1);
       }
-      String format = "%-" + width + "s  %-9s  %10s  %6s  %12s  %9s%n";
+      String format = "%-" + width + "s  %-9s  %5s  %10s  %6s  %12s  %9s%n";
       StringBuilder table = new StringBuilder();
       table.append(
-          String.format(Locale.ROOT, format, "task", "status", "rows", "files", "bytes", "time"));
+          String.format(
+              Locale.ROOT, format, "task", "status", "tries", "rows", "files", "bytes", "time"));
       long rows = 0;
       long files = 0;
       long bytes = 0;
@@ -87,6 +104,7 @@ public final class LocalRunner {
                 format,
                 entry.dagId() + "/" + entry.taskId(),
                 result.status(),
+                entry.attempts(),
                 result.rows(),
                 result.files(),
                 result.bytes(),
@@ -100,12 +118,24 @@ public final class LocalRunner {
           String.format(
               Locale.ROOT,
               format,
-              "total (" + entries.size() + " run, " + notRun + " not run)",
+              "total (" + entries.size() + " run, " + notRun.size() + " not run)",
               succeeded() ? "SUCCEEDED" : "FAILED",
+              "",
               rows,
               files,
               bytes,
               seconds(total)));
+      for (NotRun task : notRun) {
+        table
+            .append("not run: ")
+            .append(task.dagId())
+            .append('/')
+            .append(task.taskId())
+            .append(" (")
+            .append(task.reason())
+            .append(')')
+            .append(System.lineSeparator());
+      }
       return table.toString();
     }
   }
@@ -135,11 +165,20 @@ public final class LocalRunner {
 
   /** Hears about each task as a run goes: for a progress display. */
   public interface Progress {
-    /** Task {@code number} of {@code total} is starting. */
+    /** Task {@code number} of {@code total} is starting (its first attempt). */
     default void started(int number, int total, String dagId, String taskId) {}
 
-    /** Task {@code number} of {@code total} has finished. */
+    /** Task {@code number} of {@code total} has finished (its last attempt). */
     default void finished(int number, int total, Entry entry) {}
+
+    /**
+     * An attempt of task {@code number} failed and the task is tried again after {@code delay};
+     * {@code failed} is that attempt, {@code of} the attempts the task may take.
+     */
+    default void retrying(int number, int total, Entry failed, int of, Duration delay) {}
+
+    /** A selected task does not run. */
+    default void notRun(NotRun task) {}
 
     /** No progress display. */
     Progress NONE = new Progress() {};
@@ -172,7 +211,11 @@ public final class LocalRunner {
     Specs specs = Specs.loadLocal(spec);
     List<Step> steps = select(specs.plan, selection);
     return run(
-        specs, steps, localEngines(LakeplanCatalog.localSession(warehouse), warehouse), progress);
+        specs,
+        steps,
+        selection,
+        localEngines(LakeplanCatalog.localSession(warehouse), warehouse),
+        progress);
   }
 
   /** Engines on {@code spark} with the warehouse's file watermarks and {@code env:} secrets. */
@@ -201,7 +244,11 @@ public final class LocalRunner {
       SparkSession spark = LakeplanCatalog.localSession(runtime.catalogProperties());
       LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
       return run(
-          specs, steps, base -> new SparkEngine(spark, base, runtime, Clock.systemUTC()), progress);
+          specs,
+          steps,
+          selection,
+          base -> new SparkEngine(spark, base, runtime, Clock.systemUTC()),
+          progress);
     }
   }
 
@@ -217,7 +264,11 @@ public final class LocalRunner {
     Objects.requireNonNull(spark, "spark");
     Specs specs = Specs.loadLocal(spec);
     return run(
-        specs, select(specs.plan, Selection.all()), localEngines(spark, warehouse), Progress.NONE);
+        specs,
+        select(specs.plan, Selection.all()),
+        Selection.all(),
+        localEngines(spark, warehouse),
+        Progress.NONE);
   }
 
   private record Step(Dag dag, Task task) {}
@@ -266,41 +317,133 @@ public final class LocalRunner {
     return steps;
   }
 
+  /** The selected steps as the plan the runner runs: whole DAGs, or one task of one DAG. */
+  private static Plan selected(Plan plan, List<Step> steps, Selection selection) {
+    if (selection.task() == null) {
+      List<Dag> dags = new ArrayList<>();
+      steps.stream().map(Step::dag).distinct().forEach(dags::add);
+      return ImmutablePlan.builder().from(plan).dags(dags).build();
+    }
+    Step step = steps.get(0);
+    Dag alone =
+        ImmutableDag.builder()
+            .from(step.dag())
+            .tasks(List.of(step.task()))
+            .edges(List.of())
+            .upstream(List.of())
+            .build();
+    return ImmutablePlan.builder().from(plan).dags(List.of(alone)).build();
+  }
+
   private static Report run(
-      Specs specs, List<Step> steps, Function<URI, SparkEngine> engineFor, Progress progress) {
-    int total = steps.size();
-    List<Entry> entries = new ArrayList<>();
+      Specs specs,
+      List<Step> steps,
+      Selection selection,
+      Function<URI, SparkEngine> engineFor,
+      Progress progress) {
+    Plan plan = selected(specs.plan, steps, selection);
+    return run(specs, plan, steps.size(), engineFor, progress);
+  }
+
+  private static Report run(
+      Specs specs, Plan plan, int total, Function<URI, SparkEngine> engineFor, Progress progress) {
     Map<String, SparkEngine> engines = new HashMap<>();
-    for (Step step : steps) {
-      Dag dag = step.dag();
-      Task task = step.task();
-      SparkEngine engine =
-          engines.computeIfAbsent(dag.useCase(), name -> engineFor.apply(specs.base(name)));
-      progress.started(entries.size() + 1, total, dag.id(), task.id());
-      TaskResult result = engine.run(dag, task);
-      Entry entry = new Entry(dag.id(), task.id(), result);
-      entries.add(entry);
-      progress.finished(entries.size(), total, entry);
-      LOG.info(
-          "[{}/{}] {}/{} {} in {} s — {}",
-          entries.size(),
-          total,
-          dag.id(),
-          task.id(),
-          result.status(),
-          seconds(result.duration()),
-          result.summary());
-      if (result.status() == TaskResult.Status.FAILED) {
-        break;
+    Engine engine =
+        new Engine() {
+          @Override
+          public String name() {
+            return "Spark";
+          }
+
+          @Override
+          public TaskResult run(RunContext context, Dag dag, Task task) {
+            return engines
+                .computeIfAbsent(dag.useCase(), name -> engineFor.apply(specs.base(name)))
+                .run(context, dag, task);
+          }
+        };
+    List<Entry> entries = new ArrayList<>();
+    List<NotRun> notRun = new ArrayList<>();
+    Map<String, Integer> numbers = new HashMap<>();
+    DagRunner.Listener listener =
+        new DagRunner.Listener() {
+          private int number(Dag dag, Task task) {
+            return numbers.computeIfAbsent(dag.id() + "/" + task.id(), key -> numbers.size() + 1);
+          }
+
+          @Override
+          public void started(Dag dag, Task task, int attempt) {
+            if (attempt == 1) {
+              progress.started(number(dag, task), total, dag.id(), task.id());
+            }
+          }
+
+          @Override
+          public void finished(Dag dag, Task task, int attempt, TaskResult result) {
+            int number = number(dag, task);
+            Entry entry = new Entry(dag.id(), task.id(), result, attempt);
+            int attempts = dag.retries() + 1;
+            if (result.status() == TaskResult.Status.FAILED && attempt < attempts) {
+              progress.retrying(number, total, entry, attempts, dag.retryDelay());
+              LOG.info(
+                  "[{}/{}] {}/{} attempt {} of {} FAILED, retrying in {} s — {}",
+                  number,
+                  total,
+                  dag.id(),
+                  task.id(),
+                  attempt,
+                  attempts,
+                  seconds(dag.retryDelay()),
+                  result.summary());
+              return;
+            }
+            entries.add(entry);
+            progress.finished(number, total, entry);
+            LOG.info(
+                "[{}/{}] {}/{} {} in {} s — {}",
+                number,
+                total,
+                dag.id(),
+                task.id(),
+                result.status(),
+                seconds(result.duration()),
+                result.summary());
+          }
+
+          @Override
+          public void blocked(Dag dag, Task task, TaskResult result) {
+            notRun(new NotRun(dag.id(), task.id(), reason(result)));
+          }
+
+          private void notRun(NotRun task) {
+            notRun.add(task);
+            progress.notRun(task);
+            LOG.info("{}/{} not run: {}", task.dagId(), task.taskId(), task.reason());
+          }
+        };
+    DagRunner runner = DagRunner.builder(plan, engine).listener(listener).build();
+    for (DagRun run : runner.runAll()) {
+      if (run.notStarted() != null) {
+        for (String task : run.results().keySet()) {
+          NotRun skipped = new NotRun(run.dagId(), task, run.notStarted());
+          notRun.add(skipped);
+          progress.notRun(skipped);
+        }
       }
     }
-    Report report = new Report(entries, total - entries.size());
+    Report report = new Report(entries, notRun);
     LOG.info(
         "Run {}:{}{}",
         report.succeeded() ? "succeeded" : "failed",
         System.lineSeparator(),
         report.table());
     return report;
+  }
+
+  /** A blocked task's reason, without the result's "not run: ". */
+  private static String reason(TaskResult result) {
+    String summary = result.summary();
+    return summary.startsWith("not run: ") ? summary.substring("not run: ".length()) : summary;
   }
 
   private static String seconds(Duration duration) {

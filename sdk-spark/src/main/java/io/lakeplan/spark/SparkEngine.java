@@ -5,6 +5,8 @@ import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.spark.internal.CrashPoints;
 import io.lakeplan.spark.internal.TaskExecutors;
+import io.lakeplan.spi.Engine;
+import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
@@ -21,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs plan tasks on a Spark session whose {@value LakeplanCatalog#NAME} catalog is configured (see
  * {@link LakeplanCatalog}). One executor per task kind: create-table, copy, convert, reconcile,
- * record-watermark, JDBC ingestion, Kafka ingestion, merge and maintenance; custom Spark jobs come
- * back {@link TaskResult.Status#SKIPPED}. A Kafka ingestion in streaming mode runs until its
- * process is stopped; in micro-batch mode it ingests what is available and returns.
+ * record-watermark, JDBC ingestion, Kafka ingestion, merge and maintenance; a team's own Spark job
+ * fails, naming where it runs (spark-submit, EMR Serverless). A Kafka ingestion in streaming mode
+ * runs until its process is stopped; in micro-batch mode it ingests what is available and returns.
  *
  * <p>Maintenance runs Iceberg's Spark actions: expire-snapshots (older than the retention, keeping
  * the newest {@code retain-last}), remove-old-metadata (the {@code write.metadata.*} properties,
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * one-line reason, and its target tables are left as they were. Each task runs under the Spark job
  * group {@code <use case>/<dag>/<task>}, visible in the Spark UI and event logs.
  */
-public final class SparkEngine {
+public final class SparkEngine implements Engine {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
 
@@ -134,13 +136,30 @@ public final class SparkEngine {
     this.failures = failures;
   }
 
+  /** {@code Spark}. */
+  @Override
+  public String name() {
+    return "Spark";
+  }
+
   /**
-   * Runs one task of {@code dag}.
+   * Runs one task of {@code dag} as a manual run started now on the engine's clock.
    *
    * @return the result; {@link TaskResult.Status#FAILED} with the reason when the task failed
    *     (unexpected errors are also logged with their stack trace)
    */
   public TaskResult run(Dag dag, Task task) {
+    return run(RunContext.startedNow(clock), dag, task);
+  }
+
+  /**
+   * Runs one task of {@code dag} in {@code context}, whose clock is "now" for retention cut-offs.
+   *
+   * @return the result; {@link TaskResult.Status#FAILED} with the reason when the task failed
+   *     (unexpected errors are also logged with their stack trace)
+   */
+  @Override
+  public TaskResult run(RunContext context, Dag dag, Task task) {
     String group = dag.useCase() + "/" + dag.id() + "/" + task.id();
     spark.sparkContext().setJobGroup(group, group, false);
     CrashPoints.enter(task.id());
@@ -150,7 +169,7 @@ public final class SparkEngine {
     long start = System.nanoTime();
     try {
       TaskResult result =
-          TaskExecutors.execute(spark, base, watermarks, secrets, clock, task.spec());
+          TaskExecutors.execute(spark, base, watermarks, secrets, context.clock(), task.spec());
       return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       Duration duration = Duration.ofNanos(System.nanoTime() - start);

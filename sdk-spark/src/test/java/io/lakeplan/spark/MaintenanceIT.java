@@ -823,8 +823,8 @@ class MaintenanceIT {
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
         .isEqualTo(
-            "Hard-delete column amount of mnt.hd_type has type int; it must be a date, timestamp"
-                + " or timestamp_ntz column");
+            "Hard-delete column amount of mnt.hd_type is int; it must be a date, timestamp or"
+                + " timestamptz column");
     assertThat(snapshotIds("hd_type")).isEqualTo(snapshots);
   }
 

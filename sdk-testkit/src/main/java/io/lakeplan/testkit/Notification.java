@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A notification the driver recorded where Airflow would have sent one, following the DAG's
- * notification policy (SLA misses are not simulated).
+ * notification policy.
  *
  * @param dagId the DAG
  * @param taskId the task, or null for a DAG-level event (success)
@@ -25,6 +25,8 @@ public record Notification(
     /** A task failed and will be retried. */
     RETRY,
     /** A DAG run succeeded. */
-    SUCCESS
+    SUCCESS,
+    /** A DAG run took longer than its policy's SLA (on the driver clock). */
+    SLA_MISS
   }
 }

@@ -1,5 +1,6 @@
 package io.lakeplan.testkit;
 
+import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Instant;

@@ -3,17 +3,21 @@ package io.lakeplan.testkit;
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Migration;
-import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.Schedule;
 import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.Edge;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.run.DagRun;
+import io.lakeplan.run.DagRunner;
+import io.lakeplan.run.RunClock;
+import io.lakeplan.run.RunEvent;
+import io.lakeplan.spi.Engine;
+import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.testkit.internal.InMemoryEngine;
 import io.lakeplan.testkit.internal.Inputs;
@@ -22,6 +26,7 @@ import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ValidationException;
 import io.lakeplan.workspace.Workspace;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -31,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,11 +69,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Running</h2>
  *
- * {@link #run} runs one DAG (its tasks in dependency order; a failed task's downstream tasks do not
- * run; failed tasks are retried as often as the DAG says), {@link #runAll} every DAG in plan order
- * (a DAG whose upstream DAG failed does not run), {@link #advanceWallClockTime} moves the clock and
- * runs each DAG whose schedule fires on the way, in time order. {@link #failTask} and {@link
- * #crashAfterCommit} inject faults to test recovery.
+ * Runs go through Lakeplan's {@link DagRunner}, as {@code lakeplan run} does on Spark: {@link #run}
+ * runs one DAG (its tasks in dependency order; a failed task's downstream tasks do not run, the
+ * others do; failed tasks are retried as often as the DAG says, after its retry delay on the driver
+ * clock; a DAG that depends on the past does not start while its previous run failed), {@link
+ * #runAll} every DAG in plan order (a DAG whose upstream DAG failed does not run), {@link
+ * #advanceWallClockTime} moves the clock and runs each DAG whose schedule fires on the way, in time
+ * order. {@link #failTask} and {@link #crashAfterCommit} inject faults to test recovery.
  *
  * <h2>Differences from the Spark engine, Iceberg on S3 and AWS</h2>
  *
@@ -97,8 +103,8 @@ import org.slf4j.LoggerFactory;
  *       Spark's: no partial results, a value of the wrong JSON type makes the record malformed.
  *   <li>Time: schedules, retention cut-offs (expiry, orphans, hard delete) and record times use the
  *       driver clock; Iceberg itself stamps snapshots with the wall clock, so snapshot ages are
- *       taken from the commit times the driver recorded. Retry delays and SLA misses are not
- *       simulated.
+ *       taken from the commit times the driver recorded. A retry's delay moves the driver clock;
+ *       tasks take no driver time, so SLA misses come only from retry delays.
  *   <li>Orphan files are the data files written by a task that never committed (e.g. a crash before
  *       the commit); metadata files are not scanned.
  *   <li>AWS: DataSync copies, EMR Serverless submission, SNS/e-mail/Slack delivery and IAM are not
@@ -121,6 +127,7 @@ public final class PipelineTestDriver implements AutoCloseable {
   private final Inputs inputs = new Inputs();
   private final InMemoryWatermarkStore watermarks;
   private final InMemoryEngine engine;
+  private final DagRunner runner;
   private final Set<String> skipped;
   private final List<Notification> notifications = new ArrayList<>();
   private final Map<String, Integer> injectedFailures = new HashMap<>();
@@ -141,6 +148,11 @@ public final class PipelineTestDriver implements AutoCloseable {
     this.skipped = Set.copyOf(builder.skipped);
     this.lake = new Lake(() -> now);
     this.engine = new InMemoryEngine(lake, watermarks, inputs, this::afterCommit);
+    this.runner =
+        DagRunner.builder(plan, new DriverEngine())
+            .clock(new DriverClock())
+            .notifier(this::record)
+            .build();
     for (String skip : skipped) {
       int dot = skip.indexOf('\u0000');
       plan.dag(skip.substring(0, dot)).task(skip.substring(dot + 1));
@@ -366,7 +378,7 @@ public final class PipelineTestDriver implements AutoCloseable {
    */
   public DagRun run(String dagId) {
     checkOpen();
-    return runDag(plan.dag(dagId));
+    return runner.run(plan.dag(dagId), now);
   }
 
   /**
@@ -378,7 +390,8 @@ public final class PipelineTestDriver implements AutoCloseable {
     checkOpen();
     Dag dag = plan.dag(dagId);
     try {
-      return attempt(dag, dag.task(taskId));
+      return attempt(
+          RunContext.startedNow(Clock.fixed(now, ZoneOffset.UTC)), dag, dag.task(taskId));
     } catch (InjectedCrash crash) {
       return TaskResult.failed(Duration.ZERO, crash.getMessage());
     }
@@ -387,30 +400,7 @@ public final class PipelineTestDriver implements AutoCloseable {
   /** Runs every DAG once, in plan order; a DAG whose upstream DAG failed does not run. */
   public List<DagRun> runAll() {
     checkOpen();
-    List<DagRun> runs = new ArrayList<>();
-    Set<String> failed = new HashSet<>();
-    for (Dag dag : plan.dagsInOrder()) {
-      List<String> failedUpstream =
-          dag.upstream().stream().map(d -> d.dag()).filter(failed::contains).toList();
-      if (!failedUpstream.isEmpty()) {
-        Map<String, TaskResult> results = new LinkedHashMap<>();
-        for (Task task : dag.tasksInOrder()) {
-          results.put(
-              task.id(),
-              TaskResult.skipped(
-                  "not run: upstream DAG " + String.join(", ", failedUpstream) + " failed"));
-        }
-        runs.add(new DagRun(dag.id(), now, results));
-        failed.add(dag.id());
-        continue;
-      }
-      DagRun run = runDag(dag);
-      runs.add(run);
-      if (!run.succeeded()) {
-        failed.add(dag.id());
-      }
-    }
-    return runs;
+    return runner.runAll();
   }
 
   /**
@@ -476,7 +466,7 @@ public final class PipelineTestDriver implements AutoCloseable {
       if (at.isAfter(now)) {
         now = at;
       }
-      runs.add(runDag(firing.getValue()));
+      runs.add(runner.run(firing.getValue(), at));
     }
     now = end;
     return runs;
@@ -553,75 +543,45 @@ public final class PipelineTestDriver implements AutoCloseable {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private DagRun runDag(Dag dag) {
-    Instant started = now;
-    Map<String, TaskResult> results = new LinkedHashMap<>();
-    Map<String, String> blockedBy = new HashMap<>();
-    for (Task task : dag.tasksInOrder()) {
-      String blocker = blockedBy.get(task.id());
-      if (blocker != null) {
-        results.put(task.id(), TaskResult.skipped("not run: upstream task " + blocker + " failed"));
-        block(dag, task.id(), blocker, blockedBy);
-        continue;
-      }
-      TaskResult result = runWithRetries(dag, task);
-      results.put(task.id(), result);
-      if (result.status() == TaskResult.Status.FAILED) {
-        block(dag, task.id(), task.id(), blockedBy);
-      }
+  /**
+   * The in-memory engine as the runner drives it, with the test's faults on top: a left-out task is
+   * skipped, an injected failure fails the attempt before it does anything, and an injected crash
+   * fails the attempt after its commit (the runner retries it, as Airflow retries a task whose
+   * process died).
+   */
+  private final class DriverEngine implements Engine {
+    @Override
+    public String name() {
+      return engine.name();
     }
-    DagRun run = new DagRun(dag.id(), started, results);
-    LOG.info("{}", run);
-    if (run.succeeded() && dag.notifications().onSuccess()) {
-      notify(dag, null, Notification.Event.SUCCESS, "DAG run succeeded");
-    }
-    return run;
-  }
 
-  private static void block(Dag dag, String from, String blocker, Map<String, String> blockedBy) {
-    for (Edge edge : dag.edges()) {
-      if (edge.from().equals(from)) {
-        blockedBy.putIfAbsent(edge.to(), blocker);
+    @Override
+    public TaskResult run(RunContext context, Dag dag, Task task) {
+      if (skipped.contains(key(dag.id(), task.id()))) {
+        return TaskResult.skipped("left out of the test (PipelineTestDriver.Builder.skipTask)");
       }
-    }
-  }
-
-  private TaskResult runWithRetries(Dag dag, Task task) {
-    if (skipped.contains(dag.id() + '\u0000' + task.id())) {
-      return TaskResult.skipped("left out of the test (PipelineTestDriver.Builder.skipTask)");
-    }
-    int attempts = dag.retries() + 1;
-    for (int attempt = 1; ; attempt++) {
-      TaskResult result;
       try {
-        result = attempt(dag, task);
+        return attempt(context, dag, task);
       } catch (InjectedCrash crash) {
-        TaskResult crashed = TaskResult.failed(Duration.ZERO, crash.getMessage());
-        if (dag.notifications().onFailure()) {
-          notify(dag, task.id(), Notification.Event.FAILURE, crashed.summary());
-        }
-        return crashed;
-      }
-      if (result.status() != TaskResult.Status.FAILED) {
-        return result;
-      }
-      if (attempt >= attempts) {
-        if (dag.notifications().onFailure()) {
-          notify(dag, task.id(), Notification.Event.FAILURE, result.summary());
-        }
-        return result;
-      }
-      if (dag.notifications().onRetry()) {
-        notify(
-            dag,
-            task.id(),
-            Notification.Event.RETRY,
-            "attempt " + attempt + " of " + attempts + " failed: " + result.summary());
+        return TaskResult.failed(Duration.ZERO, crash.getMessage());
       }
     }
   }
 
-  private TaskResult attempt(Dag dag, Task task) {
+  /** The driver's clock: a retry's delay moves it forward. */
+  private final class DriverClock implements RunClock {
+    @Override
+    public Clock clock() {
+      return Clock.fixed(now, ZoneOffset.UTC);
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+      now = now.plus(duration);
+    }
+  }
+
+  private TaskResult attempt(RunContext context, Dag dag, Task task) {
     String key = key(dag.id(), task.id());
     Integer failures = injectedFailures.get(key);
     if (failures != null) {
@@ -632,7 +592,7 @@ public final class PipelineTestDriver implements AutoCloseable {
       }
       return TaskResult.failed(Duration.ZERO, "injected failure (PipelineTestDriver.failTask)");
     }
-    return engine.run(dag, task);
+    return engine.run(context, dag, task);
   }
 
   private void afterCommit(String dagId, String taskId, String table) {
@@ -644,10 +604,10 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
   }
 
-  private void notify(Dag dag, String taskId, Notification.Event event, String message) {
-    NotificationPolicy policy = dag.notifications();
+  /** Keeps a run event as the notification Airflow would have sent. */
+  private void record(RunEvent event) {
     List<String> targets = new ArrayList<>();
-    for (NotificationTarget target : policy.targets()) {
+    for (NotificationTarget target : event.policy().targets()) {
       if (target instanceof NotificationTarget.Sns sns) {
         targets.add("sns:" + sns.topicArn());
       } else if (target instanceof NotificationTarget.Email email) {
@@ -658,7 +618,13 @@ public final class PipelineTestDriver implements AutoCloseable {
       }
     }
     notifications.add(
-        new Notification(dag.id(), taskId, event, message, List.copyOf(targets), now));
+        new Notification(
+            event.dagId(),
+            event.taskId(),
+            Notification.Event.valueOf(event.kind().name()),
+            event.message(),
+            List.copyOf(targets),
+            event.time()));
   }
 
   private List<KafkaIngestion> kafkaIngestions() {

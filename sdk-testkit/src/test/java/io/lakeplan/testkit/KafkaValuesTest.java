@@ -6,6 +6,7 @@ import static io.lakeplan.testkit.Rows.row;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.StreamMode;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.run.DagRun;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;

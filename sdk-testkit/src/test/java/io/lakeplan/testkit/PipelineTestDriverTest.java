@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import java.time.Duration;
@@ -125,6 +127,33 @@ class PipelineTestDriverTest {
   }
 
   @Test
+  void aTeamsOwnSparkJob_failsNamingWhereItRuns_neverSkippedSilently() {
+    UseCase legacy =
+        UseCase.named("legacy")
+            .owner("data-team@example.com")
+            .sparkJob(
+                job ->
+                    job.id("report")
+                        .entrypoint("s3://code/report.py")
+                        .sparkSubmitParameters("--conf spark.executor.cores=2"))
+            .build();
+    try (PipelineTestDriver driver = PipelineTestDriver.builder().useCase(legacy).build()) {
+      Dag dag = driver.plan().dags().get(0);
+
+      DagRun run = driver.run(dag.id());
+
+      TaskResult result = run.result(dag.tasksInOrder().get(0).id());
+      assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+      assertThat(result.summary())
+          .isEqualTo(
+              "Spark job report (a team's own entry point) is not run by the in-memory engine:"
+                  + " run it with spark-submit or on EMR Serverless from the rendered Airflow DAG,"
+                  + " or leave the task out of the pipeline test"
+                  + " (PipelineTestDriver.Builder.skipTask)");
+    }
+  }
+
+  @Test
   void tableAssert_failure_namesMissingAndUnexpectedRows(PipelineTestDriver driver) {
     history(driver);
     driver.runAll();
@@ -235,7 +264,7 @@ class PipelineTestDriverTest {
 
     // the migration DAG runs by hand; the @daily transformation at each midnight on the way
     assertThat(runs)
-        .extracting(run -> run.dagId() + "@" + run.time() + ":" + run.succeeded())
+        .extracting(run -> run.dagId() + "@" + run.logicalTime() + ":" + run.succeeded())
         .containsExactly(
             "orders.transformation@2024-05-11T00:00:00Z:true",
             "orders.transformation@2024-05-12T00:00:00Z:true");
@@ -261,7 +290,7 @@ class PipelineTestDriverTest {
 
       assertThat(driver.now()).isEqualTo(START.plus(Duration.ofMinutes(3)));
       assertThat(runs)
-          .extracting(run -> run.dagId() + "@" + run.time())
+          .extracting(run -> run.dagId() + "@" + run.logicalTime())
           .containsExactly(
               "orders.transformation@" + START.plus(Duration.ofMinutes(1)),
               "orders.transformation@" + START.plus(Duration.ofMinutes(2)),

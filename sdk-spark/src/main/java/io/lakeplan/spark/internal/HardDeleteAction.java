@@ -2,6 +2,7 @@ package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.TaskResult;
 import java.nio.ByteBuffer;
@@ -77,13 +78,11 @@ final class HardDeleteAction {
     this.column = iceberg.schema().caseInsensitiveFindField(task.column());
     if (column == null) {
       throw new TaskFailedException(
-          "Hard-delete column "
-              + task.column()
-              + " is not a column of "
-              + table
-              + " (columns: "
-              + String.join(", ", iceberg.schema().columns().stream().map(f -> f.name()).toList())
-              + ")");
+          EngineSteps.notAColumn(
+              "Hard-delete column",
+              task.column(),
+              table,
+              iceberg.schema().columns().stream().map(f -> f.name()).toList()));
     }
     this.pending =
         HardDeletes.pendingCutoff(iceberg.properties().get(HardDeletes.PENDING_PROPERTY));
@@ -492,13 +491,7 @@ final class HardDeleteAction {
           : "TIMESTAMP_NTZ '" + WALL_CLOCK.format(wallClock) + "'";
     }
     throw new TaskFailedException(
-        "Hard-delete column "
-            + column.name()
-            + " of "
-            + table
-            + " has type "
-            + type
-            + "; it must be a date, timestamp or timestamp_ntz column");
+        HardDeletes.columnNotATime(column.name(), table, type.toString()));
   }
 
   private static Instant ceilMicros(Instant instant) {

@@ -5,6 +5,7 @@ import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.Merge;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.NullOrder;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SortOrder;
@@ -201,11 +201,7 @@ final class MaintenanceExecutor {
     if (task.strategy() == MaintenanceTask.Compact.Strategy.SORT) {
       order = task.sortBy().isEmpty() ? iceberg.sortOrder() : sortOrder(iceberg, table, task);
       if (order.isUnsorted()) {
-        throw new TaskFailedException(
-            "Cannot compact "
-                + table
-                + " with strategy SORT: neither the task's sort-by nor the table has a sort order"
-                + " (set sort-by on the compact task, or sort-by in the table definition)");
+        throw new TaskFailedException(EngineSteps.compactWithoutSortOrder(table));
       }
     }
     if (iceberg.currentSnapshot() == null) {
@@ -254,13 +250,10 @@ final class MaintenanceExecutor {
       Types.NestedField column = iceberg.schema().caseInsensitiveFindField(field.column());
       if (column == null) {
         throw new TaskFailedException(
-            "Cannot compact "
-                + table
-                + ": sort column "
-                + field.column()
-                + " is not a column of the table (columns: "
-                + columnNames(iceberg.schema())
-                + ")");
+            EngineSteps.compactSortColumnMissing(
+                table,
+                field.column(),
+                iceberg.schema().columns().stream().map(Types.NestedField::name).toList()));
       }
       NullOrder nulls = field.nullsFirst() ? NullOrder.NULLS_FIRST : NullOrder.NULLS_LAST;
       builder =
@@ -403,10 +396,6 @@ final class MaintenanceExecutor {
       count++;
     }
     return count;
-  }
-
-  private static String columnNames(Schema schema) {
-    return schema.columns().stream().map(Types.NestedField::name).collect(Collectors.joining(", "));
   }
 
   /** Epoch milliseconds of the first millisecond not before {@code instant}. */

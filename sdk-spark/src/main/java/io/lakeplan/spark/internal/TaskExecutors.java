@@ -1,6 +1,7 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
@@ -51,41 +52,65 @@ public final class TaskExecutors {
       Clock clock,
       TaskSpec spec) {
     Context context = new Context(spark, base, watermarks, secrets, clock);
-    if (spec instanceof TaskSpec.CreateTable) {
-      return CreateTableExecutor.run(context, ((TaskSpec.CreateTable) spec).table());
-    }
-    if (spec instanceof TaskSpec.Copy) {
-      return CopyExecutor.run(context, ((TaskSpec.Copy) spec).migration());
-    }
-    if (spec instanceof TaskSpec.Convert) {
-      return ConvertExecutor.run(context, ((TaskSpec.Convert) spec).migration());
-    }
-    if (spec instanceof TaskSpec.Reconcile) {
-      return ReconcileExecutor.run(context, ((TaskSpec.Reconcile) spec).migration());
-    }
-    if (spec instanceof TaskSpec.RecordWatermark) {
-      return WatermarkExecutor.run(context, ((TaskSpec.RecordWatermark) spec).migration());
-    }
-    if (spec instanceof TaskSpec.IngestJdbc) {
-      return JdbcIngestExecutor.run(context, ((TaskSpec.IngestJdbc) spec).ingestion());
-    }
-    if (spec instanceof TaskSpec.IngestKafka) {
-      return KafkaIngestExecutor.run(context, ((TaskSpec.IngestKafka) spec).ingestion());
-    }
-    if (spec instanceof TaskSpec.MergeInto) {
-      return MergeExecutor.run(context, ((TaskSpec.MergeInto) spec).merge());
-    }
-    if (spec instanceof TaskSpec.Maintain) {
-      TaskSpec.Maintain maintain = (TaskSpec.Maintain) spec;
-      return MaintenanceExecutor.run(context, maintain.table(), maintain.operation());
-    }
-    return TaskResult.skipped(
-        spec.getClass().getSimpleName().replace("Immutable", "")
-            + " tasks are not run by the Spark engine yet");
+    return spec.accept(
+        new TaskSpec.Visitor<TaskResult>() {
+          @Override
+          public TaskResult createTable(TaskSpec.CreateTable create) {
+            return CreateTableExecutor.run(context, create.table());
+          }
+
+          @Override
+          public TaskResult copy(TaskSpec.Copy copy) {
+            return CopyExecutor.run(context, copy.migration());
+          }
+
+          @Override
+          public TaskResult convert(TaskSpec.Convert convert) {
+            return ConvertExecutor.run(context, convert.migration());
+          }
+
+          @Override
+          public TaskResult reconcile(TaskSpec.Reconcile reconcile) {
+            return ReconcileExecutor.run(context, reconcile.migration());
+          }
+
+          @Override
+          public TaskResult recordWatermark(TaskSpec.RecordWatermark watermark) {
+            return WatermarkExecutor.run(context, watermark.migration());
+          }
+
+          @Override
+          public TaskResult ingestJdbc(TaskSpec.IngestJdbc jdbc) {
+            return JdbcIngestExecutor.run(context, jdbc.ingestion());
+          }
+
+          @Override
+          public TaskResult ingestKafka(TaskSpec.IngestKafka kafka) {
+            return KafkaIngestExecutor.run(context, kafka.ingestion());
+          }
+
+          @Override
+          public TaskResult mergeInto(TaskSpec.MergeInto merge) {
+            return MergeExecutor.run(context, merge.merge());
+          }
+
+          @Override
+          public TaskResult maintain(TaskSpec.Maintain maintain) {
+            return MaintenanceExecutor.run(context, maintain.table(), maintain.operation());
+          }
+
+          @Override
+          public TaskResult runSparkJob(TaskSpec.RunSparkJob job) {
+            throw new TaskFailedException(
+                EngineSteps.sparkJobNotRun(
+                    "Spark", job.job(), "this run (select the others with --dag or --task)"));
+          }
+        });
   }
 
   /** Whether {@code error} is a reported task failure rather than a defect. */
   public static boolean isExpected(Throwable error) {
-    return error instanceof TaskFailedException || error instanceof IllegalArgumentException;
+    return error instanceof io.lakeplan.spi.TaskFailedException
+        || error instanceof IllegalArgumentException;
   }
 }

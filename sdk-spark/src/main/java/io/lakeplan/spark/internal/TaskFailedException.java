@@ -1,7 +1,10 @@
 package io.lakeplan.spark.internal;
 
-/** A task failed for a reason the user can act on; the message is the one-line explanation. */
-final class TaskFailedException extends RuntimeException {
+/**
+ * A task failed for a reason the user can act on; the message is the one-line explanation. The
+ * Spark executors' shorthand for {@link io.lakeplan.spi.TaskFailedException}.
+ */
+final class TaskFailedException extends io.lakeplan.spi.TaskFailedException {
   private static final long serialVersionUID = 1L;
 
   TaskFailedException(String message) {

@@ -10,10 +10,15 @@ import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.run.DagRun;
+import io.lakeplan.run.DagRunner;
+import io.lakeplan.run.RunClock;
 import io.lakeplan.spark.FileWatermarkStore;
 import io.lakeplan.spark.SparkEngine;
 import io.lakeplan.spark.TestKafka;
 import io.lakeplan.spark.TestSpark;
+import io.lakeplan.spi.Engine;
+import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import io.lakeplan.spi.WatermarkStore;
@@ -39,6 +44,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,6 +172,8 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
         new CrashingStore(new FileWatermarkStore(base.resolve("watermarks")));
     private final SparkEngine engine;
     private final Map<String, Map<String, String>> sourceColumns = new LinkedHashMap<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+    private DagRunner runner;
 
     SparkConformanceSession(UseCase useCase) {
       this.useCase = useCase;
@@ -303,6 +311,67 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     public TaskResult runTask(String dagId, String taskId) {
       Dag dag = plan.dag(dagId);
       return engine.run(dag, dag.task(taskId));
+    }
+
+    /** The runner over the engine, with the injected failures first, on the movable clock. */
+    private DagRunner runner() {
+      if (runner == null) {
+        Engine faulty =
+            new Engine() {
+              @Override
+              public String name() {
+                return engine.name();
+              }
+
+              @Override
+              public TaskResult run(RunContext context, Dag dag, io.lakeplan.plan.Task task) {
+                String key = dag.id() + "/" + task.id();
+                Integer left = failures.get(key);
+                if (left != null) {
+                  if (left <= 1) {
+                    failures.remove(key);
+                  } else {
+                    failures.put(key, left - 1);
+                  }
+                  return TaskResult.failed(
+                      Duration.ZERO, "injected failure (PipelineTestDriver.failTask)");
+                }
+                return engine.run(context, dag, task);
+              }
+            };
+        runner =
+            DagRunner.builder(plan, faulty)
+                .clock(
+                    new RunClock() {
+                      @Override
+                      public Clock clock() {
+                        return clock;
+                      }
+
+                      @Override
+                      public void sleep(Duration duration) {
+                        clock.now = clock.now.plus(duration);
+                      }
+                    })
+                .build();
+      }
+      return runner;
+    }
+
+    @Override
+    public DagRun runDag(String dagId) {
+      return runner().run(dagId);
+    }
+
+    @Override
+    public List<DagRun> runAll() {
+      return runner().runAll();
+    }
+
+    @Override
+    public void failTask(String dagId, String taskId, int attempts) {
+      plan.dag(dagId).task(taskId);
+      failures.merge(dagId + "/" + taskId, attempts, Integer::sum);
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.Task;
+import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
@@ -1825,6 +1826,102 @@ public abstract class AbstractEngineConformanceTest {
     }
     Object lower = entry.lowerBounds().get("updated_at");
     return lower == null || ((LocalDateTime) lower).isBefore(cutoff);
+  }
+
+  // ---- the runner (DagRunner over the engine)
+  // ----------------------------------------------------
+
+  @Test
+  void runner_aFailedAttempt_isRetriedAfterTheDelay_thenSucceeds() {
+    start(orders(builder -> builder.retries(2).retryDelay(Duration.ofMinutes(5))));
+    Map<String, Object> order = raw(1, "NEW", "10.00", "I", 0);
+    session.addMigrationFile("history", List.of(order));
+    String migration = dagOf("history.convert");
+    session.failTask(migration, "history.convert", 1);
+    Instant before = session.now();
+
+    DagRun run = session.runDag(migration);
+
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    assertThat(run.attempts("history.create-table")).isEqualTo(1);
+    assertThat(run.attempts("history.convert")).isEqualTo(2);
+    assertThat(session.now()).isEqualTo(before.plus(Duration.ofMinutes(5)));
+    assertRows(RAW, order);
+  }
+
+  @Test
+  void runner_retriesUsedUp_failTheTask_andOnlyItsDownstreamTasksDoNotRun() {
+    start(orders(builder -> builder.retries(1).retryDelay(Duration.ofMinutes(1))));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    String migration = dagOf("history.convert");
+    session.failTask(migration, "history.convert", 2);
+
+    DagRun run = session.runDag(migration);
+
+    assertThat(run.succeeded()).isFalse();
+    assertThat(run.result("history.create-table").status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(run.failedTasks()).containsExactly("history.convert");
+    assertThat(run.attempts("history.convert")).isEqualTo(2);
+    assertThat(run.result("history.convert").summary())
+        .isEqualTo("injected failure (PipelineTestDriver.failTask)");
+    assertThat(run.blockedTasks()).containsExactly("history.reconcile", "history.watermark");
+    assertThat(run.result("history.watermark").summary())
+        .isEqualTo("not run: upstream task history.convert failed");
+    assertThat(session.tableExists(RAW)).isTrue();
+    assertThat(session.rows(RAW)).isEmpty();
+  }
+
+  @Test
+  void runner_aFailedDag_blocksTheDagsDownstreamOfIt_whileIndependentDagsRun() {
+    start(
+        orders(
+            builder ->
+                builder
+                    .retries(0)
+                    .maintain(RAW, m -> m.id("raw").expireSnapshots(Duration.ofDays(7), 1))));
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+    String migration = dagOf("history.convert");
+    String transformation = dagOf("upsert");
+    session.failTask(migration, "history.convert", 1);
+
+    List<DagRun> runs = session.runAll();
+
+    Map<String, DagRun> byDag = new LinkedHashMap<>();
+    runs.forEach(run -> byDag.put(run.dagId(), run));
+    assertThat(byDag.get(migration).failedTasks()).containsExactly("history.convert");
+    assertThat(byDag.get(transformation).notStarted())
+        .isEqualTo("upstream DAG " + migration + " failed");
+    assertThat(byDag.get(transformation).result("upsert").summary())
+        .isEqualTo("not run: upstream DAG " + migration + " failed");
+    List<DagRun> others =
+        runs.stream()
+            .filter(run -> !run.dagId().equals(migration) && !run.dagId().equals(transformation))
+            .toList();
+    assertThat(others).isNotEmpty().allSatisfy(run -> assertThat(run.succeeded()).isTrue());
+    assertThat(session.rows(PROCESSED)).isEmpty();
+  }
+
+  @Test
+  void runner_dependsOnPast_aDagWhosePreviousRunFailed_doesNotStart() {
+    start(orders(builder -> builder.retries(0).dependsOnPast(true)));
+    Map<String, Object> order = raw(1, "NEW", "10.00", "I", 0);
+    session.addMigrationFile("history", List.of(order));
+    String migration = dagOf("history.convert");
+    session.failTask(migration, "history.convert", 1);
+    DagRun failed = session.runDag(migration);
+    session.advanceClock(Duration.ofMinutes(1));
+
+    DagRun next = session.runDag(migration);
+
+    assertThat(failed.succeeded()).isFalse();
+    assertThat(next.succeeded()).isFalse();
+    assertThat(next.notStarted())
+        .isEqualTo(
+            "its previous run "
+                + failed.runId()
+                + " did not succeed and it depends on the past (depends-on-past)");
+    assertThat(next.attempts("history.convert")).isZero();
+    assertThat(session.rows(RAW)).isEmpty();
   }
 
   // ---- scenario building blocks --------------------------------------------------------------

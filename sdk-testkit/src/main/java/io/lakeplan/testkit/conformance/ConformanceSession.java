@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.conformance;
 
+import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import io.lakeplan.testkit.ManifestEntry;
@@ -54,6 +55,21 @@ public interface ConformanceSession extends AutoCloseable {
 
   /** Runs one task of the scenario's use case. */
   TaskResult runTask(String dagId, String taskId);
+
+  /**
+   * Runs DAG {@code dagId} once, now, through the {@link io.lakeplan.run.DagRunner}: failed tasks
+   * retried as the DAG says (the delay moves the session's clock), a failure blocking its
+   * downstream tasks, depends-on-past honoured.
+   */
+  DagRun runDag(String dagId);
+
+  /** Runs every DAG once, now, in plan order through the runner; failures block downstream DAGs. */
+  List<DagRun> runAll();
+
+  /**
+   * Makes the next {@code attempts} attempts of a task in DAG runs fail before they do anything.
+   */
+  void failTask(String dagId, String taskId, int attempts);
 
   /** Whether {@code table} exists now. */
   boolean tableExists(String table);

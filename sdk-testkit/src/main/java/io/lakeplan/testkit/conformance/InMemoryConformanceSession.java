@@ -1,6 +1,7 @@
 package io.lakeplan.testkit.conformance;
 
 import io.lakeplan.model.UseCase;
+import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
 import io.lakeplan.testkit.ManifestEntry;
@@ -66,6 +67,21 @@ public record InMemoryConformanceSession(PipelineTestDriver driver) implements C
   @Override
   public TaskResult runTask(String dagId, String taskId) {
     return driver.runTask(dagId, taskId);
+  }
+
+  @Override
+  public DagRun runDag(String dagId) {
+    return driver.run(dagId);
+  }
+
+  @Override
+  public List<DagRun> runAll() {
+    return driver.runAll();
+  }
+
+  @Override
+  public void failTask(String dagId, String taskId, int attempts) {
+    driver.failTask(dagId, taskId, attempts);
   }
 
   @Override

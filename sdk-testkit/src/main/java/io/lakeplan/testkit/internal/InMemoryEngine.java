@@ -3,8 +3,13 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.spi.Engine;
+import io.lakeplan.spi.EngineSteps;
+import io.lakeplan.spi.RunContext;
+import io.lakeplan.spi.TaskFailedException;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * throws for a failure the user can act on: it returns FAILED with a one-line reason and its
  * targets are left as they were.
  */
-public final class InMemoryEngine {
+public final class InMemoryEngine implements Engine {
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryEngine.class);
 
@@ -56,6 +61,12 @@ public final class InMemoryEngine {
     this.hook = hook;
   }
 
+  /** {@code in-memory}. */
+  @Override
+  public String name() {
+    return "in-memory";
+  }
+
   /**
    * Runs one task of {@code dag}.
    *
@@ -64,12 +75,25 @@ public final class InMemoryEngine {
    *     task
    */
   public TaskResult run(Dag dag, Task task) {
+    return run(RunContext.startedNow(Clock.systemUTC()), dag, task);
+  }
+
+  /**
+   * Runs one task of {@code dag}; the lake's clock, not {@code context}'s, is "now" in memory (the
+   * driver moves it).
+   *
+   * @return the result; FAILED with the reason when the task failed
+   * @throws Interruption only what the commit hook throws (an injected crash); a defect is a failed
+   *     task
+   */
+  @Override
+  public TaskResult run(RunContext runContext, Dag dag, Task task) {
     Context context = new Context(lake, watermarks, inputs, hook, dag.id(), task.id());
     long start = System.nanoTime();
     try {
       TaskResult result = execute(context, task.spec());
       return result.withDuration(Duration.ofNanos(System.nanoTime() - start));
-    } catch (TaskFailure | IllegalArgumentException e) {
+    } catch (TaskFailedException | IllegalArgumentException e) {
       LOG.warn("Task {}/{} failed: {}", dag.id(), task.id(), e.getMessage());
       return TaskResult.failed(Duration.ofNanos(System.nanoTime() - start), e.getMessage());
     } catch (Interruption e) {
@@ -97,40 +121,61 @@ public final class InMemoryEngine {
   }
 
   private static TaskResult execute(Context context, TaskSpec spec) {
-    if (spec instanceof TaskSpec.CreateTable create) {
-      return TableTasks.create(context, create.table());
-    }
-    if (spec instanceof TaskSpec.Copy copy) {
-      return MigrationTasks.copy(context, copy.migration());
-    }
-    if (spec instanceof TaskSpec.Convert convert) {
-      return MigrationTasks.convert(context, convert.migration());
-    }
-    if (spec instanceof TaskSpec.Reconcile reconcile) {
-      return MigrationTasks.reconcile(context, reconcile.migration());
-    }
-    if (spec instanceof TaskSpec.RecordWatermark watermark) {
-      return MigrationTasks.recordWatermark(context, watermark.migration());
-    }
-    if (spec instanceof TaskSpec.IngestJdbc jdbc) {
-      return JdbcIngestTask.run(context, jdbc.ingestion());
-    }
-    if (spec instanceof TaskSpec.IngestKafka kafka) {
-      return KafkaIngestTask.run(context, kafka.ingestion());
-    }
-    if (spec instanceof TaskSpec.MergeInto merge) {
-      return MergeTask.run(context, merge.merge());
-    }
-    if (spec instanceof TaskSpec.Maintain maintain) {
-      return MaintenanceTasks.run(context, maintain.table(), maintain.operation());
-    }
-    if (spec instanceof TaskSpec.RunSparkJob job) {
-      throw new TaskFailure(
-          "Spark job "
-              + job.job().id()
-              + " cannot run in memory: test it on the Spark engine (LocalRunner), or leave the"
-              + " task out of the pipeline test with PipelineTestDriver.Builder.skipTask");
-    }
-    throw new TaskFailure("Unknown task kind: " + spec.getClass().getSimpleName());
+    return spec.accept(
+        new TaskSpec.Visitor<TaskResult>() {
+          @Override
+          public TaskResult createTable(TaskSpec.CreateTable create) {
+            return TableTasks.create(context, create.table());
+          }
+
+          @Override
+          public TaskResult copy(TaskSpec.Copy copy) {
+            return MigrationTasks.copy(context, copy.migration());
+          }
+
+          @Override
+          public TaskResult convert(TaskSpec.Convert convert) {
+            return MigrationTasks.convert(context, convert.migration());
+          }
+
+          @Override
+          public TaskResult reconcile(TaskSpec.Reconcile reconcile) {
+            return MigrationTasks.reconcile(context, reconcile.migration());
+          }
+
+          @Override
+          public TaskResult recordWatermark(TaskSpec.RecordWatermark watermark) {
+            return MigrationTasks.recordWatermark(context, watermark.migration());
+          }
+
+          @Override
+          public TaskResult ingestJdbc(TaskSpec.IngestJdbc jdbc) {
+            return JdbcIngestTask.run(context, jdbc.ingestion());
+          }
+
+          @Override
+          public TaskResult ingestKafka(TaskSpec.IngestKafka kafka) {
+            return KafkaIngestTask.run(context, kafka.ingestion());
+          }
+
+          @Override
+          public TaskResult mergeInto(TaskSpec.MergeInto merge) {
+            return MergeTask.run(context, merge.merge());
+          }
+
+          @Override
+          public TaskResult maintain(TaskSpec.Maintain maintain) {
+            return MaintenanceTasks.run(context, maintain.table(), maintain.operation());
+          }
+
+          @Override
+          public TaskResult runSparkJob(TaskSpec.RunSparkJob job) {
+            throw new TaskFailure(
+                EngineSteps.sparkJobNotRun(
+                    "in-memory",
+                    job.job(),
+                    "the pipeline test (PipelineTestDriver.Builder.skipTask)"));
+          }
+        });
   }
 }

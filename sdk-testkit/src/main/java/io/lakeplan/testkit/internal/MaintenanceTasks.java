@@ -5,6 +5,7 @@ import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.Merge;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableId;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
@@ -248,7 +249,7 @@ final class MaintenanceTasks {
         byPartition.computeIfAbsent(key, ignored -> new ArrayList<>()).add(file);
       }
     }
-    Comparator<Record> order = order(compact, table);
+    Comparator<Record> order = order(compact, table, id);
     List<DataFile> removed = new ArrayList<>();
     List<Record> rows = new ArrayList<>();
     for (List<DataFile> files : byPartition.values()) {
@@ -284,7 +285,8 @@ final class MaintenanceTasks {
   }
 
   /** The row order of a SORT compaction, or null for BINPACK. */
-  private static Comparator<Record> order(MaintenanceTask.Compact compact, Table table) {
+  private static Comparator<Record> order(
+      MaintenanceTask.Compact compact, Table table, TableId id) {
     if (compact.strategy() != MaintenanceTask.Compact.Strategy.SORT) {
       return null;
     }
@@ -292,10 +294,7 @@ final class MaintenanceTasks {
     if (fields.isEmpty()) {
       SortOrder tableOrder = table.sortOrder();
       if (tableOrder.isUnsorted()) {
-        throw new TaskFailure(
-            "Sort compaction of "
-                + table.name()
-                + " needs sort-by columns, and the table has no sort order: set sort-by");
+        throw new TaskFailure(EngineSteps.compactWithoutSortOrder(id));
       }
       fields = new ArrayList<>();
       for (org.apache.iceberg.SortField field : tableOrder.fields()) {
@@ -311,7 +310,8 @@ final class MaintenanceTasks {
     for (SortField field : fields) {
       Types.NestedField column = table.schema().caseInsensitiveFindField(field.column());
       if (column == null) {
-        throw new TaskFailure("Sort column " + field.column() + " is not in " + table.name());
+        throw new TaskFailure(
+            EngineSteps.compactSortColumnMissing(id, field.column(), Values.names(table.schema())));
       }
       String name = column.name();
       Comparator<Object> values = MigrationTasks::compareValues;
@@ -373,24 +373,13 @@ final class MaintenanceTasks {
     Types.NestedField column = table.schema().caseInsensitiveFindField(delete.column());
     if (column == null) {
       throw new TaskFailure(
-          "Hard-delete column "
-              + delete.column()
-              + " is not in "
-              + id
-              + " (columns: "
-              + String.join(", ", Values.names(table.schema()))
-              + ")");
+          EngineSteps.notAColumn(
+              "Hard-delete column", delete.column(), id, Values.names(table.schema())));
     }
     if (column.type().typeId() != Type.TypeID.TIMESTAMP
         && column.type().typeId() != Type.TypeID.DATE) {
       throw new TaskFailure(
-          "Hard-delete column "
-              + column.name()
-              + " of "
-              + id
-              + " is "
-              + Values.typeName(column.type())
-              + " (must be a timestamp, timestamptz or date column)");
+          HardDeletes.columnNotATime(column.name(), id, column.type().toString()));
     }
     String pendingText = table.properties().get(HardDeletes.PENDING_PROPERTY);
     Instant pending = HardDeletes.pendingCutoff(pendingText);
