@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Steps every engine takes the same way once it has read its data: turning a column value into a
@@ -16,6 +18,8 @@ import java.util.function.Function;
  * decide and report must not differ (the conformance suite compares them).
  */
 public final class EngineSteps {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EngineSteps.class);
 
   private EngineSteps() {}
 
@@ -228,5 +232,86 @@ public final class EngineSteps {
   public static String compactSortColumnMissing(
       TableId table, String column, List<String> columns) {
     return "Cannot compact " + table + ": " + notAColumn("sort column", column, table, columns);
+  }
+
+  /**
+   * Where a JDBC ingestion's window starts: after the store's watermark, unless the target's last
+   * commit carries a later one (the run that committed it stopped before the store update) — then
+   * the store is repaired first and the window starts after the committed one. Null for a first run
+   * with no watermark anywhere.
+   *
+   * @param committed the watermark the target's last ingestion commit carries, or null
+   * @param failure builds the engine's task failure when the store changed during the repair
+   */
+  public static Watermark jdbcWindowStart(
+      JdbcIngestion ingestion,
+      WatermarkStore store,
+      Watermark committed,
+      Function<String, ? extends RuntimeException> failure) {
+    String key = ingestion.target().toString();
+    Watermark stored = store.get(key).orElse(null);
+    Watermark after = stored;
+    boolean repaired = committed != null && (stored == null || committed.compareTo(stored) > 0);
+    if (repaired) {
+      LOG.warn(
+          "Ingestion {}: table {} is ahead of the watermark store ({} > {}); repairing the store",
+          ingestion.id(),
+          key,
+          committed,
+          stored);
+      if (!store.compareAndSet(key, stored, committed)) {
+        throw failure.apply(
+            "Watermark of " + key + " changed while repairing it; re-run the ingestion");
+      }
+      after = committed;
+    }
+    LOG.info(
+        "Ingestion {} starts after {} (decided by {})",
+        ingestion.id(),
+        after == null ? "the beginning" : after,
+        after == null
+            ? "no watermark anywhere"
+            : repaired ? "the table's last commit" : "the watermark store");
+    return after;
+  }
+
+  /**
+   * Moves the store's watermark of {@code key} to {@code upTo} after the data and its watermark are
+   * committed, never backwards; a concurrent change is left for the next run, which repairs the
+   * store from the table ({@link #jdbcWindowStart}).
+   */
+  public static void advanceStore(WatermarkStore store, String key, Watermark upTo) {
+    Watermark current = store.get(key).orElse(null);
+    if (current == null || upTo.compareTo(current) > 0) {
+      if (!store.compareAndSet(key, current, upTo)) {
+        LOG.warn(
+            "Watermark of {} changed concurrently; the next run repairs it from the table", key);
+      }
+    }
+  }
+
+  /** The summary of a JDBC ingestion whose source has no incremental value at all. */
+  public static String jdbcSourceEmpty(JdbcIngestion ingestion, String unread) {
+    return "source of " + ingestion.id() + " is empty; nothing ingested" + unread;
+  }
+
+  /** Why a task fails on a table its plan should have created first. */
+  public static String tableMissing(TableId table) {
+    return "Table " + table + " does not exist (its create-table task must run first)";
+  }
+
+  /** The summary of a remove-old-metadata task. */
+  public static String oldMetadataRemoved(TableId table, int removed, int keep) {
+    return "removed "
+        + removed
+        + " previous metadata file(s) of "
+        + table
+        + "; keeping at most "
+        + keep;
+  }
+
+  /** The summary of a rewrite-manifests task on a table without a snapshot. */
+  public static String noManifests(TableId table) {
+    return "no manifests to rewrite in " + table + " (no snapshot)";
   }
 }

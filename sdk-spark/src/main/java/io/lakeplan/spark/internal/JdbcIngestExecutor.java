@@ -77,30 +77,12 @@ final class JdbcIngestExecutor {
     Map<String, String> options = options(ingestion, password(context, ingestion));
 
     // where the window starts: the store, unless the table's last commit is ahead of it
-    Watermark stored = context.watermarks.get(key).orElse(null);
-    Watermark committed = committedWatermark(Tables.load(context, ingestion.target()), ingestion);
-    Watermark after = stored;
-    boolean repaired = committed != null && (stored == null || committed.compareTo(stored) > 0);
-    if (repaired) {
-      LOG.warn(
-          "Ingestion {}: table {} is ahead of the watermark store ({} > {}); repairing the store",
-          ingestion.id(),
-          key,
-          committed,
-          stored);
-      if (!context.watermarks.compareAndSet(key, stored, committed)) {
-        throw new TaskFailedException(
-            "Watermark of " + key + " changed while repairing it; re-run the ingestion");
-      }
-      after = committed;
-    }
-    LOG.info(
-        "Ingestion {} starts after {} (decided by {})",
-        ingestion.id(),
-        after == null ? "the beginning" : after,
-        after == null
-            ? "no watermark anywhere"
-            : repaired ? "the table's last commit" : "the watermark store");
+    Watermark after =
+        EngineSteps.jdbcWindowStart(
+            ingestion,
+            context.watermarks,
+            committedWatermark(Tables.load(context, ingestion.target()), ingestion),
+            TaskFailedException::new);
 
     Bound bound = upperBound(ingestion, options);
     String unread = EngineSteps.jdbcUnread(ingestion, bound.withoutValue());
@@ -109,11 +91,7 @@ final class JdbcIngestExecutor {
     }
     if (bound.max() == null) {
       return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "source of " + ingestion.id() + " is empty; nothing ingested" + unread);
+          0, 0, 0, Duration.ZERO, EngineSteps.jdbcSourceEmpty(ingestion, unread));
     }
     Watermark max = WatermarkExecutor.toWatermark(bound.max(), ingestion.incrementalColumn());
     JdbcWindow window = JdbcWindow.of(ingestion, after, max, TaskFailedException::new);
@@ -266,13 +244,7 @@ final class JdbcIngestExecutor {
     }
     // the data and its watermark are committed; now the store (a crash here is repaired above)
     CrashPoints.reach("after-commit");
-    Watermark current = context.watermarks.get(key).orElse(null);
-    if (current == null || upTo.compareTo(current) > 0) {
-      if (!context.watermarks.compareAndSet(key, current, upTo)) {
-        LOG.warn(
-            "Watermark of {} changed concurrently; the next run repairs it from the table", key);
-      }
-    }
+    EngineSteps.advanceStore(context.watermarks, key, upTo);
     CrashPoints.reach("after-store-write");
     long written;
     if (read != null) {

@@ -175,12 +175,7 @@ final class MaintenanceExecutor {
         before.size(),
         0,
         Duration.ZERO,
-        "removed "
-            + before.size()
-            + " previous metadata file(s) of "
-            + table
-            + "; keeping at most "
-            + task.keep());
+        EngineSteps.oldMetadataRemoved(table, before.size(), task.keep()));
   }
 
   private static Set<String> metadataFiles(TableMetadata metadata) {
@@ -281,8 +276,7 @@ final class MaintenanceExecutor {
   static TaskResult rewriteManifests(Context context, TableId table) {
     Table iceberg = Tables.load(context, table);
     if (iceberg.currentSnapshot() == null) {
-      return TaskResult.succeeded(
-          0, 0, 0, Duration.ZERO, "no manifests to rewrite in " + table + " (no snapshot)");
+      return TaskResult.succeeded(0, 0, 0, Duration.ZERO, EngineSteps.noManifests(table));
     }
     RewriteManifests.Result result =
         action(

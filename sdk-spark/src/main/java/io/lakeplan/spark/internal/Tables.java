@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import io.lakeplan.model.TableId;
 import io.lakeplan.spark.LakeplanCatalog;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.MigrationInputs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +26,7 @@ final class Tables {
     if (!exists(context, table)) {
       String catalog = catalogImplementation(context);
       if (catalog == null) {
-        throw new TaskFailedException(
-            "Table " + table + " does not exist (its create-table task must run first)");
+        throw new TaskFailedException(EngineSteps.tableMissing(table));
       }
       // a remote catalog: the table (or its database) may exist, just not where this job looks
       throw new TaskFailedException(

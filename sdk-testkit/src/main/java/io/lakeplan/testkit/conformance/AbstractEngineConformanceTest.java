@@ -1828,6 +1828,32 @@ public abstract class AbstractEngineConformanceTest {
     return lower == null || ((LocalDateTime) lower).isBefore(cutoff);
   }
 
+  @Test
+  void rewriteManifests_andRemoveOldMetadata_sayTheSameInBothEngines() {
+    start(
+        orders(
+            builder ->
+                builder.maintain(RAW, m -> m.id("tidy").rewriteManifests().removeOldMetadata(1))));
+    succeed("history.create-table");
+
+    TaskResult empty = succeed("tidy.rewrite-manifests");
+    migrate(raw(1, "NEW", "10.00", "I", 0));
+    session.addMigrationFile("history", List.of(raw(2, "NEW", "20.00", "I", 0)));
+    runMigration();
+    TaskResult pruned = succeed("tidy.remove-old-metadata");
+    TaskResult again = succeed("tidy.remove-old-metadata");
+
+    assertThat(empty.summary()).isEqualTo("no manifests to rewrite in raw.orders (no snapshot)");
+    assertThat(pruned.summary())
+        .matches(
+            "removed [1-9][0-9]* previous metadata file\\(s\\) of raw\\.orders; keeping at most 1");
+    assertThat(pruned.files()).isEqualTo(Long.parseLong(pruned.summary().split(" ")[1]));
+    // the retention is set already: nothing to commit, nothing removed
+    assertThat(again.summary())
+        .isEqualTo("removed 0 previous metadata file(s) of raw.orders; keeping at most 1");
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 0));
+  }
+
   // ---- the runner (DagRunner over the engine)
   // ----------------------------------------------------
 

@@ -64,23 +64,12 @@ final class JdbcIngestTask {
               + "\"))");
     }
     String key = ingestion.target().toString();
-    Watermark stored = context.watermarks().get(key).orElse(null);
-    Watermark committed = committedWatermark(table, ingestion);
-    Watermark after = stored;
-    boolean repaired = committed != null && (stored == null || committed.compareTo(stored) > 0);
-    if (repaired) {
-      LOG.warn(
-          "Ingestion {}: table {} is ahead of the watermark store ({} > {}); repairing the store",
-          ingestion.id(),
-          key,
-          committed,
-          stored);
-      if (!context.watermarks().compareAndSet(key, stored, committed)) {
-        throw new TaskFailure(
-            "Watermark of " + key + " changed while repairing it; re-run the ingestion");
-      }
-      after = committed;
-    }
+    Watermark after =
+        EngineSteps.jdbcWindowStart(
+            ingestion,
+            context.watermarks(),
+            committedWatermark(table, ingestion),
+            TaskFailure::new);
     String column = ingestion.incrementalColumn();
     // the upper bound, captured before reading: rows arriving later wait for the next run
     Watermark max = null;
@@ -100,11 +89,7 @@ final class JdbcIngestTask {
     }
     if (max == null) {
       return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "source of " + ingestion.id() + " is empty; nothing ingested" + unread);
+          0, 0, 0, Duration.ZERO, EngineSteps.jdbcSourceEmpty(ingestion, unread));
     }
     JdbcWindow window = JdbcWindow.of(ingestion, after, max, TaskFailure::new);
     if (window.isEmpty()) {
@@ -162,13 +147,7 @@ final class JdbcIngestTask {
       context.afterCommit(key);
     }
     // the data and its watermark are committed; now the store (a crash here is repaired above)
-    Watermark current = context.watermarks().get(key).orElse(null);
-    if (current == null || upTo.compareTo(current) > 0) {
-      if (!context.watermarks().compareAndSet(key, current, upTo)) {
-        LOG.warn(
-            "Watermark of {} changed concurrently; the next run repairs it from the table", key);
-      }
-    }
+    EngineSteps.advanceStore(context.watermarks(), key, upTo);
     return TaskResult.succeeded(
         fresh,
         snapshot == null ? 0 : Lake.summaryLong(snapshot, "added-data-files"),

@@ -3,6 +3,7 @@ package io.lakeplan.testkit.internal;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.spi.CommitProperties;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.MigrationInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,8 +137,7 @@ public final class Lake implements AutoCloseable {
   public Table load(TableId table) {
     Table loaded = find(table);
     if (loaded == null) {
-      throw new TaskFailure(
-          "Table " + table + " does not exist; run the task that creates it first");
+      throw new TaskFailure(EngineSteps.tableMissing(table));
     }
     return loaded;
   }

@@ -65,13 +65,10 @@ final class MaintenanceTasks {
       return compact(context.lake(), table, id, compact);
     }
     if (operation instanceof MaintenanceTask.RewriteManifests) {
-      int before =
-          table.currentSnapshot() == null
-              ? 0
-              : table.currentSnapshot().allManifests(table.io()).size();
-      if (before == 0) {
-        return TaskResult.succeeded(0, 0, 0, Duration.ZERO, "no manifests in " + id);
+      if (table.currentSnapshot() == null) {
+        return TaskResult.succeeded(0, 0, 0, Duration.ZERO, EngineSteps.noManifests(id));
       }
+      int before = table.currentSnapshot().allManifests(table.io()).size();
       org.apache.iceberg.RewriteManifests rewrite =
           Lake.inline(table.rewriteManifests()).rewriteIf(manifest -> true);
       Lake.lakeplanProperties(table).forEach(rewrite::set);
@@ -209,31 +206,31 @@ final class MaintenanceTasks {
   }
 
   private static TaskResult removeOldMetadata(Table table, TableId id, int keep) {
-    int before =
-        ((org.apache.iceberg.HasTableOperations) table)
-            .operations()
-            .current()
-            .previousFiles()
-            .size();
+    org.apache.iceberg.TableOperations operations =
+        ((org.apache.iceberg.HasTableOperations) table).operations();
+    Set<String> before = metadataFiles(operations.current());
+    // the commit of these properties is itself the first commit that prunes the log (none when
+    // they are set already)
     table
         .updateProperties()
         .set(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true")
         .set(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(keep))
         .commit();
     table.refresh();
-    int after =
-        ((org.apache.iceberg.HasTableOperations) table)
-            .operations()
-            .current()
-            .previousFiles()
-            .size();
-    int removed = Math.max(0, before + 1 - after);
+    before.removeAll(metadataFiles(operations.refresh()));
+    int removed = before.size();
     return TaskResult.succeeded(
-        0,
-        0,
-        0,
-        Duration.ZERO,
-        "removed " + removed + " previous metadata file(s) of " + id + "; keeping " + keep);
+        0, removed, 0, Duration.ZERO, EngineSteps.oldMetadataRemoved(id, removed, keep));
+  }
+
+  /** The metadata files a table version knows: its log and itself. */
+  private static Set<String> metadataFiles(org.apache.iceberg.TableMetadata metadata) {
+    Set<String> files = new java.util.LinkedHashSet<>();
+    metadata.previousFiles().forEach(entry -> files.add(entry.file()));
+    if (metadata.metadataFileLocation() != null) {
+      files.add(metadata.metadataFileLocation());
+    }
+    return files;
   }
 
   private static TaskResult compact(
