@@ -35,7 +35,11 @@ class RunnerParityIT {
         .retries(1)
         .retryDelay(Duration.ofMillis(10))
         .table(
-            "process.orders", t -> t.requiredColumn("order_id", "long").column("status", "string"))
+            "process.orders",
+            t ->
+                t.requiredColumn("order_id", "long")
+                    .column("status", "string")
+                    .column("updated_at", "timestamp"))
         .migrate(
             m ->
                 m.id("history")
