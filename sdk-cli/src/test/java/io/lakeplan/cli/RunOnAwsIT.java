@@ -95,6 +95,8 @@ class RunOnAwsIT {
             "name: cli",
             "owner: it@example.com",
             "schedule: '@daily'",
+            // one attempt: the failure line, not a retry five minutes later, is what is checked
+            "retries: 0",
             "tables:",
             "  - table: raw.cli_orders",
             "    columns:",
