@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakeplan.model.DagKind;
 import io.lakeplan.model.Dependency;
-import io.lakeplan.model.ImmutableSparkJob;
 import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.model.Schedule;
 import io.lakeplan.model.SparkJob;
@@ -235,7 +234,7 @@ public final class LegacyImporter {
   private SparkJob convertDag(JsonNode dag, String path) {
     onlyKeys(dag, DAG_KEYS, path);
     String name = text(dag, "name", path, true);
-    ImmutableSparkJob.Builder job = SparkJob.builder();
+    SparkJob.Builder job = SparkJob.builder();
     if (name != null) {
       job.id(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-")).dag(name);
     }

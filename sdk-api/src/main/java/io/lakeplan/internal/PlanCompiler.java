@@ -15,11 +15,9 @@ import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
 import io.lakeplan.plan.Edge;
-import io.lakeplan.plan.ImmutableDag;
-import io.lakeplan.plan.ImmutableDagDependency;
-import io.lakeplan.plan.ImmutablePlan;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
@@ -497,7 +495,7 @@ public final class PlanCompiler {
         (upstreamId, reason) ->
             upstream.put(
                 upstreamId,
-                ImmutableDagDependency.builder()
+                DagDependency.builder()
                     .dag(upstreamId)
                     .reason(reason)
                     .tables(tables.getOrDefault(upstreamId, Set.of()))
@@ -612,13 +610,13 @@ public final class PlanCompiler {
 
   private Plan build(Map<String, Map<String, DagDependency>> upstream) {
     Map<UseCase, String> versions = new HashMap<>();
-    ImmutablePlan.Builder plan = ImmutablePlan.builder();
+    Plan.Builder plan = Plan.builder();
     for (DraftDag draft : dags.values()) {
       UseCase useCase = draft.useCase;
       Set<String> tags = new TreeSet<>(useCase.tags());
       tags.addAll(draft.extraTags);
-      ImmutableDag.Builder dag =
-          ImmutableDag.builder()
+      Dag.Builder dag =
+          Dag.builder()
               .id(draft.id)
               .useCase(useCase.name())
               .specVersion(versions.computeIfAbsent(useCase, SpecVersion::of))

@@ -124,8 +124,8 @@ public abstract class UseCase {
     }
 
     /** Configures notifications with {@code spec}. */
-    public Builder notify(Consumer<ImmutableNotificationPolicy.Builder> spec) {
-      ImmutableNotificationPolicy.Builder builder = NotificationPolicy.builder();
+    public Builder notify(Consumer<NotificationPolicy.Builder> spec) {
+      NotificationPolicy.Builder builder = NotificationPolicy.builder();
       spec.accept(builder);
       return notifications(builder.build());
     }
@@ -175,8 +175,8 @@ public abstract class UseCase {
     }
 
     /** Adds a team's own Spark job defined by {@code spec}. */
-    public Builder sparkJob(Consumer<ImmutableSparkJob.Builder> spec) {
-      ImmutableSparkJob.Builder builder = SparkJob.builder();
+    public Builder sparkJob(Consumer<SparkJob.Builder> spec) {
+      SparkJob.Builder builder = SparkJob.builder();
       spec.accept(builder);
       return addSparkJob(builder.build());
     }

@@ -7,7 +7,6 @@ import io.lakeplan.TestUseCases;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Dependency;
 import io.lakeplan.model.FileFormat;
-import io.lakeplan.model.ImmutableMerge;
 import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Merge;
@@ -1036,7 +1035,7 @@ class ValidatorTest {
     UseCase useCase =
         TestUseCases.orders()
             .addMerge(
-                ImmutableMerge.builder()
+                Merge.builder()
                     .id("nokeys")
                     .target(io.lakeplan.model.TableId.parse("process.orders"))
                     .source(io.lakeplan.model.TableId.parse("raw.orders"))
