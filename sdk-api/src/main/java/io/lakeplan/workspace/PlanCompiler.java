@@ -1,5 +1,6 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
+import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.model.DagKind;
 import io.lakeplan.model.Dependency;
 import io.lakeplan.model.JdbcIngestion;
@@ -41,10 +42,10 @@ import java.util.TreeSet;
  * migration chain, and cross-DAG dependencies from lineage, watermarks and declarations. Pure and
  * deterministic. Also finds dependency cycles, which validation reports.
  */
-public final class PlanCompiler {
+final class PlanCompiler {
 
   /** A task with the use case and path of the step it came from (for problem messages). */
-  public record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
+  record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
 
   /** A DAG under construction. */
   static final class DraftDag {
@@ -82,14 +83,14 @@ public final class PlanCompiler {
   }
 
   /** A dependency cycle: the ids in order, first repeated last, and where to report it. */
-  public record Cycle(String useCase, String path, List<String> members, boolean betweenDags) {}
+  record Cycle(String useCase, String path, List<String> members, boolean betweenDags) {}
 
   /**
    * Two steps write one table from DAGs that nothing orders, so their runs could write it at the
    * same time: {@code first} and {@code second} are the writing tasks, {@code second} the one the
    * problem is reported at.
    */
-  public record UnorderedWriters(TableId table, DraftTask first, DraftTask second) {
+  record UnorderedWriters(TableId table, DraftTask first, DraftTask second) {
     /** The use case of the writer the problem is reported at. */
     public String useCase() {
       return second.useCase().name();
@@ -100,8 +101,7 @@ public final class PlanCompiler {
    * The result: the plan (null when cycles make it impossible), the cycles found, and the writers
    * of one table that nothing orders.
    */
-  public record Compilation(
-      Plan plan, List<Cycle> cycles, List<UnorderedWriters> unorderedWriters) {}
+  record Compilation(Plan plan, List<Cycle> cycles, List<UnorderedWriters> unorderedWriters) {}
 
   private final Map<String, DraftDag> dags = new TreeMap<>();
 
@@ -619,7 +619,7 @@ public final class PlanCompiler {
           Dag.builder()
               .id(draft.id)
               .useCase(useCase.name())
-              .specVersion(versions.computeIfAbsent(useCase, SpecVersion::of))
+              .specVersion(versions.computeIfAbsent(useCase, UseCaseCodec::specVersion))
               .kind(draft.kind)
               .schedule(draft.schedule)
               .owner(useCase.owner())
