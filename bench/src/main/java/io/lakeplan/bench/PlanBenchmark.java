@@ -2,9 +2,9 @@ package io.lakeplan.bench;
 
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
-import io.lakeplan.plan.Planner;
 import io.lakeplan.validation.Problem;
-import io.lakeplan.validation.Validator;
+import io.lakeplan.workspace.Planner;
+import io.lakeplan.workspace.Validator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

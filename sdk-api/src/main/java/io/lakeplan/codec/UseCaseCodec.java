@@ -4,11 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakeplan.internal.Binder;
-import io.lakeplan.internal.LegacyImporter;
-import io.lakeplan.internal.Locator;
-import io.lakeplan.internal.Mappers;
-import io.lakeplan.internal.YamlTree;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.validation.Problem;
@@ -17,7 +12,12 @@ import io.lakeplan.validation.SourceLocation;
 import io.lakeplan.validation.ValidationException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads and writes use cases as YAML or JSON, and plans as JSON.
@@ -31,6 +31,13 @@ import java.util.List;
 public final class UseCaseCodec {
   /** The api-version of the native format. */
   public static final String API_VERSION = "lakeplan/v1";
+
+  /**
+   * The longest document the codec reads, in characters (1 Mi): a longer one is refused as an
+   * unsafe document ({@link ProblemCode#UNSAFE_DOCUMENT}), so that hostile input cannot exhaust
+   * memory. A reader of files can refuse larger files before reading them.
+   */
+  public static final int MAX_DOCUMENT_CHARS = Limits.MAX_DOCUMENT_CHARS;
 
   private static final String API_VERSION_KEY = "api-version";
 
@@ -187,13 +194,96 @@ public final class UseCaseCodec {
   }
 
   /**
+   * Adds {@code file:line:col} to the problems of the use-case file {@code file}, whose content is
+   * {@code text}, by their paths (native or, for a {@code legacy} file, legacy ones); a problem
+   * that already has a location keeps it, and one whose path the file does not have is located at
+   * the file's start.
+   *
+   * @throws IllegalArgumentException when {@code text} is not a document this codec loads: problems
+   *     are located in files that were read
+   */
+  public static List<Problem> locate(
+      String file, String text, List<Problem> problems, boolean legacy) {
+    return locate(file, load(file, text), problems, legacy);
+  }
+
+  /**
+   * The problems found in the use case as far as {@code document} could be read ({@link
+   * Document#readable()}), beside its reading problems: located like {@link #locate(String, String,
+   * List, boolean)}, leaving out those at, above or below a value that could not be read. A wrongly
+   * shaped value was read as empty, so a rule saying that it is missing would only repeat its
+   * reading problem.
+   *
+   * @param text the content of {@code document}'s file
+   * @throws IllegalArgumentException when {@code text} is not a document this codec loads
+   */
+  public static List<Problem> locateBeside(Document document, String text, List<Problem> problems) {
+    YamlTree tree = load(document.file(), text);
+    Function<String, String> pointers = Locator.pointers(tree.root());
+    List<String> unread = new ArrayList<>();
+    document.problems().forEach(problem -> unread.add(pointers.apply(problem.path())));
+    List<Problem> rest = new ArrayList<>();
+    for (Problem problem : problems) {
+      String path = document.legacy() ? LegacyImporter.legacyPath(problem.path()) : problem.path();
+      String pointer = pointers.apply(path);
+      if (unread.stream()
+          .noneMatch(other -> contains(other, pointer) || contains(pointer, other))) {
+        rest.add(problem);
+      }
+    }
+    return locate(document.file(), tree, rest, document.legacy());
+  }
+
+  /** Whether JSON pointer {@code inner} is {@code outer} or lies inside it. */
+  private static boolean contains(String outer, String inner) {
+    return inner.equals(outer) || (inner.startsWith(outer) && inner.charAt(outer.length()) == '/');
+  }
+
+  private static YamlTree load(String file, String text) {
+    try {
+      return YamlTree.load(text);
+    } catch (YamlTree.LoadException e) {
+      throw new IllegalArgumentException(
+          "Cannot locate problems in " + file + ", which does not load: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The use-case names of legacy-format files read together, by file as given: a file's base name
+   * (lower-cased, unsafe characters as {@code -}), or, when another of {@code files} has the same
+   * base name, its path with its folders ({@code team-a/orders.yaml} → {@code team-a-orders}), so
+   * that two legacy files in different folders never name one use case.
+   */
+  public static Map<String, String> legacyNames(Collection<String> files) {
+    Map<String, Integer> baseNames = new HashMap<>();
+    for (String file : files) {
+      baseNames.merge(LegacyImporter.useCaseName(file), 1, Integer::sum);
+    }
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String file : files) {
+      String base = LegacyImporter.useCaseName(file);
+      names.put(file, baseNames.get(base) > 1 ? LegacyImporter.qualifiedUseCaseName(file) : base);
+    }
+    return names;
+  }
+
+  /**
+   * The spec version of {@code useCase}: a short hash of its canonical JSON, equal for equal use
+   * cases and different once anything in it changes. Plans record it on each DAG ({@link
+   * io.lakeplan.plan.Dag#specVersion()}), so that a deployment tells which version of a use case a
+   * DAG runs.
+   */
+  public static String specVersion(UseCase useCase) {
+    return SpecVersion.of(useCase);
+  }
+
+  /**
    * Adds {@code file:line:col} to problems whose path the tree can resolve; a problem that already
    * has a location keeps it.
    */
-  public static List<Problem> locate(
-      String file, YamlTree tree, List<Problem> problems, boolean legacy) {
+  static List<Problem> locate(String file, YamlTree tree, List<Problem> problems, boolean legacy) {
     List<Problem> located = new ArrayList<>();
-    java.util.function.Function<String, String> pointers =
+    Function<String, String> pointers =
         tree.root() == null ? path -> "" : Locator.pointers(tree.root());
     for (Problem problem : problems) {
       if (problem.location() != null) {

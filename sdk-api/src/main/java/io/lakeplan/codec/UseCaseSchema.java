@@ -1,10 +1,11 @@
 package io.lakeplan.codec;
 
-import io.lakeplan.internal.SchemaGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The JSON Schema (draft 2020-12) of the native use-case format ({@code api-version: lakeplan/v1}),
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * errors. It is generated from the model at build time, so its keys, enum values and required
  * attributes are those {@link UseCaseCodec} reads.
  *
- * <p>The schema checks the shape of a file only; {@link io.lakeplan.validation.Validator} still
+ * <p>The schema checks the shape of a file only; {@link io.lakeplan.workspace.Validator} still
  * checks what a schema cannot (ids, references between steps and use cases, cron expressions,
  * secrets).
  */
@@ -35,5 +36,24 @@ public final class UseCaseSchema {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + SchemaGenerator.RESOURCE, e);
     }
+  }
+
+  /**
+   * Writes the schema to the file {@code args[0]}, creating its folder: how the build puts the copy
+   * that {@link #json()} reads into the jar (Maven's {@code process-classes} phase runs this).
+   *
+   * @throws IllegalArgumentException unless there is exactly one argument
+   * @throws IOException when the file cannot be written
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      throw new IllegalArgumentException(
+          "Usage: UseCaseSchema OUTPUT_FILE (got " + args.length + " arguments)");
+    }
+    Path output = Path.of(args[0]);
+    if (output.getParent() != null) {
+      Files.createDirectories(output.getParent());
+    }
+    Files.writeString(output, SchemaGenerator.generate(), StandardCharsets.UTF_8);
   }
 }

@@ -204,7 +204,10 @@ public abstract class AirflowSettings {
   }
 
   /** A builder of settings. */
-  public static ImmutableAirflowSettings.Builder builder() {
-    return ImmutableAirflowSettings.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link AirflowSettings}; every setter is named after its property. */
+  public static final class Builder extends ImmutableAirflowSettings.Builder {}
 }

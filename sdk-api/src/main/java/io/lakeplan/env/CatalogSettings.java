@@ -48,7 +48,10 @@ public abstract class CatalogSettings {
   public abstract Map<String, String> properties();
 
   /** A builder of catalog settings. */
-  public static ImmutableCatalogSettings.Builder builder() {
-    return ImmutableCatalogSettings.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link CatalogSettings}; every setter is named after its property. */
+  public static final class Builder extends ImmutableCatalogSettings.Builder {}
 }

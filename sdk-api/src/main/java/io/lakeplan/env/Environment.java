@@ -207,7 +207,10 @@ public abstract class Environment {
   }
 
   /** A builder of environments. */
-  public static ImmutableEnvironment.Builder builder() {
-    return ImmutableEnvironment.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link Environment}; every setter is named after its property. */
+  public static final class Builder extends ImmutableEnvironment.Builder {}
 }

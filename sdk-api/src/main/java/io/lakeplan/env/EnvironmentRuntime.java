@@ -1,8 +1,7 @@
 package io.lakeplan.env;
 
-import io.lakeplan.internal.Mappers;
+import io.lakeplan.codec.YamlFormat;
 import io.lakeplan.model.SecretRef;
-import io.lakeplan.spi.RuntimeProvider;
 import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.WatermarkStore;
@@ -148,7 +147,7 @@ public final class EnvironmentRuntime implements AutoCloseable {
           first(
               provider -> provider.catalogProperties(environment),
               "uses a "
-                  + Mappers.enumName(catalog.type())
+                  + YamlFormat.name(catalog.type())
                   + " catalog, but no runtime for it is on the class path ("
                   + hint("glue")
                   + ")"));

@@ -16,7 +16,10 @@ public abstract class Notifications {
   public abstract String defaultSnsTopicArn();
 
   /** A builder of notification settings. */
-  public static ImmutableNotifications.Builder builder() {
-    return ImmutableNotifications.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link Notifications}; every setter is named after its property. */
+  public static final class Builder extends ImmutableNotifications.Builder {}
 }

@@ -35,7 +35,10 @@ public abstract class Column {
   }
 
   /** A builder of columns. */
-  public static ImmutableColumn.Builder builder() {
-    return ImmutableColumn.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link Column}; every setter is named after its property. */
+  public static final class Builder extends ImmutableColumn.Builder {}
 }

@@ -1,6 +1,5 @@
 package io.lakeplan.model;
 
-import io.lakeplan.internal.ConditionParser;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -29,7 +29,10 @@ public abstract class JdbcConnection {
   public abstract Map<String, String> properties();
 
   /** A builder of connections. */
-  public static ImmutableJdbcConnection.Builder builder() {
-    return ImmutableJdbcConnection.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link JdbcConnection}; every setter is named after its property. */
+  public static final class Builder extends ImmutableJdbcConnection.Builder {}
 }

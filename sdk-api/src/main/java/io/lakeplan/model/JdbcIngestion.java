@@ -109,8 +109,8 @@ public abstract class JdbcIngestion {
     }
 
     /** Configures the connection with {@code spec}. */
-    public Builder connection(Consumer<ImmutableJdbcConnection.Builder> spec) {
-      ImmutableJdbcConnection.Builder builder = JdbcConnection.builder();
+    public Builder connection(Consumer<JdbcConnection.Builder> spec) {
+      JdbcConnection.Builder builder = JdbcConnection.builder();
       spec.accept(builder);
       return connection(builder.build());
     }

@@ -37,7 +37,10 @@ public abstract class KafkaAuth {
   public abstract SecretRef password();
 
   /** A builder of Kafka authentication settings. */
-  public static ImmutableKafkaAuth.Builder builder() {
-    return ImmutableKafkaAuth.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link KafkaAuth}; every setter is named after its property. */
+  public static final class Builder extends ImmutableKafkaAuth.Builder {}
 }

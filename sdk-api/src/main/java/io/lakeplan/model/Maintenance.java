@@ -48,9 +48,13 @@ public abstract class Maintenance {
               .build());
     }
 
-    /** Adds an expire-snapshots task configured by {@code spec}. */
-    public Builder expireSnapshots(Consumer<ImmutableExpireSnapshots.Builder> spec) {
-      ImmutableExpireSnapshots.Builder builder = MaintenanceTask.ExpireSnapshots.builder();
+    /**
+     * Adds an expire-snapshots task configured by {@code spec}: its retention ({@code olderThan},
+     * required), the snapshots kept whatever their age ({@code retainLast}, default 1), and its own
+     * id and schedule when it should not take the defaults.
+     */
+    public Builder expireSnapshots(Consumer<MaintenanceTask.ExpireSnapshots.Builder> spec) {
+      MaintenanceTask.ExpireSnapshots.Builder builder = MaintenanceTask.ExpireSnapshots.builder();
       spec.accept(builder);
       return addTask(builder.build());
     }
@@ -60,9 +64,21 @@ public abstract class Maintenance {
       return addTask(MaintenanceTask.RemoveOldMetadata.builder().keep(keep).build());
     }
 
+    /**
+     * Adds a remove-old-metadata task configured by {@code spec}: how many previous metadata files
+     * it keeps ({@code keep}, default 10, at least 1), and its own id and schedule when it should
+     * not take the defaults (e.g. to run it less often than the table's other tasks).
+     */
+    public Builder removeOldMetadata(Consumer<MaintenanceTask.RemoveOldMetadata.Builder> spec) {
+      MaintenanceTask.RemoveOldMetadata.Builder builder =
+          MaintenanceTask.RemoveOldMetadata.builder();
+      spec.accept(builder);
+      return addTask(builder.build());
+    }
+
     /** Adds a compaction configured by {@code spec}. */
-    public Builder compact(Consumer<ImmutableCompact.Builder> spec) {
-      ImmutableCompact.Builder builder = MaintenanceTask.Compact.builder();
+    public Builder compact(Consumer<MaintenanceTask.Compact.Builder> spec) {
+      MaintenanceTask.Compact.Builder builder = MaintenanceTask.Compact.builder();
       spec.accept(builder);
       return addTask(builder.build());
     }
@@ -72,9 +88,20 @@ public abstract class Maintenance {
       return addTask(MaintenanceTask.RewriteManifests.builder().build());
     }
 
+    /**
+     * Adds a manifest rewrite configured by {@code spec}: the task has no settings of its own, so
+     * {@code spec} sets only its id and schedule, for a rewrite that runs apart from the table's
+     * other tasks (the defaults are those of {@link #rewriteManifests()}).
+     */
+    public Builder rewriteManifests(Consumer<MaintenanceTask.RewriteManifests.Builder> spec) {
+      MaintenanceTask.RewriteManifests.Builder builder = MaintenanceTask.RewriteManifests.builder();
+      spec.accept(builder);
+      return addTask(builder.build());
+    }
+
     /** Adds an orphan-file removal configured by {@code spec}. */
-    public Builder removeOrphans(Consumer<ImmutableRemoveOrphans.Builder> spec) {
-      ImmutableRemoveOrphans.Builder builder = MaintenanceTask.RemoveOrphans.builder();
+    public Builder removeOrphans(Consumer<MaintenanceTask.RemoveOrphans.Builder> spec) {
+      MaintenanceTask.RemoveOrphans.Builder builder = MaintenanceTask.RemoveOrphans.builder();
       spec.accept(builder);
       return addTask(builder.build());
     }
@@ -83,6 +110,17 @@ public abstract class Maintenance {
     public Builder hardDelete(String column, Duration olderThan) {
       return addTask(
           MaintenanceTask.HardDelete.builder().column(column).olderThan(olderThan).build());
+    }
+
+    /**
+     * Adds a hard delete configured by {@code spec}: the date or timestamp {@code column} and the
+     * retention {@code olderThan} (both required), {@code dryRun} (default false) to only report
+     * what would be deleted, and its own id and schedule when it should not take the defaults.
+     */
+    public Builder hardDelete(Consumer<MaintenanceTask.HardDelete.Builder> spec) {
+      MaintenanceTask.HardDelete.Builder builder = MaintenanceTask.HardDelete.builder();
+      spec.accept(builder);
+      return addTask(builder.build());
     }
   }
 }

@@ -72,9 +72,12 @@ public abstract class MaintenanceTask {
     }
 
     /** A builder. */
-    public static ImmutableExpireSnapshots.Builder builder() {
-      return ImmutableExpireSnapshots.builder();
+    public static Builder builder() {
+      return new Builder();
     }
+
+    /** Builds a {@link ExpireSnapshots}; every setter is named after its property. */
+    public static final class Builder extends ImmutableExpireSnapshots.Builder {}
   }
 
   /** Keep only the newest metadata files ({@code write.metadata.previous-versions-max}). */
@@ -95,9 +98,12 @@ public abstract class MaintenanceTask {
     }
 
     /** A builder. */
-    public static ImmutableRemoveOldMetadata.Builder builder() {
-      return ImmutableRemoveOldMetadata.builder();
+    public static Builder builder() {
+      return new Builder();
     }
+
+    /** Builds a {@link RemoveOldMetadata}; every setter is named after its property. */
+    public static final class Builder extends ImmutableRemoveOldMetadata.Builder {}
   }
 
   /** Rewrite small files into larger ones, by bin-packing or sorting. */
@@ -139,9 +145,12 @@ public abstract class MaintenanceTask {
     }
 
     /** A builder. */
-    public static ImmutableCompact.Builder builder() {
-      return ImmutableCompact.builder();
+    public static Builder builder() {
+      return new Builder();
     }
+
+    /** Builds a {@link Compact}; every setter is named after its property. */
+    public static final class Builder extends ImmutableCompact.Builder {}
   }
 
   /** Rewrite manifests to match the partitioning, speeding up planning. */
@@ -156,9 +165,12 @@ public abstract class MaintenanceTask {
     }
 
     /** A builder. */
-    public static ImmutableRewriteManifests.Builder builder() {
-      return ImmutableRewriteManifests.builder();
+    public static Builder builder() {
+      return new Builder();
     }
+
+    /** Builds a {@link RewriteManifests}; every setter is named after its property. */
+    public static final class Builder extends ImmutableRewriteManifests.Builder {}
   }
 
   /** Delete files under the table location that no snapshot references. */
@@ -188,9 +200,12 @@ public abstract class MaintenanceTask {
     }
 
     /** A builder. */
-    public static ImmutableRemoveOrphans.Builder builder() {
-      return ImmutableRemoveOrphans.builder();
+    public static Builder builder() {
+      return new Builder();
     }
+
+    /** Builds a {@link RemoveOrphans}; every setter is named after its property. */
+    public static final class Builder extends ImmutableRemoveOrphans.Builder {}
   }
 
   /**
@@ -220,8 +235,11 @@ public abstract class MaintenanceTask {
     }
 
     /** A builder. */
-    public static ImmutableHardDelete.Builder builder() {
-      return ImmutableHardDelete.builder();
+    public static Builder builder() {
+      return new Builder();
     }
+
+    /** Builds a {@link HardDelete}; every setter is named after its property. */
+    public static final class Builder extends ImmutableHardDelete.Builder {}
   }
 }

@@ -27,7 +27,10 @@ public abstract class MigrationSource {
   }
 
   /** A builder of sources. */
-  public static ImmutableMigrationSource.Builder builder() {
-    return ImmutableMigrationSource.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link MigrationSource}; every setter is named after its property. */
+  public static final class Builder extends ImmutableMigrationSource.Builder {}
 }

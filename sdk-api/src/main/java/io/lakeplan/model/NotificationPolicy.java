@@ -47,7 +47,10 @@ public abstract class NotificationPolicy {
   }
 
   /** A builder of policies. */
-  public static ImmutableNotificationPolicy.Builder builder() {
-    return ImmutableNotificationPolicy.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link NotificationPolicy}; every setter is named after its property. */
+  public static final class Builder extends ImmutableNotificationPolicy.Builder {}
 }

@@ -25,7 +25,10 @@ public abstract class PartitionedRead {
   }
 
   /** A builder of partitioned reads. */
-  public static ImmutablePartitionedRead.Builder builder() {
-    return ImmutablePartitionedRead.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link PartitionedRead}; every setter is named after its property. */
+  public static final class Builder extends ImmutablePartitionedRead.Builder {}
 }

@@ -2,7 +2,6 @@ package io.lakeplan.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.lakeplan.internal.CronExpression;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Locale;

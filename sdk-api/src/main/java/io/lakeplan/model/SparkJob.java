@@ -47,7 +47,10 @@ public abstract class SparkJob {
   public abstract List<Dependency> dependencies();
 
   /** A builder of Spark jobs. */
-  public static ImmutableSparkJob.Builder builder() {
-    return ImmutableSparkJob.builder();
+  public static Builder builder() {
+    return new Builder();
   }
+
+  /** Builds a {@link SparkJob}; every setter is named after its property. */
+  public static final class Builder extends ImmutableSparkJob.Builder {}
 }

@@ -92,15 +92,41 @@ public abstract class TableDefinition {
       return table(TableId.parse(table));
     }
 
-    /** Appends an optional column of the type written {@code type}. */
+    /**
+     * Appends an optional column of the type written {@code type}, as in a use-case file: {@code
+     * long}, {@code decimal(10,2)}, {@code timestamptz}, …
+     *
+     * @throws IllegalArgumentException naming {@code type} when it is not a column type
+     */
     public Builder column(String name, String type) {
       return addColumn(Column.of(name, type));
     }
 
-    /** Appends a required (not null) column of the type written {@code type}. */
+    /**
+     * Appends an optional column of {@code type}, e.g. {@link ColumnType#LONG} or {@link
+     * ColumnType#decimal(int, int)}: the typed form of {@link #column(String, String)}, for types
+     * computed in code rather than written out.
+     */
+    public Builder column(String name, ColumnType type) {
+      return addColumn(Column.of(name, type));
+    }
+
+    /**
+     * Appends a required (not null) column of the type written {@code type}.
+     *
+     * @throws IllegalArgumentException naming {@code type} when it is not a column type
+     */
     public Builder requiredColumn(String name, String type) {
       return addColumn(
           Column.builder().name(name).type(ColumnType.parse(type)).required(true).build());
+    }
+
+    /**
+     * Appends a required (not null) column of {@code type}: the typed form of {@link
+     * #requiredColumn(String, String)}. Writes to the table fail on a null in it.
+     */
+    public Builder requiredColumn(String name, ColumnType type) {
+      return addColumn(Column.builder().name(name).type(type).required(true).build());
     }
 
     /** Replaces the partition spec with fields written like {@code day(order_ts)}. */

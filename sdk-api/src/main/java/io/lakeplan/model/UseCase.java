@@ -2,8 +2,6 @@ package io.lakeplan.model;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import io.lakeplan.validation.Problem;
-import io.lakeplan.validation.Validator;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,8 +24,9 @@ import org.immutables.value.Value;
  *     .build();
  * }</pre>
  *
- * <p>{@code build()} never throws for missing or inconsistent values: {@link #validate()} (and the
- * planner) report every problem at once, each with its path.
+ * <p>{@code build()} never throws for missing or inconsistent values: {@link
+ * io.lakeplan.workspace.Validator#validate(UseCase)} (and the planner) report every problem at
+ * once, each with its path.
  */
 @Value.Immutable
 @JsonSerialize(as = ImmutableUseCase.class)
@@ -96,11 +95,6 @@ public abstract class UseCase {
   /** Teams' own Spark jobs. */
   public abstract List<SparkJob> sparkJobs();
 
-  /** The problems of this use case checked on its own (not against other use cases). */
-  public List<Problem> validate() {
-    return Validator.validate(this);
-  }
-
   /** A builder for the use case {@code name}. */
   public static Builder named(String name) {
     return builder().name(name);
@@ -124,8 +118,8 @@ public abstract class UseCase {
     }
 
     /** Configures notifications with {@code spec}. */
-    public Builder notify(Consumer<ImmutableNotificationPolicy.Builder> spec) {
-      ImmutableNotificationPolicy.Builder builder = NotificationPolicy.builder();
+    public Builder notify(Consumer<NotificationPolicy.Builder> spec) {
+      NotificationPolicy.Builder builder = NotificationPolicy.builder();
       spec.accept(builder);
       return notifications(builder.build());
     }
@@ -175,8 +169,8 @@ public abstract class UseCase {
     }
 
     /** Adds a team's own Spark job defined by {@code spec}. */
-    public Builder sparkJob(Consumer<ImmutableSparkJob.Builder> spec) {
-      ImmutableSparkJob.Builder builder = SparkJob.builder();
+    public Builder sparkJob(Consumer<SparkJob.Builder> spec) {
+      SparkJob.Builder builder = SparkJob.builder();
       spec.accept(builder);
       return addSparkJob(builder.build());
     }

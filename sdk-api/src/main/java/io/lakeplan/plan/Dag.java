@@ -80,4 +80,12 @@ public abstract class Dag {
   public List<Task> tasksInOrder() {
     return TopologicalOrder.sort(tasks(), Task::id, edges());
   }
+
+  /** A builder of DAGs, for engines and tests that run tasks outside a planned use case. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Dag}; every setter is named after its property. */
+  public static final class Builder extends ImmutableDag.Builder {}
 }

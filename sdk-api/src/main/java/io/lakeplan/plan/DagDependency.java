@@ -43,4 +43,12 @@ public abstract class DagDependency implements Comparable<DagDependency> {
   public int compareTo(DagDependency other) {
     return dag().compareTo(other.dag());
   }
+
+  /** A builder of cross-DAG dependencies. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link DagDependency}; every setter is named after its property. */
+  public static final class Builder extends ImmutableDagDependency.Builder {}
 }

@@ -56,4 +56,15 @@ public abstract class Plan {
     return TopologicalOrder.sort(
         dags(), Dag::id, edges, Comparator.comparing(Dag::kind).thenComparing(Dag::id));
   }
+
+  /**
+   * A builder of plans, for engines and tests that assemble one by hand or change one ({@code
+   * Plan.builder().from(plan)}); the planner builds the plans of use cases.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Plan}; every setter is named after its property. */
+  public static final class Builder extends ImmutablePlan.Builder {}
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One thing wrong with a use case: where ({@link #path()}, e.g. {@code merges[orders-upsert].keys},
  * and the file location when it came from a file), a stable {@link #code()}, and a message that
- * names the bad value and the fix. A warning ({@link Validator#warnings}) has the same form and
- * names a risk instead.
+ * names the bad value and the fix. A warning ({@link io.lakeplan.workspace.Validator#warnings}) has
+ * the same form and names a risk instead.
  *
  * @param useCase the use case's name, or null when unknown (e.g. a file that does not parse)
  * @param path the path of the bad value inside the use case; empty for the whole document

@@ -52,9 +52,9 @@ public enum ProblemCode {
   /** Two settings exclude each other, or one needs another that is missing. */
   CONFLICTING_SETTINGS,
   /**
-   * A warning, not an error ({@link Validator#warnings}): a JDBC ingestion with an incremental
-   * column and no lookback never reads a row committed late with a value at or below its last
-   * watermark (below it, with a lookback of zero).
+   * A warning, not an error ({@link io.lakeplan.workspace.Validator#warnings}): a JDBC ingestion
+   * with an incremental column and no lookback never reads a row committed late with a value at or
+   * below its last watermark (below it, with a lookback of zero).
    */
   LATE_ROWS_UNREAD,
   /**

@@ -2,20 +2,12 @@ package io.lakeplan.workspace;
 
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
-import io.lakeplan.internal.LeftOut;
-import io.lakeplan.internal.LegacyImporter;
-import io.lakeplan.internal.Limits;
-import io.lakeplan.internal.Locator;
-import io.lakeplan.internal.WorkspaceRules;
-import io.lakeplan.internal.YamlTree;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
-import io.lakeplan.plan.Planner;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.validation.SourceLocation;
 import io.lakeplan.validation.ValidationException;
-import io.lakeplan.validation.Validator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -24,14 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,24 +76,21 @@ public final class Workspace {
     Map<String, String> texts = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     LeftOut leftOut = new LeftOut();
-    Map<String, Integer> baseNames = new HashMap<>();
-    Map<String, String> legacyNames = new HashMap<>();
+    Map<String, Path> files = new LinkedHashMap<>();
     for (Path file : paths) {
-      baseNames.merge(LegacyImporter.useCaseName(file.getFileName().toString()), 1, Integer::sum);
-    }
-    for (Path file : paths) {
-      String name =
+      files.put(
           Files.isDirectory(path)
               ? path.relativize(file).toString()
-              : file.getFileName().toString();
-      // a legacy use case is named after its file; two files of one base name in different
-      // folders are two use cases, named after their paths
-      String legacyName =
-          baseNames.get(LegacyImporter.useCaseName(name)) > 1
-              ? LegacyImporter.qualifiedUseCaseName(name)
-              : LegacyImporter.useCaseName(name);
-      legacyNames.put(name, legacyName);
-      String text = readText(file, name, problems);
+              : file.getFileName().toString(),
+          file);
+    }
+    // a legacy use case is named after its file; two files of one base name in different
+    // folders are two use cases, named after their paths
+    Map<String, String> legacyNames = UseCaseCodec.legacyNames(files.keySet());
+    for (Map.Entry<String, Path> entry : files.entrySet()) {
+      String name = entry.getKey();
+      String legacyName = legacyNames.get(name);
+      String text = readText(entry.getValue(), name, problems);
       if (text == null) {
         continue;
       }
@@ -178,7 +165,7 @@ public final class Workspace {
     SourceLocation location = new SourceLocation(name, 0, 0);
     try {
       long size = Files.size(file);
-      if (size > 4L * Limits.MAX_DOCUMENT_CHARS) {
+      if (size > 4L * UseCaseCodec.MAX_DOCUMENT_CHARS) {
         problems.add(
             new Problem(
                 null,
@@ -288,32 +275,11 @@ public final class Workspace {
    * shaped value was read as empty, and "missing" would repeat its problem).
    */
   private static List<Problem> restOfFile(String file, String text, Document document) {
-    List<Problem> own;
-    YamlTree tree;
     try {
-      own = Validator.validate(document.readable());
-      tree = YamlTree.load(text);
-    } catch (RuntimeException | YamlTree.LoadException e) {
+      return UseCaseCodec.locateBeside(document, text, Validator.validate(document.readable()));
+    } catch (RuntimeException e) {
       return List.of(internalError(file, "checking", new IllegalStateException(e)));
     }
-    Function<String, String> pointers = Locator.pointers(tree.root());
-    List<String> unread = new ArrayList<>();
-    document.problems().forEach(problem -> unread.add(pointers.apply(problem.path())));
-    List<Problem> rest = new ArrayList<>();
-    for (Problem problem : own) {
-      String path = document.legacy() ? LegacyImporter.legacyPath(problem.path()) : problem.path();
-      String pointer = pointers.apply(path);
-      if (unread.stream()
-          .noneMatch(other -> contains(other, pointer) || contains(pointer, other))) {
-        rest.add(problem);
-      }
-    }
-    return UseCaseCodec.locate(file, tree, rest, document.legacy());
-  }
-
-  /** Whether JSON pointer {@code inner} is {@code outer} or lies inside it. */
-  private static boolean contains(String outer, String inner) {
-    return inner.equals(outer) || (inner.startsWith(outer) && inner.charAt(outer.length()) == '/');
   }
 
   /**
@@ -342,8 +308,8 @@ public final class Workspace {
   private static List<Problem> locate(
       String file, String text, List<Problem> problems, boolean legacy) {
     try {
-      return UseCaseCodec.locate(file, YamlTree.load(text), problems, legacy);
-    } catch (YamlTree.LoadException e) {
+      return UseCaseCodec.locate(file, text, problems, legacy);
+    } catch (IllegalArgumentException e) {
       throw new IllegalStateException("A file that loaded once failed to load again: " + file, e);
     }
   }

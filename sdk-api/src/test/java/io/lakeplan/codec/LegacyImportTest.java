@@ -131,7 +131,7 @@ class LegacyImportTest {
         """;
     Document document = UseCaseCodec.read("leaky.yaml", legacy);
     assertThat(document.legacy()).isTrue();
-    var problems = io.lakeplan.validation.Validator.validate(document.useCase());
+    var problems = io.lakeplan.workspace.Validator.validate(document.useCase());
     assertThat(problems)
         .extracting(Problem::path)
         .containsExactly("spark-jobs[leaky_job].arguments[1]");

@@ -17,7 +17,7 @@ import io.lakeplan.fuzz.SeedDocument;
 import io.lakeplan.fuzz.SeedDocuments;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
-import io.lakeplan.validation.Validator;
+import io.lakeplan.workspace.Validator;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -8,8 +8,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import io.lakeplan.internal.Mappers;
-import io.lakeplan.internal.SchemaGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

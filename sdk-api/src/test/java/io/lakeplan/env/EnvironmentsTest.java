@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.model.SecretRef;
-import io.lakeplan.spi.RuntimeProvider;
 import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.WatermarkStore;
 import io.lakeplan.validation.ProblemCode;

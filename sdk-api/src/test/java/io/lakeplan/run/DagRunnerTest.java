@@ -8,9 +8,6 @@ import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
 import io.lakeplan.plan.Edge;
-import io.lakeplan.plan.ImmutableDag;
-import io.lakeplan.plan.ImmutableDagDependency;
-import io.lakeplan.plan.ImmutablePlan;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
@@ -90,9 +87,9 @@ class DagRunnerTest {
         id, TaskSpec.CreateTable.of(TableDefinition.builder().table("raw." + id).build()));
   }
 
-  private static ImmutableDag.Builder dag(String id, String... taskIds) {
-    ImmutableDag.Builder dag =
-        ImmutableDag.builder()
+  private static Dag.Builder dag(String id, String... taskIds) {
+    Dag.Builder dag =
+        Dag.builder()
             .id(id)
             .useCase("orders")
             .specVersion("v1")
@@ -107,7 +104,7 @@ class DagRunnerTest {
   }
 
   private DagRunner runner(Dag... dags) {
-    Plan plan = ImmutablePlan.builder().addDags(dags).build();
+    Plan plan = Plan.builder().addDags(dags).build();
     return DagRunner.builder(plan, engine).clock(clock).notifier(events::add).build();
   }
 
@@ -191,7 +188,7 @@ class DagRunnerTest {
     engine.script("m", "F");
     Dag migration = dag("orders.migration", "m").build();
     DagDependency afterMigration =
-        ImmutableDagDependency.builder()
+        DagDependency.builder()
             .dag("orders.migration")
             .reason(DagDependency.Reason.LINEAGE)
             .build();

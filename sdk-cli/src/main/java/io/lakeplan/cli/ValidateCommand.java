@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lakeplan validate PATH}: loads a use-case file or folder and lists every problem, then the
- * warnings of the valid use cases ({@link io.lakeplan.validation.Validator#warnings}), which never
+ * warnings of the valid use cases ({@link io.lakeplan.workspace.Validator#warnings}), which never
  * change the exit code.
  *
  * <p>Without {@code --strict}, valid legacy-format files are accepted. With {@code --strict} (for

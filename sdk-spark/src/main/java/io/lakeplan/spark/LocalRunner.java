@@ -3,8 +3,6 @@ package io.lakeplan.spark;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
-import io.lakeplan.plan.ImmutablePlan;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.run.DagRun;
@@ -322,17 +320,17 @@ public final class LocalRunner {
     if (selection.task() == null) {
       List<Dag> dags = new ArrayList<>();
       steps.stream().map(Step::dag).distinct().forEach(dags::add);
-      return ImmutablePlan.builder().from(plan).dags(dags).build();
+      return Plan.builder().from(plan).dags(dags).build();
     }
     Step step = steps.get(0);
     Dag alone =
-        ImmutableDag.builder()
+        Dag.builder()
             .from(step.dag())
             .tasks(List.of(step.task()))
             .edges(List.of())
             .upstream(List.of())
             .build();
-    return ImmutablePlan.builder().from(plan).dags(List.of(alone)).build();
+    return Plan.builder().from(plan).dags(List.of(alone)).build();
   }
 
   private static Report run(

@@ -1,7 +1,7 @@
 package io.lakeplan.spark;
 
 import io.lakeplan.env.Environment;
-import io.lakeplan.spi.RuntimeProvider;
+import io.lakeplan.env.RuntimeProvider;
 import io.lakeplan.spi.WatermarkStore;
 import java.nio.file.Path;
 import java.util.Optional;

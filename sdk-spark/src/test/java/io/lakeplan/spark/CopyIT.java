@@ -2,7 +2,6 @@ package io.lakeplan.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakeplan.model.ImmutableMigration;
 import io.lakeplan.model.Migration;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
@@ -48,8 +47,10 @@ class CopyIT {
   }
 
   private static Migration copy(String source, String landing) {
-    return ((ImmutableMigration) TestData.migration("copy", source, "cp.orders"))
-        .withLanding(landing);
+    return Migration.builder()
+        .from(TestData.migration("copy", source, "cp.orders"))
+        .landing(landing)
+        .build();
   }
 
   private static long sizeOfDataFiles(Path dir) throws Exception {

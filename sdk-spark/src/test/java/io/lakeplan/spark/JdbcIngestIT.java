@@ -10,7 +10,6 @@ import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
@@ -129,7 +128,7 @@ class JdbcIngestIT {
   }
 
   private TaskResult run(WatermarkStore store, JdbcIngestion ingestion) {
-    Dag dag = ImmutableDag.builder().id("it.ingestion").useCase("it").build();
+    Dag dag = Dag.builder().id("it.ingestion").useCase("it").build();
     return new SparkEngine(spark, base.toUri(), store)
         .run(dag, Task.of(ingestion.id(), TaskSpec.IngestJdbc.of(ingestion)));
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.model.SparkJob;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.Engine;
@@ -22,7 +21,7 @@ class SparkEngineIT {
   @Test
   void aTeamsOwnSparkJob_failsNamingWhereItRuns_neverSkippedSilently() {
     Engine engine = TestSpark.engine(base);
-    Dag dag = ImmutableDag.builder().id("legacy.nightly").useCase("legacy").build();
+    Dag dag = Dag.builder().id("legacy.nightly").useCase("legacy").build();
     SparkJob job =
         SparkJob.builder()
             .id("report")

@@ -1,7 +1,6 @@
 package io.lakeplan.spark;
 
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
@@ -75,7 +74,7 @@ public final class TestSpark {
   }
 
   private static TaskResult run(SparkEngine engine, TaskSpec spec) {
-    Dag dag = ImmutableDag.builder().id("it.dag").useCase("it").build();
+    Dag dag = Dag.builder().id("it.dag").useCase("it").build();
     return engine.run(dag, Task.of("it.task", spec));
   }
 

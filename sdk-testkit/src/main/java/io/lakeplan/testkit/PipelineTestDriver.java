@@ -9,7 +9,6 @@ import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
-import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.run.DagRun;
@@ -24,6 +23,8 @@ import io.lakeplan.testkit.internal.Inputs;
 import io.lakeplan.testkit.internal.Lake;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ValidationException;
+import io.lakeplan.workspace.Planner;
+import io.lakeplan.workspace.Validator;
 import io.lakeplan.workspace.Workspace;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -225,7 +226,7 @@ public final class PipelineTestDriver implements AutoCloseable {
       }
       List<Problem> problems = new ArrayList<>();
       for (UseCase useCase : useCases) {
-        problems.addAll(useCase.validate());
+        problems.addAll(Validator.validate(useCase));
       }
       if (!problems.isEmpty()) {
         throw new ValidationException(problems);

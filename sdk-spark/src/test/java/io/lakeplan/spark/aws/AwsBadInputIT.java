@@ -8,7 +8,6 @@ import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spark.SparkEngine;
@@ -55,7 +54,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AwsBadInputIT {
 
-  private static final Dag DAG = ImmutableDag.builder().id("bad.dag").useCase("bad").build();
+  private static final Dag DAG = Dag.builder().id("bad.dag").useCase("bad").build();
   private static final String S3_PERMISSIONS =
       "s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket";
 

@@ -161,7 +161,7 @@ class JobJarIT {
       jar.stream().map(ZipEntry::getName).forEach(entries::add);
       String services =
           new String(
-              jar.getInputStream(jar.getEntry("META-INF/services/io.lakeplan.spi.RuntimeProvider"))
+              jar.getInputStream(jar.getEntry("META-INF/services/io.lakeplan.env.RuntimeProvider"))
                   .readAllBytes(),
               java.nio.charset.StandardCharsets.UTF_8);
       assertThat(services.lines())

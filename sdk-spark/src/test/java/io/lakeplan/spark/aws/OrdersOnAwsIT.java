@@ -6,7 +6,6 @@ import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.TableId;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
@@ -305,7 +304,7 @@ class OrdersOnAwsIT {
     for (int i = 0; i < 3; i++) {
       spark.sql("INSERT INTO lakeplan.process.small_appends VALUES (" + i + ")");
     }
-    Dag dag = ImmutableDag.builder().id("it.maintenance").useCase("it").build();
+    Dag dag = Dag.builder().id("it.maintenance").useCase("it").build();
 
     TaskResult compact =
         engine.run(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.model.MaintenanceTask;
 import io.lakeplan.model.TableId;
-import io.lakeplan.plan.ImmutableDag;
+import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.HardDeletes;
@@ -64,7 +64,7 @@ class HardDeleteTest {
             .olderThan(Duration.ofDays(30))
             .build();
     return engine.run(
-        ImmutableDag.builder().id("mnt.dag").useCase("mnt").build(),
+        Dag.builder().id("mnt.dag").useCase("mnt").build(),
         Task.of("mnt.hard-delete", TaskSpec.Maintain.of(EVENTS, delete)));
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakeplan.model.PartitionField;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableDefinition;
-import io.lakeplan.plan.ImmutableDag;
+import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.TaskResult;
@@ -32,7 +32,7 @@ class TableTasksTest {
 
   private static TaskResult create(InMemoryEngine engine, TableDefinition definition) {
     return engine.run(
-        ImmutableDag.builder().id("t.dag").useCase("t").build(),
+        Dag.builder().id("t.dag").useCase("t").build(),
         Task.of("t.create", TaskSpec.CreateTable.of(definition)));
   }
 

@@ -6,7 +6,6 @@ import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.Migration;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spark.FileWatermarkStore;
@@ -62,7 +61,7 @@ public final class ConvertScaling {
     SparkSession spark = LakeplanCatalog.localSession(work.resolve("warehouse"));
     SparkEngine engine =
         new SparkEngine(spark, work.toUri(), new FileWatermarkStore(work.resolve("watermarks")));
-    Dag dag = ImmutableDag.builder().id("bench.convert").useCase("bench").build();
+    Dag dag = Dag.builder().id("bench.convert").useCase("bench").build();
     List<Map<String, Object>> results = new ArrayList<>();
     try {
       System.out.printf(

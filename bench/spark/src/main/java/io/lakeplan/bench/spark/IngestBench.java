@@ -9,7 +9,6 @@ import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spark.FileWatermarkStore;
@@ -108,7 +107,7 @@ public final class IngestBench {
       for (String name : List.of("kafka-lakeplan", "kafka-bare", "jdbc-lakeplan", "jdbc-bare")) {
         timings.put(name, new ArrayList<>());
       }
-      Dag dag = ImmutableDag.builder().id("bench.ingestion").useCase("bench").build();
+      Dag dag = Dag.builder().id("bench.ingestion").useCase("bench").build();
       final long expected = records;
       for (int rep = 0; rep <= reps; rep++) {
         Path run = work.resolve("rep" + rep);

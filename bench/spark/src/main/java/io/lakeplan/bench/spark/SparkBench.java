@@ -9,7 +9,6 @@ import io.lakeplan.model.Migration;
 import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.plan.Dag;
-import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spark.FileWatermarkStore;
@@ -73,7 +72,7 @@ public final class SparkBench {
 
   private final SparkSession spark;
   private final SparkEngine engine;
-  private final Dag dag = ImmutableDag.builder().id("bench.spark").useCase("bench").build();
+  private final Dag dag = Dag.builder().id("bench.spark").useCase("bench").build();
   private final long rows;
   private final Path landing;
   private final Map<String, List<Long>> timings = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
 import io.lakeplan.model.Durations;
 import io.lakeplan.model.Identifiers;

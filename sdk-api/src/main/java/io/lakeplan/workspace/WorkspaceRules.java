@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
 import io.lakeplan.model.Column;
 import io.lakeplan.model.Dependency;
@@ -34,7 +34,7 @@ import java.util.TreeSet;
  * checked alone) references to things outside it are not reported. A use case with problems of its
  * own gets only those: it is left out of the rules across use cases until they are fixed.
  */
-public final class WorkspaceRules {
+final class WorkspaceRules {
   private final Map<TableId, TableDefinition> declared = new HashMap<>();
   private final Set<TableId> written = new HashSet<>();
   private final Set<TableId> migrated = new HashSet<>();
@@ -60,10 +60,7 @@ public final class WorkspaceRules {
     this.leftOut = leftOut;
   }
 
-  /**
-   * What {@code useCase} risks without being invalid (see {@link
-   * io.lakeplan.validation.Validator#warnings}).
-   */
+  /** What {@code useCase} risks without being invalid (see {@link Validator#warnings}). */
   public static List<Problem> warnings(UseCase useCase) {
     return UseCaseRules.warnings(useCase);
   }

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,10 +13,11 @@ import io.lakeplan.model.MigrationSource;
 import io.lakeplan.model.TableDefinition;
 
 /**
- * The rules of {@link UseCaseRules} between the keys of one object that a JSON Schema can state
- * (one of two keys, a key needed by another key's value, a list that must not be empty), written
- * into the generated schema so that an editor flags what validation will refuse. A value counts as
- * present as validation counts it: not null, not blank text, not an empty list.
+ * The rules of validation ({@link io.lakeplan.workspace.Validator}) between the keys of one object
+ * that a JSON Schema can state (one of two keys, a key needed by another key's value, a list that
+ * must not be empty), written into the generated schema so that an editor flags what validation
+ * will refuse. A value counts as present as validation counts it: not null, not blank text, not an
+ * empty list.
  */
 final class SchemaRules {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

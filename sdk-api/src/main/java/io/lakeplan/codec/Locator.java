@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.function.Function;
  * Turns problem paths ({@code merges[orders-upsert].keys[0]}) into JSON pointers of a loaded tree,
  * resolving bracketed labels by the element's id, name or table, or its index; and back.
  */
-public final class Locator {
+final class Locator {
   private static final String[] LABEL_FIELDS = {"id", "name", "table"};
 
   private Locator() {}

@@ -1,13 +1,14 @@
-package io.lakeplan.spi;
+package io.lakeplan.env;
 
-import io.lakeplan.env.Environment;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.spi.SecretResolver;
+import io.lakeplan.spi.WatermarkStore;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Supplies the runtime pieces of an {@link Environment} for the schemes and stores it knows: found
- * with {@link java.util.ServiceLoader} (a {@code META-INF/services/io.lakeplan.spi.RuntimeProvider}
+ * with {@link java.util.ServiceLoader} (a {@code META-INF/services/io.lakeplan.env.RuntimeProvider}
  * entry), so an engine gets, say, a DynamoDB watermark store or Glue catalog properties without a
  * compile-time dependency on the cloud SDK. The local runtime (sdk-spark) serves {@code file:}
  * watermarks; the AWS runtime (sdk-aws) serves {@code dynamodb:}, {@code secretsmanager:}, {@code

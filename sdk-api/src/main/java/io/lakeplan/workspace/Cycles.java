@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.model.Column;
 import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.Condition;
@@ -39,11 +38,7 @@ import io.lakeplan.model.SparkJob;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
-import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,14 +50,15 @@ import java.util.Set;
 /**
  * Generates the JSON Schema (draft 2020-12) of the native use-case format from the model, with the
  * property names, enum values and scalar forms that {@link Mappers#json()} actually reads and
- * writes. Run at build time ({@link #main(String[])}) to put the schema into the jar.
+ * writes. Run at build time (through {@link UseCaseSchema#main(String[])}) to put the schema into
+ * the jar.
  *
  * <p>Which attributes are required cannot be introspected (the Immutables style leaves required
  * checks to validation), so {@link #REQUIRED} lists the attributes documented as "Required" in the
  * model; generation fails if one of them is not a property of its type, so the list cannot drift
  * silently when a property is renamed.
  */
-public final class SchemaGenerator {
+final class SchemaGenerator {
   /** Where the schema lives in the jar. */
   public static final String RESOURCE = "io/lakeplan/lakeplan-usecase.schema.json";
 
@@ -316,19 +312,6 @@ public final class SchemaGenerator {
   private SchemaGenerator(ObjectMapper mapper) {
     this.mapper = mapper;
     this.config = mapper.getSerializationConfig();
-  }
-
-  /** Writes the schema to the file {@code args[0]}, creating its folder. */
-  public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      throw new IllegalArgumentException(
-          "Usage: SchemaGenerator OUTPUT_FILE (got " + args.length + " arguments)");
-    }
-    Path output = Path.of(args[0]);
-    if (output.getParent() != null) {
-      Files.createDirectories(output.getParent());
-    }
-    Files.writeString(output, generate(), StandardCharsets.UTF_8);
   }
 
   /** The schema as indented JSON text ending with a newline; equal for equal model classes. */

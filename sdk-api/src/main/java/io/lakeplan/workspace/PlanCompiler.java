@@ -1,5 +1,6 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
+import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.model.DagKind;
 import io.lakeplan.model.Dependency;
 import io.lakeplan.model.JdbcIngestion;
@@ -15,11 +16,9 @@ import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
 import io.lakeplan.plan.Edge;
-import io.lakeplan.plan.ImmutableDag;
-import io.lakeplan.plan.ImmutableDagDependency;
-import io.lakeplan.plan.ImmutablePlan;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
@@ -43,10 +42,10 @@ import java.util.TreeSet;
  * migration chain, and cross-DAG dependencies from lineage, watermarks and declarations. Pure and
  * deterministic. Also finds dependency cycles, which validation reports.
  */
-public final class PlanCompiler {
+final class PlanCompiler {
 
   /** A task with the use case and path of the step it came from (for problem messages). */
-  public record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
+  record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
 
   /** A DAG under construction. */
   static final class DraftDag {
@@ -84,14 +83,14 @@ public final class PlanCompiler {
   }
 
   /** A dependency cycle: the ids in order, first repeated last, and where to report it. */
-  public record Cycle(String useCase, String path, List<String> members, boolean betweenDags) {}
+  record Cycle(String useCase, String path, List<String> members, boolean betweenDags) {}
 
   /**
    * Two steps write one table from DAGs that nothing orders, so their runs could write it at the
    * same time: {@code first} and {@code second} are the writing tasks, {@code second} the one the
    * problem is reported at.
    */
-  public record UnorderedWriters(TableId table, DraftTask first, DraftTask second) {
+  record UnorderedWriters(TableId table, DraftTask first, DraftTask second) {
     /** The use case of the writer the problem is reported at. */
     public String useCase() {
       return second.useCase().name();
@@ -102,8 +101,7 @@ public final class PlanCompiler {
    * The result: the plan (null when cycles make it impossible), the cycles found, and the writers
    * of one table that nothing orders.
    */
-  public record Compilation(
-      Plan plan, List<Cycle> cycles, List<UnorderedWriters> unorderedWriters) {}
+  record Compilation(Plan plan, List<Cycle> cycles, List<UnorderedWriters> unorderedWriters) {}
 
   private final Map<String, DraftDag> dags = new TreeMap<>();
 
@@ -497,7 +495,7 @@ public final class PlanCompiler {
         (upstreamId, reason) ->
             upstream.put(
                 upstreamId,
-                ImmutableDagDependency.builder()
+                DagDependency.builder()
                     .dag(upstreamId)
                     .reason(reason)
                     .tables(tables.getOrDefault(upstreamId, Set.of()))
@@ -612,16 +610,16 @@ public final class PlanCompiler {
 
   private Plan build(Map<String, Map<String, DagDependency>> upstream) {
     Map<UseCase, String> versions = new HashMap<>();
-    ImmutablePlan.Builder plan = ImmutablePlan.builder();
+    Plan.Builder plan = Plan.builder();
     for (DraftDag draft : dags.values()) {
       UseCase useCase = draft.useCase;
       Set<String> tags = new TreeSet<>(useCase.tags());
       tags.addAll(draft.extraTags);
-      ImmutableDag.Builder dag =
-          ImmutableDag.builder()
+      Dag.Builder dag =
+          Dag.builder()
               .id(draft.id)
               .useCase(useCase.name())
-              .specVersion(versions.computeIfAbsent(useCase, SpecVersion::of))
+              .specVersion(versions.computeIfAbsent(useCase, UseCaseCodec::specVersion))
               .kind(draft.kind)
               .schedule(draft.schedule)
               .owner(useCase.owner())

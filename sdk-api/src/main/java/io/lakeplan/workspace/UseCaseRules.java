@@ -1,5 +1,6 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
+import io.lakeplan.codec.YamlFormat;
 import io.lakeplan.model.Column;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.JdbcConnection;
@@ -196,7 +197,7 @@ final class UseCaseRules {
         .forEach(
             (dagId, tasks) -> {
               String dagOrigin = tasks.isEmpty() ? "name" : tasks.values().iterator().next();
-              if (dagId.length() > Limits.MAX_DAG_ID_CHARS) {
+              if (dagId.length() > AirflowLimits.MAX_DAG_ID_CHARS) {
                 new Checks(problems, useCase.name(), dagOrigin)
                     .report(
                         ProblemCode.TOO_LONG,
@@ -205,15 +206,15 @@ final class UseCaseRules {
                             + "' has "
                             + dagId.length()
                             + " characters; Airflow allows "
-                            + Limits.AIRFLOW_ID_CHARS
+                            + AirflowLimits.AIRFLOW_ID_CHARS
                             + ", and a DAG id also names its file and, after 'wait-for.', the"
                             + " sensor waiting on it, so at most "
-                            + Limits.MAX_DAG_ID_CHARS
+                            + AirflowLimits.MAX_DAG_ID_CHARS
                             + ": shorten the use-case name, the step's schedule or its dag");
               }
               tasks.forEach(
                   (taskId, origin) -> {
-                    if (taskId.length() > Limits.AIRFLOW_ID_CHARS) {
+                    if (taskId.length() > AirflowLimits.AIRFLOW_ID_CHARS) {
                       new Checks(problems, useCase.name(), origin)
                           .report(
                               ProblemCode.TOO_LONG,
@@ -222,7 +223,7 @@ final class UseCaseRules {
                                   + "' has "
                                   + taskId.length()
                                   + " characters; Airflow allows at most "
-                                  + Limits.AIRFLOW_ID_CHARS
+                                  + AirflowLimits.AIRFLOW_ID_CHARS
                                   + ": shorten the step id or the table name it is made of");
                     }
                   });
@@ -230,13 +231,13 @@ final class UseCaseRules {
   }
 
   private static void tagLength(Checks at, String tag) {
-    if (tag != null && tag.length() > Limits.AIRFLOW_TAG_CHARS) {
+    if (tag != null && tag.length() > AirflowLimits.AIRFLOW_TAG_CHARS) {
       at.report(
           ProblemCode.TOO_LONG,
           "Tag of "
               + tag.length()
               + " characters; Airflow allows at most "
-              + Limits.AIRFLOW_TAG_CHARS
+              + AirflowLimits.AIRFLOW_TAG_CHARS
               + ": shorten it");
     }
   }
@@ -403,7 +404,7 @@ final class UseCaseRules {
             .report(
                 ProblemCode.CONFLICTING_SETTINGS,
                 "mode add-files cannot register "
-                    + Mappers.enumName(from.format())
+                    + YamlFormat.name(from.format())
                     + " files; use mode rewrite, or convert parquet, orc or avro");
       }
       if (migration.mode() == ConversionMode.ADD_FILES
@@ -641,7 +642,7 @@ final class UseCaseRules {
           .report(
               ProblemCode.CONFLICTING_SETTINGS,
               "on-schema-change "
-                  + Mappers.enumName(ingestion.onSchemaChange())
+                  + YamlFormat.name(ingestion.onSchemaChange())
                   + " compares the declared columns of JSON values with the target, and format raw"
                   + " declares none; remove on-schema-change, or use format json with columns");
     }
@@ -695,7 +696,7 @@ final class UseCaseRules {
               "starting-timestamp is set but starting-position is "
                   + (ingestion.startingPosition() == null
                       ? "not"
-                      : Mappers.enumName(ingestion.startingPosition()))
+                      : YamlFormat.name(ingestion.startingPosition()))
                   + "; set starting-position: timestamp or remove it");
     }
     target(at.at("target"), ingestion.target());

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.model;
 
 import java.time.Duration;
 import java.time.LocalDate;
@@ -16,7 +16,7 @@ import java.util.Locale;
  * separated by tabs) or reads as something else ({@code 59-59} and {@code 23/1} as every value,
  * {@code 31/2} wrapping around) are refused with the form to write instead.
  */
-public final class CronExpression {
+final class CronExpression {
   private static final String[] FIELD_NAMES = {
     "minute", "hour", "day-of-month", "month", "day-of-week"
   };

@@ -1,6 +1,5 @@
-package io.lakeplan.internal;
+package io.lakeplan.model;
 
-import io.lakeplan.model.Condition;
 import io.lakeplan.model.Condition.Column;
 import io.lakeplan.model.Condition.Literal;
 import io.lakeplan.model.Condition.Operand;
@@ -12,7 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Recursive-descent parser of the condition language documented on {@link Condition}. */
-public final class ConditionParser {
+final class ConditionParser {
   private static final Set<String> KEYWORDS =
       Set.of("and", "or", "not", "is", "null", "in", "true", "false");
   private static final int MAX_DEPTH = 64;

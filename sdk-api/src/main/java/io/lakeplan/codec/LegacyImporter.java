@@ -1,10 +1,9 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakeplan.model.DagKind;
 import io.lakeplan.model.Dependency;
-import io.lakeplan.model.ImmutableSparkJob;
 import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.model.Schedule;
 import io.lakeplan.model.SparkJob;
@@ -24,7 +23,7 @@ import java.util.Set;
  * types, schedules, tags, notifications and {@code depends_on}. Problems use the legacy paths
  * ({@code dags[payments_ingestion].spark.entrypoint}).
  */
-public final class LegacyImporter {
+final class LegacyImporter {
   private static final Set<String> ROOT_KEYS = Set.of("owner", "dags", "description");
   private static final Set<String> DAG_KEYS =
       Set.of("name", "type", "tags", "notification", "spark", "schedule", "depends_on");
@@ -43,7 +42,7 @@ public final class LegacyImporter {
    * The imported use case (null when the file has problems), the problems, and the use case as far
    * as it could be imported (for checking the rest of the file).
    */
-  public record Result(UseCase useCase, List<Problem> problems, UseCase readable) {}
+  record Result(UseCase useCase, List<Problem> problems, UseCase readable) {}
 
   private final String useCaseName;
   private final List<Problem> problems = new ArrayList<>();
@@ -235,7 +234,7 @@ public final class LegacyImporter {
   private SparkJob convertDag(JsonNode dag, String path) {
     onlyKeys(dag, DAG_KEYS, path);
     String name = text(dag, "name", path, true);
-    ImmutableSparkJob.Builder job = SparkJob.builder();
+    SparkJob.Builder job = SparkJob.builder();
     if (name != null) {
       job.id(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-")).dag(name);
     }

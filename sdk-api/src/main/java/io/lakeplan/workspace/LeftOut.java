@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.workspace;
 
 import io.lakeplan.model.JdbcIngestion;
 import io.lakeplan.model.KafkaIngestion;
@@ -17,7 +17,7 @@ import java.util.Map;
  * told that it depends on an invalid file, rather than that nothing declares what it needs. Built
  * from use cases as far as they could be read, so every value may be missing.
  */
-public final class LeftOut {
+final class LeftOut {
   /** Nothing left out. */
   public static final LeftOut NONE = new LeftOut();
 

@@ -1,4 +1,4 @@
-package io.lakeplan.plan;
+package io.lakeplan.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import io.lakeplan.TestUseCases;
 import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.model.DagKind;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Dag;
+import io.lakeplan.plan.Plan;
+import io.lakeplan.plan.Task;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.lakeplan.validation;
+package io.lakeplan.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,6 @@ import io.lakeplan.TestUseCases;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.Dependency;
 import io.lakeplan.model.FileFormat;
-import io.lakeplan.model.ImmutableMerge;
 import io.lakeplan.model.JdbcConnection;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Merge;
@@ -16,8 +15,11 @@ import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.model.ValueFormat;
-import io.lakeplan.plan.Planner;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.SourceLocation;
+import io.lakeplan.validation.ValidationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ class ValidatorTest {
   @Test
   void validUseCase_hasNoProblems() {
     problems(TestUseCases.orders().build()).isEmpty();
-    assertThat(TestUseCases.orders().build().validate()).isEmpty();
+    assertThat(Validator.validate(TestUseCases.orders().build())).isEmpty();
   }
 
   @Test
@@ -233,7 +235,7 @@ class ValidatorTest {
         TestUseCases.orders()
             .mergeInto("process.orders", m -> m.id("typo").source("raw.ordrs").addKey("order_id"))
             .build();
-    assertThat(useCase.validate())
+    assertThat(Validator.validate(useCase))
         .extracting(Problem::code)
         .doesNotContain(ProblemCode.UNKNOWN_TABLE);
   }
@@ -551,7 +553,7 @@ class ValidatorTest {
       assertThat(problem.message())
           .isEqualTo(
               "on-schema-change "
-                  + io.lakeplan.internal.Mappers.enumName(policy)
+                  + io.lakeplan.codec.YamlFormat.name(policy)
                   + " compares the declared columns of JSON values with the target, and format"
                   + " raw declares none; remove on-schema-change, or use format json with columns");
     }
@@ -1036,7 +1038,7 @@ class ValidatorTest {
     UseCase useCase =
         TestUseCases.orders()
             .addMerge(
-                ImmutableMerge.builder()
+                Merge.builder()
                     .id("nokeys")
                     .target(io.lakeplan.model.TableId.parse("process.orders"))
                     .source(io.lakeplan.model.TableId.parse("raw.orders"))

@@ -1,13 +1,19 @@
-package io.lakeplan.validation;
+package io.lakeplan.workspace;
 
-import io.lakeplan.internal.WorkspaceRules;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
+import io.lakeplan.validation.ValidationException;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * Checks use cases and returns every problem at once. Nothing here throws for bad input; the
- * planner and strict loads turn problems into a {@link ValidationException}.
+ * Checks use cases and returns every problem at once. Nothing here throws for bad input; the {@link
+ * Planner} and strict loads turn problems into a {@link ValidationException}.
+ *
+ * <p>The checks of use cases taken together need the DAGs they compile to (ids, cycles, writers of
+ * one table that nothing orders), so the validator lives beside the plan compiler, in this package,
+ * while the problems it returns are data of {@code io.lakeplan.validation}.
  */
 public final class Validator {
   private Validator() {}

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * value by JSON pointer. Loading is bounded: document size, nesting depth, aliases and the size of
  * the alias-expanded tree all have limits ({@link Limits}), so an alias bomb fails fast.
  */
-public final class YamlTree {
+final class YamlTree {
   private final JsonNode root;
   private final Map<String, int[]> positions;
   private final List<DuplicateKey> duplicateKeys;
@@ -48,10 +48,10 @@ public final class YamlTree {
    * @param column the 1-based column of the repeated key
    * @param firstLine the 1-based line of the first occurrence
    */
-  public record DuplicateKey(String pointer, String key, int line, int column, int firstLine) {}
+  record DuplicateKey(String pointer, String key, int line, int column, int firstLine) {}
 
   /** Why a document could not be loaded, with a 1-based position when known (else 0). */
-  public static final class LoadException extends Exception {
+  static final class LoadException extends Exception {
     private static final long serialVersionUID = 1L;
     private final int line;
     private final int column;

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakeplan.model.UseCase;

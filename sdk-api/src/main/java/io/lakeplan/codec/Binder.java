@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -22,12 +22,12 @@ import java.util.List;
  * Binds a tree to a model type and collects every binding problem (unknown keys, wrong types, bad
  * values, unknown type names) instead of stopping at the first, each with its JSON pointer.
  */
-public final class Binder {
+final class Binder {
   /** A binding problem at a JSON pointer. */
-  public record Issue(String pointer, ProblemCode code, String message) {}
+  record Issue(String pointer, ProblemCode code, String message) {}
 
   /** The bound value (possibly partial) and every issue. */
-  public record Result<T>(T value, List<Issue> issues) {}
+  record Result<T>(T value, List<Issue> issues) {}
 
   private Binder() {}
 

@@ -1,4 +1,4 @@
-package io.lakeplan.internal;
+package io.lakeplan.codec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
  * The one Jackson configuration of the SDK: kebab-case keys, kebab-case enum values, compact
  * durations, ISO instants, conditions as text, absent values left out, unknown keys rejected.
  */
-public final class Mappers {
+final class Mappers {
   private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
   private static final ObjectMapper PRETTY_JSON =
       JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);

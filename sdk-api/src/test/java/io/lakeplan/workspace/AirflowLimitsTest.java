@@ -1,9 +1,11 @@
-package io.lakeplan.validation;
+package io.lakeplan.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.codec.Document;
 import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.validation.Problem;
+import io.lakeplan.validation.ProblemCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

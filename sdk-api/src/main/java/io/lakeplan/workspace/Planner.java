@@ -1,10 +1,9 @@
-package io.lakeplan.plan;
+package io.lakeplan.workspace;
 
-import io.lakeplan.internal.PlanCompiler;
 import io.lakeplan.model.UseCase;
+import io.lakeplan.plan.Plan;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ValidationException;
-import io.lakeplan.validation.Validator;
 import java.util.Collection;
 import java.util.List;
 
