@@ -314,4 +314,20 @@ public final class EngineSteps {
   public static String noManifests(TableId table) {
     return "no manifests to rewrite in " + table + " (no snapshot)";
   }
+
+  /** The summary of a dry run of remove-orphans: what a real run would delete. */
+  public static String orphansFound(TableId table, int found, java.time.Instant cutoff) {
+    return "found "
+        + found
+        + " orphan file(s) older than "
+        + cutoff
+        + " in "
+        + table
+        + " (dry run: nothing deleted)";
+  }
+
+  /** The summary of remove-orphans. */
+  public static String orphansDeleted(TableId table, int deleted, java.time.Instant cutoff) {
+    return "deleted " + deleted + " orphan file(s) older than " + cutoff + " from " + table;
+  }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * How an existing table's layout differs from its definition, said the same way by every engine:
  * partitioning, sort order, format version and the definition's table properties (properties the
  * table has beyond them, such as Iceberg's own, are not drift). A create-table task reports drift
- * and changes nothing; the columns are compared by the engine.
+ * and changes nothing. The columns are compared by {@link #columns}, the rest by {@link #of}.
  */
 public final class TableLayoutDrift {
 
@@ -35,6 +35,61 @@ public final class TableLayoutDrift {
           "default-sort-order");
 
   private TableLayoutDrift() {}
+
+  /**
+   * A column of an existing table as an engine reads it.
+   *
+   * @param type the Lakeplan type ({@link io.lakeplan.model.ColumnType#toString()}) when the
+   *     column's type is one, else the engine's own name of it
+   */
+  public record ExistingColumn(String name, String type, boolean required) {}
+
+  /**
+   * How an existing table's columns differ from its definition's, one readable line each, in the
+   * definition's order then the table's extra columns; names compare ignoring case.
+   */
+  public static List<String> columns(TableDefinition definition, List<ExistingColumn> actual) {
+    List<String> problems = new ArrayList<>();
+    Map<String, ExistingColumn> existing = new java.util.LinkedHashMap<>();
+    actual.forEach(column -> existing.put(column.name().toLowerCase(Locale.ROOT), column));
+    for (io.lakeplan.model.Column column : definition.columns()) {
+      ExistingColumn found = existing.remove(column.name().toLowerCase(Locale.ROOT));
+      String expected = column.type().toString();
+      if (found == null) {
+        problems.add("column " + column.name() + " " + expected + " is missing in the table");
+        continue;
+      }
+      if (!found.type().equals(expected)) {
+        problems.add(
+            "column "
+                + column.name()
+                + " has type "
+                + found.type()
+                + ", definition says "
+                + expected);
+      }
+      if (column.required() != found.required()) {
+        problems.add(
+            "column "
+                + column.name()
+                + " is "
+                + (found.required() ? "required" : "optional")
+                + " in the table, definition says "
+                + (column.required() ? "required" : "optional"));
+      }
+    }
+    existing
+        .values()
+        .forEach(
+            extra ->
+                problems.add(
+                    "column "
+                        + extra.name()
+                        + " "
+                        + extra.type()
+                        + " is in the table but not in the definition"));
+    return problems;
+  }
 
   /**
    * The differences, one readable line each; empty when the layout matches.
@@ -92,12 +147,20 @@ public final class TableLayoutDrift {
                         + expected);
               }
             });
-    if (!problems.isEmpty()) {
-      problems.add(
-          "Lakeplan never changes an existing table's layout: change the table (ALTER TABLE) or"
-              + " the definition so that they agree");
-    }
     return problems;
+  }
+
+  /**
+   * Why a create-table task fails on a table that drifted: every difference ({@link #columns} then
+   * {@link #of}) and the way out.
+   */
+  public static String failure(TableDefinition definition, List<String> drift) {
+    return "Table "
+        + definition.table()
+        + " differs from its definition (not changed): "
+        + String.join("; ", drift)
+        + ". Lakeplan never changes an existing table: change the table (ALTER TABLE) or the"
+        + " definition so that they agree";
   }
 
   /**

@@ -85,7 +85,7 @@ class CreateTableIT {
         .contains("Table ct.drifted differs from its definition (not changed)")
         .contains("column amount has type decimal(12,2), definition says decimal(14,2)")
         .contains("column status string is missing in the table")
-        .contains("column updated_at timestamp_ntz is in the table but not in the definition");
+        .contains("column updated_at timestamp is in the table but not in the definition");
     assertThat(load("drifted").schema().findField("status")).isNull();
   }
 

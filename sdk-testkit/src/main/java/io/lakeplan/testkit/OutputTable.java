@@ -1,5 +1,6 @@
 package io.lakeplan.testkit;
 
+import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.TableId;
 import io.lakeplan.testkit.internal.Lake;
 import io.lakeplan.testkit.internal.Values;
@@ -159,6 +160,43 @@ public final class OutputTable {
           "Cannot tag " + id + " as '" + name + "': the name is taken");
     }
     table.manageSnapshots().createTag(name, table.currentSnapshot().snapshotId()).commit();
+  }
+
+  /**
+   * Creates this table as another tool would have before the pipeline runs, with {@code
+   * definition}'s columns and layout: the pipeline's create-table task then finds it and reports
+   * how it differs from the use case's definition, changing nothing.
+   *
+   * @throws IllegalArgumentException when the definition names another table or the table exists
+   */
+  public void createAs(TableDefinition definition) {
+    if (!definition.table().equals(id)) {
+      throw new IllegalArgumentException(
+          "Cannot create " + id + " from the definition of " + definition.table());
+    }
+    if (lake.exists(id)) {
+      throw new IllegalArgumentException("Cannot create " + id + ": it exists");
+    }
+    lake.create(definition);
+  }
+
+  /**
+   * Writes a file into the table's data folder that no snapshot references — what a writer that
+   * failed before its commit leaves behind — as written {@code age} before the driver's clock's
+   * now. Remove-orphans deletes it once it is older than its {@code older-than}.
+   *
+   * @return the file's location
+   * @throws IllegalArgumentException when the table does not exist or the age is negative
+   */
+  public String addStrayFile(java.time.Duration age) {
+    Table table = lake.find(id);
+    if (table == null || age.isNegative()) {
+      throw new IllegalArgumentException(
+          "Cannot add a stray file to "
+              + id
+              + (table == null ? ": it does not exist" : ": the age " + age + " is negative"));
+    }
+    return lake.writeStray(table, lake.now().minus(age));
   }
 
   private static List<Map<String, Object>> toRows(Table table, List<Record> records) {

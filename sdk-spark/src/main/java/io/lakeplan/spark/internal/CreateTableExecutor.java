@@ -1,10 +1,12 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.model.Column;
+import io.lakeplan.model.ColumnType;
 import io.lakeplan.model.PartitionField;
 import io.lakeplan.model.SortField;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.spark.LakeplanCatalog;
+import io.lakeplan.spi.TableLayoutDrift;
 import io.lakeplan.spi.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +40,12 @@ final class CreateTableExecutor {
   static TaskResult run(Context context, TableDefinition definition) {
     String table = Sql.table(definition.table());
     if (context.spark.catalog().tableExists(LakeplanCatalogNames.of(definition.table()))) {
-      List<String> drift = new ArrayList<>(drift(definition, context.spark.table(table).schema()));
+      List<String> drift =
+          new ArrayList<>(
+              TableLayoutDrift.columns(definition, columns(context.spark.table(table).schema())));
       drift.addAll(TableLayouts.drift(definition, Tables.load(context, definition.table())));
       if (!drift.isEmpty()) {
-        throw new TaskFailedException(
-            "Table "
-                + definition.table()
-                + " differs from its definition (not changed): "
-                + String.join("; ", drift));
+        throw new TaskFailedException(TableLayoutDrift.failure(definition, drift));
       }
       return TaskResult.succeeded(
           0, 0, 0, Duration.ZERO, "table " + definition.table() + " exists and matches");
@@ -140,43 +140,17 @@ final class CreateTableExecutor {
     return builder.build();
   }
 
-  /** Differences between the definition and an existing table's schema, one readable line each. */
-  static List<String> drift(TableDefinition definition, StructType actual) {
-    List<String> problems = new ArrayList<>();
-    Map<String, StructField> existing = new LinkedHashMap<>();
-    for (StructField field : actual.fields()) {
-      existing.put(field.name().toLowerCase(Locale.ROOT), field);
+  /** An existing table's columns in Lakeplan's types, for {@link TableLayoutDrift#columns}. */
+  static List<TableLayoutDrift.ExistingColumn> columns(StructType schema) {
+    List<TableLayoutDrift.ExistingColumn> columns = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      ColumnType type = SchemaEvolution.columnType(field.dataType());
+      columns.add(
+          new TableLayoutDrift.ExistingColumn(
+              field.name(),
+              type != null ? type.toString() : field.dataType().sql().toLowerCase(Locale.ROOT),
+              !field.nullable()));
     }
-    for (Column column : definition.columns()) {
-      StructField field = existing.remove(column.name().toLowerCase(Locale.ROOT));
-      String expected = Sql.type(column.type());
-      if (field == null) {
-        problems.add("column " + column.name() + " " + expected + " is missing in the table");
-        continue;
-      }
-      String found = field.dataType().sql().toLowerCase(Locale.ROOT);
-      if (!found.equals(expected)) {
-        problems.add(
-            "column " + column.name() + " has type " + found + ", definition says " + expected);
-      }
-      if (column.required() == field.nullable()) {
-        problems.add(
-            "column "
-                + column.name()
-                + " is "
-                + (field.nullable() ? "optional" : "required")
-                + " in the table, definition says "
-                + (column.required() ? "required" : "optional"));
-      }
-    }
-    for (StructField extra : existing.values()) {
-      problems.add(
-          "column "
-              + extra.name()
-              + " "
-              + extra.dataType().sql().toLowerCase(Locale.ROOT)
-              + " is in the table but not in the definition");
-    }
-    return problems;
+    return columns;
   }
 }

@@ -333,24 +333,14 @@ final class MaintenanceExecutor {
     }
     if (task.dryRun()) {
       return TaskResult.succeeded(
-          0,
-          0,
-          0,
-          Duration.ZERO,
-          "found "
-              + orphans.size()
-              + " orphan file(s) older than "
-              + cutoff
-              + " in "
-              + table
-              + " (dry run: nothing deleted)");
+          0, 0, 0, Duration.ZERO, EngineSteps.orphansFound(table, orphans.size(), cutoff));
     }
     return TaskResult.succeeded(
         0,
         orphans.size(),
         0,
         Duration.ZERO,
-        "deleted " + orphans.size() + " orphan file(s) older than " + cutoff + " from " + table);
+        EngineSteps.orphansDeleted(table, orphans.size(), cutoff));
   }
 
   /** Snapshot ids that refs name: every ref, or every ref but {@code main} when not current. */

@@ -239,6 +239,18 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
           .write()
           .mode("append")
           .parquet(path);
+      // a folder of data files only, as on HDFS: without Spark's _SUCCESS marker and the local
+      // file system's .crc checksums
+      try (Stream<Path> files = Files.list(Path.of(path))) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          if (name.startsWith("_") || name.startsWith(".")) {
+            Files.delete(file);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot tidy " + path, e);
+      }
     }
 
     @Override
@@ -372,6 +384,37 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     public void failTask(String dagId, String taskId, int attempts) {
       plan.dag(dagId).task(taskId);
       failures.merge(dagId + "/" + taskId, attempts, Integer::sum);
+    }
+
+    @Override
+    public void createTableOutside(io.lakeplan.model.TableDefinition definition) {
+      // the engine's own create-table task, outside the use case's plan
+      TaskResult created =
+          engine.run(
+              io.lakeplan.plan.ImmutableDag.builder().id("outside").useCase("outside").build(),
+              io.lakeplan.plan.Task.of(
+                  "outside.create-table", TaskSpec.CreateTable.of(definition)));
+      assertThat(created.status()).as(created.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    }
+
+    @Override
+    public void addStrayFile(String table, Duration age) {
+      org.apache.hadoop.fs.Path file =
+          new org.apache.hadoop.fs.Path(
+              iceberg(table).location()
+                  + "/data/stray-"
+                  + java.util.UUID.randomUUID()
+                  + ".parquet");
+      try {
+        org.apache.hadoop.fs.FileSystem fs =
+            file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        try (java.io.OutputStream out = fs.create(file, false)) {
+          out.write("left by a failed writer".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        fs.setTimes(file, clock.now.minus(age).toEpochMilli(), -1);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write " + file, e);
+      }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.lakeplan.testkit.conformance;
 import static io.lakeplan.testkit.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
@@ -14,12 +15,15 @@ import io.lakeplan.model.SchemaChangePolicy;
 import io.lakeplan.model.SecretRef;
 import io.lakeplan.model.StartingPosition;
 import io.lakeplan.model.StreamMode;
+import io.lakeplan.model.TableDefinition;
+import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.model.WriteMode;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.run.DagRun;
+import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.HardDeletes;
 import io.lakeplan.spi.Merges;
 import io.lakeplan.spi.TaskResult;
@@ -1854,6 +1858,225 @@ public abstract class AbstractEngineConformanceTest {
     assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 0));
   }
 
+  @Test
+  void removeOrphans_dryRunFindsOnlyOldStrayFiles_thenTheRunDeletesThem_andTheTableStaysWhole() {
+    start(
+        orders(
+            builder ->
+                builder.maintain(
+                    RAW,
+                    m ->
+                        m.id("tidy")
+                            .removeOrphans(
+                                o -> o.id("look").olderThan(Duration.ofDays(1)).dryRun(true))
+                            .removeOrphans(o -> o.id("sweep").olderThan(Duration.ofDays(1))))));
+    migrate(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 600));
+    session.addStrayFile(RAW, Duration.ofDays(3));
+    session.addStrayFile(RAW, Duration.ofHours(12));
+    int files = session.dataFileCount(RAW);
+    Instant cutoff = session.now().minus(Duration.ofDays(1));
+
+    TaskResult look = succeed("tidy.look");
+    TaskResult sweep = succeed("tidy.sweep");
+    TaskResult again = succeed("tidy.sweep");
+    // within the day: no scheduled run
+    session.advanceClock(Duration.ofHours(13));
+    TaskResult later = succeed("tidy.sweep");
+
+    TableId raw = TableId.parse(RAW);
+    assertThat(look.summary()).isEqualTo(EngineSteps.orphansFound(raw, 1, cutoff));
+    assertThat(look.files()).as("a dry run deletes nothing").isZero();
+    assertThat(sweep.summary()).isEqualTo(EngineSteps.orphansDeleted(raw, 1, cutoff));
+    assertThat(sweep.files()).isEqualTo(1);
+    assertThat(again.summary()).isEqualTo(EngineSteps.orphansDeleted(raw, 0, cutoff));
+    // 13 hours on, the stray file that was too young is old enough; the table's files never are
+    assertThat(later.summary())
+        .isEqualTo(EngineSteps.orphansDeleted(raw, 1, cutoff.plus(Duration.ofHours(13))));
+    assertThat(session.dataFileCount(RAW)).isEqualTo(files);
+    assertRows(RAW, raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 600));
+  }
+
+  // ---- migration: copy, add-files, reconcile, drift -------------------------------------------
+
+  @Test
+  void copy_landsTheSourceFiles_aRerunLandsThemAgain_andTheConversionWritesEachRowOnce() {
+    start(
+        orders(
+            builder ->
+                builder.migrate(
+                    m ->
+                        m.id("landed")
+                            .fromPath("data/landed", FileFormat.PARQUET)
+                            .landing("landing/landed")
+                            .target("raw.landed", AbstractEngineConformanceTest::rawColumns)
+                            .reconcile(ReconcileLevel.ROW_COUNT))));
+    session.addMigrationFile(
+        "landed", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5)));
+    session.addMigrationFile("landed", List.of(raw(3, "NEW", "30.00", "I", 10)));
+
+    TaskResult copied = succeed("landed.copy");
+    succeed("landed.create-table");
+    succeed("landed.convert");
+    TaskResult reconciled = succeed("landed.reconcile");
+    TaskResult copiedAgain = succeed("landed.copy");
+    TaskResult unchanged = succeed("landed.convert");
+    session.addMigrationFile("landed", List.of(raw(4, "NEW", "40.00", "I", 15)));
+    TaskResult copiedMore = succeed("landed.copy");
+    succeed("landed.convert");
+    TaskResult reconciledMore = succeed("landed.reconcile");
+
+    assertThat(copied.summary()).startsWith("copied 2 files (");
+    assertThat(copied.files()).isEqualTo(2);
+    assertThat(reconciled.summary())
+        .isEqualTo("row-count reconciliation of raw.landed passed (3 rows)");
+    assertThat(copiedAgain.summary()).startsWith("copied 2 files (");
+    assertThat(unchanged.summary())
+        .startsWith("input ")
+        .endsWith(
+            " of migration landed unchanged since it was converted into raw.landed (2 files);"
+                + " nothing to do");
+    assertThat(copiedMore.summary()).startsWith("copied 3 files (");
+    assertThat(reconciledMore.summary())
+        .isEqualTo("row-count reconciliation of raw.landed passed (4 rows)");
+    assertRows(
+        "raw.landed",
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 5),
+        raw(3, "NEW", "30.00", "I", 10),
+        raw(4, "NEW", "40.00", "I", 15));
+  }
+
+  @Test
+  void addFiles_registersTheFilesInPlaceOnce_andRefusesAFolderThatChanged() {
+    start(
+        orders(
+            builder ->
+                builder.migrate(
+                    m ->
+                        m.id("legacy")
+                            .fromPath("data/legacy", FileFormat.PARQUET)
+                            .mode(ConversionMode.ADD_FILES)
+                            .target("raw.legacy", AbstractEngineConformanceTest::rawColumns)
+                            .reconcile(ReconcileLevel.FULL))));
+    session.addMigrationFile(
+        "legacy", List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "NEW", "20.00", "I", 5)));
+    session.addMigrationFile("legacy", List.of(raw(3, "NEW", "30.00", "I", 10)));
+
+    succeed("legacy.create-table");
+    TaskResult added = succeed("legacy.convert");
+    TaskResult reconciled = succeed("legacy.reconcile");
+    TaskResult again = succeed("legacy.convert");
+    session.addMigrationFile("legacy", List.of(raw(4, "NEW", "40.00", "I", 15)));
+    TaskResult changed = run("legacy.convert");
+
+    assertThat(added.summary()).matches("added 2 files of .+ to raw\\.legacy in place");
+    assertThat(added.files()).isEqualTo(2);
+    assertThat(added.rows()).isEqualTo(3);
+    assertThat(reconciled.summary())
+        .isEqualTo("full reconciliation of raw.legacy passed (3 rows, 5 columns)");
+    assertThat(again.summary())
+        .endsWith(
+            " of migration legacy unchanged since it was converted into raw.legacy (2 files);"
+                + " nothing to do");
+    assertThat(again.files()).isZero();
+    assertThat(changed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(changed.summary())
+        .startsWith("The files of ")
+        .contains(
+            " changed since migration legacy added them to raw.legacy (2 files then, 3 now);"
+                + " ADD_FILES registers a folder once, so nothing was added.");
+    assertRows(
+        "raw.legacy",
+        raw(1, "NEW", "10.00", "I", 0),
+        raw(2, "NEW", "20.00", "I", 5),
+        raw(3, "NEW", "30.00", "I", 10));
+  }
+
+  @Test
+  void reconcile_atEachLevel_passesAFaithfulConversion_andFailsOnceTheSourceGainedARow() {
+    start(
+        orders(
+            builder ->
+                builder
+                    .migrate(
+                        m ->
+                            m.id("counted")
+                                .fromPath("data/counted", FileFormat.PARQUET)
+                                .target("raw.counted", AbstractEngineConformanceTest::rawColumns)
+                                .reconcile(ReconcileLevel.ROW_COUNT))
+                    .migrate(
+                        m ->
+                            m.id("trusted")
+                                .fromPath("data/trusted", FileFormat.PARQUET)
+                                .target("raw.trusted", AbstractEngineConformanceTest::rawColumns)
+                                .reconcile(ReconcileLevel.NONE))));
+    List<Map<String, Object>> rows =
+        List.of(raw(1, "NEW", "10.00", "I", 0), raw(2, "PAID", "20.00", "U", 5));
+    for (String migration : List.of("history", "counted", "trusted")) {
+      session.addMigrationFile(migration, rows);
+      succeed(migration + ".create-table");
+      succeed(migration + ".convert");
+    }
+    TaskResult full = succeed("history.reconcile");
+    TaskResult counted = succeed("counted.reconcile");
+    List<Map<String, Object>> late = List.of(raw(3, "NEW", "30.00", "I", 10));
+    session.addMigrationFile("history", late);
+    session.addMigrationFile("counted", late);
+    TaskResult fullLate = run("history.reconcile");
+    TaskResult countedLate = run("counted.reconcile");
+
+    assertThat(full.summary())
+        .isEqualTo("full reconciliation of raw.orders passed (2 rows, 5 columns)");
+    assertThat(counted.summary())
+        .isEqualTo("row-count reconciliation of raw.counted passed (2 rows)");
+    assertThat(plan.dags().stream().flatMap(dag -> dag.tasks().stream()).map(Task::id))
+        .as("level none plans no reconciliation")
+        .contains("trusted.convert")
+        .doesNotContain("trusted.reconcile");
+    assertThat(countedLate.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(countedLate.summary())
+        .matches("Source .+ and table raw\\.counted differ: rows: source=3 target=2");
+    assertThat(fullLate.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(fullLate.summary())
+        .matches("Source .+ and table raw\\.orders differ: rows: source=3 target=2; row hash: .*")
+        .contains("; column order_id count: source=3 target=2; ")
+        .contains("; column order_id max: source=3 target=2; ")
+        .as("no null in either")
+        .doesNotContain(" nulls: ");
+    assertRows("raw.counted", rows.toArray(Map[]::new));
+  }
+
+  @Test
+  void createTable_onATableThatDrifted_failsNamingEachDifference_andChangesNothing() {
+    start(orders(builder -> builder));
+    session.createTableOutside(
+        TableDefinition.builder()
+            .table(RAW)
+            .column("order_id", "long")
+            .column("status", "string")
+            .column("amount", "double")
+            .column("updated_at", "timestamptz")
+            .column("note", "string")
+            .build());
+    session.addMigrationFile("history", List.of(raw(1, "NEW", "10.00", "I", 0)));
+
+    TaskResult drifted = run("history.create-table");
+
+    assertThat(drifted.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(drifted.summary())
+        .isEqualTo(
+            "Table raw.orders differs from its definition (not changed): column order_id is"
+                + " optional in the table, definition says required; column amount has type"
+                + " double, definition says decimal(12,2); column op string is missing in the"
+                + " table; column updated_at has type timestamptz, definition says timestamp;"
+                + " column note string is in the table but not in the definition; partitioned by"
+                + " nothing in the table, definition says [day(updated_at)]. Lakeplan never"
+                + " changes an existing table: change the table (ALTER TABLE) or the definition"
+                + " so that they agree");
+    assertThat(session.rows(RAW)).isEmpty();
+    assertThat(session.snapshotCount(RAW)).isZero();
+  }
+
   // ---- the runner (DagRunner over the engine)
   // ----------------------------------------------------
 
@@ -2003,6 +2226,16 @@ public abstract class AbstractEngineConformanceTest {
                   .deleteWhen("op = 'D'"));
     }
     return extended.build();
+  }
+
+  /** The columns of raw.orders, unpartitioned: the target of the scenarios' other migrations. */
+  private static TableDefinition.Builder rawColumns(TableDefinition.Builder table) {
+    return table
+        .requiredColumn("order_id", "long")
+        .column("status", "string")
+        .column("amount", "decimal(12,2)")
+        .column("op", "string")
+        .column("updated_at", "timestamp");
   }
 
   private UseCase.Builder jdbc(UseCase.Builder builder, String sourceTable) {

@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.conformance;
 
+import io.lakeplan.model.TableDefinition;
 import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.Watermark;
@@ -70,6 +71,18 @@ public interface ConformanceSession extends AutoCloseable {
    * Makes the next {@code attempts} attempts of a task in DAG runs fail before they do anything.
    */
   void failTask(String dagId, String taskId, int attempts);
+
+  /**
+   * Creates a table from {@code definition} outside the use case, as another tool would before the
+   * pipeline runs (the use case's create-table task then checks it against its own definition).
+   */
+  void createTableOutside(TableDefinition definition);
+
+  /**
+   * Writes a file into {@code table}'s data folder that no snapshot references (a failed writer's
+   * leftover), last modified {@code age} before {@link #now()}.
+   */
+  void addStrayFile(String table, Duration age);
 
   /** Whether {@code table} exists now. */
   boolean tableExists(String table);

@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.conformance;
 
+import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
@@ -82,6 +83,16 @@ public record InMemoryConformanceSession(PipelineTestDriver driver) implements C
   @Override
   public void failTask(String dagId, String taskId, int attempts) {
     driver.failTask(dagId, taskId, attempts);
+  }
+
+  @Override
+  public void createTableOutside(TableDefinition definition) {
+    driver.table(definition.table().toString()).createAs(definition);
+  }
+
+  @Override
+  public void addStrayFile(String table, Duration age) {
+    driver.table(table).addStrayFile(age);
   }
 
   @Override

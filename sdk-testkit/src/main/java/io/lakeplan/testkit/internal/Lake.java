@@ -257,6 +257,23 @@ public final class Lake implements AutoCloseable {
   }
 
   /**
+   * Writes a file into {@code table}'s data folder that no snapshot references, as a writer that
+   * failed before its commit leaves behind, recorded as written at {@code written}.
+   *
+   * @return the file's location
+   */
+  public String writeStray(Table table, Instant written) {
+    String location = table.location() + "/data/stray-" + java.util.UUID.randomUUID() + ".avro";
+    try (java.io.OutputStream out = table.io().newOutputFile(location).create()) {
+      out.write("left by a failed writer".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + location, e);
+    }
+    writtenFiles.put(location, written);
+    return location;
+  }
+
+  /**
    * Writes one Avro data file of {@code records} at {@code location}, with the column metrics
    * {@code metrics} asks for (see {@link FileMetrics}).
    */

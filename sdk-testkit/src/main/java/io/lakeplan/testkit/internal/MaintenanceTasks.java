@@ -341,28 +341,14 @@ final class MaintenanceTasks {
             });
     if (orphans.dryRun()) {
       return TaskResult.succeeded(
-          0,
-          found.size(),
-          0,
-          Duration.ZERO,
-          "found "
-              + found.size()
-              + " orphan file(s) older than "
-              + cutoff
-              + " in "
-              + id
-              + " (dry run: nothing deleted)");
+          0, 0, 0, Duration.ZERO, EngineSteps.orphansFound(id, found.size(), cutoff));
     }
     for (String location : found) {
       table.io().deleteFile(location);
       lake.forget(location);
     }
     return TaskResult.succeeded(
-        0,
-        found.size(),
-        0,
-        Duration.ZERO,
-        "deleted " + found.size() + " orphan file(s) older than " + cutoff + " in " + id);
+        0, found.size(), 0, Duration.ZERO, EngineSteps.orphansDeleted(id, found.size(), cutoff));
   }
 
   private static TaskResult hardDelete(
