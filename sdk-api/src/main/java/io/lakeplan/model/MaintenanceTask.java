@@ -51,12 +51,38 @@ public abstract class MaintenanceTask {
   /** When it runs; null to use the maintenance's (or the use case's) schedule. */
   public abstract Schedule schedule();
 
+  /**
+   * Calls the {@code visitor} method of this operation: an engine handles every operation, or does
+   * not compile.
+   */
+  public abstract <R> R accept(Visitor<R> visitor);
+
+  /** One method per operation; engines implement it to run each. */
+  public interface Visitor<R> {
+    R expireSnapshots(ExpireSnapshots task);
+
+    R removeOldMetadata(RemoveOldMetadata task);
+
+    R compact(Compact task);
+
+    R rewriteManifests(RewriteManifests task);
+
+    R removeOrphans(RemoveOrphans task);
+
+    R hardDelete(HardDelete task);
+  }
+
   /** Expire snapshots older than a retention, keeping the last few regardless. */
   @Value.Immutable
   @com.fasterxml.jackson.databind.annotation.JsonSerialize(as = ImmutableExpireSnapshots.class)
   @com.fasterxml.jackson.databind.annotation.JsonDeserialize(as = ImmutableExpireSnapshots.class)
   @JsonTypeName("expire-snapshots")
   public abstract static class ExpireSnapshots extends MaintenanceTask {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.expireSnapshots(this);
+    }
+
     @Override
     public Kind kind() {
       return Kind.EXPIRE_SNAPSHOTS;
@@ -87,6 +113,11 @@ public abstract class MaintenanceTask {
   @JsonTypeName("remove-old-metadata")
   public abstract static class RemoveOldMetadata extends MaintenanceTask {
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.removeOldMetadata(this);
+    }
+
+    @Override
     public Kind kind() {
       return Kind.REMOVE_OLD_METADATA;
     }
@@ -112,6 +143,11 @@ public abstract class MaintenanceTask {
   @com.fasterxml.jackson.databind.annotation.JsonDeserialize(as = ImmutableCompact.class)
   @JsonTypeName("compact")
   public abstract static class Compact extends MaintenanceTask {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.compact(this);
+    }
+
     /** Compaction strategies. */
     public enum Strategy {
       BINPACK,
@@ -160,6 +196,11 @@ public abstract class MaintenanceTask {
   @JsonTypeName("rewrite-manifests")
   public abstract static class RewriteManifests extends MaintenanceTask {
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.rewriteManifests(this);
+    }
+
+    @Override
     public Kind kind() {
       return Kind.REWRITE_MANIFESTS;
     }
@@ -179,6 +220,11 @@ public abstract class MaintenanceTask {
   @com.fasterxml.jackson.databind.annotation.JsonDeserialize(as = ImmutableRemoveOrphans.class)
   @JsonTypeName("remove-orphans")
   public abstract static class RemoveOrphans extends MaintenanceTask {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.removeOrphans(this);
+    }
+
     @Override
     public Kind kind() {
       return Kind.REMOVE_ORPHANS;
@@ -217,6 +263,11 @@ public abstract class MaintenanceTask {
   @com.fasterxml.jackson.databind.annotation.JsonDeserialize(as = ImmutableHardDelete.class)
   @JsonTypeName("hard-delete")
   public abstract static class HardDelete extends MaintenanceTask {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.hardDelete(this);
+    }
+
     @Override
     public Kind kind() {
       return Kind.HARD_DELETE;

@@ -330,4 +330,25 @@ public final class EngineSteps {
   public static String orphansDeleted(TableId table, int deleted, java.time.Instant cutoff) {
     return "deleted " + deleted + " orphan file(s) older than " + cutoff + " from " + table;
   }
+
+  /** The summary of rewrite-manifests: {@code rewritten} manifests replaced by {@code added}. */
+  public static String manifestsRewritten(TableId table, int rewritten, int added) {
+    return rewritten == 0
+        ? "no manifests to rewrite in " + table
+        : "rewrote " + rewritten + " manifest(s) of " + table + " into " + added;
+  }
+
+  /** The summary of expire-snapshots: how many went, the cut-off and how many remain. */
+  public static String snapshotsExpired(
+      TableId table, int expired, java.time.Instant cutoff, int remaining) {
+    return "expired "
+        + expired
+        + " snapshot(s) of "
+        + table
+        + " older than "
+        + cutoff
+        + "; "
+        + remaining
+        + " remain";
+  }
 }

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *       the same checkpoint replays after a crash between that commit and the checkpoint is
  *       recognised and not written again, while a new checkpoint's batches (numbered from 0 again)
  *       are always new data.
- *   <li>Malformed records (JSON that does not parse, a required column missing) go to the
+ *   <li>MalformedRecord records (JSON that does not parse, a required column missing) go to the
  *       dead-letter table with the reason and their topic, partition and offset — or fail the
  *       batch, before anything is committed, when the ingestion says {@code fail-on-malformed}.
  * </ul>
@@ -231,7 +231,7 @@ final class KafkaIngestExecutor {
     Dataset<Row> records =
         parse(ingestion, schema, reader.load()).selectExpr(columns.toArray(String[]::new));
     String sink =
-        KafkaSink.open(new KafkaSink.Stream(context, ingestion, schema, rows, rejected, pending));
+        KafkaSink.open(new SinkStream(context, ingestion, schema, rows, rejected, pending));
     try {
       StreamingQuery query =
           records

@@ -1844,10 +1844,14 @@ public abstract class AbstractEngineConformanceTest {
     migrate(raw(1, "NEW", "10.00", "I", 0));
     session.addMigrationFile("history", List.of(raw(2, "NEW", "20.00", "I", 0)));
     runMigration();
+    TaskResult rewritten = succeed("tidy.rewrite-manifests");
     TaskResult pruned = succeed("tidy.remove-old-metadata");
     TaskResult again = succeed("tidy.remove-old-metadata");
 
     assertThat(empty.summary()).isEqualTo("no manifests to rewrite in raw.orders (no snapshot)");
+    // two conversions, one manifest each: rewritten into one
+    assertThat(rewritten.summary()).isEqualTo("rewrote 2 manifest(s) of raw.orders into 1");
+    assertThat(rewritten.files()).isEqualTo(1);
     assertThat(pruned.summary())
         .matches(
             "removed [1-9][0-9]* previous metadata file\\(s\\) of raw\\.orders; keeping at most 1");

@@ -101,7 +101,7 @@ final class MergeTask {
       if (column >= 0) {
         input =
             input.stream()
-                .filter(row -> !MaintenanceTasks.before(row.get(column), retention.cutoff()))
+                .filter(row -> !HardDeleteTask.before(row.get(column), retention.cutoff()))
                 .toList();
       }
     }
