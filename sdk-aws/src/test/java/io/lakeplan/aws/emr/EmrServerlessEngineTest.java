@@ -142,11 +142,7 @@ class EmrServerlessEngineTest {
   void startJobRunRequest_ofACopyTask_failsNamingTheEngineAndWhereItRuns() {
     Plan plan = Workspace.load(ORDERS).plan();
     Dag dag = plan.dag("orders.migration");
-    Task copy =
-        dag.tasks().stream()
-            .filter(task -> task.spec() instanceof TaskSpec.Copy)
-            .findFirst()
-            .orElseThrow();
+    Task copy = copyTask(dag);
     EmrServerlessEngine engine = builder(EmrServerlessJobTest.environment()).build();
 
     assertThatThrownBy(() -> engine.startJobRunRequest(context("run__1", 1), dag, copy))
@@ -158,6 +154,14 @@ class EmrServerlessEngineTest {
                 + " not run by the EMR Serverless engine: run it from the rendered Airflow DAG"
                 + " (lakeplan render airflow) or locally (lakeplan run without --on), or leave it"
                 + " out of this run (select the other tasks with --dag or --task)");
+  }
+
+  /** The copy task of a migration DAG. */
+  static Task copyTask(Dag migration) {
+    return migration.tasks().stream()
+        .filter(task -> task.spec() instanceof TaskSpec.Copy)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
