@@ -1,7 +1,6 @@
 package io.lakeplan.aws.emr;
 
 import io.lakeplan.aws.AwsClients;
-import io.lakeplan.aws.internal.AwsErrors;
 import io.lakeplan.aws.internal.CallLimits;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
@@ -13,28 +12,18 @@ import io.lakeplan.spi.Engine;
 import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.TaskFailedException;
 import io.lakeplan.spi.TaskResult;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.emrserverless.model.Application;
 import software.amazon.awssdk.services.emrserverless.model.ApplicationState;
@@ -95,27 +84,15 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   public static final String TAG_ATTEMPT = "lakeplan:attempt";
 
   private static final Logger LOG = LoggerFactory.getLogger(EmrServerlessEngine.class);
-  private static final Pattern APPLICATION_ID = Pattern.compile("[0-9a-z]{1,64}");
-  private static final Pattern ROLE_ARN =
-      Pattern.compile("arn:aws[a-zA-Z0-9-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
-  private static final Pattern TAG_VALUE_OUTSIDE = Pattern.compile("[^A-Za-z0-9 /_.:=+@-]");
   private static final Set<JobRunState> ENDED =
       Set.of(JobRunState.SUCCESS, JobRunState.FAILED, JobRunState.CANCELLED);
-  private static final String CALLER_PERMISSIONS =
-      "emr-serverless:GetApplication, emr-serverless:StartJobRun, emr-serverless:TagResource,"
-          + " emr-serverless:GetJobRun and emr-serverless:CancelJobRun";
 
   private final Environment environment;
   private final AirflowSettings settings;
-  private final EmrServerlessClient emrServerless;
-  private final S3Client s3;
-  private final boolean closeClients;
+  private final EmrServerlessCalls calls;
   private final RunClock clock;
   private final Backoff pollBackoff;
-  private final Backoff throttleBackoff;
   private final Duration timeout;
-  private final int maxThrottledRetries;
-  private final Duration callTimeout;
   private final Listener listener;
   private final Set<String> checkedObjects = ConcurrentHashMap.newKeySet();
   private final Map<Boolean, Boolean> checkedApplication = new ConcurrentHashMap<>();
@@ -124,21 +101,25 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   private EmrServerlessEngine(Builder builder) {
     this.environment = builder.environment;
     this.settings = builder.environment.airflow();
-    this.emrServerless = builder.emrServerless;
-    this.s3 = builder.s3;
-    this.closeClients = builder.closeClients;
     this.clock = builder.clock;
     Duration pollInterval = settings.pollInterval();
     Duration first =
         builder.firstPollDelay.compareTo(pollInterval) > 0 ? pollInterval : builder.firstPollDelay;
     this.pollBackoff = new Backoff(first, pollInterval, builder.random);
-    this.throttleBackoff = new Backoff(first, pollInterval, builder.random);
+    this.calls =
+        new EmrServerlessCalls(
+            builder.environment,
+            builder.emrServerless,
+            builder.s3,
+            builder.closeClients,
+            builder.clock,
+            new Backoff(first, pollInterval, builder.random),
+            builder.maxThrottledRetries,
+            builder.callTimeout);
     this.timeout =
         builder.timeout != null
             ? builder.timeout
             : pollInterval.multipliedBy(settings.maxAttempts());
-    this.maxThrottledRetries = builder.maxThrottledRetries;
-    this.callTimeout = builder.callTimeout;
     this.listener = builder.listener;
   }
 
@@ -149,16 +130,13 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
    * @throws IllegalArgumentException listing every {@code airflow.*} setting the engine cannot use
    */
   public static EmrServerlessEngine forEnvironment(Environment environment) {
-    AwsClients clients = AwsClients.of(environment);
-    return builder()
-        .environment(environment)
-        .emrServerless(clients.emrServerless())
-        .s3(clients.s3())
-        .closeClients(true)
-        .build();
+    return builder().environment(environment).build();
   }
 
-  /** A builder; {@link Builder#environment}, {@link Builder#emrServerless} and s3 are required. */
+  /**
+   * A builder; {@link Builder#environment} is required, and the clients are made from it unless
+   * both are given.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -197,19 +175,28 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
       return this;
     }
 
-    /** The EMR Serverless client. Required. */
+    /**
+     * The EMR Serverless client. Default: one from {@link AwsClients} (the environment's region and
+     * endpoint override, the default credential chain), closed with the engine.
+     */
     public Builder emrServerless(EmrServerlessClient emrServerless) {
       this.emrServerless = Objects.requireNonNull(emrServerless, "emrServerless");
       return this;
     }
 
-    /** The S3 client that checks the entry points and plans and uploads plans. Required. */
+    /**
+     * The S3 client that checks the entry points and plans and uploads plans. Default: one from
+     * {@link AwsClients}, closed with the engine.
+     */
     public Builder s3(S3Client s3) {
       this.s3 = Objects.requireNonNull(s3, "s3");
       return this;
     }
 
-    /** Whether {@link #close()} closes the clients (default: false, the caller owns them). */
+    /**
+     * Whether {@link #close()} closes the clients given here (default: false, the caller owns
+     * them); clients the builder made are always closed.
+     */
     public Builder closeClients(boolean closeClients) {
       this.closeClients = closeClients;
       return this;
@@ -275,13 +262,13 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
      * The engine.
      *
      * @throws IllegalArgumentException listing every {@code airflow.*} setting the engine cannot
-     *     use (an Airflow Variable template, a malformed id, ARN or location) and how to fix it
+     *     use (an Airflow Variable template, a malformed id, ARN or location) and how to fix it,
+     *     checked before any client is made; or naming the environment and the fix when its clients
+     *     cannot be made (no region)
      */
     public EmrServerlessEngine build() {
       Objects.requireNonNull(environment, "environment");
-      Objects.requireNonNull(emrServerless, "emrServerless");
-      Objects.requireNonNull(s3, "s3");
-      List<String> problems = settingsProblems(environment.airflow());
+      List<String> problems = JobRunRequests.settingsProblems(environment.airflow());
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException(
             "Cannot run on EMR Serverless with environment "
@@ -289,6 +276,27 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
                 + ": "
                 + String.join("; ", problems));
       }
+      if (emrServerless == null && s3 == null) {
+        AwsClients clients = AwsClients.of(environment);
+        try {
+          emrServerless = clients.emrServerless();
+          s3 = clients.s3();
+        } catch (SdkException e) {
+          if (emrServerless != null) {
+            emrServerless.close();
+          }
+          throw new IllegalArgumentException(
+              "Cannot make the AWS clients of environment "
+                  + environment.name()
+                  + " ("
+                  + EmrServerlessCalls.firstLine(e)
+                  + "): set its region (or AWS_REGION) and check endpoint-override",
+              e);
+        }
+        closeClients = true;
+      }
+      Objects.requireNonNull(emrServerless, "emrServerless");
+      Objects.requireNonNull(s3, "s3");
       return new EmrServerlessEngine(this);
     }
 
@@ -298,59 +306,6 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
             "Invalid " + name + ": " + value + " (must be positive)");
       }
       return value;
-    }
-  }
-
-  /** What is wrong with {@code settings} for a run from Java, one entry per setting. */
-  static List<String> settingsProblems(AirflowSettings settings) {
-    List<String> problems = new ArrayList<>();
-    if (resolved(problems, "airflow.emr-application-id", settings.emrApplicationId())
-        && !APPLICATION_ID.matcher(settings.emrApplicationId()).matches()) {
-      problems.add(
-          "airflow.emr-application-id: '"
-              + settings.emrApplicationId()
-              + "' (an EMR Serverless application id: lower-case letters and digits, e.g."
-              + " 00fexampleapp01)");
-    }
-    if (resolved(problems, "airflow.execution-role-arn", settings.executionRoleArn())
-        && !ROLE_ARN.matcher(settings.executionRoleArn()).matches()) {
-      problems.add(
-          "airflow.execution-role-arn: '"
-              + settings.executionRoleArn()
-              + "' (an IAM role ARN, e.g. arn:aws:iam::123456789012:role/lakeplan-jobs)");
-    }
-    resolved(problems, "airflow.job-jar", settings.jobJar());
-    if (resolved(problems, "airflow.spec-location", settings.specLocation())) {
-      s3Location(problems, "airflow.spec-location", settings.specLocation());
-    }
-    if (resolved(problems, "airflow.log-uri", settings.logUri())
-        && !S3Location.isS3(settings.logUri())) {
-      problems.add(
-          "airflow.log-uri: '"
-              + settings.logUri()
-              + "' (an s3:// prefix, e.g. s3://acme-logs/emr/)");
-    }
-    return problems;
-  }
-
-  private static boolean resolved(List<String> problems, String key, String value) {
-    if (value.contains("{{")) {
-      problems.add(
-          key
-              + ": '"
-              + value
-              + "' is an Airflow template, which only Airflow resolves (set the value in the"
-              + " environment file)");
-      return false;
-    }
-    return true;
-  }
-
-  private static void s3Location(List<String> problems, String key, String value) {
-    try {
-      S3Location.parse(value);
-    } catch (IllegalArgumentException e) {
-      problems.add(key + ": '" + value + "' (an s3://bucket/key location)");
     }
   }
 
@@ -386,7 +341,12 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
             "run lakeplan run --on emr-serverless, which uploads it, or upload the output of"
                 + " lakeplan plan --format json there");
       }
-      return execute(startJobRunRequest(context, dag, task.id(), job), context, dag, task, started);
+      return execute(
+          JobRunRequests.request(settings, context, dag, task.id(), job),
+          context,
+          dag,
+          task,
+          started);
     } catch (TaskFailedException e) {
       return TaskResult.failed(since(started), e.getMessage());
     } catch (InterruptedException e) {
@@ -407,43 +367,12 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
    *     Spark job (copy)
    */
   public StartJobRunRequest startJobRunRequest(RunContext context, Dag dag, Task task) {
-    return startJobRunRequest(
-        context, dag, task.id(), task.spec().accept(new Submissions(settings, dag, task)).job());
-  }
-
-  private StartJobRunRequest startJobRunRequest(
-      RunContext context, Dag dag, String taskId, EmrServerlessJob job) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(TAG_USE_CASE, tagValue(dag.useCase()));
-    tags.put(TAG_DAG, tagValue(dag.id()));
-    tags.put(TAG_TASK, tagValue(taskId));
-    tags.put(TAG_RUN, tagValue(context.runId()));
-    tags.put(TAG_ATTEMPT, Integer.toString(context.attempt()));
-    return StartJobRunRequest.builder()
-        .applicationId(settings.emrApplicationId())
-        .clientToken(clientToken(context, dag, taskId))
-        .executionRoleArn(settings.executionRoleArn())
-        .name(job.name())
-        .jobDriver(
-            driver ->
-                driver.sparkSubmit(
-                    submit -> {
-                      submit
-                          .entryPoint(job.entryPoint())
-                          .entryPointArguments(job.entryPointArguments());
-                      if (!job.sparkSubmitParameters().isBlank()) {
-                        // the API takes no empty parameters: none at all then
-                        submit.sparkSubmitParameters(job.sparkSubmitParameters());
-                      }
-                    }))
-        .configurationOverrides(
-            overrides ->
-                overrides.monitoringConfiguration(
-                    monitoring ->
-                        monitoring.s3MonitoringConfiguration(
-                            logs -> logs.logUri(settings.logUri()))))
-        .tags(tags)
-        .build();
+    return JobRunRequests.request(
+        settings,
+        context,
+        dag,
+        task.id(),
+        task.spec().accept(new Submissions(settings, dag, task)).job());
   }
 
   /**
@@ -459,21 +388,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
    * use case (another spec version) does not reuse the runs of the old one either.
    */
   public static String clientToken(RunContext context, Dag dag, String taskId) {
-    String identity =
-        String.join(
-            "\n",
-            context.runId(),
-            dag.id(),
-            dag.specVersion(),
-            taskId,
-            Integer.toString(context.attempt()));
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      return "lakeplan-" + HexFormat.of().formatHex(digest, 0, 24);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return JobRunRequests.clientToken(context, dag, taskId);
   }
 
   /**
@@ -490,16 +405,11 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
         + "/";
   }
 
-  private static String tagValue(String value) {
-    String allowed = TAG_VALUE_OUTSIDE.matcher(value).replaceAll("_");
-    return allowed.length() <= 256 ? allowed : allowed.substring(0, 256);
-  }
-
   private TaskResult execute(
       StartJobRunRequest request, RunContext context, Dag dag, Task task, Instant started)
       throws InterruptedException {
     String applicationId = request.applicationId();
-    String jobRunId = start(request);
+    String jobRunId = calls.start(request);
     JobRunRecord record =
         new JobRunRecord(
             dag.id(),
@@ -528,7 +438,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     try {
       last = await(applicationId, jobRunId, deadline);
     } catch (InterruptedException e) {
-      String cancelled = cancel(applicationId, jobRunId);
+      String cancelled = calls.cancel(applicationId, jobRunId);
       Thread.currentThread().interrupt();
       record(index, record, "CANCELLING", "interrupted");
       return TaskResult.failed(
@@ -541,11 +451,11 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
               + where(record)
               + ")");
     } catch (TaskFailedException e) {
-      String cancelled = cancel(applicationId, jobRunId);
+      String cancelled = calls.cancel(applicationId, jobRunId);
       throw new TaskFailedException(e.getMessage() + "; " + cancelled, e);
     }
     if (!ENDED.contains(last.state())) {
-      String cancelled = cancel(applicationId, jobRunId);
+      String cancelled = calls.cancel(applicationId, jobRunId);
       record(index, record, last.stateAsString(), nullToEmpty(last.stateDetails()));
       return TaskResult.failed(
           since(started),
@@ -593,23 +503,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   private JobRun await(String applicationId, String jobRunId, Instant deadline)
       throws InterruptedException {
     for (int poll = 0; ; poll++) {
-      JobRun run;
-      try {
-        run =
-            call(
-                () ->
-                    emrServerless
-                        .getJobRun(
-                            b ->
-                                b.applicationId(applicationId)
-                                    .jobRunId(jobRunId)
-                                    .overrideConfiguration(CallLimits.timeout(callTimeout)))
-                        .jobRun());
-      } catch (SdkException e) {
-        throw new TaskFailedException(
-            describe("EMR Serverless job run " + jobRunId + " of application " + applicationId, e),
-            e);
-      }
+      JobRun run = calls.jobRun(applicationId, jobRunId);
       if (ENDED.contains(run.state())) {
         return run;
       }
@@ -623,48 +517,6 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     }
   }
 
-  /** Starts the job run (or finds the one its client token already started): its id. */
-  private String start(StartJobRunRequest request) throws InterruptedException {
-    StartJobRunRequest limited =
-        request.toBuilder().overrideConfiguration(CallLimits.timeout(callTimeout)).build();
-    try {
-      return call(() -> emrServerless.startJobRun(limited).jobRunId());
-    } catch (SdkException e) {
-      throw describeStart(e);
-    }
-  }
-
-  /** Cancels the job run; says whether it did, for the result's summary. */
-  private String cancel(String applicationId, String jobRunId) {
-    // an interrupt must not stop the cancel itself: the flag is put back afterwards
-    boolean interrupted = Thread.interrupted();
-    try {
-      call(
-          () ->
-              emrServerless.cancelJobRun(
-                  b ->
-                      b.applicationId(applicationId)
-                          .jobRunId(jobRunId)
-                          .overrideConfiguration(CallLimits.timeout(callTimeout))));
-      LOG.info("Cancelled EMR Serverless job run {} of application {}", jobRunId, applicationId);
-      return "cancelled it (CancelJobRun)";
-    } catch (SdkException | InterruptedException e) {
-      LOG.warn("Could not cancel EMR Serverless job run {}", jobRunId, e);
-      return "could not cancel it ("
-          + (e instanceof SdkException sdk
-              ? describe("EMR Serverless job run " + jobRunId, sdk)
-              : "interrupted")
-          + "): cancel it with aws emr-serverless cancel-job-run --application-id "
-          + applicationId
-          + " --job-run-id "
-          + jobRunId;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   /**
    * Checks once per kind of job that the application exists, runs Spark, is not terminated and —
    * for the job jar ({@code jobMain}) — has a release that ships Spark 4.
@@ -674,20 +526,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
       return;
     }
     String applicationId = settings.emrApplicationId();
-    Application application;
-    try {
-      application =
-          call(
-              () ->
-                  emrServerless
-                      .getApplication(
-                          b ->
-                              b.applicationId(applicationId)
-                                  .overrideConfiguration(CallLimits.timeout(callTimeout)))
-                      .application());
-    } catch (SdkException e) {
-      throw describeApplication(e);
-    }
+    Application application = calls.application();
     if (!"SPARK".equalsIgnoreCase(application.type())) {
       throw new TaskFailedException(
           "EMR Serverless application "
@@ -726,11 +565,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new TaskFailedException(what + " " + uri + " is not an S3 object: " + fix, e);
     }
-    try {
-      head(location);
-    } catch (SdkException e) {
-      throw describeObject(what, uri, fix, e);
-    }
+    calls.requireObject(location, what, fix);
     checkedObjects.add(uri);
   }
 
@@ -752,199 +587,14 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     }
   }
 
-  /** Whether the S3 object at {@code location} exists. */
-  boolean exists(S3Location location) throws InterruptedException {
-    try {
-      head(location);
-      return true;
-    } catch (AwsServiceException e) {
-      if (e.statusCode() == 404) {
-        return false;
-      }
-      throw new IllegalStateException(describe("S3 object " + location, e), e);
-    } catch (SdkException e) {
-      throw new IllegalStateException(describe("S3 object " + location, e), e);
-    }
-  }
-
-  private void head(S3Location location) throws InterruptedException {
-    call(
-        () ->
-            s3.headObject(
-                b ->
-                    b.bucket(location.bucket())
-                        .key(location.key())
-                        .overrideConfiguration(CallLimits.timeout(callTimeout))));
-  }
-
-  /** Writes {@code json} to {@code location}, SSE-KMS. */
-  void put(S3Location location, String json) throws InterruptedException {
-    try {
-      call(
-          () ->
-              s3.putObject(
-                  b -> {
-                    b.bucket(location.bucket())
-                        .key(location.key())
-                        .contentType("application/json")
-                        .serverSideEncryption("aws:kms")
-                        .overrideConfiguration(CallLimits.timeout(callTimeout));
-                    if (environment.kmsKey() != null) {
-                      b.ssekmsKeyId(environment.kmsKey());
-                    }
-                  },
-                  RequestBody.fromString(json, StandardCharsets.UTF_8)));
-    } catch (SdkException e) {
-      throw new IllegalStateException(
-          describe("S3 object " + location, e)
-              + " (the plan JSON's upload: check airflow.spec-location and that the caller may"
-              + " s3:PutObject there)",
-          e);
-    }
+  /** The calls to AWS. */
+  EmrServerlessCalls calls() {
+    return calls;
   }
 
   /** The environment's {@code airflow.*} settings. */
   AirflowSettings settings() {
     return settings;
-  }
-
-  /**
-   * Calls {@code call}, waiting out throttling with backoff up to {@code maxThrottledRetries} times
-   * in a row; any other AWS failure (or throttling past that) is thrown.
-   */
-  private <T> T call(Supplier<T> call) throws InterruptedException {
-    for (int throttled = 0; ; throttled++) {
-      try {
-        return call.get();
-      } catch (AbortedException e) {
-        // the SDK's answer to an interrupt during a call
-        Thread.interrupted();
-        InterruptedException interrupted = new InterruptedException("interrupted during a call");
-        interrupted.initCause(e);
-        throw interrupted;
-      } catch (SdkException e) {
-        if (!AwsErrors.isThrottling(e) || throttled >= maxThrottledRetries) {
-          throw e;
-        }
-        Duration delay = throttleBackoff.delay(throttled);
-        LOG.info("Throttled by AWS ({}); retrying in {} ms", firstLine(e), delay.toMillis());
-        clock.sleep(delay);
-      }
-    }
-  }
-
-  private TaskFailedException describeApplication(SdkException e) {
-    String applicationId = settings.emrApplicationId();
-    if ("ResourceNotFoundException".equals(errorCode(e))) {
-      return new TaskFailedException(
-          "EMR Serverless application "
-              + applicationId
-              + " does not exist"
-              + inRegion()
-              + ": create it (type Spark, release "
-              + ReleaseLabels.RECOMMENDED
-              + ") or fix airflow.emr-application-id (and check the region and"
-              + " endpoint-override)",
-          e);
-    }
-    return new TaskFailedException(describe("EMR Serverless application " + applicationId, e), e);
-  }
-
-  private TaskFailedException describeStart(SdkException e) {
-    String applicationId = settings.emrApplicationId();
-    String code = errorCode(e);
-    if ("ResourceNotFoundException".equals(code)) {
-      return describeApplication(e);
-    }
-    if (AwsErrors.isAccessDenied(e)) {
-      return new TaskFailedException(
-          "Access denied starting a job run on EMR Serverless application "
-              + applicationId
-              + " with execution role "
-              + settings.executionRoleArn()
-              + inRegion()
-              + " ("
-              + firstLine(e)
-              + "): check that the role is in the application's account and trusts"
-              + " emr-serverless.amazonaws.com, that the caller may iam:PassRole it and call "
-              + CALLER_PERMISSIONS
-              + " (airflow.execution-role-arn)",
-          e);
-    }
-    if ("ValidationException".equals(code) || "ConflictException".equals(code)) {
-      return new TaskFailedException(
-          "EMR Serverless application "
-              + applicationId
-              + " refused the job run ("
-              + firstLine(e)
-              + "): check the airflow.* settings and the task's spark-submit parameters",
-          e);
-    }
-    return new TaskFailedException(describe("EMR Serverless application " + applicationId, e), e);
-  }
-
-  private TaskFailedException describeObject(String what, String uri, String fix, SdkException e) {
-    if (e instanceof AwsServiceException service && service.statusCode() == 404) {
-      return new TaskFailedException(
-          what + " " + uri + " does not exist (no such object or bucket): " + fix, e);
-    }
-    if (AwsErrors.isAccessDenied(e)) {
-      return new TaskFailedException(
-          "Access denied reading "
-              + what
-              + " "
-              + uri
-              + ": check that the caller and the execution role (airflow.execution-role-arn) may"
-              + " s3:GetObject it",
-          e);
-    }
-    return new TaskFailedException(describe(what + " " + uri, e), e);
-  }
-
-  /** One line for a failed call on {@code resource}: access, reachability, throttling, else. */
-  private String describe(String resource, SdkException e) {
-    if (AwsErrors.isThrottling(e)) {
-      return resource
-          + inRegion()
-          + " was still throttling requests after "
-          + maxThrottledRetries
-          + " retries: check the account's EMR Serverless API quotas (Service Quotas) and how many"
-          + " runs share them";
-    }
-    if (AwsErrors.isAccessDenied(e)) {
-      return "Access denied to "
-          + resource
-          + inRegion()
-          + " ("
-          + firstLine(e)
-          + "): check that the caller may call "
-          + CALLER_PERMISSIONS;
-    }
-    return AwsErrors.describe(
-        resource, environment.region(), environment.endpointOverride(), CALLER_PERMISSIONS, e);
-  }
-
-  private String inRegion() {
-    return " (region "
-        + (environment.region() == null ? "from the runtime" : environment.region())
-        + ")";
-  }
-
-  private static String errorCode(SdkException e) {
-    return e instanceof AwsServiceException service && service.awsErrorDetails() != null
-        ? service.awsErrorDetails().errorCode()
-        : "";
-  }
-
-  private static String firstLine(SdkException e) {
-    String message =
-        e instanceof AwsServiceException service
-                && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorMessage() != null
-            ? service.awsErrorDetails().errorMessage()
-            : String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   private static String nullToEmpty(String text) {
@@ -956,12 +606,9 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     return took.isNegative() ? Duration.ZERO : took;
   }
 
-  /** Closes the clients when {@link Builder#closeClients} said so. */
+  /** Closes the clients when {@link Builder#closeClients} said so, or the builder made them. */
   @Override
   public void close() {
-    if (closeClients) {
-      emrServerless.close();
-      s3.close();
-    }
+    calls.close();
   }
 }

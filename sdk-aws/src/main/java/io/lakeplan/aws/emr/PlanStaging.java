@@ -34,14 +34,14 @@ final class PlanStaging {
     List<String> written = new ArrayList<>();
     for (Map.Entry<String, List<Dag>> entry : byLocation.entrySet()) {
       S3Location location = S3Location.parse(entry.getKey());
-      if (engine.exists(location)) {
+      if (engine.calls().exists(location)) {
         LOG.info("Plan JSON {} is there already", location);
         continue;
       }
       // the whole use case: a location without {dag_id} serves each of its DAGs
       String useCase = entry.getValue().get(0).useCase();
       Plan own = ImmutablePlan.builder().from(plan).dags(byUseCase.get(useCase)).build();
-      engine.put(location, UseCaseCodec.toJson(own));
+      engine.calls().put(location, UseCaseCodec.toJson(own));
       LOG.info("Uploaded the plan JSON of use case {} to {}", useCase, location);
       written.add(location.toString());
     }
