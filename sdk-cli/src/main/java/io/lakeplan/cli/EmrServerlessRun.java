@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lakeplan run --on emr-serverless}: the plan's selected tasks through the same runner and
@@ -76,15 +78,59 @@ final class EmrServerlessRun {
       }
       out.flush();
       ProgressLines progress = new ProgressLines(out);
-      PlanRun.Report report =
-          PlanRun.builder(plan, engine)
-              .selection(selection)
-              .progress(progress)
-              .logicalTime(logicalTime)
-              .run();
+      PlanRun.Report report;
+      try (InterruptOnExit exit = InterruptOnExit.of(Thread.currentThread())) {
+        report =
+            PlanRun.builder(plan, engine)
+                .selection(selection)
+                .progress(progress)
+                .logicalTime(logicalTime)
+                .run();
+      }
       progress.report(report);
       jobRuns(engine.jobRuns(), out);
       return report.succeeded();
+    }
+  }
+
+  /**
+   * While open, a JVM shutdown (Ctrl-C, SIGTERM) interrupts the running thread and waits a while
+   * for it to finish: the engine cancels the job run it is waiting for, the runner stops, and the
+   * table is printed, instead of the process dying with the job still running.
+   */
+  private static final class InterruptOnExit implements AutoCloseable {
+    private static final long WAIT_SECONDS = 30;
+    private final Thread hook;
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    private InterruptOnExit(Thread runner) {
+      this.hook =
+          new Thread(
+              () -> {
+                runner.interrupt();
+                try {
+                  done.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "lakeplan-cancel-on-exit");
+    }
+
+    static InterruptOnExit of(Thread runner) {
+      InterruptOnExit exit = new InterruptOnExit(runner);
+      Runtime.getRuntime().addShutdownHook(exit.hook);
+      return exit;
+    }
+
+    @Override
+    public void close() {
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it returns now that the run is done
+      }
     }
   }
 
