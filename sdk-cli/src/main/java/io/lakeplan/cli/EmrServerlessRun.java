@@ -78,18 +78,17 @@ final class EmrServerlessRun {
       }
       out.flush();
       ProgressLines progress = new ProgressLines(out);
-      PlanRun.Report report;
       try (InterruptOnExit exit = InterruptOnExit.of(Thread.currentThread())) {
-        report =
+        PlanRun.Report report =
             PlanRun.builder(plan, engine)
                 .selection(selection)
                 .progress(progress)
                 .logicalTime(logicalTime)
                 .run();
+        progress.report(report);
+        jobRuns(engine.jobRuns(), out);
+        return report.succeeded();
       }
-      progress.report(report);
-      jobRuns(engine.jobRuns(), out);
-      return report.succeeded();
     }
   }
 

@@ -2,6 +2,7 @@ package io.lakeplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.aws.emr.EmrServerlessApiStub;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.Environments;
@@ -10,11 +11,18 @@ import io.lakeplan.plan.Task;
 import io.lakeplan.testkit.moto.MotoExtension;
 import io.lakeplan.testkit.moto.MotoServer;
 import io.lakeplan.workspace.Workspace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,7 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * S3: the plan JSON is uploaded, each task of the DAG is a job run, and the output has the local
  * run's progress lines and table with each job run's id and log location. (moto ends every job run
  * in SUCCESS at once; the states in between, throttling and cancelling are proven against a stub in
- * sdk-aws's EmrServerlessEngineStubIT.)
+ * sdk-aws's EmrServerlessEngineStubIT.) And, as its own process against that stub, which keeps a
+ * job RUNNING as moto cannot: a SIGTERM (what Ctrl-C's shutdown does too) cancels the job run it
+ * waits for.
  */
 @ExtendWith(MotoExtension.class)
 class RunOnEmrServerlessIT {
@@ -39,6 +49,21 @@ class RunOnEmrServerlessIT {
   private static final String LOGICAL_TIME = "2024-06-01T00:00:00Z";
 
   @TempDir Path work;
+
+  /** {@code run <orders> --env <environment> --on emr-serverless} and then {@code more}. */
+  private static List<String> runOnEmrServerless(Path environment, String... more) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "run",
+                ORDERS.toString(),
+                "--env",
+                environment.toString(),
+                "--on",
+                "emr-serverless"));
+    arguments.addAll(List.of(more));
+    return arguments;
+  }
 
   @Test
   void runOnEmrServerless_ordersTransformation_printsEachTasksJobRunAndLogs(MotoServer moto)
@@ -77,16 +102,8 @@ class RunOnEmrServerlessIT {
 
     CliRun run =
         CliRun.of(
-            "run",
-            ORDERS.toString(),
-            "--env",
-            environment.toString(),
-            "--on",
-            "emr-serverless",
-            "--dag",
-            dag.id(),
-            "--logical-time",
-            LOGICAL_TIME);
+            runOnEmrServerless(environment, "--dag", dag.id(), "--logical-time", LOGICAL_TIME)
+                .toArray(String[]::new));
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out())
@@ -149,5 +166,62 @@ class RunOnEmrServerlessIT {
     }
     assertThat(started).hasSize(dag.tasks().size());
     assertThat(printed).isEqualTo(new HashSet<>(started));
+  }
+
+  @Test
+  void sigterm_whileAJobRuns_cancelsItBeforeTheProcessEnds() throws Exception {
+    try (EmrServerlessApiStub stub = new EmrServerlessApiStub()) {
+      stub.starts("00runsigterm", 0).runs("00runsigterm", "", "PENDING", "RUNNING");
+      Path environment = work.resolve("stub.yaml");
+      Files.writeString(
+          environment, Environments.toYaml(stub.environment(Duration.ofSeconds(1), 1440)));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  LakeplanCli.class.getName()));
+      command.addAll(
+          runOnEmrServerless(
+              environment, "--dag", "orders.transformation", "--task", "orders-upsert"));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().put("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY_ID);
+      builder.environment().put("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_ACCESS_KEY);
+      builder.environment().put("AWS_REGION", MotoServer.REGION);
+      Process process = builder.start();
+      // a process that hangs is killed, which ends the output read below
+      CompletableFuture<Boolean> watchdog =
+          process.onExit().thenApply(exited -> false).completeOnTimeout(true, 2, TimeUnit.MINUTES);
+      watchdog.thenAccept(
+          hung -> {
+            if (hung) {
+              process.destroyForcibly();
+            }
+          });
+      StringBuilder output = new StringBuilder();
+      boolean signalled = false;
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          output.append(line).append('\n');
+          if (!signalled && line.contains("job run 00runsigterm")) {
+            // SIGTERM, as Ctrl-C's shutdown (Process.destroy would also close the output)
+            process.toHandle().destroy();
+            signalled = true;
+          }
+        }
+      }
+      assertThat(watchdog.get()).as("killed after hanging:\n" + output).isFalse();
+      assertThat(signalled).as(output.toString()).isTrue();
+      String out = output.toString();
+      assertThat(stub.cancels("00runsigterm")).as(out).isEqualTo(1);
+      assertThat(out)
+          .contains(
+              "Interrupted while EMR Serverless job run 00runsigterm was running: cancelled it"
+                  + " (CancelJobRun)")
+          .contains("orders.transformation/orders-upsert (attempt 1): 00runsigterm");
+    }
   }
 }

@@ -19,9 +19,12 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -39,14 +42,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  * S3's {@code HeadObject} for the jars and plans. The shapes are those of the service's API model
  * (AWS SDK v2 {@code emrserverless}, botocore {@code emr-serverless/2021-07-13}).
  */
-final class EmrServerlessApiStub implements AutoCloseable {
-  static final String APPLICATION = "00stubapplication";
+public final class EmrServerlessApiStub implements AutoCloseable {
+  /** The id of the application the stub serves (release emr-spark-8.1.0). */
+  public static final String APPLICATION = "00stubapplication";
+
   static final String JOB_RUNS = "/applications/" + APPLICATION + "/jobruns";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final WireMockServer server;
 
-  EmrServerlessApiStub() {
+  /** Starts the stub on 127.0.0.1 on a free port. */
+  public EmrServerlessApiStub() {
     server =
         new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
     server.start();
@@ -65,8 +71,30 @@ final class EmrServerlessApiStub implements AutoCloseable {
     server.stubFor(head(urlPathMatching("/artifacts/.*")).willReturn(aResponse().withStatus(200)));
   }
 
+  /**
+   * An environment whose EMR Serverless settings point at the stub: its application, a role, the
+   * jar and plans under {@code s3://artifacts/}, logs under {@code s3://logs/emr/}.
+   */
+  public Environment environment(Duration pollInterval, int maxAttempts) {
+    return Environment.builder()
+        .name("stub")
+        .region("us-east-1")
+        .endpointOverride(endpoint().toString())
+        .airflow(
+            AirflowSettings.builder()
+                .emrApplicationId(APPLICATION)
+                .executionRoleArn("arn:aws:iam::123456789012:role/lakeplan-jobs")
+                .jobJar("s3://artifacts/lakeplan-job.jar")
+                .specLocation("s3://artifacts/plans/{use_case}/{spec_version}/plan.json")
+                .logUri("s3://logs/emr/")
+                .pollInterval(pollInterval)
+                .maxAttempts(maxAttempts)
+                .build())
+        .build();
+  }
+
   /** The stub's URL. */
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
   }
 
@@ -108,7 +136,7 @@ final class EmrServerlessApiStub implements AutoCloseable {
   }
 
   /** {@code StartJobRun} answers job run {@code jobRunId}, after {@code throttled} 429s. */
-  EmrServerlessApiStub starts(String jobRunId, int throttled) {
+  public EmrServerlessApiStub starts(String jobRunId, int throttled) {
     String scenario = "start " + jobRunId;
     for (int i = 0; i < throttled; i++) {
       server.stubFor(
@@ -136,7 +164,7 @@ final class EmrServerlessApiStub implements AutoCloseable {
    * {@code GetJobRun} of {@code jobRunId} answers each of {@code states} in turn ({@code THROTTLED}
    * for a 429), then the last one for ever; a {@code FAILED} state carries {@code details}.
    */
-  EmrServerlessApiStub runs(String jobRunId, String details, String... states) {
+  public EmrServerlessApiStub runs(String jobRunId, String details, String... states) {
     String scenario = "run " + jobRunId;
     for (int i = 0; i < states.length; i++) {
       var stub =
@@ -178,12 +206,12 @@ final class EmrServerlessApiStub implements AutoCloseable {
   }
 
   /** How many {@code CancelJobRun} of {@code jobRunId} were received. */
-  int cancels(String jobRunId) {
+  public int cancels(String jobRunId) {
     return server.findAll(deleteRequestedFor(urlEqualTo(JOB_RUNS + "/" + jobRunId))).size();
   }
 
   /** How many {@code GetJobRun} of {@code jobRunId} were received. */
-  int polls(String jobRunId) {
+  public int polls(String jobRunId) {
     return server.findAll(WireMock.getRequestedFor(urlEqualTo(JOB_RUNS + "/" + jobRunId))).size();
   }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lakeplan.env.AirflowSettings;
-import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.ImmutableDag;
 import io.lakeplan.plan.ImmutablePlan;
@@ -78,26 +76,9 @@ class EmrServerlessEngineStubIT {
     stub.close();
   }
 
-  private static Environment environment(int maxAttempts) {
-    return Environment.builder()
-        .name("stub")
-        .region("us-east-1")
-        .airflow(
-            AirflowSettings.builder()
-                .emrApplicationId(EmrServerlessApiStub.APPLICATION)
-                .executionRoleArn("arn:aws:iam::123456789012:role/lakeplan-jobs")
-                .jobJar("s3://artifacts/lakeplan-job.jar")
-                .specLocation("s3://artifacts/plans/{use_case}/{spec_version}/plan.json")
-                .logUri("s3://logs/emr/")
-                .pollInterval(POLL_INTERVAL)
-                .maxAttempts(maxAttempts)
-                .build())
-        .build();
-  }
-
   private EmrServerlessEngine engine(ManualRunClock clock, int maxAttempts) {
     return EmrServerlessEngine.builder()
-        .environment(environment(maxAttempts))
+        .environment(stub.environment(POLL_INTERVAL, maxAttempts))
         .emrServerless(emrServerless)
         .s3(s3)
         .clock(clock)
@@ -195,7 +176,7 @@ class EmrServerlessEngineStubIT {
     ManualRunClock clock = new ManualRunClock(START);
     EmrServerlessEngine engine =
         EmrServerlessEngine.builder()
-            .environment(environment(60))
+            .environment(stub.environment(POLL_INTERVAL, 60))
             .emrServerless(emrServerless)
             .s3(s3)
             .clock(clock)
