@@ -355,7 +355,8 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
           since(started),
           "Interrupted before the EMR Serverless job run of "
               + EmrServerlessJob.name(dag.id(), task.id())
-              + " started: nothing was submitted");
+              + " was known to have started (a run that did start is found again by the same"
+              + " DAG run and attempt: the same --logical-time)");
     }
   }
 
@@ -434,7 +435,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
         record.logLocation());
     listener.submitted(dag, task, record);
     Instant deadline = clock.clock().instant().plus(timeout);
-    JobRun last = null;
+    JobRun last;
     try {
       last = await(applicationId, jobRunId, deadline);
     } catch (InterruptedException e) {
