@@ -12,12 +12,16 @@ import org.immutables.value.Value;
 /**
  * Where and how rendered DAGs run (the {@code airflow} section of an {@link Environment}): the EMR
  * Serverless application and job jar, DataSync tasks, waiter settings, and how cross-DAG
- * dependencies are wired. The region and the default SNS topic are the environment's.
+ * dependencies are wired. The region and the default SNS topic are the environment's. {@code
+ * lakeplan run --on emr-serverless} (sdk-aws's EMR Serverless engine) submits the same job runs
+ * with the same settings.
  *
  * <p>Every AWS setting defaults to an Airflow Variable template such as {@code {{
  * var.value.lakeplan_emr_application_id }}}: the rendered operators resolve it when the task runs,
  * so one set of DAG files can be deployed to several MWAA environments that differ only in their
- * Variables. Set a value here to fix it in the files instead.
+ * Variables. Set a value here to fix it in the files instead; a run from Java needs the EMR
+ * Serverless values (application, role, job jar, spec location, log URI) set, and refuses templates
+ * naming each.
  */
 @Value.Immutable
 @JsonSerialize(as = ImmutableAirflowSettings.class)
@@ -87,7 +91,10 @@ public abstract class AirflowSettings {
   /** Extra spark-submit parameters for Lakeplan jobs, e.g. {@code --conf ...}; may be null. */
   public abstract String sparkSubmitParameters();
 
-  /** How often a task polls its EMR job or DataSync execution. Default: 60s; at least 1s. */
+  /**
+   * How often a task polls its EMR job or DataSync execution. Default: 60s; at least 1s. A run from
+   * Java polls sooner at first (backoff from 5 s) and never waits longer than this between polls.
+   */
   @Value.Default
   public Duration pollInterval() {
     return Duration.ofSeconds(60);
@@ -95,7 +102,8 @@ public abstract class AirflowSettings {
 
   /**
    * How many polls before a task gives up waiting. Default: 1440, i.e. 24 hours at the default poll
-   * interval — long migrations and compactions run for hours.
+   * interval — long migrations and compactions run for hours. A run from Java gives a job run
+   * {@code poll-interval × max-attempts} before it cancels it.
    */
   @Value.Default
   public int maxAttempts() {

@@ -123,7 +123,15 @@ public final class DagRunner {
    * Runs every DAG once, now, in plan order; a DAG whose upstream DAG did not succeed is not run.
    */
   public List<DagRun> runAll() {
-    Instant now = clock.clock().instant();
+    return runAll(clock.clock().instant());
+  }
+
+  /**
+   * Runs every DAG once for {@code logicalTime}, in plan order; a DAG whose upstream DAG did not
+   * succeed is not run. The same logical time gives the same run ids.
+   */
+  public List<DagRun> runAll(Instant logicalTime) {
+    Instant now = Objects.requireNonNull(logicalTime, "logicalTime");
     List<DagRun> runs = new ArrayList<>();
     Set<String> failed = new HashSet<>();
     for (Dag dag : plan.dagsInOrder()) {

@@ -197,8 +197,8 @@ public final class EngineSteps {
         + job.id()
         + " (a team's own entry point) is not run by the "
         + engine
-        + " engine: run it with spark-submit or on EMR Serverless from the rendered Airflow DAG,"
-        + " or leave the task out of "
+        + " engine: run it on EMR Serverless (lakeplan run --on emr-serverless, or the rendered"
+        + " Airflow DAG) or with spark-submit, or leave the task out of "
         + leaveOut;
   }
 

@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -57,6 +58,11 @@ public final class AwsClients {
   /** A DynamoDB client. */
   public DynamoDbClient dynamoDb() {
     return configure(DynamoDbClient.builder()).build();
+  }
+
+  /** An EMR Serverless client. */
+  public EmrServerlessClient emrServerless() {
+    return configure(EmrServerlessClient.builder()).build();
   }
 
   /** A Secrets Manager client. */

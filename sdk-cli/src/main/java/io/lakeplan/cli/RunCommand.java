@@ -3,6 +3,7 @@ package io.lakeplan.cli;
 import io.lakeplan.env.Environment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,16 +11,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lakeplan run PATH [--dag ID] [--task ID] [--warehouse DIR | --env FILE]}: runs the plan's
- * DAGs in dependency order on an embedded local Spark, printing a line as each task starts and
- * ends, then a summary table. Needs Spark on the class path, which {@code bin/lakeplan} adds; this
- * class only touches Spark types through {@link LocalRun}, after checking that they are there.
+ * {@code lakeplan run PATH [--dag ID] [--task ID] [--warehouse DIR | --env FILE] [--on local |
+ * emr-serverless [--logical-time INSTANT]]}: runs the plan's DAGs in dependency order, printing a
+ * line as each task starts and ends, then a summary table. {@code --on local} (the default) runs
+ * them on an embedded local Spark, which {@code bin/lakeplan} puts on the class path (this class
+ * only touches Spark types through {@link LocalRun}, after checking that they are there); {@code
+ * --on emr-serverless} runs each Spark task as an EMR Serverless job run of the environment's
+ * application ({@link EmrServerlessRun}) and needs no Spark here.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the plan on an embedded local Spark (no cluster, no cloud).",
+      "Run the plan on an embedded local Spark (no cluster, no cloud), or with --on"
+          + " emr-serverless as EMR Serverless job runs.",
       "Exit 0 when every task succeeded or was skipped, 1 when a task failed."
     })
 final class RunCommand implements Callable<Integer> {
@@ -50,11 +55,61 @@ final class RunCommand implements Callable<Integer> {
               + " DynamoDB, Secrets Manager); default: the local warehouse (--warehouse).")
   Path env;
 
+  @Option(
+      names = "--on",
+      paramLabel = "WHERE",
+      defaultValue = LOCAL,
+      description =
+          "Where the tasks run: "
+              + LOCAL
+              + " (an embedded Spark, the default) or "
+              + EMR_SERVERLESS
+              + " (each Spark task an EMR Serverless job run of the job jar, with the"
+              + " application, role, jar and locations of --env's airflow settings).")
+  String on;
+
+  @Option(
+      names = "--logical-time",
+      paramLabel = "INSTANT",
+      description =
+          "With --on "
+              + EMR_SERVERLESS
+              + ": the time the DAG runs stand for (default: now), e.g. 2024-06-01T00:00:00Z."
+              + " Run again with the time an interrupted run printed to find its job runs again"
+              + " instead of starting new ones.")
+  Instant logicalTime;
+
+  static final String LOCAL = "local";
+  static final String EMR_SERVERLESS = "emr-serverless";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Inputs.existing(spec.commandLine(), path);
+    if (EMR_SERVERLESS.equals(on)) {
+      if (env == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--on "
+                + EMR_SERVERLESS
+                + " needs --env FILE: the environment names the EMR Serverless application,"
+                + " execution role, job jar, plan and log locations (its airflow settings)");
+      }
+      Environment environment = Inputs.environment(spec.commandLine(), env);
+      PrintWriter out = spec.commandLine().getOut();
+      Instant time = logicalTime == null ? Instant.now() : logicalTime;
+      return EmrServerlessRun.run(path, environment, dag, task, time, out) ? 0 : 1;
+    }
+    if (!LOCAL.equals(on)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Unknown --on '" + on + "' (write " + LOCAL + " or " + EMR_SERVERLESS + ")");
+    }
+    if (logicalTime != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--logical-time applies to --on " + EMR_SERVERLESS + " only");
+    }
     Environment environment = env == null ? null : Inputs.environment(spec.commandLine(), env);
     if (!sparkPresent()) {
       throw new IllegalStateException(

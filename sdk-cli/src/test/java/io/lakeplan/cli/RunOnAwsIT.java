@@ -18,9 +18,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -55,17 +52,6 @@ class RunOnAwsIT {
       throw new AssertionError("bin/lakeplan did not finish in 10 minutes");
     }
     return new Launch(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C>
-      C client(B builder, MotoServer moto) {
-    return builder
-        .endpointOverride(moto.endpoint())
-        .region(Region.of(MotoServer.REGION))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(MotoServer.ACCESS_KEY_ID, MotoServer.SECRET_ACCESS_KEY)))
-        .build();
   }
 
   @Test
@@ -118,14 +104,14 @@ class RunOnAwsIT {
                 + ") does not exist: create it, or fix catalog.warehouse or the use case's"
                 + " landing location (and check the region and endpoint-override)");
 
-    try (S3Client s3 = client(S3Client.builder().forcePathStyle(true), moto)) {
+    try (S3Client s3 = MotoClientsCli.client(S3Client.builder().forcePathStyle(true), moto)) {
       s3.createBucket(b -> b.bucket(BUCKET));
     }
     Launch rerun = launch(moto, "run", spec.toString(), "--env", environmentFile.toString());
 
     assertThat(rerun.exitCode()).as(rerun.out()).isZero();
     assertThat(rerun.out()).containsPattern("(?m)^\\[1/1\\] \\S+ SUCCEEDED in [0-9.]+ s — ");
-    try (GlueClient glue = client(GlueClient.builder(), moto)) {
+    try (GlueClient glue = MotoClientsCli.client(GlueClient.builder(), moto)) {
       assertThat(
               glue.getTable(b -> b.databaseName("raw").name("cli_orders"))
                   .table()

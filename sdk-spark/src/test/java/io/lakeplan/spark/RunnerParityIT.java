@@ -6,6 +6,7 @@ import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.run.DagRun;
+import io.lakeplan.run.PlanRun;
 import io.lakeplan.testkit.PipelineTestDriver;
 import io.lakeplan.testkit.Rows;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class RunnerParityIT {
     return lines;
   }
 
-  private static List<String> outcome(LocalRunner.Report report) {
+  private static List<String> outcome(PlanRun.Report report) {
     List<String> lines = new ArrayList<>();
     report
         .entries()
@@ -122,7 +123,7 @@ class RunnerParityIT {
         .write()
         .parquet(folder.resolve("data/history").toUri().toString());
 
-    LocalRunner.Report onSpark =
+    PlanRun.Report onSpark =
         LocalRunner.run(folder, base.resolve("warehouse"), TestSpark.session());
     List<DagRun> inMemory;
     try (PipelineTestDriver driver = PipelineTestDriver.builder().useCase(useCase).build()) {

@@ -40,7 +40,8 @@ class SparkEngineIT {
     assertThat(result.summary())
         .isEqualTo(
             "Spark job report (a team's own entry point) is not run by the Spark engine: run it"
-                + " with spark-submit or on EMR Serverless from the rendered Airflow DAG, or leave"
-                + " the task out of this run (select the others with --dag or --task)");
+                + " on EMR Serverless (lakeplan run --on emr-serverless, or the rendered Airflow"
+                + " DAG) or with spark-submit, or leave the task out of this run (select the others"
+                + " with --dag or --task)");
   }
 }

@@ -147,8 +147,8 @@ class PipelineTestDriverTest {
       assertThat(result.summary())
           .isEqualTo(
               "Spark job report (a team's own entry point) is not run by the in-memory engine:"
-                  + " run it with spark-submit or on EMR Serverless from the rendered Airflow DAG,"
-                  + " or leave the task out of the pipeline test"
+                  + " run it on EMR Serverless (lakeplan run --on emr-serverless, or the rendered"
+                  + " Airflow DAG) or with spark-submit, or leave the task out of the pipeline test"
                   + " (PipelineTestDriver.Builder.skipTask)");
     }
   }

@@ -1,12 +1,12 @@
 package io.lakeplan.aws.airflow;
 
+import io.lakeplan.aws.emr.EmrServerlessJob;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.env.Environment;
 import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.Schedule;
-import io.lakeplan.model.SparkJob;
 import io.lakeplan.model.TableId;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.DagDependency;
@@ -58,8 +58,8 @@ public final class AirflowRenderer {
   /** The id of the DAG that lists the problems of invalid use-case files. */
   public static final String QUARANTINE_DAG_ID = "lakeplan_quarantine";
 
-  /** The main class of the Lakeplan job jar. */
-  public static final String JOB_MAIN_CLASS = "io.lakeplan.spark.JobMain";
+  /** The main class of the Lakeplan job jar ({@link EmrServerlessJob#JOB_MAIN_CLASS}). */
+  public static final String JOB_MAIN_CLASS = EmrServerlessJob.JOB_MAIN_CLASS;
 
   /**
    * The prefix of the task id of a SENSORS-mode sensor; followed by the upstream DAG id, and by as
@@ -585,11 +585,7 @@ public final class AirflowRenderer {
     }
 
     private String specLocation() {
-      return target
-          .specLocation()
-          .replace("{use_case}", dag.useCase())
-          .replace("{spec_version}", dag.specVersion())
-          .replace("{dag_id}", dag.id());
+      return EmrServerlessJob.specLocation(target, dag);
     }
 
     private void notifyFunction(StringBuilder out) {
@@ -624,11 +620,13 @@ public final class AirflowRenderer {
      * parses it.
      */
     private void jobMainFunction(StringBuilder out) {
-      String extra = target.sparkSubmitParameters();
-      String parameters =
-          "--class "
-              + JOB_MAIN_CLASS
-              + (extra == null || extra.isBlank() ? "" : " " + extra.trim());
+      // the arguments and parameters EmrServerlessEngine sends too (EmrServerlessJob)
+      String parameters = EmrServerlessJob.jobMainParameters(target.sparkSubmitParameters());
+      String arguments =
+          String.join(
+              ", ",
+              EmrServerlessJob.jobMainArguments(
+                  "SPEC_LOCATION", "DAG_ID", "task_id", Python::string));
       while (!out.toString().endsWith("\n\n\n")) {
         out.append('\n'); // two blank lines before a top-level function
       }
@@ -638,15 +636,15 @@ public final class AirflowRenderer {
               + " Serverless.\"\"\"\n");
       out.append("    return EmrServerlessStartJobOperator(\n");
       out.append("        task_id=task_id,\n");
-      out.append("        name=DAG_ID + \".\" + task_id,\n");
+      out.append("        name=DAG_ID + ")
+          .append(Python.string(EmrServerlessJob.NAME_SEPARATOR))
+          .append(" + task_id,\n");
       out.append("        application_id=EMR_APPLICATION_ID,\n");
       out.append("        execution_role_arn=EXECUTION_ROLE_ARN,\n");
       out.append("        job_driver={\n");
       out.append("            \"sparkSubmit\": {\n");
       out.append("                \"entryPoint\": JOB_JAR,\n");
-      out.append(
-          "                \"entryPointArguments\": [\"--spec\", SPEC_LOCATION, \"--dag\","
-              + " DAG_ID, \"--task\", task_id],\n");
+      out.append("                \"entryPointArguments\": [").append(arguments).append("],\n");
       out.append("                \"sparkSubmitParameters\": ")
           .append(Python.string(parameters))
           .append(",\n");
@@ -811,14 +809,13 @@ public final class AirflowRenderer {
         out.append("        max_iterations=").append(target.maxAttempts()).append(",\n");
       } else if (spec instanceof TaskSpec.RunSparkJob run) {
         // a team's own Spark job: its entry point, arguments and parameters as they are
-        SparkJob job = run.job();
-        String entryPoint = Python.string(job.entrypoint());
-        String arguments = Python.strings(job.arguments());
-        String own = job.sparkSubmitParameters();
-        String parameters = Python.string(own == null ? "" : own.trim());
+        EmrServerlessJob job = EmrServerlessJob.sparkJob(dag, task, run.job());
+        String entryPoint = Python.string(job.entryPoint());
+        String arguments = Python.strings(job.entryPointArguments());
+        String parameters = Python.string(job.sparkSubmitParameters());
         out.append("    ").append(variable).append(" = EmrServerlessStartJobOperator(\n");
         out.append("        task_id=").append(Python.string(task.id())).append(",\n");
-        out.append("        name=").append(Python.string(dag.id() + "." + task.id())).append(",\n");
+        out.append("        name=").append(Python.string(job.name())).append(",\n");
         out.append("        application_id=EMR_APPLICATION_ID,\n");
         out.append("        execution_role_arn=EXECUTION_ROLE_ARN,\n");
         out.append("        job_driver={\n");

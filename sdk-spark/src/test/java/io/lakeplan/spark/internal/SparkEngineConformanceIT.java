@@ -391,7 +391,7 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
       // the engine's own create-table task, outside the use case's plan
       TaskResult created =
           engine.run(
-              io.lakeplan.plan.ImmutableDag.builder().id("outside").useCase("outside").build(),
+              io.lakeplan.plan.Dag.builder().id("outside").useCase("outside").build(),
               io.lakeplan.plan.Task.of(
                   "outside.create-table", TaskSpec.CreateTable.of(definition)));
       assertThat(created.status()).as(created.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
