@@ -2,6 +2,7 @@ package io.lakeplan.env;
 
 import io.lakeplan.codec.YamlFormat;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.run.Notifier;
 import io.lakeplan.spi.SecretResolutionException;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.WatermarkStore;
@@ -19,9 +20,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The runtime pieces of an {@link Environment}: its watermark store, secret resolver and Iceberg
- * catalog properties, from the {@link RuntimeProvider}s on the class path (an engine never names a
- * cloud type). Pieces are created on first use and closed with the runtime.
+ * The runtime pieces of an {@link Environment}: its watermark store, secret resolver, notifier and
+ * Iceberg catalog properties, from the {@link RuntimeProvider}s on the class path (an engine never
+ * names a cloud type). Pieces are created on first use and closed with the runtime.
  *
  * <pre>{@code
  * try (EnvironmentRuntime runtime = EnvironmentRuntime.open(Environments.load(file))) {
@@ -36,6 +37,7 @@ public final class EnvironmentRuntime implements AutoCloseable {
   private final List<AutoCloseable> opened = new ArrayList<>();
   private WatermarkStore watermarks;
   private SecretResolver secrets;
+  private Notifier notifier;
 
   private EnvironmentRuntime(Environment environment, List<RuntimeProvider> providers) {
     this.environment = environment;
@@ -127,6 +129,37 @@ public final class EnvironmentRuntime implements AutoCloseable {
           };
     }
     return secrets;
+  }
+
+  /**
+   * The notifier of the environment's channels, from the first provider that serves them (sdk-aws:
+   * SNS, e-mail through SNS, Slack webhooks resolved with {@link #secrets()}); without one, a
+   * notifier that tells no one and says for every target that no runtime for notifications is on
+   * the class path.
+   */
+  public synchronized Notifier notifier() {
+    if (notifier == null) {
+      SecretResolver resolver = secrets();
+      for (RuntimeProvider provider : providers) {
+        Optional<Notifier> found = provider.notifier(environment, resolver);
+        if (found.isPresent()) {
+          notifier = found.get();
+          if (notifier instanceof AutoCloseable closeable) {
+            synchronized (opened) {
+              opened.add(closeable);
+            }
+          }
+          return notifier;
+        }
+      }
+      notifier =
+          Notifier.unavailable(
+              "environment "
+                  + environment.name()
+                  + " has no runtime for notifications on the class path (add sdk-aws to the class"
+                  + " path)");
+    }
+    return notifier;
   }
 
   /**

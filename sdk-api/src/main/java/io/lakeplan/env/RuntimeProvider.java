@@ -1,6 +1,7 @@
 package io.lakeplan.env;
 
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.run.Notifier;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.WatermarkStore;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * entry), so an engine gets, say, a DynamoDB watermark store or Glue catalog properties without a
  * compile-time dependency on the cloud SDK. The local runtime (sdk-spark) serves {@code file:}
  * watermarks; the AWS runtime (sdk-aws) serves {@code dynamodb:}, {@code secretsmanager:}, {@code
- * ssm:} and the {@code glue} catalog.
+ * ssm:}, the {@code glue} catalog and notifications (SNS, e-mail through SNS, Slack).
  *
  * <p>Objects a provider returns that implement {@link AutoCloseable} are closed with the {@link
  * io.lakeplan.env.EnvironmentRuntime} that asked for them.
@@ -33,6 +34,15 @@ public interface RuntimeProvider {
   /** A resolver for secrets kept in {@code store}, when this provider serves it. */
   default Optional<SecretResolver> secretResolver(
       Environment environment, SecretRef.Provider store) {
+    return Optional.empty();
+  }
+
+  /**
+   * The notifier of {@code environment}'s channels (SNS topics, e-mail through SNS, Slack webhooks
+   * whose URLs {@code secrets} resolves when a notification is sent), when this provider serves
+   * them.
+   */
+  default Optional<Notifier> notifier(Environment environment, SecretResolver secrets) {
     return Optional.empty();
   }
 

@@ -195,18 +195,14 @@ public final class DagRunner {
         if (result.status() != TaskResult.Status.FAILED) {
           break;
         }
+        RunContext attempted = context.withAttempt(attempt);
         if (attempt == maxAttempts) {
           if (policy.onFailure()) {
-            notify(RunEvent.Kind.FAILURE, dag, task.id(), runId, result.summary());
+            notifyTask(RunEvent.Kind.FAILURE, attempted, dag, task, result);
           }
         } else {
           if (policy.onRetry()) {
-            notify(
-                RunEvent.Kind.RETRY,
-                dag,
-                task.id(),
-                runId,
-                "attempt " + attempt + " of " + maxAttempts + " failed: " + result.summary());
+            notifyTask(RunEvent.Kind.RETRY, attempted, dag, task, result);
           }
           if (!waitToRetry(dag)) {
             break;
@@ -222,15 +218,14 @@ public final class DagRunner {
     LOG.info("{}", run);
     Duration took = Duration.between(started, clock.clock().instant());
     if (policy.sla() != null && took.compareTo(policy.sla()) > 0 && policy.onSlaMiss()) {
-      notify(
+      notifyRun(
           RunEvent.Kind.SLA_MISS,
           dag,
-          null,
           runId,
           "the run took " + took + ", more than its SLA of " + policy.sla());
     }
     if (run.succeeded() && policy.onSuccess()) {
-      notify(RunEvent.Kind.SUCCESS, dag, null, runId, "DAG run succeeded");
+      notifyRun(RunEvent.Kind.SUCCESS, dag, runId, RunEvent.RUN_SUCCEEDED);
     }
     previousRuns.put(dag.id(), run);
     return run;
@@ -272,17 +267,54 @@ public final class DagRunner {
     }
   }
 
-  private void notify(RunEvent.Kind kind, Dag dag, String taskId, String runId, String message) {
-    notifier.notify(
+  /** Tells the notifier about a failed attempt, with where its logs are when the engine knows. */
+  private void notifyTask(
+      RunEvent.Kind kind, RunContext context, Dag dag, Task task, TaskResult result) {
+    notify(
         new RunEvent(
             kind,
             dag.useCase(),
             dag.id(),
-            taskId,
-            runId,
-            message,
+            task.id(),
+            context.runId(),
+            context.attempt(),
+            dag.retries() + 1,
+            result.summary(),
+            engine.logLocation(context, dag, task),
             clock.clock().instant(),
             policy(dag)));
+  }
+
+  private void notifyRun(RunEvent.Kind kind, Dag dag, String runId, String message) {
+    notify(
+        new RunEvent(
+            kind,
+            dag.useCase(),
+            dag.id(),
+            null,
+            runId,
+            0,
+            0,
+            message,
+            null,
+            clock.clock().instant(),
+            policy(dag)));
+  }
+
+  /**
+   * A notifier's failure is its own: it never changes the run (the port says it must not throw).
+   */
+  private void notify(RunEvent event) {
+    try {
+      notifier.notify(event);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Notifier failed for {} {}/{}; the run goes on: {}",
+          event.kind(),
+          event.dagId(),
+          event.taskId() == null ? "-" : event.taskId(),
+          e.toString());
+    }
   }
 
   private static NotificationPolicy policy(Dag dag) {

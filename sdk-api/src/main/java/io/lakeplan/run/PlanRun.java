@@ -1,5 +1,7 @@
 package io.lakeplan.run;
 
+import io.lakeplan.model.NotificationPolicy;
+import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
@@ -9,18 +11,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One run of a plan's selected tasks through a {@link DagRunner} on an {@link Engine}, with a
- * progress line per attempt and a report at the end: what {@code lakeplan run} does for every
- * engine (local Spark, EMR Serverless), so their output cannot drift apart.
+ * progress line per attempt, notifications through a {@link Notifier} and a report at the end: what
+ * {@code lakeplan run} does for every engine (local Spark, EMR Serverless), so their output cannot
+ * drift apart.
  *
  * <pre>{@code
  * PlanRun.Report report =
@@ -37,6 +42,7 @@ public final class PlanRun {
   private final Progress progress;
   private final RunClock clock;
   private final Instant logicalTime;
+  private final Notifier notifier;
 
   private PlanRun(Builder builder) {
     this.plan = builder.plan;
@@ -45,6 +51,7 @@ public final class PlanRun {
     this.progress = builder.progress;
     this.clock = builder.clock;
     this.logicalTime = builder.logicalTime;
+    this.notifier = builder.notifier;
   }
 
   /** A run of {@code plan}'s tasks on {@code engine}: every task, now, telling no one. */
@@ -60,6 +67,7 @@ public final class PlanRun {
     private Progress progress = Progress.NONE;
     private RunClock clock = RunClock.system();
     private Instant logicalTime;
+    private Notifier notifier = Notifier.NONE;
 
     private Builder(Plan plan, Engine engine) {
       this.plan = Objects.requireNonNull(plan, "plan");
@@ -91,6 +99,16 @@ public final class PlanRun {
      */
     public Builder logicalTime(Instant logicalTime) {
       this.logicalTime = Objects.requireNonNull(logicalTime, "logicalTime");
+      return this;
+    }
+
+    /**
+     * Where the events the DAGs' notification policies ask for go (default: {@link Notifier#NONE}).
+     * Before the run, each target of a selected DAG that this notifier cannot reach is said once to
+     * {@link Progress#notNotified} and logged, with the reason.
+     */
+    public Builder notifier(Notifier notifier) {
+      this.notifier = Objects.requireNonNull(notifier, "notifier");
       return this;
     }
 
@@ -243,6 +261,12 @@ public final class PlanRun {
     /** A selected task does not run. */
     default void notRun(NotRun task) {}
 
+    /**
+     * Before the run: the DAGs' notification target {@code target} (in words, without secrets) will
+     * not be told anything, because {@code reason}.
+     */
+    default void notNotified(String target, String reason) {}
+
     /** No progress display. */
     Progress NONE = new Progress() {};
   }
@@ -372,7 +396,13 @@ public final class PlanRun {
             LOG.info("{}/{} not run: {}", blocked.dagId(), blocked.taskId(), blocked.reason());
           }
         };
-    DagRunner runner = DagRunner.builder(selected, engine).clock(clock).listener(listener).build();
+    notNotified(selected);
+    DagRunner runner =
+        DagRunner.builder(selected, engine)
+            .clock(clock)
+            .listener(listener)
+            .notifier(notifier)
+            .build();
     Instant time = logicalTime == null ? clock.clock().instant() : logicalTime;
     for (DagRun run : runner.runAll(time)) {
       if (run.notStarted() != null) {
@@ -391,6 +421,29 @@ public final class PlanRun {
         System.lineSeparator(),
         report.table());
     return report;
+  }
+
+  /**
+   * Says once per target which targets of the selected DAGs (with an event switched on) the
+   * notifier cannot reach, and why: a notification is never dropped without a word.
+   */
+  private void notNotified(Plan selected) {
+    Set<NotificationTarget> targets = new LinkedHashSet<>();
+    for (Dag dag : selected.dagsInOrder()) {
+      NotificationPolicy policy = dag.notifications();
+      if (policy != null
+          && (policy.onFailure() || policy.onRetry() || policy.onSuccess() || policy.onSlaMiss())) {
+        targets.addAll(policy.targets());
+      }
+    }
+    for (NotificationTarget target : targets) {
+      String reason = notifier.cannotNotify(target);
+      if (reason != null) {
+        String described = Notifier.describe(target);
+        progress.notNotified(described, reason);
+        LOG.warn("Not notified in this run: {} ({})", described, reason);
+      }
+    }
   }
 
   /** A blocked task's reason, without the result's "not run: ". */

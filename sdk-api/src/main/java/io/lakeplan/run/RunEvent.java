@@ -5,14 +5,21 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Something a run did that its DAG's notification policy may ask to be told about.
+ * Something a run did that its DAG's notification policy may ask to be told about. {@link
+ * NotificationMessage#of(RunEvent)} turns it into the text every notifier sends.
  *
  * @param kind what happened
  * @param useCase the use case of the DAG
  * @param dagId the DAG
  * @param taskId the task, or null for an event of the whole run (success, SLA miss)
  * @param runId the DAG run
- * @param message one line: a task's failure reason, the attempt that failed, the SLA missed
+ * @param attempt the task's attempt that failed or was retried (from 1); 0 for an event of the
+ *     whole run
+ * @param attempts how many attempts the task may take (its DAG's retries + 1); 0 for an event of
+ *     the whole run
+ * @param message one line: a task's failure reason, the SLA missed, or {@value #RUN_SUCCEEDED}
+ * @param logLocation where the logs of the attempt are (e.g. an EMR Serverless job run's log
+ *     folder), or null when the engine does not know
  * @param time when it happened, on the runner's clock
  * @param policy the DAG's notification policy: who is told
  */
@@ -22,11 +29,21 @@ public record RunEvent(
     String dagId,
     String taskId,
     String runId,
+    int attempt,
+    int attempts,
     String message,
+    String logLocation,
     Instant time,
     NotificationPolicy policy) {
 
-  /** Checks the values. */
+  /** The message of a {@link Kind#SUCCESS} event. */
+  public static final String RUN_SUCCEEDED = "DAG run succeeded";
+
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException when an attempt number is negative or above the attempts
+   */
   public RunEvent {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(dagId, "dagId");
@@ -34,6 +51,10 @@ public record RunEvent(
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(policy, "policy");
+    if (attempt < 0 || attempts < 0 || attempt > attempts) {
+      throw new IllegalArgumentException(
+          "Invalid attempt " + attempt + " of " + attempts + " (must be 0 ≤ attempt ≤ attempts)");
+    }
   }
 
   /** What a run event is about. */
@@ -48,16 +69,21 @@ public record RunEvent(
     SLA_MISS
   }
 
-  /** One line naming the use case, DAG, task, run and what happened. */
+  /**
+   * Whether the event's policy asks to be told about events of its kind ({@code on-failure}, {@code
+   * on-retry}, {@code on-success}, {@code on-sla-miss}).
+   */
+  public boolean wanted() {
+    return switch (kind) {
+      case FAILURE -> policy.onFailure();
+      case RETRY -> policy.onRetry();
+      case SUCCESS -> policy.onSuccess();
+      case SLA_MISS -> policy.onSlaMiss();
+    };
+  }
+
+  /** The text every notifier sends: {@link NotificationMessage#text()} of this event. */
   public String text() {
-    return kind
-        + " "
-        + (useCase == null ? "" : useCase + "/")
-        + dagId
-        + (taskId == null ? "" : "/" + taskId)
-        + " (run "
-        + runId
-        + "): "
-        + message;
+    return NotificationMessage.of(this).text();
   }
 }

@@ -25,4 +25,13 @@ public interface Engine {
    * @return the result, with its duration; FAILED with the reason when the task failed
    */
   TaskResult run(RunContext context, Dag dag, Task task);
+
+  /**
+   * Where the logs of the attempt of {@code task} run last in {@code context} are (an EMR
+   * Serverless job run's log folder, say), for notifications; null (the default) when the engine
+   * does not know.
+   */
+  default String logLocation(RunContext context, Dag dag, Task task) {
+    return null;
+  }
 }

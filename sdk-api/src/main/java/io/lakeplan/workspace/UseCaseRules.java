@@ -285,7 +285,10 @@ final class UseCaseRules {
         if (address.required(email.address(), "e-mail address")
             && !email.address().matches("[^@\\s]+@[^@\\s]+")) {
           address.report(
-              ProblemCode.INVALID_VALUE, "Invalid e-mail address '" + email.address() + "'");
+              ProblemCode.INVALID_VALUE,
+              "Invalid e-mail address '"
+                  + email.address()
+                  + "' (write one address, e.g. ops@example.com)");
         }
       } else if (target instanceof NotificationTarget.Slack slack) {
         element.at("webhook").required(slack.webhook(), "webhook secret reference");

@@ -37,6 +37,7 @@ class EnvironmentsTest {
         .notifications(
             Notifications.builder()
                 .defaultSnsTopicArn("arn:aws:sns:eu-west-1:123456789012:lake")
+                .emailSnsTopicArn("arn:aws:sns:eu-west-1:123456789012:lake-mail")
                 .build())
         .airflow(
             AirflowSettings.builder()
@@ -63,6 +64,7 @@ class EnvironmentsTest {
         .contains("watermarks: dynamodb:lakeplan-watermarks")
         .contains("cross-dag-mode: sensors")
         .contains("poll-interval: 30s")
+        .contains("email-sns-topic-arn: arn:aws:sns:eu-west-1:123456789012:lake-mail")
         .doesNotContain("watermark-scheme");
     assertThat(Environments.read("prod.yaml", yaml)).isEqualTo(environment);
     assertThat(Environments.read("local.yaml", Environments.toYaml(Environment.local())))
@@ -135,6 +137,35 @@ class EnvironmentsTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("max-active-runs: 0")
         .hasMessageContaining("poll-interval: PT0S");
+  }
+
+  @Test
+  void read_notificationTopics_badArnsAndAFifoEmailTopic_failNamingEach() {
+    assertThatThrownBy(
+            () ->
+                Environments.read(
+                    "env.yaml",
+                    "notifications:\n  default-sns-topic-arn: lake\n  email-sns-topic-arn:"
+                        + " arn:aws:sns:eu-west-1:123456789012:mail.fifo\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(
+            "default-sns-topic-arn: 'lake' (an SNS topic ARN: arn:aws:sns:REGION:ACCOUNT:TOPIC)")
+        .hasMessageContaining(
+            "email-sns-topic-arn: 'arn:aws:sns:eu-west-1:123456789012:mail.fifo' (a FIFO topic"
+                + " cannot have e-mail subscriptions: name a standard topic)");
+  }
+
+  @Test
+  void runtime_withoutANotificationRuntime_saysSoForEveryTarget() {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(aws(), List.of())) {
+      assertThat(
+              runtime
+                  .notifier()
+                  .cannotNotify(io.lakeplan.model.NotificationTarget.Email.of("ops@example.com")))
+          .isEqualTo(
+              "environment prod has no runtime for notifications on the class path (add sdk-aws"
+                  + " to the class path)");
+    }
   }
 
   @Test

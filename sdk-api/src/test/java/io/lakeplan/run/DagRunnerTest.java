@@ -65,6 +65,11 @@ class DagRunnerTest {
     }
 
     @Override
+    public String logLocation(RunContext context, Dag dag, Task task) {
+      return "logs/" + dag.id() + "/" + task.id() + "#" + context.attempt();
+    }
+
+    @Override
     public TaskResult run(RunContext context, Dag dag, Task task) {
       calls.add(dag.id() + "/" + task.id() + "#" + context.attempt() + "@" + context.runId());
       clock.sleep(taskTime);
@@ -136,12 +141,49 @@ class DagRunnerTest {
             "orders.migration/a#1@run__2024-05-01T00:00:00Z",
             "orders.migration/a#2@run__2024-05-01T00:00:00Z");
     assertThat(clock.now).isEqualTo(START.plus(Duration.ofMinutes(5)));
+    String runId = "run__" + START;
     assertThat(events)
-        .extracting(RunEvent::text)
+        .extracting(
+            RunEvent::kind,
+            RunEvent::useCase,
+            RunEvent::taskId,
+            RunEvent::runId,
+            RunEvent::attempt,
+            RunEvent::attempts,
+            RunEvent::message,
+            RunEvent::logLocation)
         .containsExactly(
-            "RETRY orders/orders.migration/a (run run__2024-05-01T00:00:00Z): attempt 1 of 3"
-                + " failed: a broke",
-            "SUCCESS orders/orders.migration (run run__2024-05-01T00:00:00Z): DAG run succeeded");
+            org.assertj.core.groups.Tuple.tuple(
+                RunEvent.Kind.RETRY,
+                "orders",
+                "a",
+                runId,
+                1,
+                3,
+                "a broke",
+                engine.logLocation(new RunContext(runId, START, clock.clock(), 1), dag, task("a"))),
+            org.assertj.core.groups.Tuple.tuple(
+                RunEvent.Kind.SUCCESS, "orders", null, runId, 0, 0, RunEvent.RUN_SUCCEEDED, null));
+  }
+
+  @Test
+  void aNotifierThatThrows_doesNotChangeTheRun() {
+    engine.script("a", "F");
+    Dag dag = dag("orders.migration", "a", "b").build();
+    Plan plan = Plan.builder().addDags(dag).build();
+    DagRunner runner =
+        DagRunner.builder(plan, engine)
+            .clock(clock)
+            .notifier(
+                event -> {
+                  throw new IllegalStateException("the channel is down");
+                })
+            .build();
+
+    DagRun run = runner.run("orders.migration");
+
+    assertThat(run.failedTasks()).containsExactly("a");
+    assertThat(run.result("b").status()).isEqualTo(TaskResult.Status.SUCCEEDED);
   }
 
   @Test

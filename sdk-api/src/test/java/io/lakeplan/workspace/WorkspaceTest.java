@@ -207,6 +207,38 @@ class WorkspaceTest {
   }
 
   @Test
+  void notificationTargets_thatCannotBeHonoured_areProblemsNamingTheTargetAndTheFix()
+      throws IOException {
+    write(
+        "alerts.yaml",
+        """
+        api-version: lakeplan/v1
+        name: alerts
+        owner: me@example.com
+        notifications:
+          targets:
+            - {type: sns, topic-arn: "orders-alerts"}
+            - {type: slack, webhook: "https://hooks.slack.example/services/T0/B0/XYZ"}
+            - {type: email, address: "ops"}
+        tables:
+          - table: raw.orders
+            columns: [{name: id, type: long}]
+        """);
+    Workspace workspace = Workspace.load(folder);
+    assertThat(workspace.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "alerts.yaml:7:30: notifications.targets[1].webhook: Invalid secret reference (value"
+                + " hidden): write env:NAME, secretsmanager:NAME or ssm:/PARAMETER, never the"
+                + " secret itself [invalid-value]",
+            "alerts.yaml:6:30: notifications.targets[0].topic-arn: Invalid SNS topic ARN"
+                + " 'orders-alerts' (write arn:aws:sns:REGION:ACCOUNT:TOPIC) [invalid-value]",
+            "alerts.yaml:8:30: notifications.targets[2].address: Invalid e-mail address 'ops'"
+                + " (write one address, e.g. ops@example.com) [invalid-value]")
+        .noneMatch(problem -> problem.contains("hooks.slack"));
+  }
+
+  @Test
   void strictMode_failsOnAnyProblem_listingThemAll() throws IOException {
     writeValid();
     write("corrupt.yaml", "a: [\n");

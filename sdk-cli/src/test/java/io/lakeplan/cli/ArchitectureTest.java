@@ -45,11 +45,12 @@ import org.junit.jupiter.api.Test;
  *   spi         → model, plan         ports and the decisions engines share
  *   codec       → model, plan, validation
  *                                     YAML/JSON of use cases, environments and plans, the schema
- *   env         → model, spi, codec, validation
- *                                     environments and their runtime (RuntimeProvider)
+ *   run         → model, plan, spi    DagRunner, Notifier
+ *   env         → model, spi, codec, validation, run
+ *                                     environments and their runtime (RuntimeProvider: stores,
+ *                                     secrets, notifiers)
  *   workspace   → model, plan, spi, codec, validation
  *                                     Validator, Planner, Workspace: use cases alone or together
- *   run         → model, plan, spi    DagRunner
  * </pre>
  *
  * Implementation classes are package-private beside the public type they serve: there is no {@code
@@ -78,7 +79,7 @@ class ArchitectureTest {
     SDK_API_LAYERS.put("plan", List.of("model"));
     SDK_API_LAYERS.put("spi", List.of("model", "plan"));
     SDK_API_LAYERS.put("codec", List.of("model", "plan", "validation"));
-    SDK_API_LAYERS.put("env", List.of("model", "spi", "codec", "validation"));
+    SDK_API_LAYERS.put("env", List.of("model", "spi", "codec", "validation", "run"));
     SDK_API_LAYERS.put("workspace", List.of("model", "plan", "spi", "codec", "validation"));
     SDK_API_LAYERS.put("run", List.of("model", "plan", "spi"));
   }
