@@ -31,23 +31,32 @@ SPEC_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/plan.jso
 LOG_URI = "s3://acme-logs/emr-serverless/"
 
 SNS_TOPIC_ARNS = ["arn:aws:sns:eu-west-1:123456789012:orders-alerts"]
+# the subject and text of Java runs' notifications (NotificationMessage), with
+# Jinja filling in the task instance when a callback fires
+NOTIFICATIONS = {
+    "FAILURE": ("Lakeplan FAILURE orders.maintenance.cron_0_3_1_x_x", "Lakeplan FAILURE orders.maintenance.cron_0_3_1_x_x/{{ ti.task_id }}\nuse case: orders\nDAG: orders.maintenance.cron_0_3_1_x_x\ntask: {{ ti.task_id }}\nrun: {{ run_id }}\nattempt: {{ ti.try_number }} of {{ ti.task.retries + 1 }}\nsummary: {{ exception | default('-', true) | string | replace('\\n', ' | ') }}\nlog: {{ ti.log_url }}"),
+    "RETRY": ("Lakeplan RETRY orders.maintenance.cron_0_3_1_x_x", "Lakeplan RETRY orders.maintenance.cron_0_3_1_x_x/{{ ti.task_id }}\nuse case: orders\nDAG: orders.maintenance.cron_0_3_1_x_x\ntask: {{ ti.task_id }}\nrun: {{ run_id }}\nattempt: {{ ti.try_number }} of {{ ti.task.retries + 1 }}\nsummary: {{ exception | default('-', true) | string | replace('\\n', ' | ') }}\nlog: {{ ti.log_url }}"),
+}
 
 
 def notify(event):
     """One SnsNotifier per topic; Jinja fills in the run when the callback fires."""
-    message = (
-        "Lakeplan: " + event + " in use case "
-        + "orders"
-        + ", DAG {{ dag.dag_id }}, task {{ ti.task_id if ti else '-' }}, run {{ run_id }}."
-        " Airflow log: {{ ti.log_url if ti else '-' }}. Spark logs: " + LOG_URI
-    )
+    subject, message = NOTIFICATIONS[event]
+    attributes = {
+        "lakeplan.event": event,
+        "lakeplan.use-case": "orders",
+        "lakeplan.dag": DAG_ID,
+    }
+    if event != "SUCCESS":
+        attributes["lakeplan.task"] = "{{ ti.task_id }}"
     return [
         SnsNotifier(
             aws_conn_id=AWS_CONN_ID,
             target_arn=arn,
             region_name=arn.split(":")[3],
-            subject=("Lakeplan " + DAG_ID + " " + event)[:100],
+            subject=subject,
             message=message,
+            message_attributes=attributes,
         )
         for arn in SNS_TOPIC_ARNS
     ]
@@ -83,8 +92,8 @@ default_args = {
     "retries": 1,
     "retry_delay": timedelta(minutes=5),
     "depends_on_past": False,
-    "on_failure_callback": notify("task failed"),
-    "on_retry_callback": notify("task retried"),
+    "on_failure_callback": notify("FAILURE"),
+    "on_retry_callback": notify("RETRY"),
 }
 
 with DAG(

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -73,6 +75,18 @@ public final class AwsClients {
   /** An SSM client. */
   public SsmClient ssm() {
     return configure(SsmClient.builder()).build();
+  }
+
+  /**
+   * An SNS client of {@code region} (the region of the topic it publishes to: an SNS topic is
+   * reached in its own region), or of the environment's region when {@code region} is null.
+   */
+  public SnsClient sns(String region) {
+    SnsClientBuilder builder = configure(SnsClient.builder());
+    if (region != null) {
+      builder.region(Region.of(region));
+    }
+    return builder.build();
   }
 
   /** An S3 client; path-style when the environment overrides the endpoint. */

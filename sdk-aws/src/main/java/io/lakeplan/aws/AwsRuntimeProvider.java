@@ -3,12 +3,14 @@ package io.lakeplan.aws;
 import io.lakeplan.aws.dynamodb.DynamoDbWatermarkStore;
 import io.lakeplan.aws.glue.GlueCatalogProperties;
 import io.lakeplan.aws.internal.AwsFailures;
+import io.lakeplan.aws.notifications.AwsNotifier;
 import io.lakeplan.aws.s3.S3FileSystemProperties;
 import io.lakeplan.aws.secrets.AwsSecretResolver;
 import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.RuntimeProvider;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.run.Notifier;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.WatermarkStore;
 import java.util.Map;
@@ -17,9 +19,10 @@ import java.util.Optional;
 /**
  * The AWS runtime of an environment, found by {@link java.util.ServiceLoader}: {@code dynamodb:}
  * watermark stores, {@code secretsmanager:} and {@code ssm:} secrets, the {@code glue} catalog, the
- * Hadoop settings of {@code s3://} landing files, and one-line descriptions of AWS failures.
- * Clients come from {@link AwsClients} (region, endpoint override, bounded retries, timeouts,
- * default credential chain) and are closed with the runtime.
+ * Hadoop settings of {@code s3://} landing files, notifications (SNS, e-mail through SNS, Slack:
+ * {@link AwsNotifier}) and one-line descriptions of AWS failures. Clients come from {@link
+ * AwsClients} (region, endpoint override, bounded retries, timeouts, default credential chain) and
+ * are closed with the runtime.
  */
 public final class AwsRuntimeProvider implements RuntimeProvider {
 
@@ -59,6 +62,12 @@ public final class AwsRuntimeProvider implements RuntimeProvider {
       default:
         return Optional.empty();
     }
+  }
+
+  /** SNS topics, e-mail through the environment's e-mail topic, and Slack webhooks. */
+  @Override
+  public Optional<Notifier> notifier(Environment environment, SecretResolver secrets) {
+    return Optional.of(AwsNotifier.of(environment, secrets));
   }
 
   @Override

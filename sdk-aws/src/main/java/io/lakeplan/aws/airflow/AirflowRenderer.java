@@ -1,6 +1,7 @@
 package io.lakeplan.aws.airflow;
 
 import io.lakeplan.aws.emr.EmrServerlessJob;
+import io.lakeplan.aws.notifications.SnsNotifier;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.env.Environment;
@@ -14,6 +15,8 @@ import io.lakeplan.plan.Edge;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.run.NotificationMessage;
+import io.lakeplan.run.RunEvent;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.workspace.Workspace;
 import java.time.ZoneOffset;
@@ -50,8 +53,9 @@ import java.util.TreeSet;
  *   <li>A table's writers and maintenance run in one Airflow pool of one slot per table ({@link
  *       Rendering#pools()}, written to {@value Rendering#POOLS_FILE}).
  *   <li>Failure, retry and success notifications publish to the DAG's SNS targets ({@code
- *       SnsNotifier}); e-mail and Slack targets and SLA misses are not rendered (Airflow 3 has no
- *       SLAs).
+ *       SnsNotifier}) the subject, text and message attributes of a Java run's notification ({@link
+ *       #notificationTemplate}), Jinja filling in the task instance; e-mail and Slack targets and
+ *       SLA misses are not rendered yet (Airflow 3 has no SLAs).
  * </ul>
  */
 public final class AirflowRenderer {
@@ -289,6 +293,57 @@ public final class AirflowRenderer {
   /** The task id of the DATASETS-mode gate, with underscores added when a task has it. */
   public static final String GATE_TASK_ID = "upstream-completed";
 
+  /** The Jinja expression of the task id in a task callback's notification. */
+  public static final String JINJA_TASK_ID = "{{ ti.task_id }}";
+
+  /** The Jinja expression of the DAG run id in a callback's notification. */
+  public static final String JINJA_RUN_ID = "{{ run_id }}";
+
+  /** The Jinja expression of the attempt that failed in a task callback's notification. */
+  public static final String JINJA_ATTEMPT = "{{ ti.try_number }}";
+
+  /** The Jinja expression of the attempts a task may take in a task callback's notification. */
+  public static final String JINJA_ATTEMPTS = "{{ ti.task.retries + 1 }}";
+
+  /**
+   * The Jinja expression of a task callback's summary: the exception's text on one line, or {@value
+   * NotificationMessage#UNKNOWN}.
+   */
+  public static final String JINJA_SUMMARY =
+      "{{ exception | default('-', true) | string | replace('\\n', ' | ') }}";
+
+  /** The Jinja expression of the task instance's log in a task callback's notification. */
+  public static final String JINJA_LOG = "{{ ti.log_url }}";
+
+  /**
+   * The notification a rendered callback of {@code dag} sends for {@code kind}: the text of a Java
+   * run's notification ({@link NotificationMessage}) with Jinja expressions ({@code JINJA_*}) for
+   * what only the callback knows. A {@link RunEvent.Kind#SUCCESS} callback is the DAG run's: no
+   * task, attempt or log.
+   */
+  public static NotificationMessage notificationTemplate(RunEvent.Kind kind, Dag dag) {
+    if (kind == RunEvent.Kind.SUCCESS) {
+      return new NotificationMessage(
+          kind.name(),
+          dag.useCase(),
+          dag.id(),
+          NotificationMessage.UNKNOWN,
+          JINJA_RUN_ID,
+          NotificationMessage.UNKNOWN,
+          RunEvent.RUN_SUCCEEDED,
+          NotificationMessage.UNKNOWN);
+    }
+    return new NotificationMessage(
+        kind.name(),
+        dag.useCase(),
+        dag.id(),
+        JINJA_TASK_ID,
+        JINJA_RUN_ID,
+        NotificationMessage.attempt(JINJA_ATTEMPT, JINJA_ATTEMPTS),
+        JINJA_SUMMARY,
+        JINJA_LOG);
+  }
+
   /** The source of one DAG file. */
   private final class DagFile {
     private final Dag dag;
@@ -449,7 +504,7 @@ public final class AirflowRenderer {
       out.append("    tags=").append(Python.strings(dag.tags())).append(",\n");
       out.append("    default_args=default_args,\n");
       if (notifies() && dag.notifications().onSuccess()) {
-        out.append("    on_success_callback=notify(\"succeeded\"),\n");
+        out.append("    on_success_callback=notify(\"SUCCESS\"),\n");
       }
       out.append("    doc_md=__doc__,\n");
       out.append(") as dag:\n");
@@ -578,7 +633,7 @@ public final class AirflowRenderer {
         out.append("JOB_JAR = ").append(Python.string(target.jobJar())).append('\n');
         out.append("SPEC_LOCATION = ").append(Python.string(specLocation())).append('\n');
       }
-      if (hasSpark() || notifies()) {
+      if (hasSpark()) {
         out.append("LOG_URI = ").append(Python.string(target.logUri())).append('\n');
       }
       out.append('\n');
@@ -589,29 +644,68 @@ public final class AirflowRenderer {
     }
 
     private void notifyFunction(StringBuilder out) {
-      out.append("SNS_TOPIC_ARNS = ").append(Python.strings(topics)).append("\n\n\n");
+      out.append("SNS_TOPIC_ARNS = ").append(Python.strings(topics)).append("\n");
+      out.append(
+          "# the subject and text of Java runs' notifications (NotificationMessage), with\n");
+      out.append("# Jinja filling in the task instance when a callback fires\n");
+      out.append("NOTIFICATIONS = {\n");
+      for (RunEvent.Kind kind : renderedEvents()) {
+        NotificationMessage message = notificationTemplate(kind, dag);
+        out.append("    ")
+            .append(Python.string(kind.name()))
+            .append(": (")
+            .append(Python.string(message.subject()))
+            .append(", ")
+            .append(Python.string(message.text()))
+            .append("),\n");
+      }
+      out.append("}\n\n\n");
       out.append("def notify(event):\n");
       out.append(
           "    \"\"\"One SnsNotifier per topic; Jinja fills in the run when the callback fires.\"\"\"\n");
-      out.append("    message = (\n");
-      out.append("        \"Lakeplan: \" + event + \" in use case \"\n");
-      out.append("        + ").append(Python.string(dag.useCase())).append('\n');
-      out.append(
-          "        + \", DAG {{ dag.dag_id }}, task {{ ti.task_id if ti else '-' }},"
-              + " run {{ run_id }}.\"\n");
-      out.append(
-          "        \" Airflow log: {{ ti.log_url if ti else '-' }}. Spark logs: \" + LOG_URI\n");
-      out.append("    )\n");
+      out.append("    subject, message = NOTIFICATIONS[event]\n");
+      out.append("    attributes = {\n");
+      out.append("        ")
+          .append(Python.string(SnsNotifier.EVENT_ATTRIBUTE))
+          .append(": event,\n");
+      out.append("        ")
+          .append(Python.string(SnsNotifier.USE_CASE_ATTRIBUTE))
+          .append(": ")
+          .append(Python.string(dag.useCase()))
+          .append(",\n");
+      out.append("        ").append(Python.string(SnsNotifier.DAG_ATTRIBUTE)).append(": DAG_ID,\n");
+      out.append("    }\n");
+      out.append("    if event != \"SUCCESS\":\n");
+      out.append("        attributes[")
+          .append(Python.string(SnsNotifier.TASK_ATTRIBUTE))
+          .append("] = \"{{ ti.task_id }}\"\n");
       out.append("    return [\n");
       out.append("        SnsNotifier(\n");
       out.append("            aws_conn_id=AWS_CONN_ID,\n");
       out.append("            target_arn=arn,\n");
       out.append("            region_name=arn.split(\":\")[3],\n");
-      out.append("            subject=(\"Lakeplan \" + DAG_ID + \" \" + event)[:100],\n");
+      out.append("            subject=subject,\n");
       out.append("            message=message,\n");
+      out.append("            message_attributes=attributes,\n");
       out.append("        )\n");
       out.append("        for arn in SNS_TOPIC_ARNS\n");
       out.append("    ]\n\n\n");
+    }
+
+    /** The events whose callbacks this DAG renders, in the order of {@link RunEvent.Kind}. */
+    private List<RunEvent.Kind> renderedEvents() {
+      NotificationPolicy policy = dag.notifications();
+      List<RunEvent.Kind> kinds = new ArrayList<>();
+      if (policy.onFailure()) {
+        kinds.add(RunEvent.Kind.FAILURE);
+      }
+      if (policy.onRetry()) {
+        kinds.add(RunEvent.Kind.RETRY);
+      }
+      if (policy.onSuccess()) {
+        kinds.add(RunEvent.Kind.SUCCESS);
+      }
+      return kinds;
     }
 
     /**
@@ -715,10 +809,10 @@ public final class AirflowRenderer {
           .append(dag.dependsOnPast() ? "True" : "False")
           .append(",\n");
       if (notifies() && dag.notifications().onFailure()) {
-        out.append("    \"on_failure_callback\": notify(\"task failed\"),\n");
+        out.append("    \"on_failure_callback\": notify(\"FAILURE\"),\n");
       }
       if (notifies() && dag.notifications().onRetry()) {
-        out.append("    \"on_retry_callback\": notify(\"task retried\"),\n");
+        out.append("    \"on_retry_callback\": notify(\"RETRY\"),\n");
       }
       out.append("}\n\n");
     }

@@ -326,6 +326,26 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     }
   }
 
+  /**
+   * The log folder of the job run of attempt {@code context.attempt()} of {@code task} (the last
+   * one this engine started or found again for it), or null when it started none: a task that
+   * failed before its job run was submitted has no logs on EMR Serverless.
+   */
+  @Override
+  public String logLocation(RunContext context, Dag dag, Task task) {
+    synchronized (jobRuns) {
+      for (int i = jobRuns.size() - 1; i >= 0; i--) {
+        JobRunRecord jobRun = jobRuns.get(i);
+        if (jobRun.dagId().equals(dag.id())
+            && jobRun.taskId().equals(task.id())
+            && jobRun.attempt() == context.attempt()) {
+          return jobRun.logLocation();
+        }
+      }
+    }
+    return null;
+  }
+
   @Override
   public TaskResult run(RunContext context, Dag dag, Task task) {
     Instant started = clock.clock().instant();
