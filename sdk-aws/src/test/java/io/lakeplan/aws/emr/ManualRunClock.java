@@ -15,13 +15,14 @@ import java.util.List;
  * sleep throw {@link InterruptedException}, {@link #crashAtSleep(int)} an unchecked exception, as a
  * killed process would stop.
  */
-final class ManualRunClock implements RunClock {
+public final class ManualRunClock implements RunClock {
   private Instant now;
   private final List<Duration> sleeps = new ArrayList<>();
   private int interruptAt = -1;
   private int crashAt = -1;
 
-  ManualRunClock(Instant start) {
+  /** A clock at {@code start}. */
+  public ManualRunClock(Instant start) {
     this.now = start;
   }
 
