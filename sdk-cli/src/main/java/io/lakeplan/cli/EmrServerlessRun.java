@@ -4,6 +4,7 @@ import io.lakeplan.aws.emr.EmrServerlessEngine;
 import io.lakeplan.aws.emr.JobRunRecord;
 import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.env.Environment;
+import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code lakeplan run --on emr-serverless}: the plan's selected tasks through the same runner and
  * progress lines as a local run, each Spark task an EMR Serverless job run ({@link
- * EmrServerlessEngine}). Needs no Spark in this JVM: the jobs run on the environment's application.
+ * EmrServerlessEngine}), the DAGs' notifications to the environment's channels (SNS, e-mail through
+ * SNS, Slack; a failure's message names its job run's log folder). Needs no Spark in this JVM: the
+ * jobs run on the environment's application.
  */
 final class EmrServerlessRun {
   private EmrServerlessRun() {}
@@ -43,24 +46,25 @@ final class EmrServerlessRun {
     Plan plan = plan(spec);
     PlanRun.Selection selection = PlanRun.Selection.of(dag, task);
     PlanRun.select(plan, selection); // an unknown DAG or task fails before anything is uploaded
-    try (EmrServerlessEngine engine =
-        EmrServerlessEngine.builder()
-            .environment(environment)
-            .listener(
-                new EmrServerlessEngine.Listener() {
-                  @Override
-                  public void submitted(Dag dag, Task task, JobRunRecord jobRun) {
-                    out.printf(
-                        Locale.ROOT,
-                        "      %s/%s: job run %s, logs %s%n",
-                        dag.id(),
-                        task.id(),
-                        jobRun.jobRunId(),
-                        jobRun.logLocation());
-                    out.flush();
-                  }
-                })
-            .build()) {
+    try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment);
+        EmrServerlessEngine engine =
+            EmrServerlessEngine.builder()
+                .environment(environment)
+                .listener(
+                    new EmrServerlessEngine.Listener() {
+                      @Override
+                      public void submitted(Dag dag, Task task, JobRunRecord jobRun) {
+                        out.printf(
+                            Locale.ROOT,
+                            "      %s/%s: job run %s, logs %s%n",
+                            dag.id(),
+                            task.id(),
+                            jobRun.jobRunId(),
+                            jobRun.logLocation());
+                        out.flush();
+                      }
+                    })
+                .build()) {
       out.println(
           "Running "
               + spec
@@ -84,6 +88,7 @@ final class EmrServerlessRun {
                 .selection(selection)
                 .progress(progress)
                 .logicalTime(logicalTime)
+                .notifier(runtime.notifier())
                 .run();
         progress.report(report);
         jobRuns(engine.jobRuns(), out);

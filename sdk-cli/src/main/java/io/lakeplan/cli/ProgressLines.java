@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * The progress lines of {@code lakeplan run}, the same on every engine: {@code [n/m] dag/task ...}
  * as a task starts, {@code [n/m] dag/task STATUS in s — summary} as it ends, a line per failed
- * attempt that is retried, and {@code [-] dag/task not run: reason}.
+ * attempt that is retried, {@code [-] dag/task not run: reason}, and before the run {@code [!] not
+ * notified: target (reason)} for each notification target that no one will tell.
  */
 final class ProgressLines implements PlanRun.Progress {
   private final PrintWriter out;
@@ -60,6 +61,12 @@ final class ProgressLines implements PlanRun.Progress {
   @Override
   public void notRun(PlanRun.NotRun task) {
     out.printf(Locale.ROOT, "[-] %s/%s not run: %s%n", task.dagId(), task.taskId(), task.reason());
+    out.flush();
+  }
+
+  @Override
+  public void notNotified(String target, String reason) {
+    out.printf(Locale.ROOT, "[!] not notified: %s (%s)%n", target, reason);
     out.flush();
   }
 

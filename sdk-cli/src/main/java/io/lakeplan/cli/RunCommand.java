@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
  * them on an embedded local Spark, which {@code bin/lakeplan} puts on the class path (this class
  * only touches Spark types through {@link LocalRun}, after checking that they are there); {@code
  * --on emr-serverless} runs each Spark task as an EMR Serverless job run of the environment's
- * application ({@link EmrServerlessRun}) and needs no Spark here.
+ * application ({@link EmrServerlessRun}) and needs no Spark here. With {@code --env}, the DAGs'
+ * notifications go to the environment's channels; without it, a line before the run names each
+ * notification target that will not be told, and why.
  */
 @Command(
     name = "run",
@@ -52,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "The environment file (YAML): catalog, watermark store, secret stores (e.g. Glue,"
-              + " DynamoDB, Secrets Manager); default: the local warehouse (--warehouse).")
+              + " DynamoDB, Secrets Manager), notification channels (SNS, e-mail topic, Slack"
+              + " webhooks); default: the local warehouse (--warehouse), which notifies no one.")
   Path env;
 
   @Option(

@@ -5,6 +5,7 @@ import io.lakeplan.env.EnvironmentRuntime;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.run.DagRunner;
+import io.lakeplan.run.Notifier;
 import io.lakeplan.run.PlanRun;
 import io.lakeplan.run.PlanRun.Progress;
 import io.lakeplan.run.PlanRun.Report;
@@ -57,7 +58,9 @@ public final class LocalRunner {
 
   /**
    * Like {@link #run(Path, Path)}, for the selected tasks only, telling {@code progress} about each
-   * task. The use cases are validated and planned before Spark starts.
+   * task. The use cases are validated and planned before Spark starts. Without an environment no
+   * one is notified: the run tells {@code progress} so for each notification target ({@link
+   * Progress#notNotified}) before it starts.
    *
    * @throws IllegalArgumentException when the selection names a DAG or task the plan does not have
    *     (the message lists the known ones)
@@ -69,8 +72,18 @@ public final class LocalRunner {
         specs,
         selection,
         localEngines(LakeplanCatalog.localSession(warehouse), warehouse),
-        progress);
+        progress,
+        NO_ENVIRONMENT);
   }
+
+  /**
+   * The notifier of a run without an environment: it tells no one, and the run says so for each
+   * notification target before it starts.
+   */
+  private static final Notifier NO_ENVIRONMENT =
+      Notifier.unavailable(
+          "the run has no environment (lakeplan run --env FILE): notifications need its region,"
+              + " e-mail topic and secret stores");
 
   /** Engines on {@code spark} with the warehouse's file watermarks and {@code env:} secrets. */
   private static Function<URI, SparkEngine> localEngines(SparkSession spark, Path warehouse) {
@@ -83,9 +96,10 @@ public final class LocalRunner {
    * Like {@link #run(Path, Path, Selection, Progress)} in {@code environment}: its catalog (a new
    * local session's, e.g. Glue + S3FileIO), its object store settings ({@code s3://} through S3A
    * with the environment's region, endpoint and KMS key), its watermark store and its secret
-   * stores, from the runtimes on the class path (sdk-aws for AWS), as {@code JobMain} runs a task.
-   * A task that a cloud service failed is summed up on one line by those runtimes (the resource and
-   * what to check).
+   * stores, from the runtimes on the class path (sdk-aws for AWS), as {@code JobMain} runs a task;
+   * the DAGs' notifications go to the environment's channels ({@link
+   * EnvironmentRuntime#notifier()}: SNS, e-mail through SNS, Slack). A task that a cloud service
+   * failed is summed up on one line by those runtimes (the resource and what to check).
    *
    * @throws IllegalStateException naming the missing runtime when the environment needs one that is
    *     not on the class path
@@ -101,7 +115,8 @@ public final class LocalRunner {
           specs,
           selection,
           base -> new SparkEngine(spark, base, runtime, Clock.systemUTC()),
-          progress);
+          progress,
+          runtime.notifier());
     }
   }
 
@@ -116,11 +131,16 @@ public final class LocalRunner {
   public static Report run(Path spec, Path warehouse, SparkSession spark) {
     Objects.requireNonNull(spark, "spark");
     Specs specs = Specs.loadLocal(spec);
-    return run(specs, Selection.all(), localEngines(spark, warehouse), Progress.NONE);
+    return run(
+        specs, Selection.all(), localEngines(spark, warehouse), Progress.NONE, NO_ENVIRONMENT);
   }
 
   private static Report run(
-      Specs specs, Selection selection, Function<URI, SparkEngine> engineFor, Progress progress) {
+      Specs specs,
+      Selection selection,
+      Function<URI, SparkEngine> engineFor,
+      Progress progress,
+      Notifier notifier) {
     Map<String, SparkEngine> engines = new HashMap<>();
     Engine engine =
         new Engine() {
@@ -136,6 +156,10 @@ public final class LocalRunner {
                 .run(context, dag, task);
           }
         };
-    return PlanRun.builder(specs.plan, engine).selection(selection).progress(progress).run();
+    return PlanRun.builder(specs.plan, engine)
+        .selection(selection)
+        .progress(progress)
+        .notifier(notifier)
+        .run();
   }
 }
