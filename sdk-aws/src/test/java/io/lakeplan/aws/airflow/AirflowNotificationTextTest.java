@@ -34,7 +34,7 @@ class AirflowNotificationTextTest {
       "https://airflow.example/dags/orders.migration/grid?task_id=history.convert";
   private static final String ERROR = "Task failed: EMR Serverless job run 00f1 FAILED";
 
-  private static Dag notifyingDag() {
+  static Dag notifyingDag() {
     Plan plan = Workspace.load(Path.of("../examples/orders")).plan();
     Dag dag = plan.dags().get(0);
     NotificationPolicy everything =
@@ -82,29 +82,39 @@ class AirflowNotificationTextTest {
     return out.toString();
   }
 
-  /** The template as Airflow fills it in for a task instance of attempt 2 of 3. */
-  private static String fillIn(String template, String taskId) {
+  /** The template as Airflow fills it in for attempt 2 of a task instance of {@code dag}. */
+  private static String fillIn(String template, Dag dag, String taskId) {
     return template
         .replace(AirflowRenderer.JINJA_TASK_ID, taskId)
         .replace(AirflowRenderer.JINJA_RUN_ID, RUN_ID)
         .replace(AirflowRenderer.JINJA_ATTEMPT, "2")
-        .replace(AirflowRenderer.JINJA_ATTEMPTS, "3")
+        .replace(AirflowRenderer.JINJA_ATTEMPTS, String.valueOf(dag.retries() + 1))
         .replace(AirflowRenderer.JINJA_SUMMARY, ERROR)
         .replace(AirflowRenderer.JINJA_LOG, LOG_URL);
   }
 
-  private static RunEvent event(RunEvent.Kind kind, Dag dag, String taskId) {
+  /**
+   * The event of a Java run that a callback of {@code dag} stands for: attempt 2 of the DAG's
+   * attempts of {@code taskId}, failed with {@code summary}, its log at {@code logLocation}.
+   */
+  static RunEvent event(
+      RunEvent.Kind kind,
+      Dag dag,
+      String taskId,
+      String runId,
+      String summary,
+      String logLocation) {
     boolean task = kind != RunEvent.Kind.SUCCESS;
     return new RunEvent(
         kind,
         dag.useCase(),
         dag.id(),
         task ? taskId : null,
-        RUN_ID,
+        runId,
         task ? 2 : 0,
-        task ? 3 : 0,
-        task ? ERROR : RunEvent.RUN_SUCCEEDED,
-        task ? LOG_URL : null,
+        task ? dag.retries() + 1 : 0,
+        task ? summary : RunEvent.RUN_SUCCEEDED,
+        task ? logLocation : null,
         Instant.parse("2024-06-01T00:10:00Z"),
         dag.notifications());
   }
@@ -129,9 +139,10 @@ class AirflowNotificationTextTest {
     rendered.forEach(
         (kind, subjectAndText) -> {
           NotificationMessage java =
-              NotificationMessage.of(event(RunEvent.Kind.valueOf(kind), dag, taskId));
+              NotificationMessage.of(
+                  event(RunEvent.Kind.valueOf(kind), dag, taskId, RUN_ID, ERROR, LOG_URL));
           assertThat(subjectAndText.get(0)).as(kind + " subject").isEqualTo(java.subject());
-          assertThat(fillIn(subjectAndText.get(1), taskId))
+          assertThat(fillIn(subjectAndText.get(1), dag, taskId))
               .as(kind + " text")
               .isEqualTo(java.text());
         });
