@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakeplan.model.NotificationPolicy;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.run.DagRun;
 import io.lakeplan.run.DagRunner;
+import io.lakeplan.run.RunEvent;
 import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.workspace.Workspace;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -273,7 +276,7 @@ class EmrServerlessEngineStubIT {
   }
 
   @Test
-  void dagRunnerRetry_startsANewJobRunUnderANewClientToken() {
+  void dagRunnerRetry_startsANewJobRunUnderANewClientToken_andTheRetryNamesTheFailedRunsLogs() {
     ManualRunClock clock = new ManualRunClock(START);
     String runId = "run__" + START;
     String firstToken =
@@ -288,10 +291,32 @@ class EmrServerlessEngineStubIT {
         .runs("00runattempt2", "", "RUNNING", "SUCCESS");
     EmrServerlessEngine engine = engine(clock, 60);
 
-    DagRun run = DagRunner.builder(plan, engine).clock(clock).build().run(dag, START);
+    Dag notifying =
+        Dag.builder()
+            .from(dag)
+            .notifications(NotificationPolicy.builder().onRetry(true).build())
+            .build();
+    List<RunEvent> events = new ArrayList<>();
+
+    DagRun run =
+        DagRunner.builder(Plan.builder().from(plan).dags(List.of(notifying)).build(), engine)
+            .clock(clock)
+            .notifier(events::add)
+            .build()
+            .run(notifying, START);
 
     assertThat(run.succeeded()).as(run.toString()).isTrue();
     assertThat(run.attempts(task.id())).isEqualTo(2);
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.kind()).isEqualTo(RunEvent.Kind.RETRY);
+              assertThat(event.attempt()).isEqualTo(1);
+              assertThat(event.logLocation())
+                  .isEqualTo(engine.jobRuns().get(0).logLocation())
+                  .contains("00runattempt1");
+            });
     assertThat(engine.jobRuns())
         .extracting(JobRunRecord::attempt, JobRunRecord::jobRunId, JobRunRecord::state)
         .containsExactly(
