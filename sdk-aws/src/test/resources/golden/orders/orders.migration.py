@@ -29,6 +29,7 @@ EMR_APPLICATION_ID = "00fexampleapp01"
 EXECUTION_ROLE_ARN = "arn:aws:iam::123456789012:role/lakeplan-jobs"
 JOB_JAR = "s3://acme-artifacts/lakeplan/lakeplan-job.jar"
 SPEC_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/plan.json"
+ENVIRONMENT_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/environment-f58a65862113.yaml"
 LOG_URI = "s3://acme-logs/emr-serverless/"
 
 SNS_TOPIC_ARNS = ["arn:aws:sns:eu-west-1:123456789012:orders-alerts"]
@@ -63,17 +64,17 @@ def notify(event):
     ]
 
 
-def job_main(task_id, **kwargs):
+def job_main(task_id, name=None, **kwargs):
     """Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR Serverless."""
     return EmrServerlessStartJobOperator(
         task_id=task_id,
-        name=DAG_ID + "." + task_id,
+        name=name or DAG_ID + "." + task_id,
         application_id=EMR_APPLICATION_ID,
         execution_role_arn=EXECUTION_ROLE_ARN,
         job_driver={
             "sparkSubmit": {
                 "entryPoint": JOB_JAR,
-                "entryPointArguments": ["--spec", SPEC_LOCATION, "--dag", DAG_ID, "--task", task_id],
+                "entryPointArguments": ["--spec", SPEC_LOCATION, "--env", ENVIRONMENT_LOCATION, "--dag", DAG_ID, "--task", task_id],
                 "sparkSubmitParameters": "--class io.lakeplan.spark.JobMain",
             }
         },

@@ -137,15 +137,24 @@ public final class JobMain {
     }
   }
 
-  /** The environment file named by --env: a local path or a Hadoop file system URI (s3://…). */
+  /**
+   * The environment file named by --env: a local path or a Hadoop file system URI (s3://…, EMRFS on
+   * EMR), read before the session exists with the Hadoop settings of the job's Spark configuration
+   * ({@code spark.hadoop.*}, as spark-submit passes them).
+   */
   private static Environment readEnvironment(Map<String, String> options) throws IOException {
     String location = options.get("--env");
     if (!location.contains("://")) {
       return Environments.load(Path.of(location));
     }
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    for (scala.Tuple2<String, String> entry : new org.apache.spark.SparkConf().getAll()) {
+      if (entry._1().startsWith("spark.hadoop.")) {
+        hadoop.set(entry._1().substring("spark.hadoop.".length()), entry._2());
+      }
+    }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
-    try (InputStream in =
-        path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path)) {
+    try (InputStream in = path.getFileSystem(hadoop).open(path)) {
       return Environments.read(location, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }

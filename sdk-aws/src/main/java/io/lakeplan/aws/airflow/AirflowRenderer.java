@@ -632,6 +632,9 @@ public final class AirflowRenderer {
             .append('\n');
         out.append("JOB_JAR = ").append(Python.string(target.jobJar())).append('\n');
         out.append("SPEC_LOCATION = ").append(Python.string(specLocation())).append('\n');
+        out.append("ENVIRONMENT_LOCATION = ")
+            .append(Python.string(EmrServerlessJob.environmentLocation(environment, dag)))
+            .append('\n');
       }
       if (hasSpark()) {
         out.append("LOG_URI = ").append(Python.string(target.logUri())).append('\n');
@@ -720,17 +723,18 @@ public final class AirflowRenderer {
           String.join(
               ", ",
               EmrServerlessJob.jobMainArguments(
-                  "SPEC_LOCATION", "DAG_ID", "task_id", Python::string));
+                  "SPEC_LOCATION", "ENVIRONMENT_LOCATION", "DAG_ID", "task_id", Python::string));
       while (!out.toString().endsWith("\n\n\n")) {
         out.append('\n'); // two blank lines before a top-level function
       }
-      out.append("def job_main(task_id, **kwargs):\n");
+      out.append("def job_main(task_id, name=None, **kwargs):\n");
       out.append(
           "    \"\"\"Task `task_id` of this DAG: the Lakeplan job jar (JobMain) on EMR"
               + " Serverless.\"\"\"\n");
       out.append("    return EmrServerlessStartJobOperator(\n");
       out.append("        task_id=task_id,\n");
-      out.append("        name=DAG_ID + ")
+      // a name too long for EMR Serverless comes shortened (EmrServerlessJob.name)
+      out.append("        name=name or DAG_ID + ")
           .append(Python.string(EmrServerlessJob.NAME_SEPARATOR))
           .append(" + task_id,\n");
       out.append("        application_id=EMR_APPLICATION_ID,\n");
@@ -877,6 +881,10 @@ public final class AirflowRenderer {
       TaskSpec spec = task.spec();
       if (spec.runsOnSpark() && !(spec instanceof TaskSpec.RunSparkJob)) {
         out.append("    ").append(variable).append(" = job_main(").append(Python.string(task.id()));
+        String name = EmrServerlessJob.name(dag.id(), task.id());
+        if (!name.equals(dag.id() + EmrServerlessJob.NAME_SEPARATOR + task.id())) {
+          out.append(", name=").append(Python.string(name));
+        }
         List<String> outlets = outlets(task);
         if (!outlets.isEmpty()) {
           out.append(", outlets=").append(assets(outlets));

@@ -178,8 +178,9 @@ final class EmrServerlessCalls implements AutoCloseable {
                         .overrideConfiguration(CallLimits.timeout(callTimeout))));
   }
 
-  /** Writes {@code json} to {@code location}, SSE-KMS. */
-  void put(S3Location location, String json) throws InterruptedException {
+  /** Writes {@code text} ({@code contentType}, e.g. the plan JSON) to {@code location}, SSE-KMS. */
+  void put(S3Location location, String text, String contentType, String setting)
+      throws InterruptedException {
     try {
       call(
           () ->
@@ -187,19 +188,20 @@ final class EmrServerlessCalls implements AutoCloseable {
                   b -> {
                     b.bucket(location.bucket())
                         .key(location.key())
-                        .contentType("application/json")
+                        .contentType(contentType)
                         .serverSideEncryption("aws:kms")
                         .overrideConfiguration(CallLimits.timeout(callTimeout));
                     if (environment.kmsKey() != null) {
                       b.ssekmsKeyId(environment.kmsKey());
                     }
                   },
-                  RequestBody.fromString(json, StandardCharsets.UTF_8)));
+                  RequestBody.fromString(text, StandardCharsets.UTF_8)));
     } catch (SdkException e) {
       throw new IllegalStateException(
           describe("S3 object " + location, e)
-              + " (the plan JSON's upload: check airflow.spec-location and that the caller may"
-              + " s3:PutObject there)",
+              + " (an upload: check "
+              + setting
+              + " and that the caller may s3:PutObject there)",
           e);
     }
   }

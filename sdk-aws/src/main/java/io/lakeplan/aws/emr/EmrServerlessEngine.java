@@ -350,7 +350,8 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   public TaskResult run(RunContext context, Dag dag, Task task) {
     Instant started = clock.clock().instant();
     try {
-      Submissions.Submission submission = task.spec().accept(new Submissions(settings, dag, task));
+      Submissions.Submission submission =
+          task.spec().accept(new Submissions(environment, dag, task));
       checkApplication(submission.jobMain());
       EmrServerlessJob job = submission.job();
       requireObject(job.entryPoint(), submission.entryPointName(), submission.entryPointFix());
@@ -360,6 +361,14 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
             "Plan JSON of use case " + dag.useCase() + " (spec version " + dag.specVersion() + ")",
             "run lakeplan run --on emr-serverless, which uploads it, or upload the output of"
                 + " lakeplan plan --format json there");
+        requireObject(
+            EmrServerlessJob.environmentLocation(environment, dag),
+            "Environment file of environment "
+                + environment.name()
+                + " (version "
+                + EmrServerlessJob.environmentVersion(environment)
+                + ")",
+            "run lakeplan run --on emr-serverless, which uploads it, or lakeplan deploy");
       }
       return execute(
           JobRunRequests.request(settings, context, dag, task.id(), job),
@@ -393,7 +402,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
         context,
         dag,
         task.id(),
-        task.spec().accept(new Submissions(settings, dag, task)).job());
+        task.spec().accept(new Submissions(environment, dag, task)).job());
   }
 
   /**
@@ -591,10 +600,11 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   }
 
   /**
-   * Uploads the plan JSON of each use case of {@code plan} to its {@code airflow.spec-location}
-   * where no object is there yet (a location holds one spec version, so an object already there is
-   * the same plan and is left alone), encrypted with SSE-KMS (the environment's {@code kms-key}, or
-   * the AWS managed key).
+   * Uploads the plan JSON of each use case of {@code plan} to its {@code airflow.spec-location},
+   * and beside it the environment file the jobs read ({@link
+   * EmrServerlessJob#environmentLocation}), where no object is there yet (a location holds one spec
+   * or environment version, so an object already there is the same file and is left alone),
+   * encrypted with SSE-KMS (the environment's {@code kms-key}, or the AWS managed key).
    *
    * @return the locations written
    * @throws IllegalStateException naming the location, the cause and the fix when an upload fails

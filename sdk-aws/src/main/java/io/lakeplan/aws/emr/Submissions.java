@@ -1,6 +1,6 @@
 package io.lakeplan.aws.emr;
 
-import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
@@ -26,19 +26,19 @@ final class Submissions implements TaskSpec.Visitor<Submissions.Submission> {
   record Submission(
       EmrServerlessJob job, boolean jobMain, String entryPointName, String entryPointFix) {}
 
-  private final AirflowSettings settings;
+  private final Environment environment;
   private final Dag dag;
   private final Task task;
 
-  Submissions(AirflowSettings settings, Dag dag, Task task) {
-    this.settings = settings;
+  Submissions(Environment environment, Dag dag, Task task) {
+    this.environment = environment;
     this.dag = dag;
     this.task = task;
   }
 
   private Submission jobMain() {
     return new Submission(
-        EmrServerlessJob.jobMain(settings, dag, task),
+        EmrServerlessJob.jobMain(environment, dag, task),
         true,
         "Job jar",
         "upload sdk-spark's job jar (sdk-spark/target/sdk-spark-<version>-job.jar) there, or fix"

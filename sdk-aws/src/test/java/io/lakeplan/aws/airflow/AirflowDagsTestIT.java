@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.aws.emr.EmrServerlessJob;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
@@ -167,6 +168,8 @@ class AirflowDagsTestIT {
                     List.of(
                         "--spec",
                         "s3://lakeplan-artifacts/plans/orders/" + dag.specVersion() + "/plan.json",
+                        "--env",
+                        EmrServerlessJob.environmentLocation(target, dag),
                         "--dag",
                         DAG_ID,
                         "--task",

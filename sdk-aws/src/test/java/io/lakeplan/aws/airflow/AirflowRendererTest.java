@@ -106,7 +106,8 @@ class AirflowRendererTest {
           .contains("dag_id=DAG_ID")
           .contains("DAG_ID = \"" + dag.id() + "\"")
           .doesNotContain("open(")
-          .doesNotContain("yaml")
+          .doesNotContain("import yaml")
+          .doesNotContain("yaml.")
           .doesNotContain("json.load");
     }
   }

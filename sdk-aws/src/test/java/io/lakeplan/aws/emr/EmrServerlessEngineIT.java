@@ -7,6 +7,7 @@ import io.lakeplan.aws.MotoClients;
 import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
+import io.lakeplan.env.Environments;
 import io.lakeplan.model.SparkJob;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
@@ -177,10 +178,23 @@ class EmrServerlessEngineIT {
     String specLocation = "s3://" + BUCKET + "/" + key;
     s3.deleteObject(b -> b.bucket(BUCKET).key(key)); // as another test may have staged it
 
+    String environmentLocation = EmrServerlessJob.environmentLocation(engine.environment(), dag);
+    String environmentKey = environmentLocation.substring(("s3://" + BUCKET + "/").length());
+    s3.deleteObject(b -> b.bucket(BUCKET).key(environmentKey));
+
     List<String> staged = engine.stagePlans(plan);
     DagRun run = DagRunner.builder(plan, engine).build().run(dag, LOGICAL_TIME);
 
-    assertThat(staged).containsExactly(specLocation);
+    assertThat(staged).containsExactly(specLocation, environmentLocation);
+    // the environment file the jobs read (--env), beside the plan JSON, encrypted
+    assertThat(
+            Environments.read(
+                environmentLocation,
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(environmentKey)).asUtf8String()))
+        .isEqualTo(engine.environment());
+    assertThat(
+            s3.headObject(b -> b.bucket(BUCKET).key(environmentKey)).serverSideEncryptionAsString())
+        .isEqualTo("aws:kms");
     Plan uploaded =
         UseCaseCodec.planFromJson(
             s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String());
@@ -206,7 +220,15 @@ class EmrServerlessEngineIT {
       assertThat(jobRun.executionRole()).isEqualTo(ROLE);
       assertThat(jobRun.jobDriver().sparkSubmit().entryPoint()).isEqualTo(JOB_JAR);
       assertThat(jobRun.jobDriver().sparkSubmit().entryPointArguments())
-          .containsExactly("--spec", specLocation, "--dag", dag.id(), "--task", task.id());
+          .containsExactly(
+              "--spec",
+              specLocation,
+              "--env",
+              environmentLocation,
+              "--dag",
+              dag.id(),
+              "--task",
+              task.id());
       assertThat(jobRun.jobDriver().sparkSubmit().sparkSubmitParameters())
           .isEqualTo("--class io.lakeplan.spark.JobMain --conf spark.executor.memory=4g");
       assertThat(
@@ -359,14 +381,25 @@ class EmrServerlessEngineIT {
                 + "/unstaged/orders.json does not exist (no such object or bucket): run lakeplan"
                 + " run --on emr-serverless, which uploads it, or upload the output of lakeplan"
                 + " plan --format json there");
+    Environment unstaged = environment(spark4, ROLE, JOB_JAR, SPEC_LOCATION);
+    unstaged = Environment.builder().from(unstaged).name("unstaged").build();
+    assertThat(engine(unstaged).run(context, dag, task).summary())
+        .isEqualTo(
+            "Environment file of environment unstaged (version "
+                + EmrServerlessJob.environmentVersion(unstaged)
+                + ") "
+                + EmrServerlessJob.environmentLocation(unstaged, dag)
+                + " does not exist (no such object or bucket): run lakeplan run --on"
+                + " emr-serverless, which uploads it, or lakeplan deploy");
     assertThat(jobRuns(spark4)).hasSize(spark4Runs);
     assertThat(jobRuns(spark3)).hasSize(spark3Runs);
 
-    TaskResult otherAccount =
+    EmrServerlessEngine otherAccountRole =
         engine(
-                environment(
-                    spark4, "arn:aws:iam::999999999999:role/lakeplan-jobs", JOB_JAR, SPEC_LOCATION))
-            .run(context, dag, task);
+            environment(
+                spark4, "arn:aws:iam::999999999999:role/lakeplan-jobs", JOB_JAR, SPEC_LOCATION));
+    otherAccountRole.stagePlans(plan); // its own environment file
+    TaskResult otherAccount = otherAccountRole.run(context, dag, task);
     assertThat(otherAccount.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(otherAccount.summary())
         .isEqualTo(

@@ -101,7 +101,12 @@ class EmrServerlessJobTest {
         assertThat(submit.sparkSubmitParameters())
             .isEqualTo(
                 python(List.of(field(function, "\"sparkSubmitParameters\": ")), names).get(0));
-        assertThat(request.name()).isEqualTo(concatenation(field(function, "name="), names));
+        assertThat(request.name())
+            .isEqualTo(concatenation(field(function, "name=name or "), names));
+        assertThat(names.get("ENVIRONMENT_LOCATION"))
+            .isEqualTo(EmrServerlessJob.environmentLocation(environment(), dag))
+            .startsWith("s3://acme-artifacts/lakeplan/plans/orders/" + dag.specVersion() + "/")
+            .matches(".*/environment-[0-9a-f]{12}\\.yaml");
         assertThat(request.applicationId()).isEqualTo(names.get("EMR_APPLICATION_ID"));
         assertThat(request.executionRoleArn()).isEqualTo(names.get("EXECUTION_ROLE_ARN"));
         assertThat(
@@ -161,6 +166,23 @@ class EmrServerlessJobTest {
     assertThat(compared)
         .as("Spark jobs compared")
         .isEqualTo(plan.dags().stream().mapToInt(dag -> dag.tasks().size()).sum());
+  }
+
+  @Test
+  void name_tooLongForEmrServerless_isShortenedToAUniqueRecognisableName() {
+    String dagId = "d".repeat(70) + ".transformation";
+    String taskId = "merge." + "t".repeat(200);
+    String otherTaskId = "merge." + "t".repeat(199) + "u";
+
+    String name = EmrServerlessJob.name(dagId, taskId);
+
+    assertThat(EmrServerlessJob.name("orders.migration", "hist.convert"))
+        .isEqualTo("orders.migration.hist.convert");
+    assertThat(name)
+        .hasSize(EmrServerlessJob.MAX_NAME_LENGTH)
+        .startsWith((dagId + "." + taskId).substring(0, 243))
+        .matches(".*~[0-9a-f]{12}");
+    assertThat(EmrServerlessJob.name(dagId, otherTaskId)).isNotEqualTo(name);
   }
 
   /** The rendered file's top-level string constants, by name. */

@@ -7,11 +7,13 @@ import io.lakeplan.spark.LakeplanCatalog;
 import io.lakeplan.spark.TestSpark;
 import io.lakeplan.testkit.moto.MotoServer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -182,6 +185,20 @@ public final class AwsLake {
           .forEach(objects::add);
     }
     return objects;
+  }
+
+  /** Writes {@code text} to {@code location} ({@code s3://bucket/key}), SSE-KMS with the key. */
+  public void put(String location, String text) {
+    String[] bucketAndKey = bucketAndKey(location);
+    try (S3Client s3 = s3(moto)) {
+      s3.putObject(
+          b ->
+              b.bucket(bucketAndKey[0])
+                  .key(bucketAndKey[1])
+                  .serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                  .ssekmsKeyId(kmsKey),
+          RequestBody.fromString(text, StandardCharsets.UTF_8));
+    }
   }
 
   /** HeadObject of {@code s3://bucket/key}. */

@@ -2,8 +2,13 @@ package io.lakeplan.spark.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakeplan.aws.emr.EmrServerlessJob;
+import io.lakeplan.aws.s3.S3FileSystemProperties;
+import io.lakeplan.codec.UseCaseCodec;
+import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
 import io.lakeplan.env.EnvironmentRuntime;
-import io.lakeplan.env.Environments;
+import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.spark.SparkEngine;
 import io.lakeplan.spark.TestSpark;
@@ -18,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,7 +59,8 @@ class JobJarIT {
   private Path jobJar;
   private Path folder;
   private Path spec;
-  private Path environmentFile;
+  private Environment environment;
+  private Dag dag;
 
   @BeforeAll
   void setUp(MotoServer moto) throws Exception {
@@ -64,8 +71,18 @@ class JobJarIT {
     runtime = EnvironmentRuntime.open(lake.environment());
     spark = AwsLake.session(runtime);
     folder = TestSpark.newDir("job-jar");
-    environmentFile = folder.resolve("moto.yaml");
-    Files.writeString(environmentFile, Environments.toYaml(lake.environment()));
+    // the environment as EMR Serverless jobs read it: with the plan JSON's location
+    environment =
+        Environment.builder()
+            .from(lake.environment())
+            .airflow(
+                AirflowSettings.builder()
+                    .specLocation(
+                        "s3://"
+                            + AwsLake.LANDING_BUCKET
+                            + "/plans/{use_case}/{spec_version}/plan.json")
+                    .build())
+            .build();
     spark
         .sql(
             "SELECT id AS order_id, CAST('2024-03-01' AS timestamp)"
@@ -84,7 +101,7 @@ class JobJarIT {
             "schedule: '@daily'",
             "migrations:",
             "  - id: hist",
-            "    source: {path: history, format: parquet}",
+            "    source: {path: '" + folder.resolve("history") + "', format: parquet}",
             "    target:",
             "      table: raw.history",
             "      columns:",
@@ -93,6 +110,12 @@ class JobJarIT {
             "    watermark-column: updated_at",
             ""));
     Plan plan = Workspace.loadStrict(spec).plan();
+    // what lakeplan run --on emr-serverless (or deploy) stages: the plan JSON and the environment
+    dag = plan.dag(DAG);
+    lake.put(EmrServerlessJob.specLocation(environment.airflow(), dag), UseCaseCodec.toJson(plan));
+    lake.put(
+        EmrServerlessJob.environmentLocation(environment, dag),
+        EmrServerlessJob.environmentFile(environment));
     var created =
         new SparkEngine(spark, folder.toUri(), runtime, Clock.systemUTC())
             .run(plan.dag(DAG), plan.dag(DAG).task("hist.create-table"));
@@ -125,33 +148,59 @@ class JobJarIT {
     return String.join(File.pathSeparator, jars);
   }
 
+  /**
+   * spark-submit of the job jar with exactly the entry point arguments an EMR Serverless job run
+   * gets ({@link EmrServerlessJob#jobMain}: the plan JSON and the environment file on S3). The
+   * Hadoop settings stand in for EMR's EMRFS, which serves {@code s3://} there: S3A on the
+   * emulator, as the environment's file system settings name it.
+   */
   private ChildJob.Outcome submit(String task) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.sql.session.timeZone=UTC"));
+    S3FileSystemProperties.of(environment)
+        .forEach(
+            (key, value) -> command.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
+    command.addAll(List.of("--class", "io.lakeplan.spark.JobMain", jobJar.toString()));
+    EmrServerlessJob job = EmrServerlessJob.jobMain(environment, dag, dag.task(task));
+    assertThat(job.entryPointArguments()).contains("--env");
+    command.addAll(job.entryPointArguments());
     return ChildJob.run(
-        sparkJars(),
-        List.of(
-            "org.apache.spark.deploy.SparkSubmit",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false",
-            "--conf",
-            "spark.driver.host=127.0.0.1",
-            "--conf",
-            "spark.sql.session.timeZone=UTC",
-            "--class",
-            "io.lakeplan.spark.JobMain",
-            jobJar.toString(),
-            "--spec",
-            spec.toString(),
-            "--dag",
-            DAG,
-            "--task",
-            task,
-            "--env",
-            environmentFile.toString()),
+        sparkJars() + File.pathSeparator + s3aJars(),
+        command,
         moto.childEnvironment(),
         null,
         folder);
+  }
+
+  /**
+   * What serves {@code s3://} to the job, as EMRFS does on EMR: hadoop-aws (S3A) and the AWS SDK
+   * modules it calls, from this JVM's class path.
+   */
+  private static String s3aJars() {
+    List<String> jars =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(
+                jar ->
+                    jar.contains("hadoop-aws-")
+                        || jar.contains("/software/amazon/")
+                        || jar.contains("/io/netty/")
+                        || jar.contains("/org/reactivestreams/")
+                        || jar.contains("/org/apache/httpcomponents/")
+                        || jar.contains("/commons-codec/")
+                        || jar.contains("/commons-logging/"))
+            .toList();
+    assertThat(jars).as("hadoop-aws and the AWS SDK").anyMatch(jar -> jar.contains("hadoop-aws-"));
+    return String.join(File.pathSeparator, jars);
   }
 
   @Test
