@@ -6,9 +6,14 @@ import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.run.RunClock;
 import io.lakeplan.spi.TaskFailedException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -150,6 +155,30 @@ final class EmrServerlessCalls implements AutoCloseable {
       head(location);
     } catch (SdkException e) {
       throw describeObject(what, location.toString(), fix, e);
+    }
+  }
+
+  /**
+   * The text of the gzip-compressed S3 object at {@code location} (a job run's driver log), or
+   * empty when it is not there or cannot be read — a log is extra information, never a failure.
+   */
+  Optional<String> readGzip(S3Location location) throws InterruptedException {
+    try {
+      byte[] compressed =
+          call(
+              () ->
+                  s3.getObjectAsBytes(
+                          b ->
+                              b.bucket(location.bucket())
+                                  .key(location.key())
+                                  .overrideConfiguration(CallLimits.timeout(callTimeout)))
+                      .asByteArray());
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (SdkException | IOException e) {
+      LOG.info("No driver output at {} ({})", location, e.getMessage());
+      return Optional.empty();
     }
   }
 

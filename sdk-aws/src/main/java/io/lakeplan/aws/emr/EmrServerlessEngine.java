@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -372,6 +373,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
       }
       return execute(
           JobRunRequests.request(settings, context, dag, task.id(), job),
+          submission.jobMain(),
           context,
           dag,
           task,
@@ -436,7 +438,12 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   }
 
   private TaskResult execute(
-      StartJobRunRequest request, RunContext context, Dag dag, Task task, Instant started)
+      StartJobRunRequest request,
+      boolean jobMain,
+      RunContext context,
+      Dag dag,
+      Task task,
+      Instant started)
       throws InterruptedException {
     String applicationId = request.applicationId();
     String jobRunId = calls.start(request);
@@ -503,6 +510,28 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     }
     String details = nullToEmpty(last.stateDetails());
     record = record(index, record, last.stateAsString(), details);
+    Optional<DriverOutput> output =
+        jobMain
+            ? calls
+                .readGzip(S3Location.parse(record.logLocation() + DriverOutput.STDOUT))
+                .flatMap(stdout -> DriverOutput.find(stdout, dag.id(), task.id()))
+            : Optional.empty();
+    if (output.isPresent()) {
+      // JobMain's own counts and one line, as a local run reports them
+      DriverOutput said = output.get();
+      String where =
+          " (EMR Serverless job run "
+              + jobRunId
+              + " "
+              + last.stateAsString()
+              + ", "
+              + where(record)
+              + ")";
+      return last.state() == JobRunState.SUCCESS && said.status() == TaskResult.Status.SUCCEEDED
+          ? TaskResult.succeeded(
+              said.rows(), said.files(), said.bytes(), since(started), said.summary() + where)
+          : TaskResult.failed(since(started), said.summary() + where);
+    }
     String summary =
         "EMR Serverless job run "
             + jobRunId

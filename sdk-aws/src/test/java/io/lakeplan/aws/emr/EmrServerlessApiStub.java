@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,12 +22,15 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -189,6 +193,33 @@ public final class EmrServerlessApiStub implements AutoCloseable {
                         + "\", \"jobRunId\": \""
                         + jobRunId
                         + "\"}")));
+    return this;
+  }
+
+  /**
+   * The driver's standard output of job run {@code jobRunId} is {@code text}: S3's {@code
+   * GetObject} of {@code s3://logs/emr/applications/<application>/jobs/<job run>/SPARK_DRIVER/
+   * stdout.gz}, gzip-compressed as EMR Serverless uploads it.
+   */
+  public EmrServerlessApiStub driverOutput(String jobRunId, String text) {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+      gzip.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.stubFor(
+        get(urlPathEqualTo(
+                "/logs/emr/applications/"
+                    + APPLICATION
+                    + "/jobs/"
+                    + jobRunId
+                    + "/SPARK_DRIVER/stdout.gz"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/octet-stream")
+                    .withBody(compressed.toByteArray())));
     return this;
   }
 

@@ -147,6 +147,49 @@ class EmrServerlessEngineStubIT {
   }
 
   @Test
+  void driverOutput_givesTheResultJobMainsCountsAndItsOneLineReason() {
+    String log =
+        String.join(
+            "\n",
+            "Spark 4.1.1 on EMR Serverless",
+            dag.id()
+                + "/"
+                + task.id()
+                + " SUCCEEDED rows=120 files=3 bytes=4096 duration=PT41S"
+                + " — merged 120 rows into process.orders",
+            "");
+    stub.starts("00runcounted", 0).runs("00runcounted", "", "RUNNING", "SUCCESS");
+    stub.driverOutput("00runcounted", log);
+    ManualRunClock clock = new ManualRunClock(START);
+
+    TaskResult result = engine(clock, 60).run(context(clock), dag, task);
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(List.of(result.rows(), result.files(), result.bytes()))
+        .containsExactly(120L, 3L, 4096L);
+    assertThat(result.summary())
+        .isEqualTo(
+            "merged 120 rows into process.orders (EMR Serverless job run 00runcounted SUCCESS, "
+                + where("00runcounted").substring(2));
+
+    String details = "Job failed, please check complete logs in configured logging destination.";
+    stub.starts("00runexplained", 0).runs("00runexplained", details, "RUNNING", "FAILED");
+    stub.driverOutput(
+        "00runexplained",
+        dag.id() + "/" + task.id() + " FAILED — Source table raw.orders does not exist\n");
+    // another DAG run: its own client token, so its own job run
+    RunContext other = new RunContext("run__other", START, clock.clock(), 1);
+
+    TaskResult failed = engine(clock, 60).run(other, dag, task);
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Source table raw.orders does not exist (EMR Serverless job run 00runexplained FAILED, "
+                + where("00runexplained").substring(2));
+  }
+
+  @Test
   void throttledStartAndPoll_areWaitedOut_thenTheTaskSucceeds() {
     stub.starts("00runthrottled", 2).runs("00runthrottled", "", "THROTTLED", "RUNNING", "SUCCESS");
     ManualRunClock clock = new ManualRunClock(START);
