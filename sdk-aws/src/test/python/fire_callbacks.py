@@ -23,7 +23,7 @@ the SLA it fires what the file's Airflow version has:
 
 Stdout carries exactly one JSON document (everything Airflow logs goes to stderr):
 
-    {"version": "3.1.8",
+    {"version": "3.1.8", "serialized": true,
      "fired": {"FAILURE": n, "RETRY": n, "SUCCESS": n, "SLA_MISS": n},
      "task_sla_seconds": [...], "sla_miss_callback": bool,
      "deadlines": [{"reference": str, "interval_seconds": float, "path": str, "status": str,
@@ -102,6 +102,10 @@ def main(argv: list[str]) -> int:
         ti.log_url = log_url
 
         report = {"version": airflow.__version__, "fired": {}, "deadlines": []}
+        # as the DAG processor stores it: callbacks, SLAs and deadline alerts must serialize
+        from airflow.serialization.serialized_objects import SerializedDAG
+
+        report["serialized"] = bool(SerializedDAG.to_dict(dag))
         for event, callbacks in (
             ("FAILURE", task.on_failure_callback),
             ("RETRY", task.on_retry_callback),

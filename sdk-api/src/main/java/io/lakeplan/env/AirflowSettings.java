@@ -53,11 +53,11 @@ public abstract class AirflowSettings {
   /**
    * The Airflow version the rendered DAGs run on ({@code MAJOR.MINOR.PATCH}, 2.10 or later): the
    * MWAA environment's, e.g. 2.10.3, 2.11.2, 3.0.6 or 3.3.1. Default: {@value #DEFAULT_VERSION}.
-   * Every rendered file imports on each of them; the version decides only what a use case's SLA
-   * becomes, since Airflow changed it: Airflow 2 renders {@code sla} and an {@code
-   * sla_miss_callback}, 3.1 and later a deadline alert, and 3.0, which has neither, cannot render
-   * an SLA at all (rendering reports the DAG as a problem). Set it to the version the DAGs are
-   * deployed to.
+   * The version decides only what a use case's SLA becomes, since Airflow changed it: Airflow 2
+   * renders {@code sla} and an {@code sla_miss_callback}, 3.1 and later a deadline alert, and 3.0,
+   * which has neither, cannot render an SLA at all (rendering reports the DAG as a problem). A DAG
+   * without an SLA renders the same for every version and imports on all of them; one with an SLA
+   * is for its version only, so set this to the version the DAGs are deployed to.
    */
   @Value.Default
   public String version() {

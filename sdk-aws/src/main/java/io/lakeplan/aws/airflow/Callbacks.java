@@ -78,7 +78,9 @@ final class Callbacks {
    * Why {@code dag}'s notifications cannot be rendered for {@code environment}, or null: e-mail
    * targets without the environment's e-mail topic; an SLA on an Airflow version that cannot carry
    * it (3.0), or with Slack targets on 3.1+ (a deadline alert's callback must be importable by the
-   * triggerer, which code written into a DAG file is not). A setting is never dropped silently.
+   * triggerer, which code written into a DAG file is not); an SLA on Airflow 2 for a DAG without a
+   * cron schedule (Airflow 2 checks SLAs against scheduled runs only). A setting is never dropped
+   * silently.
    */
   static Problem refusal(Environment environment, Dag dag) {
     return new Callbacks(environment, dag).refusal();
@@ -106,6 +108,15 @@ final class Callbacks {
                 + " (airflow.version): Airflow 3.0 has neither SLAs nor deadline alerts; render"
                 + " for the version the DAGs run on (deadline alerts from 3.1, e.g. 3.3.1;"
                 + " sla_miss_callback on 2.x), or turn on-sla-miss off");
+      } else if (target.majorVersion() == 2
+          && (dag.schedule() == null || dag.schedule().isOnce())) {
+        reasons.add(
+            setting
+                + " (airflow.version): Airflow 2 checks SLAs only against the runs of a cron"
+                + " schedule, and this DAG has "
+                + (dag.schedule() == null ? "none (manual or asset-triggered)" : "@once")
+                + "; give the use case a cron schedule, or render for Airflow 3.1+ (e.g."
+                + " 3.3.1), whose deadline alerts time every run from when it is queued");
       } else if (deadlines() && !webhooks.isEmpty()) {
         reasons.add(
             setting

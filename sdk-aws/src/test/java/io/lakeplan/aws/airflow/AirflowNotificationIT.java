@@ -248,6 +248,7 @@ class AirflowNotificationIT {
       if (dag.notifications().onSlaMiss()) {
         events.add(slaMiss(dag));
       }
+      assertThat(fired.get("serialized").asBoolean()).isTrue();
       // the SLA as each version carries it
       if (version.startsWith("2.")) {
         assertThat(fired.get("task_sla_seconds").toString()).isEqualTo("[2700.0]");
