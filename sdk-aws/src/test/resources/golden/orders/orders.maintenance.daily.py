@@ -40,18 +40,18 @@ NOTIFICATIONS = {
 }
 
 
-def notify(event):
-    """One SnsNotifier per topic; Jinja fills in the run when the callback fires."""
+def sns_messages(event):
+    """The SnsNotifier arguments of `event`: one per topic."""
     subject, message = NOTIFICATIONS[event]
     attributes = {
         "lakeplan.event": event,
         "lakeplan.use-case": "orders",
         "lakeplan.dag": DAG_ID,
     }
-    if event != "SUCCESS":
+    if event in ("FAILURE", "RETRY"):
         attributes["lakeplan.task"] = "{{ ti.task_id }}"
-    return [
-        SnsNotifier(
+    messages = [
+        dict(
             aws_conn_id=AWS_CONN_ID,
             target_arn=arn,
             region_name=arn.split(":")[3],
@@ -61,6 +61,12 @@ def notify(event):
         )
         for arn in SNS_TOPIC_ARNS
     ]
+    return messages
+
+
+def notify(event):
+    """The callbacks of `event`, one per target; Jinja fills in the run when they fire."""
+    return [SnsNotifier(**arguments) for arguments in sns_messages(event)]
 
 
 def job_main(task_id, name=None, **kwargs):

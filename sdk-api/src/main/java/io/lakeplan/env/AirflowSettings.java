@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.immutables.value.Value;
 
 /**
@@ -27,6 +28,8 @@ import org.immutables.value.Value;
 @JsonSerialize(as = ImmutableAirflowSettings.class)
 @JsonDeserialize(as = ImmutableAirflowSettings.class)
 public abstract class AirflowSettings {
+  private static final Pattern VERSION = Pattern.compile("[23]\\.\\d{1,3}\\.\\d{1,3}");
+
   /** How a DAG waits for the DAGs it depends on. */
   public enum CrossDagMode {
     /**
@@ -42,6 +45,37 @@ public abstract class AirflowSettings {
      * date. A DAG waiting for a manual or {@code @once} DAG cannot be rendered in this mode.
      */
     SENSORS
+  }
+
+  /** The Airflow version {@link #version()} defaults to: the newest that Amazon MWAA offers. */
+  public static final String DEFAULT_VERSION = "3.3.1";
+
+  /**
+   * The Airflow version the rendered DAGs run on ({@code MAJOR.MINOR.PATCH}, 2.10 or later): the
+   * MWAA environment's, e.g. 2.10.3, 2.11.2, 3.0.6 or 3.3.1. Default: {@value #DEFAULT_VERSION}.
+   * The version decides only what a use case's SLA becomes, since Airflow changed it: Airflow 2
+   * renders {@code sla} and an {@code sla_miss_callback}, 3.1 and later a deadline alert, and 3.0,
+   * which has neither, cannot render an SLA at all (rendering reports the DAG as a problem). A DAG
+   * without an SLA renders the same for every version and imports on all of them; one with an SLA
+   * is for its version only, so set this to the version the DAGs are deployed to.
+   */
+  @Value.Default
+  public String version() {
+    return DEFAULT_VERSION;
+  }
+
+  /** The major version of {@link #version()}: 2 or 3. */
+  public int majorVersion() {
+    return versionPart(0);
+  }
+
+  /** The minor version of {@link #version()}, e.g. 11 of 2.11.2. */
+  public int minorVersion() {
+    return versionPart(1);
+  }
+
+  private int versionPart(int index) {
+    return Integer.parseInt(version().split("\\.")[index]);
   }
 
   /** The EMR Serverless application id. Default: the Variable lakeplan_emr_application_id. */
@@ -186,6 +220,19 @@ public abstract class AirflowSettings {
     }
     if (sensorTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
       problems.add("sensor-timeout: " + sensorTimeout() + " (must be at least 1s)");
+    }
+    if (version() == null || !VERSION.matcher(version()).matches()) {
+      problems.add(
+          "version: '"
+              + version()
+              + "' (write the MWAA environment's Airflow version, MAJOR.MINOR.PATCH: 2.10.3,"
+              + " 2.11.2, 3.0.6 or 3.3.1)");
+    } else if (majorVersion() == 2 && minorVersion() < 10) {
+      problems.add(
+          "version: '"
+              + version()
+              + "' (the rendered DAGs need Airflow 2.10 or later: write 2.10.3, 2.11.2, 3.0.6 or"
+              + " 3.3.1)");
     }
     if (maxActiveRuns() < 1 || maxActiveRuns() > 100) {
       problems.add("max-active-runs: " + maxActiveRuns() + " (must be 1–100)");

@@ -218,11 +218,7 @@ public final class DagRunner {
     LOG.info("{}", run);
     Duration took = Duration.between(started, clock.clock().instant());
     if (policy.sla() != null && took.compareTo(policy.sla()) > 0 && policy.onSlaMiss()) {
-      notifyRun(
-          RunEvent.Kind.SLA_MISS,
-          dag,
-          runId,
-          "the run took " + took + ", more than its SLA of " + policy.sla());
+      notifyRun(RunEvent.Kind.SLA_MISS, dag, runId, RunEvent.slaMissed(policy.sla()));
     }
     if (run.succeeded() && policy.onSuccess()) {
       notifyRun(RunEvent.Kind.SUCCESS, dag, runId, RunEvent.RUN_SUCCEEDED);

@@ -1,6 +1,7 @@
 package io.lakeplan.run;
 
 import io.lakeplan.model.NotificationPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,6 +39,15 @@ public record RunEvent(
 
   /** The message of a {@link Kind#SUCCESS} event. */
   public static final String RUN_SUCCEEDED = "DAG run succeeded";
+
+  /**
+   * The message of a {@link Kind#SLA_MISS} event: {@code the run did not complete within its SLA of
+   * PT2H}. The same whoever notices the miss: a Java run at its end, Airflow 2's SLA check or
+   * Airflow 3's deadline alert while the run is still going.
+   */
+  public static String slaMissed(Duration sla) {
+    return "the run did not complete within its SLA of " + Objects.requireNonNull(sla, "sla");
+  }
 
   /**
    * Checks the values.

@@ -45,6 +45,7 @@ class EnvironmentsTest {
                 .jobJar("s3://acme-artifacts/lakeplan/lakeplan-job.jar")
                 .pollInterval(Duration.ofSeconds(30))
                 .crossDagMode(CrossDagMode.SENSORS)
+                .version("2.11.2")
                 .putDataSyncTaskArn(
                     "orders-history",
                     "arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0")
@@ -63,6 +64,7 @@ class EnvironmentsTest {
         .contains("type: glue")
         .contains("watermarks: dynamodb:lakeplan-watermarks")
         .contains("cross-dag-mode: sensors")
+        .contains("version: 2.11.2")
         .contains("poll-interval: 30s")
         .contains("email-sns-topic-arn: arn:aws:sns:eu-west-1:123456789012:lake-mail")
         .doesNotContain("watermark-scheme");
@@ -137,6 +139,30 @@ class EnvironmentsTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("max-active-runs: 0")
         .hasMessageContaining("poll-interval: PT0S");
+  }
+
+  @Test
+  void read_airflowVersion_isTheMwaaVersion_defaultTheNewest() {
+    Environment environment = Environments.read("env.yaml", "airflow:\n  version: 2.11.2\n");
+
+    assertThat(environment.airflow().version()).isEqualTo("2.11.2");
+    assertThat(environment.airflow().majorVersion()).isEqualTo(2);
+    assertThat(environment.airflow().minorVersion()).isEqualTo(11);
+    assertThat(AirflowSettings.defaults().version())
+        .isEqualTo(AirflowSettings.DEFAULT_VERSION)
+        .isEqualTo("3.3.1");
+  }
+
+  @Test
+  void read_airflowVersion_notAVersionOrBefore210_failsNamingTheVersionsToWrite() {
+    assertThatThrownBy(() -> Environments.read("env.yaml", "airflow:\n  version: '3.3'\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(
+            "version: '3.3' (write the MWAA environment's Airflow version, MAJOR.MINOR.PATCH:"
+                + " 2.10.3, 2.11.2, 3.0.6 or 3.3.1)");
+    assertThatThrownBy(() -> Environments.read("env.yaml", "airflow:\n  version: 2.9.3\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("version: '2.9.3' (the rendered DAGs need Airflow 2.10 or later");
   }
 
   @Test

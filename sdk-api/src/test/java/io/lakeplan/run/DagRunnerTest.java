@@ -291,6 +291,7 @@ class DagRunnerTest {
     assertThat(events)
         .extracting(RunEvent::kind)
         .containsExactly(RunEvent.Kind.SLA_MISS, RunEvent.Kind.SUCCESS);
-    assertThat(events.get(0).message()).isEqualTo("the run took PT40M, more than its SLA of PT30M");
+    assertThat(events.get(0).message())
+        .isEqualTo("the run did not complete within its SLA of PT30M");
   }
 }

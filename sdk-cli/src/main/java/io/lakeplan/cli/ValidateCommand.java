@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakeplan.aws.airflow.AirflowRenderer;
+import io.lakeplan.env.Environment;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
 import io.lakeplan.validation.SourceLocation;
@@ -31,6 +33,11 @@ import picocli.CommandLine.Parameters;
  * <p>Without {@code --strict}, valid legacy-format files are accepted. With {@code --strict} (for
  * CI) they are problems too (convert them with {@code import-legacy}), and so is a folder without
  * use-case files.
+ *
+ * <p>With {@code --env FILE} it also reports what rendering the DAGs for that environment would
+ * refuse ({@link AirflowRenderer}): an SLA its {@code airflow.version} cannot carry, e-mail targets
+ * without its e-mail topic, a sensors-mode DAG waiting for a manual one — the problems {@code
+ * lakeplan render airflow --env FILE} would report.
  */
 @Command(
     name = "validate",
@@ -57,12 +64,25 @@ final class ValidateCommand implements Callable<Integer> {
       description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
 
+  @Option(
+      names = "--env",
+      paramLabel = "FILE",
+      description =
+          "An environment file (YAML): also report the DAGs rendering for it would refuse (an SLA"
+              + " its airflow.version cannot carry, e-mail without its e-mail topic).")
+  Path env;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Workspace workspace = Workspace.load(Inputs.existing(spec.commandLine(), path));
     List<Problem> problems = problems(workspace, strict);
+    if (env != null) {
+      Environment environment = Inputs.environment(spec.commandLine(), env);
+      // the valid use cases' DAGs, rendered in memory: only the renderer's own refusals
+      problems.addAll(AirflowRenderer.to(environment).render(workspace.plan()).problems());
+    }
     PrintWriter out = spec.commandLine().getOut();
     List<Problem> warnings = workspace.warnings();
     if (format == Format.json) {

@@ -62,6 +62,37 @@ class RenderCommandTest {
   }
 
   @Test
+  void renderAirflow_slaTheTargetVersionCannotCarry_isAProblemAndExit1() throws Exception {
+    Path workspace = out.resolve("orders");
+    Files.createDirectories(workspace);
+    Path source = CliRun.EXAMPLES.resolve("orders").resolve("orders.yaml");
+    Files.writeString(
+        workspace.resolve("orders.yaml"),
+        Files.readString(source)
+            .replace("  on-retry: true\n", "  on-retry: true\n  on-sla-miss: true\n  sla: 2h\n"));
+    Path target = out.resolve("env.yaml");
+    Files.writeString(target, "name: mwaa\nairflow:\n  version: 3.0.6\n");
+
+    CliRun run =
+        CliRun.of(
+            "render",
+            "airflow",
+            workspace.toString(),
+            "--out",
+            out.resolve("dags").toString(),
+            "--env",
+            target.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("DAG orders.transformation is not rendered")
+        .contains(
+            "on-sla-miss with sla PT2H cannot be rendered for Airflow 3.0.6 (airflow.version)")
+        .contains("deadline alerts from 3.1, e.g. 3.3.1");
+    assertThat(out.resolve("dags").resolve("orders.transformation.py")).doesNotExist();
+  }
+
+  @Test
   void renderAirflow_invalidUseCases_areLeftOutListedAndExit1() {
     CliRun run = CliRun.of("render", "airflow", CliRun.LEGACY.toString(), "--out", out.toString());
 

@@ -53,6 +53,43 @@ class ValidateCommandTest {
   }
 
   @Test
+  void validate_withEnvironment_reportsTheSlasItsAirflowVersionCannotCarry(@TempDir Path folder)
+      throws Exception {
+    Path workspace = folder.resolve("orders");
+    Files.createDirectories(workspace);
+    Files.writeString(
+        workspace.resolve("orders.yaml"),
+        Files.readString(CliRun.EXAMPLES.resolve("orders").resolve("orders.yaml"))
+            .replace("  on-retry: true\n", "  on-retry: true\n  on-sla-miss: true\n  sla: 2h\n"));
+    Path airflow30 = folder.resolve("mwaa-30.yaml");
+    Files.writeString(airflow30, "airflow:\n  version: 3.0.6\n");
+    Path airflow2 = folder.resolve("mwaa-2.yaml");
+    Files.writeString(airflow2, "airflow:\n  version: 2.11.2\n");
+    Path airflow33 = folder.resolve("mwaa-33.yaml");
+    Files.writeString(airflow33, "airflow:\n  version: 3.3.1\n");
+
+    CliRun refused = CliRun.of("validate", workspace.toString(), "--env", airflow30.toString());
+    CliRun cronOnly = CliRun.of("validate", workspace.toString(), "--env", airflow2.toString());
+    CliRun carried = CliRun.of("validate", workspace.toString(), "--env", airflow33.toString());
+    CliRun withoutEnvironment = CliRun.of("validate", workspace.toString());
+
+    assertThat(refused.exitCode()).as(refused.out()).isEqualTo(1);
+    assertThat(refused.out())
+        .contains(
+            "orders: notifications: DAG orders.transformation is not rendered: on-sla-miss with"
+                + " sla PT2H cannot be rendered for Airflow 3.0.6 (airflow.version)")
+        .contains("[conflicting-settings]");
+    // Airflow 2 checks SLAs of scheduled runs only: the manual migration DAG cannot have one
+    assertThat(cronOnly.exitCode()).as(cronOnly.out()).isEqualTo(1);
+    assertThat(cronOnly.out())
+        .contains("DAG orders.migration is not rendered")
+        .contains("Airflow 2 checks SLAs only against the runs of a cron schedule")
+        .doesNotContain("DAG orders.transformation is not rendered");
+    assertThat(carried.exitCode()).as(carried.out()).isZero();
+    assertThat(withoutEnvironment.exitCode()).as(withoutEnvironment.out()).isZero();
+  }
+
+  @Test
   void validate_nativeExamples_strictExits0() {
     CliRun run = CliRun.of("validate", "--strict", CliRun.EXAMPLES.toString());
 

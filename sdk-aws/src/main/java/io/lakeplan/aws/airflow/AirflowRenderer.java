@@ -1,12 +1,9 @@
 package io.lakeplan.aws.airflow;
 
 import io.lakeplan.aws.emr.EmrServerlessJob;
-import io.lakeplan.aws.notifications.SnsNotifier;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.AirflowSettings.CrossDagMode;
 import io.lakeplan.env.Environment;
-import io.lakeplan.model.NotificationPolicy;
-import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.model.Schedule;
 import io.lakeplan.model.TableId;
 import io.lakeplan.plan.Dag;
@@ -52,10 +49,14 @@ import java.util.TreeSet;
  *       firing; a DAG waiting for a manual DAG is refused with a problem.
  *   <li>A table's writers and maintenance run in one Airflow pool of one slot per table ({@link
  *       Rendering#pools()}, written to {@value Rendering#POOLS_FILE}).
- *   <li>Failure, retry and success notifications publish to the DAG's SNS targets ({@code
- *       SnsNotifier}) the subject, text and message attributes of a Java run's notification ({@link
- *       #notificationTemplate}), Jinja filling in the task instance; e-mail and Slack targets and
- *       SLA misses are not rendered yet (Airflow 3 has no SLAs).
+ *   <li>Failure, retry, success and SLA-miss notifications go to the DAG's targets — SNS topics,
+ *       e-mail through the environment's e-mail topic, Slack webhooks behind secret references —
+ *       with the subject, text and message attributes of a Java run's notification ({@link
+ *       #notificationTemplate}), Jinja filling in the task instance. An SLA becomes what the
+ *       target's Airflow version has ({@link AirflowSettings#version()}): {@code sla} and an {@code
+ *       sla_miss_callback} on 2.x, a deadline alert on 3.1+; a DAG whose notifications the target
+ *       cannot carry (an SLA on 3.0, e-mail without the environment's e-mail topic) is not rendered
+ *       and is reported as a problem.
  * </ul>
  */
 public final class AirflowRenderer {
@@ -169,6 +170,13 @@ public final class AirflowRenderer {
           all.add(refusal);
           refused.add(dag.id());
         }
+      }
+    }
+    for (Dag dag : plan.dags()) {
+      Problem refusal = Callbacks.refusal(environment, dag);
+      if (refusal != null) {
+        all.add(refusal);
+        refused.add(dag.id());
       }
     }
     Pools pools = Pools.of(plan);
@@ -316,12 +324,32 @@ public final class AirflowRenderer {
   public static final String JINJA_LOG = "{{ ti.log_url }}";
 
   /**
+   * The Jinja expression of the DAG run id in an SLA-miss notification: {@code dag_run} is the run
+   * in Airflow 2's SLA callback, and the run as the deadline alert's context has it on 3.x ({@code
+   * dag_run_id} there on 3.1).
+   */
+  public static final String JINJA_DAG_RUN_ID =
+      "{{ dag_run.run_id if dag_run.run_id is defined else dag_run.dag_run_id }}";
+
+  /**
    * The notification a rendered callback of {@code dag} sends for {@code kind}: the text of a Java
    * run's notification ({@link NotificationMessage}) with Jinja expressions ({@code JINJA_*}) for
-   * what only the callback knows. A {@link RunEvent.Kind#SUCCESS} callback is the DAG run's: no
-   * task, attempt or log.
+   * what only the callback knows. A {@link RunEvent.Kind#SUCCESS} or {@link RunEvent.Kind#SLA_MISS}
+   * callback is the DAG run's: no task, attempt or log; an SLA miss's summary is {@link
+   * RunEvent#slaMissed} of the DAG's SLA.
    */
   public static NotificationMessage notificationTemplate(RunEvent.Kind kind, Dag dag) {
+    if (kind == RunEvent.Kind.SLA_MISS) {
+      return new NotificationMessage(
+          kind.name(),
+          dag.useCase(),
+          dag.id(),
+          NotificationMessage.UNKNOWN,
+          JINJA_DAG_RUN_ID,
+          NotificationMessage.UNKNOWN,
+          RunEvent.slaMissed(dag.notifications().sla()),
+          NotificationMessage.UNKNOWN);
+    }
     if (kind == RunEvent.Kind.SUCCESS) {
       return new NotificationMessage(
           kind.name(),
@@ -353,7 +381,7 @@ public final class AirflowRenderer {
     private final CrossDagMode mode = target.crossDagMode();
     private final Map<String, String> variables = new LinkedHashMap<>();
     private final Map<String, String> sensorIds = new HashMap<>();
-    private final List<String> topics;
+    private final Callbacks callbacks;
     private String gateId;
 
     DagFile(Dag dag, boolean completionAsset, Map<String, Dag> dags, Pools pools) {
@@ -361,7 +389,7 @@ public final class AirflowRenderer {
       this.completionAsset = completionAsset;
       this.dags = dags;
       this.pools = pools;
-      this.topics = snsTopics(dag.notifications());
+      this.callbacks = new Callbacks(environment, dag);
       Set<String> used = new HashSet<>();
       List<String> ids = new ArrayList<>();
       Set<String> taskIds = new HashSet<>();
@@ -395,19 +423,6 @@ public final class AirflowRenderer {
         }
         variables.put(id, unique);
       }
-    }
-
-    private List<String> snsTopics(NotificationPolicy policy) {
-      Set<String> arns = new TreeSet<>();
-      for (NotificationTarget notificationTarget : policy.targets()) {
-        if (notificationTarget instanceof NotificationTarget.Sns sns) {
-          arns.add(sns.topicArn());
-        }
-      }
-      if (arns.isEmpty() && environment.notifications().defaultSnsTopicArn() != null) {
-        arns.add(environment.notifications().defaultSnsTopicArn());
-      }
-      return List.copyOf(arns);
     }
 
     /**
@@ -456,11 +471,6 @@ public final class AirflowRenderer {
           && !dag.schedule().isOnce();
     }
 
-    private boolean notifies() {
-      NotificationPolicy policy = dag.notifications();
-      return !topics.isEmpty() && (policy.onFailure() || policy.onRetry() || policy.onSuccess());
-    }
-
     String render() {
       StringBuilder out = new StringBuilder();
       header(
@@ -479,9 +489,7 @@ public final class AirflowRenderer {
       out.append("\"\"\"\n\n");
       imports(out);
       constants(out);
-      if (notifies()) {
-        notifyFunction(out);
-      }
+      callbacks.functions(out);
       if (hasJobMain()) {
         jobMainFunction(out);
       }
@@ -503,9 +511,7 @@ public final class AirflowRenderer {
       out.append("    max_active_runs=").append(target.maxActiveRuns()).append(",\n");
       out.append("    tags=").append(Python.strings(dag.tags())).append(",\n");
       out.append("    default_args=default_args,\n");
-      if (notifies() && dag.notifications().onSuccess()) {
-        out.append("    on_success_callback=notify(\"SUCCESS\"),\n");
-      }
+      callbacks.dagArguments(out);
       out.append("    doc_md=__doc__,\n");
       out.append(") as dag:\n");
       if (mode == CrossDagMode.SENSORS) {
@@ -587,9 +593,7 @@ public final class AirflowRenderer {
         out.append(
             "from airflow.providers.amazon.aws.operators.datasync import DataSyncOperator\n");
       }
-      if (notifies()) {
-        out.append("from airflow.providers.amazon.aws.notifications.sns import SnsNotifier\n");
-      }
+      callbacks.imports(out);
       if (dag.schedule() != null && !dag.schedule().isOnce()) {
         out.append("from airflow.timetables.trigger import CronTriggerTimetable\n");
       }
@@ -616,6 +620,7 @@ public final class AirflowRenderer {
         out.append("except ImportError:  # Airflow 2\n");
         out.append("    from airflow.sensors.external_task import ExternalTaskSensor\n");
       }
+      callbacks.versionedImports(out);
       out.append('\n');
     }
 
@@ -644,71 +649,6 @@ public final class AirflowRenderer {
 
     private String specLocation() {
       return EmrServerlessJob.specLocation(target, dag);
-    }
-
-    private void notifyFunction(StringBuilder out) {
-      out.append("SNS_TOPIC_ARNS = ").append(Python.strings(topics)).append("\n");
-      out.append(
-          "# the subject and text of Java runs' notifications (NotificationMessage), with\n");
-      out.append("# Jinja filling in the task instance when a callback fires\n");
-      out.append("NOTIFICATIONS = {\n");
-      for (RunEvent.Kind kind : renderedEvents()) {
-        NotificationMessage message = notificationTemplate(kind, dag);
-        out.append("    ")
-            .append(Python.string(kind.name()))
-            .append(": (")
-            .append(Python.string(message.subject()))
-            .append(", ")
-            .append(Python.string(message.text()))
-            .append("),\n");
-      }
-      out.append("}\n\n\n");
-      out.append("def notify(event):\n");
-      out.append(
-          "    \"\"\"One SnsNotifier per topic; Jinja fills in the run when the callback fires.\"\"\"\n");
-      out.append("    subject, message = NOTIFICATIONS[event]\n");
-      out.append("    attributes = {\n");
-      out.append("        ")
-          .append(Python.string(SnsNotifier.EVENT_ATTRIBUTE))
-          .append(": event,\n");
-      out.append("        ")
-          .append(Python.string(SnsNotifier.USE_CASE_ATTRIBUTE))
-          .append(": ")
-          .append(Python.string(dag.useCase()))
-          .append(",\n");
-      out.append("        ").append(Python.string(SnsNotifier.DAG_ATTRIBUTE)).append(": DAG_ID,\n");
-      out.append("    }\n");
-      out.append("    if event != \"SUCCESS\":\n");
-      out.append("        attributes[")
-          .append(Python.string(SnsNotifier.TASK_ATTRIBUTE))
-          .append("] = \"{{ ti.task_id }}\"\n");
-      out.append("    return [\n");
-      out.append("        SnsNotifier(\n");
-      out.append("            aws_conn_id=AWS_CONN_ID,\n");
-      out.append("            target_arn=arn,\n");
-      out.append("            region_name=arn.split(\":\")[3],\n");
-      out.append("            subject=subject,\n");
-      out.append("            message=message,\n");
-      out.append("            message_attributes=attributes,\n");
-      out.append("        )\n");
-      out.append("        for arn in SNS_TOPIC_ARNS\n");
-      out.append("    ]\n\n\n");
-    }
-
-    /** The events whose callbacks this DAG renders, in the order of {@link RunEvent.Kind}. */
-    private List<RunEvent.Kind> renderedEvents() {
-      NotificationPolicy policy = dag.notifications();
-      List<RunEvent.Kind> kinds = new ArrayList<>();
-      if (policy.onFailure()) {
-        kinds.add(RunEvent.Kind.FAILURE);
-      }
-      if (policy.onRetry()) {
-        kinds.add(RunEvent.Kind.RETRY);
-      }
-      if (policy.onSuccess()) {
-        kinds.add(RunEvent.Kind.SUCCESS);
-      }
-      return kinds;
     }
 
     /**
@@ -812,12 +752,7 @@ public final class AirflowRenderer {
       out.append("    \"depends_on_past\": ")
           .append(dag.dependsOnPast() ? "True" : "False")
           .append(",\n");
-      if (notifies() && dag.notifications().onFailure()) {
-        out.append("    \"on_failure_callback\": notify(\"FAILURE\"),\n");
-      }
-      if (notifies() && dag.notifications().onRetry()) {
-        out.append("    \"on_retry_callback\": notify(\"RETRY\"),\n");
-      }
+      callbacks.defaultArgs(out);
       out.append("}\n\n");
     }
 

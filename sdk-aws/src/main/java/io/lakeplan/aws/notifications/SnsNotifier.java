@@ -267,11 +267,15 @@ public final class SnsNotifier implements Notifier, AutoCloseable {
     return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
   }
 
+  /**
+   * A JSON array of strings, written as Python's {@code json.dumps} writes a list (", " between
+   * values), so the Amazon provider's SnsNotifier in a rendered callback sends the same attribute.
+   */
   private static String jsonArray(List<String> values) {
     StringBuilder json = new StringBuilder("[");
     for (String value : values) {
       if (json.length() > 1) {
-        json.append(',');
+        json.append(", ");
       }
       json.append('"').append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
     }
