@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,6 +38,9 @@ final class S3Artifacts {
   /** The metadata key naming the environment whose deployment uploaded the object. */
   static final String ENVIRONMENT = "lakeplan-environment";
 
+  /** The time limit of a large upload (the job jar: hundreds of megabytes). */
+  private static final Duration LARGE_UPLOAD = Duration.ofMinutes(30);
+
   private static final String PERMISSIONS =
       "s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket";
 
@@ -48,23 +52,30 @@ final class S3Artifacts {
    * @param sha256 the SHA-256 of its content, hex
    * @param contentType its content type
    * @param body its content, read when uploaded
+   * @param large whether it is a file that may take minutes to upload (the job jar)
    */
   record Artifact(
       String what,
       ObjectLocation location,
       String sha256,
       String contentType,
-      java.util.function.Supplier<RequestBody> body) {
+      java.util.function.Supplier<RequestBody> body,
+      boolean large) {
 
     static Artifact text(String what, ObjectLocation location, String content, String type) {
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
       return new Artifact(
-          what, location, S3Artifacts.sha256(bytes), type, () -> RequestBody.fromBytes(bytes));
+          what,
+          location,
+          S3Artifacts.sha256(bytes),
+          type,
+          () -> RequestBody.fromBytes(bytes),
+          false);
     }
 
     static Artifact file(String what, ObjectLocation location, Path file, String type) {
       return new Artifact(
-          what, location, S3Artifacts.sha256(file), type, () -> RequestBody.fromFile(file));
+          what, location, S3Artifacts.sha256(file), type, () -> RequestBody.fromFile(file), true);
     }
 
     String resource() {
@@ -179,7 +190,13 @@ final class S3Artifacts {
                 .contentType(artifact.contentType())
                 .metadata(Map.of(SHA256, artifact.sha256(), ENVIRONMENT, environment.name()))
                 .serverSideEncryption("aws:kms")
-                .overrideConfiguration(CallLimits.timeout(callTimeout));
+                .overrideConfiguration(
+                    artifact.large()
+                        ? AwsRequestOverrideConfiguration.builder()
+                            .apiCallTimeout(LARGE_UPLOAD)
+                            .apiCallAttemptTimeout(LARGE_UPLOAD)
+                            .build()
+                        : CallLimits.timeout(callTimeout));
             if (environment.kmsKey() != null) {
               b.ssekmsKeyId(environment.kmsKey());
             }
