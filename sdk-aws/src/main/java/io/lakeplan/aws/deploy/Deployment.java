@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.datasync.DataSyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
@@ -79,13 +80,36 @@ public final class Deployment implements AutoCloseable {
     this.callTimeout = builder.callTimeout;
     AwsClients clients =
         builder.clients != null ? builder.clients : AwsClients.of(builder.environment);
-    this.s3 = clients.s3();
-    this.dynamoDb = clients.dynamoDb();
-    this.glue = clients.glue();
-    this.iam = clients.iam();
-    this.emrServerless = clients.emrServerless();
-    this.dataSync = builder.dataSync != null ? builder.dataSync : clients.dataSync();
+    List<AutoCloseable> made = new ArrayList<>();
+    try {
+      this.s3 = made(made, clients.s3());
+      this.dynamoDb = made(made, clients.dynamoDb());
+      this.glue = made(made, clients.glue());
+      this.iam = made(made, clients.iam());
+      this.emrServerless = made(made, clients.emrServerless());
+      this.dataSync = builder.dataSync != null ? builder.dataSync : made(made, clients.dataSync());
+    } catch (SdkException e) {
+      for (AutoCloseable client : made) {
+        try {
+          client.close();
+        } catch (Exception ignored) {
+          // the clients made so far hold no connection yet; the failure below is what matters
+        }
+      }
+      throw new IllegalArgumentException(
+          "Cannot make the AWS clients of environment "
+              + environment.name()
+              + " ("
+              + DeployErrors.firstLine(e)
+              + "): set its region (or AWS_REGION) and check endpoint-override",
+          e);
+    }
     this.dataSyncTasks = new DataSyncTasks(environment, dataSync, callTimeout);
+  }
+
+  private static <T extends AutoCloseable> T made(List<AutoCloseable> made, T client) {
+    made.add(client);
+    return client;
   }
 
   /** A builder; {@link Builder#environment} is required. */
