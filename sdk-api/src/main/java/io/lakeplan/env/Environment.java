@@ -32,6 +32,8 @@ import org.immutables.value.Value;
  * airflow:
  *   emr-application-id: 00fexampleapp01
  *   job-jar: s3://acme-artifacts/lakeplan/lakeplan-job.jar
+ * deploy:
+ *   dags-location: s3://acme-mwaa/dags/
  * }</pre>
  *
  * <p>Read with {@link Environments#read(String, String)}: unknown keys and bad values are problems
@@ -110,6 +112,24 @@ public abstract class Environment {
   @Value.Default
   public AirflowSettings airflow() {
     return AirflowSettings.defaults();
+  }
+
+  /**
+   * Where {@code lakeplan deploy} uploads the DAG files, and the local job jar it uploads. Default:
+   * no DAG folder (deploy refuses to run, naming {@code deploy.dags-location}).
+   */
+  @Value.Default
+  public DeploySettings deploy() {
+    return DeploySettings.builder().build();
+  }
+
+  /**
+   * The DataSync agents, name nodes and landing role of migrations' copies, which {@code lakeplan
+   * deploy} turns into DataSync locations and tasks. Default: no agents, nothing deployed.
+   */
+  @Value.Default
+  public DataSyncSettings dataSync() {
+    return DataSyncSettings.builder().build();
   }
 
   /** The scheme of {@link #watermarks()}: {@code file} or {@code dynamodb}. */

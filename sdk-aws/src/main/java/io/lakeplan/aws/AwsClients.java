@@ -12,8 +12,11 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.datasync.DataSyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -60,6 +63,28 @@ public final class AwsClients {
   /** A DynamoDB client. */
   public DynamoDbClient dynamoDb() {
     return configure(DynamoDbClient.builder()).build();
+  }
+
+  /** A Glue client. */
+  public GlueClient glue() {
+    return configure(GlueClient.builder()).build();
+  }
+
+  /** A DataSync client. */
+  public DataSyncClient dataSync() {
+    return configure(DataSyncClient.builder()).build();
+  }
+
+  /**
+   * An IAM client. IAM is a global service: with no endpoint override, its client uses the global
+   * region ({@code aws-global}) whatever the environment's region.
+   */
+  public IamClient iam() {
+    software.amazon.awssdk.services.iam.IamClientBuilder builder = configure(IamClient.builder());
+    if (environment.endpointOverride() == null) {
+      builder.region(Region.AWS_GLOBAL);
+    }
+    return builder.build();
   }
 
   /** An EMR Serverless client. */

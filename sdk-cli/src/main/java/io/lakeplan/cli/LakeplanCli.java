@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     name = "lakeplan",
     mixinStandardHelpOptions = true,
     versionProvider = LakeplanCli.Version.class,
-    description = "Validate, plan, render, run and convert Lakeplan use cases.")
+    description = "Validate, plan, render, run, deploy and convert Lakeplan use cases.")
 public final class LakeplanCli implements Runnable {
   /** Exit code when the command ran and the input is clean. */
   static final int OK = 0;
@@ -65,7 +65,8 @@ public final class LakeplanCli implements Runnable {
         new ImportLegacyCommand(),
         new SchemaCommand(),
         new RenderCommand(),
-        new RunCommand());
+        new RunCommand(),
+        new DeployCommand());
   }
 
   @Option(

@@ -16,7 +16,8 @@ class LakeplanCliTest {
     List<String> names = new ArrayList<>(LakeplanCli.commandLine().getSubcommands().keySet());
 
     assertThat(names)
-        .containsExactly("validate", "plan", "graph", "import-legacy", "schema", "render", "run");
+        .containsExactly(
+            "validate", "plan", "graph", "import-legacy", "schema", "render", "run", "deploy");
   }
 
   @Test

@@ -191,6 +191,17 @@ public final class DynamoDbWatermarkStore implements WatermarkStore, AutoCloseab
     return !response.hasItem() || response.item().isEmpty() ? null : response.item();
   }
 
+  /**
+   * Creates the table when it is missing (on-demand billing, encryption at rest with the KMS key
+   * when set) and waits until it is active, as the first use would: what {@code lakeplan deploy}
+   * does ahead of the first run.
+   *
+   * @throws IllegalStateException on one line naming the table and the fix when it cannot
+   */
+  public void createTableIfMissing() {
+    ensureTable();
+  }
+
   /** Creates the table on first use when missing (and allowed), then waits until it is active. */
   private void ensureTable() {
     if (tableReady) {

@@ -647,6 +647,52 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
     }
   }
 
+  /**
+   * The plan JSON files of {@code plan} that {@link #stagePlans} uploads: for each {@code
+   * airflow.spec-location} of its use cases (placeholders filled in), the JSON of the use case's
+   * DAGs, in plan order.
+   */
+  public static Map<String, String> planFiles(AirflowSettings settings, Plan plan) {
+    return PlanStaging.files(settings, plan);
+  }
+
+  /**
+   * The environment files the jobs of {@code plan} read ({@code --env}) that {@link #stagePlans}
+   * uploads: for each location ({@link EmrServerlessJob#environmentLocation}), the environment as
+   * YAML.
+   */
+  public static Map<String, String> environmentFiles(Environment environment, Plan plan) {
+    return PlanStaging.environmentFiles(environment, plan);
+  }
+
+  /**
+   * What is wrong with {@code settings} for job runs from Java or a deployment: one entry per
+   * {@code airflow.*} setting that is still an Airflow Variable template or malformed, naming the
+   * key and the form to write; empty when every one can be used.
+   */
+  public static List<String> settingsProblems(AirflowSettings settings) {
+    return JobRunRequests.settingsProblems(settings);
+  }
+
+  /**
+   * Checks with {@code GetApplication} that the environment's application exists, runs Spark, is
+   * not terminated and has a release that can run the job jar (emr-spark-8.x): what {@code lakeplan
+   * deploy} checks before it changes anything.
+   *
+   * @throws IllegalStateException on one line naming the application, what is wrong and the fix
+   */
+  public void requireApplication() {
+    try {
+      checkApplication(true);
+    } catch (TaskFailedException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "Interrupted while checking the EMR Serverless application", e);
+    }
+  }
+
   /** The calls to AWS. */
   EmrServerlessCalls calls() {
     return calls;
