@@ -1,7 +1,6 @@
 package io.lakeplan.aws.airflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakeplan.aws.notifications.SnsNotifier;
@@ -10,7 +9,6 @@ import io.lakeplan.plan.Plan;
 import io.lakeplan.run.NotificationMessage;
 import io.lakeplan.run.RunEvent;
 import io.lakeplan.spi.TaskResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -19,25 +17,24 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The SNS callbacks of a rendered DAG, rendered by Airflow itself (3.x and 2.x venvs): each
- * SnsNotifier's subject, text and message attributes, filled in by its own templating for a task
- * instance, equal what a Java run sends for the same event ({@link NotificationMessage}, {@link
- * SnsNotifier#publishRequest}). Nothing is published.
+ * The SNS callbacks of a rendered DAG, rendered by Airflow itself (every Airflow version of {@link
+ * AirflowVersions}): each SnsNotifier's subject, text and message attributes, filled in by its own
+ * templating for a task instance, equal what a Java run sends for the same event ({@link
+ * NotificationMessage}, {@link SnsNotifier#publishRequest}). Nothing is published.
  */
 class AirflowNotificationIT {
-  private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
   private static final Path SCRIPT = Path.of("src/test/python/render_notifications.py");
   private static final String RUN_ID = "scheduled__2024-06-01T00:00:00+00:00";
   private static final String LOG_URL = "https://airflow.example/log?task=convert&try=2";
 
   @ParameterizedTest
-  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
-  void renderedCallbacks_sendWhatAJavaRunSends(String venv, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+  @MethodSource("io.lakeplan.aws.airflow.AirflowVersions#all")
+  void renderedCallbacks_sendWhatAJavaRunSends(String version, @TempDir Path folder)
+      throws Exception {
+    Path python = AirflowVersions.python(version);
     Dag dag = AirflowNotificationTextTest.notifyingDag();
     String taskId = dag.tasksInOrder().get(0).id();
     AirflowRenderer.to(AirflowRendererTest.fixedTarget())
@@ -67,9 +64,11 @@ class AirflowNotificationIT {
               RunEvent.Kind.valueOf(kind), dag, taskId, RUN_ID, summary, LOG_URL);
       JsonNode airflow = rendered.get(kind);
       assertThat(airflow.get("subject").asText())
-          .as(venv + " " + kind)
+          .as("Airflow " + version + " " + kind)
           .isEqualTo(NotificationMessage.of(event).subject());
-      assertThat(airflow.get("message").asText()).as(venv + " " + kind).isEqualTo(event.text());
+      assertThat(airflow.get("message").asText())
+          .as("Airflow " + version + " " + kind)
+          .isEqualTo(event.text());
       Map<String, String> attributes = new LinkedHashMap<>();
       airflow
           .get("attributes")
@@ -79,7 +78,7 @@ class AirflowNotificationIT {
       SnsNotifier.publishRequest("arn:aws:sns:eu-west-1:123456789012:alerts", event, List.of())
           .messageAttributes()
           .forEach((name, value) -> java.put(name, value.stringValue()));
-      assertThat(attributes).as(venv + " " + kind).isEqualTo(java);
+      assertThat(attributes).as("Airflow " + version + " " + kind).isEqualTo(java);
     }
   }
 }
