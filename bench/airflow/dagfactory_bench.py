@@ -3,7 +3,7 @@
 
 Run with the venv built by bin/setup-airflow:
 
-    .venv-airflow/bin/python bench/airflow/dagfactory_bench.py [-n 200] [-k 3] [--tasks 5]
+    .venv-airflow-VERSION/bin/python bench/airflow/dagfactory_bench.py [-n 200] [-k 3] [--tasks 5]
         [--compare DIR] [--keep] [--out FILE]
 
 1. Generates N dag-factory configs into a temporary folder, one DAG per YAML file and one
@@ -22,6 +22,7 @@ temporary folder (AIRFLOW_HOME defaults to a temp dir; no bytecode is written).
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -118,7 +119,9 @@ def _dagbag_class():
 def parse_once(folder: str) -> dict:
     DagBag = _dagbag_class()
     t0 = time.perf_counter()
-    bag = DagBag(dag_folder=folder, include_examples=False)
+    # Airflow 3.3's DagBag has no include_examples (AIRFLOW__CORE__LOAD_EXAMPLES keeps them out)
+    options = {"include_examples": False} if "include_examples" in inspect.signature(DagBag).parameters else {}
+    bag = DagBag(dag_folder=folder, **options)
     wall = time.perf_counter() - t0
     per_file = {}
     for st in getattr(bag, "dagbag_stats", None) or []:

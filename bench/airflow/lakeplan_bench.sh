@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # DagBag parse time of N rendered Lakeplan DAGs vs. N dag-factory DAGs, measured in the same run.
 #
-#   bench/airflow/lakeplan_bench.sh [N] [--airflow2]     (N defaults to 200)
+#   bench/airflow/lakeplan_bench.sh [N] [AIRFLOW_VERSION]   (N defaults to 200, the version to 3.3.1)
+#
+# The version's venv (.venv-airflow-VERSION, `bin/setup-airflow VERSION`) must carry dag-factory:
+# 3.3.1 and 2.11.2 do.
 #
 # 1. builds sdk-aws (offline) and renders N generated use cases (sdk-aws test class BenchmarkDags)
 #    twice: as Lakeplan DAG files, and as the same DAGs in dag-factory YAML (same operators, same
@@ -11,8 +14,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 N=${1:-200}
-VENV="$ROOT/.venv-airflow"
-[[ "${2:-}" == "--airflow2" ]] && VENV="$ROOT/.venv-airflow2"
+VERSION=${2:-3.3.1}
+VENV="$ROOT/.venv-airflow-$VERSION"
+[[ -x "$VENV/bin/python" ]] || { echo "$VENV is missing: run bin/setup-airflow $VERSION" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Evaluate cron expressions with Airflow's own cron timetable and print one JSON report.
 
-Usage: .venv-airflow/bin/python sdk-aws/src/test/python/cron_firings.py EXPRESSIONS_JSON START COUNT
+Usage: .venv-airflow-VERSION/bin/python sdk-aws/src/test/python/cron_firings.py EXPRESSIONS_JSON START COUNT
 
 EXPRESSIONS_JSON is a file holding a JSON list of expressions; START an ISO-8601 UTC minute
 (2024-01-01T00:00). Stdout carries {expression: {"error": str | null, "firings": [ISO minutes]}}:

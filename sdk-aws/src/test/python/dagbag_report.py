@@ -3,7 +3,7 @@
 
 Usage (with the venv built by bin/setup-airflow):
 
-    .venv-airflow/bin/python sdk-aws/src/test/python/dagbag_report.py DAG_FOLDER [--stats] [--indent N]
+    .venv-airflow-VERSION/bin/python sdk-aws/src/test/python/dagbag_report.py DAG_FOLDER [--stats] [--indent N]
 
 Stdout carries exactly one JSON document (everything Airflow logs goes to stderr):
 
@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import inspect
 import json
 import os
 import shutil
@@ -256,8 +257,11 @@ def _file_stats(bag, folder: str) -> dict:
 
 def build_report(folder: str, with_stats: bool) -> dict:
     DagBag = _import_dagbag_class()
+    # Airflow 3.3's DagBag has no include_examples (the examples are a bundle of their own, kept
+    # out by AIRFLOW__CORE__LOAD_EXAMPLES=False); earlier ones take it.
+    options = {"include_examples": False} if "include_examples" in inspect.signature(DagBag).parameters else {}
     started = time.perf_counter()
-    bag = DagBag(dag_folder=folder, include_examples=False)
+    bag = DagBag(dag_folder=folder, **options)
     parse_seconds = time.perf_counter() - started
 
     report: dict = {

@@ -103,9 +103,13 @@ def main(argv: list[str]) -> int:
 
         report = {"version": airflow.__version__, "fired": {}, "deadlines": []}
         # as the DAG processor stores it: callbacks, SLAs and deadline alerts must serialize
-        from airflow.serialization.serialized_objects import SerializedDAG
+        from airflow.serialization import serialized_objects
 
-        report["serialized"] = bool(SerializedDAG.to_dict(dag))
+        # Airflow 3.3 renamed the serializer DagSerialization (SerializedDAG is now the model)
+        serializer = getattr(serialized_objects, "DagSerialization", None)
+        if serializer is None:
+            serializer = serialized_objects.SerializedDAG
+        report["serialized"] = bool(serializer.to_dict(dag))
         for event, callbacks in (
             ("FAILURE", task.on_failure_callback),
             ("RETRY", task.on_retry_callback),

@@ -3,7 +3,7 @@
 
 Usage (with a venv built by bin/setup-airflow):
 
-    .venv-airflow/bin/python sdk-aws/src/test/python/render_notifications.py DAG_FILE TASK_ID \
+    .venv-airflow-VERSION/bin/python sdk-aws/src/test/python/render_notifications.py DAG_FILE TASK_ID \
         TRY_NUMBER ATTEMPTS RUN_ID LOG_URL EXCEPTION_TEXT
 
 Loads DAG_FILE, takes the first SnsNotifier of the task's on_failure_callback and

@@ -21,6 +21,22 @@ from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOper
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.timetables.trigger import CronTriggerTimetable
 
+if not hasattr(EmrServerlessStartJobOperator, "aws_hook_class"):
+    # Amazon provider 9.0 (Airflow 2.10.3's): no region_name, its hook would take the
+    # connection's region; this one takes REGION_NAME, as newer providers do
+    from functools import cached_property
+
+    from airflow.providers.amazon.aws.hooks.emr import EmrServerlessHook
+
+    class EmrServerlessStartJobOperator(EmrServerlessStartJobOperator):
+        def __init__(self, *, region_name=None, **kwargs):
+            super().__init__(**kwargs)
+            self.region_name = region_name
+
+        @cached_property
+        def hook(self):
+            return EmrServerlessHook(aws_conn_id=self.aws_conn_id, region_name=self.region_name)
+
 DAG_ID = "orders.maintenance.cron_30_2_x_x_0"
 AWS_CONN_ID = "aws_default"
 REGION_NAME = "eu-west-1"

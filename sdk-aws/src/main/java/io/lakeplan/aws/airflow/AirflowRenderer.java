@@ -621,7 +621,35 @@ public final class AirflowRenderer {
         out.append("    from airflow.sensors.external_task import ExternalTaskSensor\n");
       }
       callbacks.versionedImports(out);
+      if (hasSpark()) {
+        emrServerlessRegionShim(out);
+      }
       out.append('\n');
+    }
+
+    /**
+     * The Amazon provider that Airflow 2.10.3 shipped with (9.0.0, MWAA's 2.10.3) has no {@code
+     * region_name} on {@code EmrServerlessStartJobOperator}: its hook takes the connection's
+     * region. Rather than a file per Airflow version, the file adds the argument there, so the job
+     * runs in the environment's region on every version; newer providers (an {@code
+     * AwsBaseOperator}, which has {@code aws_hook_class}) take it as they are.
+     */
+    private static void emrServerlessRegionShim(StringBuilder out) {
+      out.append("\nif not hasattr(EmrServerlessStartJobOperator, \"aws_hook_class\"):\n");
+      out.append(
+          "    # Amazon provider 9.0 (Airflow 2.10.3's): no region_name, its hook would take the\n");
+      out.append("    # connection's region; this one takes REGION_NAME, as newer providers do\n");
+      out.append("    from functools import cached_property\n\n");
+      out.append("    from airflow.providers.amazon.aws.hooks.emr import EmrServerlessHook\n\n");
+      out.append("    class EmrServerlessStartJobOperator(EmrServerlessStartJobOperator):\n");
+      out.append("        def __init__(self, *, region_name=None, **kwargs):\n");
+      out.append("            super().__init__(**kwargs)\n");
+      out.append("            self.region_name = region_name\n\n");
+      out.append("        @cached_property\n");
+      out.append("        def hook(self):\n");
+      out.append(
+          "            return EmrServerlessHook(aws_conn_id=self.aws_conn_id,"
+              + " region_name=self.region_name)\n");
     }
 
     private void constants(StringBuilder out) {

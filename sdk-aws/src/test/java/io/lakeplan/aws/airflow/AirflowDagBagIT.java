@@ -2,7 +2,6 @@ package io.lakeplan.aws.airflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,15 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Renders the examples and the legacy fixtures, parses the files with a real Airflow DagBag (3.x
- * and 2.x venvs built by {@code bin/setup-airflow}), and checks that Airflow sees exactly the plan:
- * DAG ids, task ids, task edges, schedules, tags, owners, retries and cross-DAG dependencies.
+ * Renders the examples and the legacy fixtures, parses the files with a real Airflow DagBag (in
+ * each of the Airflow versions Amazon MWAA offers, {@link AirflowVersions}, in the venvs built by
+ * {@code bin/setup-airflow}), and checks that Airflow sees exactly the plan: DAG ids, task ids,
+ * task edges, schedules, tags, owners, retries and cross-DAG dependencies.
  */
 class AirflowDagBagIT {
-  private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
   private static final Path EXAMPLES = Path.of("../examples");
   private static final Path LEGACY = Path.of("../fixtures/legacy-yaml");
   private static final Path REPORT_SCRIPT = Path.of("src/test/python/dagbag_report.py");
@@ -59,24 +57,21 @@ class AirflowDagBagIT {
           "@monthly", "0 0 1 * *",
           "@yearly", "0 0 1 1 *");
 
-  static List<Arguments> venvs() {
+  static List<Arguments> versionsAndModes() {
     List<Arguments> arguments = new ArrayList<>();
-    for (String venv : List.of(".venv-airflow", ".venv-airflow2")) {
+    for (String version : AirflowVersions.all()) {
       for (CrossDagMode mode : CrossDagMode.values()) {
-        arguments.add(Arguments.of(venv, mode));
+        arguments.add(Arguments.of(version, mode));
       }
     }
     return arguments;
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("venvs")
+  @MethodSource("versionsAndModes")
   void renderedDags_parseWithoutErrors_andMatchThePlan(
-      String venv, CrossDagMode mode, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assumeTrue(
-        Files.isExecutable(python),
-        venv + " is missing: run bin/setup-airflow" + (venv.endsWith("2") ? " --airflow2" : ""));
+      String version, CrossDagMode mode, @TempDir Path folder) throws Exception {
+    Path python = AirflowVersions.python(version);
     AirflowSettings plain =
         AirflowSettings.builder().crossDagMode(mode).quarantineDag(false).build();
     AirflowSettings withQuarantine = AirflowSettings.builder().crossDagMode(mode).build();
@@ -117,8 +112,8 @@ class AirflowDagBagIT {
     long started = System.nanoTime();
     JsonNode report = dagBagReport(python, folder);
     System.out.printf(
-        "%s %s: DagBag report of %d DAGs in %d ms (parse %.2f s)%n",
-        venv,
+        "Airflow %s %s: DagBag report of %d DAGs in %d ms (parse %.2f s)%n",
+        version,
         mode,
         dags.size() + 1,
         Duration.ofNanos(System.nanoTime() - started).toMillis(),
@@ -262,10 +257,10 @@ class AirflowDagBagIT {
    * refused by Airflow or read by it as something else than written.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
-  void acceptedCrons_fireAsAirflowsTimetable(String venv, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+  @MethodSource("io.lakeplan.aws.airflow.AirflowVersions#all")
+  void acceptedCrons_fireAsAirflowsTimetable(String version, @TempDir Path folder)
+      throws Exception {
+    Path python = AirflowVersions.python(version);
     List<String> crons = degenerateCrons();
     Path list = folder.resolve("crons.json");
     JSON.writeValue(list.toFile(), crons);
@@ -305,10 +300,10 @@ class AirflowDagBagIT {
    * fails the import as a DAG id.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
-  void refusedCrons_wouldHaveFailedTheImport(String venv, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+  @MethodSource("io.lakeplan.aws.airflow.AirflowVersions#all")
+  void refusedCrons_wouldHaveFailedTheImport(String version, @TempDir Path folder)
+      throws Exception {
+    Path python = AirflowVersions.python(version);
     List<String> refused = List.of("0 6 * * +1", "? 6 * * *", "0 ? * * *", "0 6 * ? *");
     Map<String, String> files = new TreeMap<>();
     for (int i = 0; i < refused.size(); i++) {
@@ -340,10 +335,10 @@ class AirflowDagBagIT {
    * maintenance DAGs named after their crons included.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
-  void acceptedDegenerateCrons_importCleanly(String venv, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+  @MethodSource("io.lakeplan.aws.airflow.AirflowVersions#all")
+  void acceptedDegenerateCrons_importCleanly(String version, @TempDir Path folder)
+      throws Exception {
+    Path python = AirflowVersions.python(version);
     Path useCases = Files.createDirectories(folder.resolve("use-cases"));
     Files.writeString(
         useCases.resolve("events.yaml"),

@@ -1,7 +1,6 @@
 package io.lakeplan.aws.airflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
@@ -54,9 +53,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
- * The callbacks of a rendered DAG in real Airflow (the 3.x and 2.x venvs) send what a Java run
- * sends for the same event ({@link NotificationMessage}, {@link SnsNotifier#publishRequest}, {@link
- * SlackNotifier#body}):
+ * The callbacks of a rendered DAG in real Airflow (every version of {@link AirflowVersions}) send
+ * what a Java run sends for the same event ({@link NotificationMessage}, {@link
+ * SnsNotifier#publishRequest}, {@link SlackNotifier#body}):
  *
  * <ul>
  *   <li>{@link #renderedCallbacks_sendWhatAJavaRunSends}: each SnsNotifier's subject, text and
@@ -69,17 +68,16 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  */
 @ExtendWith(MotoExtension.class)
 class AirflowNotificationIT {
-  private static final Path ROOT = Path.of(System.getProperty("lakeplan.root", "..")).normalize();
   private static final Path SCRIPT = Path.of("src/test/python/render_notifications.py");
   private static final Path FIRE = Path.of("src/test/python/fire_callbacks.py");
   private static final String RUN_ID = "scheduled__2024-06-01T00:00:00+00:00";
   private static final String LOG_URL = "https://airflow.example/log?task=convert&try=2";
 
   @ParameterizedTest
-  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
-  void renderedCallbacks_sendWhatAJavaRunSends(String venv, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assumeTrue(Files.isExecutable(python), venv + " is missing: run bin/setup-airflow");
+  @MethodSource("io.lakeplan.aws.airflow.AirflowVersions#all")
+  void renderedCallbacks_sendWhatAJavaRunSends(String version, @TempDir Path folder)
+      throws Exception {
+    Path python = AirflowVersions.python(version);
     Dag dag = AirflowNotificationTextTest.notifyingDag();
     String taskId = dag.tasksInOrder().get(0).id();
     AirflowRenderer.to(AirflowRendererTest.fixedTarget())
@@ -109,9 +107,11 @@ class AirflowNotificationIT {
               RunEvent.Kind.valueOf(kind), dag, taskId, RUN_ID, summary, LOG_URL);
       JsonNode airflow = rendered.get(kind);
       assertThat(airflow.get("subject").asText())
-          .as(venv + " " + kind)
+          .as("Airflow " + version + " " + kind)
           .isEqualTo(NotificationMessage.of(event).subject());
-      assertThat(airflow.get("message").asText()).as(venv + " " + kind).isEqualTo(event.text());
+      assertThat(airflow.get("message").asText())
+          .as("Airflow " + version + " " + kind)
+          .isEqualTo(event.text());
       Map<String, String> attributes = new LinkedHashMap<>();
       airflow
           .get("attributes")
@@ -121,7 +121,7 @@ class AirflowNotificationIT {
       SnsNotifier.publishRequest("arn:aws:sns:eu-west-1:123456789012:alerts", event, List.of())
           .messageAttributes()
           .forEach((name, value) -> java.put(name, value.stringValue()));
-      assertThat(attributes).as(venv + " " + kind).isEqualTo(java);
+      assertThat(attributes).as("Airflow " + version + " " + kind).isEqualTo(java);
     }
   }
 
@@ -129,12 +129,11 @@ class AirflowNotificationIT {
   private static final String SLA_LOGICAL_DATE = "2024-06-01T00:00:00+00:00";
 
   @ParameterizedTest
-  @ValueSource(strings = {".venv-airflow", ".venv-airflow2"})
+  @MethodSource("io.lakeplan.aws.airflow.AirflowVersions#all")
   void firedCallbacks_deliverWhatAJavaRunDelivers(
-      String venv, MotoServer moto, @TempDir Path folder) throws Exception {
-    Path python = ROOT.resolve(venv).resolve("bin/python");
-    assertThat(python).as(venv + " is missing: run bin/setup-airflow").isExecutable();
-    String version = airflowVersion(python);
+      String version, MotoServer moto, @TempDir Path folder) throws Exception {
+    Path python = AirflowVersions.python(version);
+    assertThat(airflowVersion(python)).isEqualTo(version);
     try (SnsClient sns = MotoClients.onMoto(SnsClient.builder(), moto).build();
         SqsClient sqs = MotoClients.onMoto(SqsClient.builder(), moto).build();
         SecretsManagerClient secrets =
@@ -279,8 +278,8 @@ class AirflowNotificationIT {
       // SNS: each event once, as SnsNotifier publishes it
       Map<String, JsonNode> published = byEvent(received(sqs, alertsQueue, events.size()));
       Map<String, JsonNode> mailed = byEvent(received(sqs, mailQueue, events.size()));
-      assertThat(published.keySet()).as(venv).hasSize(events.size());
-      assertThat(mailed.keySet()).as(venv).hasSize(events.size());
+      assertThat(published.keySet()).as("Airflow " + version).hasSize(events.size());
+      assertThat(mailed.keySet()).as("Airflow " + version).hasSize(events.size());
       for (RunEvent event : events) {
         String kind = event.kind().name();
         assertPublished(published.get(kind), SnsNotifier.publishRequest(alerts, event, List.of()));
@@ -301,7 +300,7 @@ class AirflowNotificationIT {
               : List.of();
       for (String path : List.of("/secretsmanager", "/ssm", "/answers-500")) {
         assertThat(webhooks.bodies(path))
-            .as(venv + " " + path)
+            .as("Airflow " + version + " " + path)
             .containsExactlyElementsOf(slackEvents.stream().map(SlackNotifier::body).toList());
       }
       String warnings = fired.get("warnings").toString();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.aws.AwsClients;
 import io.lakeplan.aws.MotoClients;
+import io.lakeplan.aws.airflow.AirflowVersions;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.DataSyncSettings;
@@ -354,17 +355,14 @@ class DeploymentIT {
 
   /**
    * The deployed DAG file, downloaded back from the emulated bucket, runs under {@code airflow dags
-   * test} (Airflow 3, .venv-airflow): its DataSync task starts an execution of the task the
+   * test} (the newest Airflow MWAA offers): its DataSync task starts an execution of the task the
    * deployment created, and its Spark tasks start EMR Serverless job runs of the deployed job jar
    * with the deployed plan JSON.
    */
   @Test
   void deploy_thenAirflowDagsTestOfTheDownloadedDagFile_runsTheDeployedTaskAndJobs()
       throws Exception {
-    Path bin = ROOT.resolve(".venv-airflow").resolve("bin");
-    assertThat(bin.resolve("airflow"))
-        .as(".venv-airflow is missing: run bin/setup-airflow")
-        .isExecutable();
+    Path bin = AirflowVersions.bin(AirflowVersions.NEWEST);
     Environment environment =
         Environment.builder()
             .from(environment(b -> b))
