@@ -139,10 +139,21 @@ def main(argv: list[str]) -> int:
             fired = 1
         for alert in getattr(dag, "deadline", None) or []:
             from airflow.sdk.definitions.deadline import DeadlineAlert
-            from airflow.triggers.deadline import DeadlineCallbackTrigger
-            from airflow.utils.module_loading import import_string
+            try:
+                from airflow.utils.module_loading import import_string
+            except ImportError:  # Airflow 3.3
+                from airflow._shared.module_loading import import_string
 
-            stored = DeadlineAlert.deserialize_deadline_alert(alert.serialize_deadline_alert())
+            try:  # Airflow 3.1 and 3.2
+                from airflow.triggers.deadline import DeadlineCallbackTrigger
+            except ImportError:  # Airflow 3.3 names it CallbackTrigger
+                from airflow.triggers.callback import CallbackTrigger as DeadlineCallbackTrigger
+
+            if hasattr(DeadlineAlert, "serialize_deadline_alert"):
+                stored = DeadlineAlert.deserialize_deadline_alert(alert.serialize_deadline_alert())
+            else:
+                # Airflow 3.3 stores deadline alerts with the DAG (serialized above)
+                stored = alert
             context = {
                 "dag_run": {"dag_run_id": run_id, "dag_id": dag.dag_id},
                 "deadline": {"id": "0", "deadline_time": sla_date},
