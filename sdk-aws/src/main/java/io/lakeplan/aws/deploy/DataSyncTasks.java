@@ -1,6 +1,7 @@
 package io.lakeplan.aws.deploy;
 
 import io.lakeplan.aws.internal.CallLimits;
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.DataSyncSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.model.Migration;
@@ -224,7 +225,7 @@ final class DataSyncTasks {
       }
     }
     String subdirectory = folder(hdfs.getPath());
-    ObjectLocation target = ObjectLocation.parse("landing of migration " + migration.id(), landing);
+    S3Location target = S3Location.parse("landing of migration " + migration.id(), landing);
     String name = name("lakeplan-" + useCase + "-" + migration.id());
     return new Wanted(
         useCase,

@@ -5,6 +5,7 @@ import io.lakeplan.aws.airflow.AirflowRenderer;
 import io.lakeplan.aws.airflow.RenderedFile;
 import io.lakeplan.aws.airflow.Rendering;
 import io.lakeplan.aws.emr.EmrServerlessEngine;
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.Environment;
@@ -250,7 +251,7 @@ public final class Deployment implements AutoCloseable {
     wanted.add(
         S3Artifacts.Artifact.file(
             "job jar",
-            ObjectLocation.parse("airflow.job-jar", airflow.jobJar()),
+            S3Location.parse("airflow.job-jar", airflow.jobJar()),
             jobJar,
             "application/java-archive"));
     EmrServerlessEngine.planFiles(airflow, plan)
@@ -259,7 +260,7 @@ public final class Deployment implements AutoCloseable {
                 wanted.add(
                     S3Artifacts.Artifact.text(
                         "plan JSON",
-                        ObjectLocation.parse("airflow.spec-location", location),
+                        S3Location.parse("airflow.spec-location", location),
                         json,
                         "application/json")));
     // the environment file the jobs read (--env), beside each plan JSON
@@ -269,13 +270,12 @@ public final class Deployment implements AutoCloseable {
                 wanted.add(
                     S3Artifacts.Artifact.text(
                         "environment file",
-                        ObjectLocation.parse("airflow.spec-location", location),
+                        S3Location.parse("airflow.spec-location", location),
                         yaml,
                         "application/yaml")));
     Rendering rendering = render(plan, taskArns);
-    ObjectLocation dags =
-        ObjectLocation.parse("deploy.dags-location", environment.deploy().dagsLocation())
-            .asFolder();
+    S3Location dags =
+        S3Location.parse("deploy.dags-location", environment.deploy().dagsLocation()).asFolder();
     for (RenderedFile file : rendering.files()) {
       wanted.add(
           S3Artifacts.Artifact.text(
@@ -291,7 +291,7 @@ public final class Deployment implements AutoCloseable {
     }
     S3Artifacts objects = new S3Artifacts(environment, s3, callTimeout);
     List<Step> steps = new ArrayList<>(objects.steps(wanted));
-    Set<ObjectLocation> locations = new HashSet<>();
+    Set<S3Location> locations = new HashSet<>();
     wanted.forEach(artifact -> locations.add(artifact.location()));
     steps.addAll(objects.stale(dags, locations));
     return steps;

@@ -2,6 +2,7 @@ package io.lakeplan.aws.deploy;
 
 import io.lakeplan.aws.emr.EmrServerlessEngine;
 import io.lakeplan.aws.internal.CallLimits;
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
 import java.net.URLDecoder;
@@ -81,12 +82,12 @@ final class Preflight {
     Map<String, String> buckets = new LinkedHashMap<>();
     AirflowSettings airflow = environment.airflow();
     buckets.putIfAbsent(
-        ObjectLocation.parse("airflow.job-jar", airflow.jobJar()).bucket(), "airflow.job-jar");
+        S3Location.parse("airflow.job-jar", airflow.jobJar()).bucket(), "airflow.job-jar");
     buckets.putIfAbsent(
-        ObjectLocation.parse("airflow.spec-location", airflow.specLocation()).bucket(),
+        S3Location.parse("airflow.spec-location", airflow.specLocation()).bucket(),
         "airflow.spec-location");
     buckets.putIfAbsent(
-        ObjectLocation.parse("deploy.dags-location", environment.deploy().dagsLocation()).bucket(),
+        S3Location.parse("deploy.dags-location", environment.deploy().dagsLocation()).bucket(),
         "deploy.dags-location");
     buckets.forEach(
         (bucket, setting) -> {

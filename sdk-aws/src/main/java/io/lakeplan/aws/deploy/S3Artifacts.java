@@ -1,6 +1,7 @@
 package io.lakeplan.aws.deploy;
 
 import io.lakeplan.aws.internal.CallLimits;
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.Environment;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,13 +57,13 @@ final class S3Artifacts {
    */
   record Artifact(
       String what,
-      ObjectLocation location,
+      S3Location location,
       String sha256,
       String contentType,
       java.util.function.Supplier<RequestBody> body,
       boolean large) {
 
-    static Artifact text(String what, ObjectLocation location, String content, String type) {
+    static Artifact text(String what, S3Location location, String content, String type) {
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
       return new Artifact(
           what,
@@ -73,7 +74,7 @@ final class S3Artifacts {
           false);
     }
 
-    static Artifact file(String what, ObjectLocation location, Path file, String type) {
+    static Artifact file(String what, S3Location location, Path file, String type) {
       return new Artifact(
           what, location, S3Artifacts.sha256(file), type, () -> RequestBody.fromFile(file), true);
     }
@@ -120,11 +121,11 @@ final class S3Artifacts {
    * A delete for each object under {@code folder} that this environment's deployment uploaded and
    * that is not among {@code wanted}.
    */
-  List<Step> stale(ObjectLocation folder, Set<ObjectLocation> wanted) {
+  List<Step> stale(S3Location folder, Set<S3Location> wanted) {
     Set<String> keys =
         wanted.stream()
             .filter(location -> location.bucket().equals(folder.bucket()))
-            .map(ObjectLocation::key)
+            .map(S3Location::key)
             .collect(Collectors.toSet());
     List<Step> steps = new ArrayList<>();
     List<S3Object> listed;
@@ -147,7 +148,7 @@ final class S3Artifacts {
       if (keys.contains(object.key())) {
         continue;
       }
-      ObjectLocation location = new ObjectLocation(folder.bucket(), object.key());
+      S3Location location = new S3Location(folder.bucket(), object.key());
       Map<String, String> metadata = metadata(location, "DAG folder file");
       if (metadata != null && environment.name().equals(metadata.get(ENVIRONMENT))) {
         steps.add(
@@ -162,7 +163,7 @@ final class S3Artifacts {
   }
 
   /** The object's user metadata, or null when there is no object. */
-  private Map<String, String> metadata(ObjectLocation location, String what) {
+  private Map<String, String> metadata(S3Location location, String what) {
     try {
       HeadObjectResponse head =
           s3.headObject(
@@ -181,7 +182,7 @@ final class S3Artifacts {
   }
 
   private void put(Artifact artifact) {
-    ObjectLocation location = artifact.location();
+    S3Location location = artifact.location();
     try {
       s3.putObject(
           b -> {
@@ -207,7 +208,7 @@ final class S3Artifacts {
     }
   }
 
-  private void delete(ObjectLocation location) {
+  private void delete(S3Location location) {
     try {
       s3.deleteObject(
           b ->

@@ -2,6 +2,7 @@ package io.lakeplan.aws.emr;
 
 import io.lakeplan.aws.AwsClients;
 import io.lakeplan.aws.internal.CallLimits;
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;

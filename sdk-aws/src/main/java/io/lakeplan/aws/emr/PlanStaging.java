@@ -1,5 +1,6 @@
 package io.lakeplan.aws.emr;
 
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;

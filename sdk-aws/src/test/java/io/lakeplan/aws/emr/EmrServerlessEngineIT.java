@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.aws.AwsClients;
 import io.lakeplan.aws.MotoClients;
+import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.codec.UseCaseCodec;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;

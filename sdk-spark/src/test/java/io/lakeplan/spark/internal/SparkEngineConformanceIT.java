@@ -174,6 +174,7 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     private final Map<String, Map<String, String>> sourceColumns = new LinkedHashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private DagRunner runner;
+    private KafkaProducer<String, String> producer;
 
     SparkConformanceSession(UseCase useCase) {
       this.useCase = useCase;
@@ -305,18 +306,27 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
 
     @Override
     public void send(String topic, int partition, String key, String value, Instant timestamp) {
-      Properties props = new Properties();
-      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      props.put(ProducerConfig.ACKS_CONFIG, "all");
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-        producer
+      try {
+        // each record acknowledged before the next is sent: the scenario's order is the log's
+        producer()
             .send(new ProducerRecord<>(topic, partition, timestamp.toEpochMilli(), key, value))
             .get();
       } catch (Exception e) {
         throw new IllegalStateException("Cannot send to " + topic, e);
       }
+    }
+
+    /** The session's one producer (a producer per record spent seconds per scenario). */
+    private KafkaProducer<String, String> producer() {
+      if (producer == null) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props);
+      }
+      return producer;
     }
 
     @Override
@@ -537,6 +547,9 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     @Override
     public void close() {
       KafkaIngestExecutor.afterCommit = null;
+      if (producer != null) {
+        producer.close();
+      }
       dropTables();
     }
 
