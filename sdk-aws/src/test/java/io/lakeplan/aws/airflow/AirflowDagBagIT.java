@@ -529,11 +529,23 @@ class AirflowDagBagIT {
   /** Runs {@code script} with {@code arguments} and reads the JSON document it prints. */
   static JsonNode runJson(Path python, Path script, String... arguments)
       throws IOException, InterruptedException {
+    return runJson(python, Map.of(), script, arguments);
+  }
+
+  /**
+   * Runs {@code script} with {@code arguments}, {@code environment} added to this process's, and
+   * reads the JSON document it prints.
+   */
+  static JsonNode runJson(
+      Path python, Map<String, String> environment, Path script, String... arguments)
+      throws IOException, InterruptedException {
     Path stderr = Files.createTempFile("python-report", ".log");
     try {
       List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
       command.addAll(List.of(arguments));
-      Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       process.getOutputStream().close();
       byte[] stdout = process.getInputStream().readAllBytes();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {

@@ -25,7 +25,6 @@ import io.lakeplan.validation.Problem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,7 +225,7 @@ class AirflowNotificationIT {
         helperEnvironment.put("PYTHONPATH", asyncPath);
       }
       JsonNode fired =
-          runJson(
+          AirflowDagBagIT.runJson(
               python,
               helperEnvironment,
               FIRE,
@@ -430,40 +429,6 @@ class AirflowNotificationIT {
     assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     return output.strip();
-  }
-
-  /** {@link AirflowDagBagIT#runJson} with extra environment variables. */
-  private static JsonNode runJson(
-      Path python, Map<String, String> environment, Path script, String... arguments)
-      throws Exception {
-    Path stderr = Files.createTempFile("fire-callbacks", ".log");
-    try {
-      List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
-      command.addAll(List.of(arguments));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-      builder.environment().putAll(environment);
-      Process process = builder.start();
-      process.getOutputStream().close();
-      byte[] stdout = process.getInputStream().readAllBytes();
-      if (!process.waitFor(5, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new AssertionError(script.getFileName() + " did not finish in 5 minutes");
-      }
-      String output = new String(stdout, StandardCharsets.UTF_8);
-      if (process.exitValue() != 0) {
-        throw new AssertionError(
-            script.getFileName()
-                + " exited with "
-                + process.exitValue()
-                + ":\n"
-                + output
-                + "\n"
-                + Files.readString(stderr));
-      }
-      return JSON.readTree(output);
-    } finally {
-      Files.deleteIfExists(stderr);
-    }
   }
 
   /** Slack webhook receivers on 127.0.0.1: every path answers 200, except /answers-500. */
