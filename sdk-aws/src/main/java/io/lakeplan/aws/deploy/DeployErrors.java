@@ -23,7 +23,7 @@ final class DeployErrors {
               + ": the identity that deploys needs "
               + permissions
               + " on it ("
-              + firstLine(e)
+              + AwsErrors.firstLine(e)
               + ")",
           e);
     }
@@ -33,7 +33,13 @@ final class DeployErrors {
         && service.awsErrorDetails().errorMessage() != null) {
       // AWS refused the request and said why: its words, without the SDK's request details
       return new IllegalStateException(
-          resource + region(environment) + " failed: " + firstLine(e) + " (" + errorCode(e) + ")",
+          resource
+              + region(environment)
+              + " failed: "
+              + AwsErrors.firstLine(e)
+              + " ("
+              + errorCode(e)
+              + ")",
           e);
     }
     return new IllegalStateException(
@@ -56,16 +62,5 @@ final class DeployErrors {
 
   static boolean notFound(SdkException e) {
     return e instanceof AwsServiceException service && service.statusCode() == 404;
-  }
-
-  static String firstLine(SdkException e) {
-    String message =
-        e instanceof AwsServiceException service
-                && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorMessage() != null
-            ? service.awsErrorDetails().errorMessage()
-            : String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -5,6 +5,7 @@ import io.lakeplan.aws.airflow.AirflowRenderer;
 import io.lakeplan.aws.airflow.RenderedFile;
 import io.lakeplan.aws.airflow.Rendering;
 import io.lakeplan.aws.emr.EmrServerlessEngine;
+import io.lakeplan.aws.internal.AwsErrors;
 import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.CatalogSettings;
@@ -101,7 +102,7 @@ public final class Deployment implements AutoCloseable {
           "Cannot make the AWS clients of environment "
               + environment.name()
               + " ("
-              + DeployErrors.firstLine(e)
+              + AwsErrors.firstLine(e)
               + "): set its region (or AWS_REGION) and check endpoint-override",
           e);
     }

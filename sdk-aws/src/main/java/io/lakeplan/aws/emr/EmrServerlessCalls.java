@@ -255,7 +255,8 @@ final class EmrServerlessCalls implements AutoCloseable {
           throw e;
         }
         Duration delay = throttleBackoff.delay(throttled);
-        LOG.info("Throttled by AWS ({}); retrying in {} ms", firstLine(e), delay.toMillis());
+        LOG.info(
+            "Throttled by AWS ({}); retrying in {} ms", AwsErrors.firstLine(e), delay.toMillis());
         clock.sleep(delay);
       }
     }
@@ -292,7 +293,7 @@ final class EmrServerlessCalls implements AutoCloseable {
               + settings.executionRoleArn()
               + inRegion()
               + " ("
-              + firstLine(e)
+              + AwsErrors.firstLine(e)
               + "): check that the role is in the application's account and trusts"
               + " emr-serverless.amazonaws.com, that the caller may iam:PassRole it and call "
               + CALLER_PERMISSIONS
@@ -304,7 +305,7 @@ final class EmrServerlessCalls implements AutoCloseable {
           "EMR Serverless application "
               + applicationId
               + " refused the job run ("
-              + firstLine(e)
+              + AwsErrors.firstLine(e)
               + "): check the airflow.* settings and the task's spark-submit parameters",
           e);
     }
@@ -344,7 +345,7 @@ final class EmrServerlessCalls implements AutoCloseable {
           + resource
           + inRegion()
           + " ("
-          + firstLine(e)
+          + AwsErrors.firstLine(e)
           + "): check that the caller may call "
           + CALLER_PERMISSIONS;
     }
@@ -362,17 +363,6 @@ final class EmrServerlessCalls implements AutoCloseable {
     return e instanceof AwsServiceException service && service.awsErrorDetails() != null
         ? service.awsErrorDetails().errorCode()
         : "";
-  }
-
-  static String firstLine(SdkException e) {
-    String message =
-        e instanceof AwsServiceException service
-                && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorMessage() != null
-            ? service.awsErrorDetails().errorMessage()
-            : String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   /** Closes the clients when the engine was told to. */

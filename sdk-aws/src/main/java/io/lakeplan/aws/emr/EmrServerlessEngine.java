@@ -1,6 +1,7 @@
 package io.lakeplan.aws.emr;
 
 import io.lakeplan.aws.AwsClients;
+import io.lakeplan.aws.internal.AwsErrors;
 import io.lakeplan.aws.internal.CallLimits;
 import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.AirflowSettings;
@@ -291,7 +292,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
               "Cannot make the AWS clients of environment "
                   + environment.name()
                   + " ("
-                  + EmrServerlessCalls.firstLine(e)
+                  + AwsErrors.firstLine(e)
                   + "): set its region (or AWS_REGION) and check endpoint-override",
               e);
         }

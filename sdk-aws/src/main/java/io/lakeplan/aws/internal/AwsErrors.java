@@ -86,6 +86,20 @@ public final class AwsErrors {
     return resource + where + " failed: " + firstLine(e.getMessage());
   }
 
+  /**
+   * The first line of what AWS said about {@code e}: the service's error message, else the
+   * exception's.
+   */
+  public static String firstLine(SdkException e) {
+    String message =
+        e instanceof AwsServiceException service
+                && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorMessage() != null
+            ? service.awsErrorDetails().errorMessage()
+            : String.valueOf(e.getMessage());
+    return firstLine(message);
+  }
+
   private static String firstLine(String message) {
     if (message == null) {
       return "no message";
