@@ -319,6 +319,9 @@ final class JdbcIngestExecutor {
         return new Bound(row.get(0), row.isNullAt(1) ? 0 : ((Number) row.get(1)).longValue());
       }
     } catch (SQLException e) {
+      if (rejectedCredentials(e)) {
+        throw new TaskFailedException(credentialsRejected(ingestion, e), e);
+      }
       throw new TaskFailedException(
           "Ingestion "
               + ingestion.id()
@@ -328,6 +331,32 @@ final class JdbcIngestExecutor {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Whether the database refused the connection's credentials: SQLSTATE class 28 (invalid
+   * authorization, e.g. PostgreSQL's 28P01) or Oracle's ORA-01017.
+   */
+  private static boolean rejectedCredentials(SQLException e) {
+    String state = e.getSQLState();
+    return (state != null && state.startsWith("28")) || e.getErrorCode() == 1017;
+  }
+
+  /** One line naming the user and the secret to check, never the value. */
+  private static String credentialsRejected(JdbcIngestion ingestion, SQLException e) {
+    SecretRef secret = ingestion.connection().password();
+    return "Ingestion "
+        + ingestion.id()
+        + ": the database at "
+        + ingestion.connection().url()
+        + " rejected the credentials of user "
+        + ingestion.connection().user()
+        + (secret == null
+            ? ": the connection has no password; set connection.password to a secret reference"
+            : ": check that secret " + secret + " holds this user's password")
+        + " ("
+        + e.getMessage()
+        + ")";
   }
 
   /** The password behind the connection's secret reference; never logged. */
