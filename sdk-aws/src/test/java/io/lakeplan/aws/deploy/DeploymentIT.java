@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.aws.AwsClients;
 import io.lakeplan.aws.MotoClients;
 import io.lakeplan.aws.airflow.AirflowVersions;
+import io.lakeplan.aws.iam.IamPolicies;
+import io.lakeplan.aws.iam.PolicyDocument;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.DataSyncSettings;
 import io.lakeplan.env.DeploySettings;
 import io.lakeplan.env.Environment;
+import io.lakeplan.env.IamSettings;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.testkit.moto.MotoExtension;
 import io.lakeplan.testkit.moto.MotoServer;
@@ -246,6 +249,83 @@ class DeploymentIT {
                 Change.Action.UNCHANGED,
                 "DataSync task lakeplan-orders-orders-history (migration orders-history)",
                 task.taskArn()));
+  }
+
+  @Test
+  void deploy_withRoleNames_putsTheGeneratedPoliciesOnTheRoles_andUpdatesOnlyWhatDiffers()
+      throws Exception {
+    iam.createRole(
+        b ->
+            b.roleName("lakeplan-mwaa")
+                .assumeRolePolicyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"Service\":\"airflow-env.amazonaws.com\"},"
+                        + "\"Action\":\"sts:AssumeRole\"}]}"));
+    Environment environment =
+        Environment.builder()
+            .from(environment(b -> b))
+            .iam(IamSettings.builder().jobRoleName(ROLE).mwaaRoleName("lakeplan-mwaa").build())
+            .build();
+    PolicyDocument jobs = IamPolicies.forUseCase(plan, "orders", environment);
+    PolicyDocument mwaa = IamPolicies.forEnvironment(plan, environment);
+    String jobsResource = "IAM policy lakeplan-orders of role " + ROLE;
+    String mwaaResource = "IAM policy lakeplan-moto-mwaa of role lakeplan-mwaa";
+
+    DeployPlan dryRun = planOnly(environment);
+
+    assertThat(dryRun.changes())
+        .contains(
+            new Change(
+                Change.Action.CREATE, jobsResource, "EMR Serverless jobs of use case orders"),
+            new Change(Change.Action.CREATE, mwaaResource, "MWAA running the DAGs"));
+    assertThat(iam.listRolePolicies(b -> b.roleName(ROLE)).policyNames()).isEmpty();
+
+    deploy(environment);
+
+    assertThat(rolePolicy(ROLE, "lakeplan-orders")).isEqualTo(JSON.readTree(jobs.toJson()));
+    assertThat(rolePolicy("lakeplan-mwaa", "lakeplan-moto-mwaa"))
+        .isEqualTo(JSON.readTree(mwaa.toJson()));
+    DeployPlan again = planOnly(environment);
+    assertThat(again.hasChanges()).as(again.report()).isFalse();
+
+    // a policy edited by hand is put back, the other left alone
+    iam.putRolePolicy(
+        b ->
+            b.roleName(ROLE)
+                .policyName("lakeplan-orders")
+                .policyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::other/*\"}]}"));
+    DeployPlan repair = planOnly(environment);
+    assertThat(repair.changes())
+        .contains(new Change(Change.Action.UPDATE, jobsResource, "statements changed"))
+        .contains(new Change(Change.Action.UNCHANGED, mwaaResource, "MWAA running the DAGs"));
+    deploy(environment);
+    assertThat(rolePolicy(ROLE, "lakeplan-orders")).isEqualTo(JSON.readTree(jobs.toJson()));
+  }
+
+  @Test
+  void deploy_withAMissingRole_failsOnOneLineNamingTheSetting() {
+    Environment environment =
+        Environment.builder()
+            .from(environment(b -> b))
+            .iam(IamSettings.builder().mwaaRoleName("no-such-role").build())
+            .build();
+
+    assertThatThrownBy(() -> planOnly(environment))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "IAM role no-such-role does not exist: create it, or fix iam.mwaa-role-name (Lakeplan"
+                + " puts its policies on the role, it does not create roles)");
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode rolePolicy(String role, String name)
+      throws Exception {
+    String document = iam.getRolePolicy(b -> b.roleName(role).policyName(name)).policyDocument();
+    return JSON.readTree(
+        document.startsWith("%7B")
+            ? java.net.URLDecoder.decode(document, java.nio.charset.StandardCharsets.UTF_8)
+            : document);
   }
 
   @Test
