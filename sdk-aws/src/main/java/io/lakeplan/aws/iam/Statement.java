@@ -2,6 +2,7 @@ package io.lakeplan.aws.iam;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +32,8 @@ public record Statement(
   /**
    * Checks and sorts the parts.
    *
-   * @throws IllegalArgumentException naming a bad sid or action, or no action or resource
+   * @throws IllegalArgumentException naming a bad sid or action, no action or resource, or the
+   *     resource {@code *}
    */
   public Statement {
     Objects.requireNonNull(sid, "sid");
@@ -47,6 +49,10 @@ public record Statement(
     if (actions.isEmpty() || resources.isEmpty()) {
       throw new IllegalArgumentException("Statement " + sid + " needs actions and resources");
     }
+    if (resources.contains("*")) {
+      throw new IllegalArgumentException(
+          "Statement " + sid + " has resource * (name the resources, or narrow them by ARN)");
+    }
     actions = List.copyOf(new TreeSet<>(actions));
     resources = List.copyOf(new TreeSet<>(resources));
     SortedMap<String, SortedMap<String, List<String>>> sorted = new TreeMap<>();
@@ -54,9 +60,9 @@ public record Statement(
         (operator, keys) -> {
           SortedMap<String, List<String>> values = new TreeMap<>();
           keys.forEach((key, list) -> values.put(key, List.copyOf(new TreeSet<>(list))));
-          sorted.put(operator, java.util.Collections.unmodifiableSortedMap(values));
+          sorted.put(operator, Collections.unmodifiableSortedMap(values));
         });
-    conditions = java.util.Collections.unmodifiableSortedMap(sorted);
+    conditions = Collections.unmodifiableSortedMap(sorted);
   }
 
   /** A statement without conditions. */

@@ -9,6 +9,7 @@ import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.IamSettings;
 import io.lakeplan.plan.Plan;
+import io.lakeplan.workspace.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IamPoliciesTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/iam");
@@ -150,6 +152,47 @@ class IamPoliciesTest {
     assertThat(policy.statement("S3WriteData").resources())
         .contains("arn:aws:s3:::acme-lake/warehouse/raw.db/orders/*");
     assertThat(policy.statement("SecretsManagerReadSecrets")).isNull();
+  }
+
+  @Test
+  void forUseCase_readingAnotherUseCasesTable_getsReadOnlyAccessToIt(@TempDir Path folder)
+      throws IOException {
+    Files.writeString(
+        folder.resolve("reports.yaml"),
+        String.join(
+            "\n",
+            "api-version: lakeplan/v1",
+            "name: reports",
+            "owner: reports@example.com",
+            "schedule: '@daily'",
+            "tables:",
+            "  - table: analytics.orders",
+            "    columns:",
+            "      - {name: order_id, type: long, required: true}",
+            "      - {name: status, type: string}",
+            "      - {name: updated_at, type: timestamp}",
+            "merges:",
+            "  - id: orders-copy",
+            "    target: analytics.orders",
+            "    source: process.orders",
+            "    keys: [order_id]",
+            ""));
+    Files.copy(IamExamples.ORDERS.resolve("orders.yaml"), folder.resolve("orders.yaml"));
+    Plan plan = Workspace.loadStrict(folder).plan();
+
+    PolicyDocument policy = IamPolicies.forUseCase(plan, "reports", IamExamples.environment());
+
+    String warehouse = "arn:aws:s3:::acme-lake/warehouse/";
+    assertThat(policy.statement("S3ReadData").resources())
+        .containsExactly(warehouse + "process.db/orders/*");
+    assertThat(policy.statement("S3WriteData").resources())
+        .containsExactly(warehouse + "analytics.db/orders/*");
+    assertThat(policy.statement("GlueReadTables").resources())
+        .contains("arn:aws:glue:eu-west-1:123456789012:table/process/orders");
+    assertThat(policy.statement("GlueWriteTables").resources())
+        .doesNotContain("arn:aws:glue:eu-west-1:123456789012:table/process/orders")
+        .doesNotContain("arn:aws:glue:eu-west-1:123456789012:database/process");
+    assertThat(policy.statement("DynamoDbWriteWatermarks")).isNull();
   }
 
   @Test
