@@ -14,6 +14,7 @@ import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,8 @@ final class JobRolePolicy {
   private final Set<String> writtenKeys = new TreeSet<>();
   private final Set<String> secrets = new TreeSet<>();
   private final Set<String> parameters = new TreeSet<>();
-  private final Set<String> notes = new java.util.LinkedHashSet<>();
+  private final Set<String> notes = new LinkedHashSet<>();
+  private final Set<String> dagIds = new TreeSet<>();
 
   private JobRolePolicy(Target target, String useCase) {
     this.target = target;
@@ -56,6 +58,7 @@ final class JobRolePolicy {
     JobRolePolicy policy = new JobRolePolicy(target, useCase);
     for (Dag dag : plan.dags()) {
       if (dag.useCase().equals(useCase)) {
+        policy.dagIds.add(dag.id());
         for (Task task : dag.tasks()) {
           policy.add(task.spec());
         }
@@ -213,10 +216,9 @@ final class JobRolePolicy {
     // S3: the job jar and this use case's plan and environment files (every spec version, so a
     // deployment does not have to change the policy), the job logs, then the data
     S3Location jar = S3Location.parse("airflow.job-jar", airflow.jobJar());
-    statements.add(
-        "S3ReadJobFiles",
-        S3_READ,
-        List.of(arns.s3Object(jar), arns.s3Objects(specFolder(airflow))));
+    List<String> jobFiles = new ArrayList<>(specFolders(airflow));
+    jobFiles.add(arns.s3Object(jar));
+    statements.add("S3ReadJobFiles", S3_READ, jobFiles);
     S3Location logs =
         S3Location.parse("airflow.log-uri", airflow.logUri())
             .asFolder()
@@ -313,13 +315,23 @@ final class JobRolePolicy {
     }
   }
 
-  /** The folder of the use case's plan files: spec-location up to its first unknown part. */
-  private S3Location specFolder(AirflowSettings airflow) {
-    String location = airflow.specLocation().replace("{use_case}", useCase);
-    int open = location.indexOf('{');
-    String known = open < 0 ? location : location.substring(0, open);
-    return S3Location.parse(
-        "airflow.spec-location", known.substring(0, known.lastIndexOf('/') + 1));
+  /**
+   * The folders of the use case's plan and environment files: spec-location with the use case and
+   * each of its DAG ids filled in, up to the spec version (every version, so that a deployment does
+   * not have to change the policy).
+   */
+  private List<String> specFolders(AirflowSettings airflow) {
+    Set<String> folders = new TreeSet<>();
+    for (String dagId : dagIds) {
+      String location =
+          airflow.specLocation().replace("{use_case}", useCase).replace("{dag_id}", dagId);
+      int open = location.indexOf('{');
+      String known = open < 0 ? location : location.substring(0, open);
+      S3Location folder =
+          S3Location.parse("airflow.spec-location", known.substring(0, known.lastIndexOf('/') + 1));
+      folders.add(arns.s3Objects(folder));
+    }
+    return List.copyOf(folders);
   }
 
   /**

@@ -251,6 +251,31 @@ class IamPoliciesTest {
   }
 
   @Test
+  void specLocationByDagId_readsTheUseCasesDagFoldersOnly() {
+    Environment environment =
+        Environment.builder()
+            .from(IamExamples.environment())
+            .airflow(
+                AirflowSettings.builder()
+                    .from(IamExamples.environment().airflow())
+                    .specLocation("s3://acme-artifacts/plans/{dag_id}/{spec_version}/plan.json")
+                    .build())
+            .build();
+    Plan plan = IamExamples.plan();
+
+    PolicyDocument policy = IamPolicies.forUseCase(plan, "payments", environment);
+
+    List<String> expected = new ArrayList<>();
+    plan.dags().stream()
+        .filter(dag -> dag.useCase().equals("payments"))
+        .forEach(dag -> expected.add("arn:aws:s3:::acme-artifacts/plans/" + dag.id() + "/*"));
+    expected.add("arn:aws:s3:::acme-artifacts/lakeplan/lakeplan-job.jar");
+    assertThat(expected).hasSizeGreaterThan(2);
+    assertThat(policy.statement("S3ReadJobFiles").resources())
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void kmsAlias_keysOfTheAccountNarrowedByAlias() {
     Environment environment =
         Environment.builder().from(IamExamples.environment()).kmsKey("alias/lake").build();
