@@ -47,9 +47,9 @@ public final class IamPolicies {
     Target target = Target.of(environment);
     List<PolicyDocument> policies = new ArrayList<>();
     for (String useCase : useCases(plan)) {
-      policies.add(JobRolePolicy.of(target, plan, useCase));
+      policies.add(sized(JobRolePolicy.of(target, plan, useCase)));
     }
-    policies.add(MwaaRolePolicy.of(target, plan));
+    policies.add(sized(MwaaRolePolicy.of(target, plan)));
     return List.copyOf(policies);
   }
 
@@ -66,7 +66,7 @@ public final class IamPolicies {
       throw new IllegalArgumentException(
           "Unknown use case: '" + useCase + "' (the plan has " + useCases + ")");
     }
-    return JobRolePolicy.of(Target.of(environment), plan, useCase);
+    return sized(JobRolePolicy.of(Target.of(environment), plan, useCase));
   }
 
   /**
@@ -75,7 +75,35 @@ public final class IamPolicies {
    * @throws IllegalArgumentException as {@link #forPlan}
    */
   public static PolicyDocument forEnvironment(Plan plan, Environment environment) {
-    return MwaaRolePolicy.of(Target.of(environment), plan);
+    return sized(MwaaRolePolicy.of(Target.of(environment), plan));
+  }
+
+  /** The largest managed policy AWS takes, in characters without white space. */
+  static final int MANAGED_POLICY_LIMIT = 6_144;
+
+  /** What all inline policies of one role may hold together, in characters without white space. */
+  static final int INLINE_POLICIES_LIMIT = 10_240;
+
+  /** {@code policy}, with a note when it is larger than AWS lets a role hold. */
+  private static PolicyDocument sized(PolicyDocument policy) {
+    int size = policy.toCompactJson().length();
+    if (size <= MANAGED_POLICY_LIMIT) {
+      return policy;
+    }
+    List<String> notes = new ArrayList<>(policy.notes());
+    notes.add(
+        "the policy has "
+            + size
+            + " characters: more than a managed policy may hold ("
+            + MANAGED_POLICY_LIMIT
+            + ")"
+            + (size > INLINE_POLICIES_LIMIT
+                ? " and more than all inline policies of a role together ("
+                    + INLINE_POLICIES_LIMIT
+                    + "): split the use case"
+                : "; as an inline policy it leaves little room for the role's others"));
+    return new PolicyDocument(
+        policy.name(), policy.role(), policy.useCase(), policy.statements(), notes);
   }
 
   /** The name of use case {@code useCase}'s job-role policy: {@code lakeplan-USECASE}. */

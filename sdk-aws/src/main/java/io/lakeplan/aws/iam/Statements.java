@@ -11,15 +11,27 @@ final class Statements {
   /** Adds {@code sid} unless it has no resource (nothing of its kind in the plan). */
   Statements add(String sid, Collection<String> actions, Collection<String> resources) {
     if (!resources.isEmpty()) {
-      statements.add(Statement.of(sid, actions, resources));
+      add(Statement.of(sid, actions, resources));
     }
     return this;
   }
 
-  /** Adds {@code statement}. */
+  /**
+   * Adds {@code statement}; a sid already taken (two buckets whose names differ only in
+   * punctuation) gets a number, since IAM wants each sid once in a policy.
+   */
   Statements add(Statement statement) {
-    statements.add(statement);
+    String sid = statement.sid();
+    for (int n = 2; taken(sid); n++) {
+      sid = statement.sid() + n;
+    }
+    statements.add(
+        new Statement(sid, statement.actions(), statement.resources(), statement.conditions()));
     return this;
+  }
+
+  private boolean taken(String sid) {
+    return statements.stream().anyMatch(statement -> statement.sid().equals(sid));
   }
 
   List<Statement> list() {

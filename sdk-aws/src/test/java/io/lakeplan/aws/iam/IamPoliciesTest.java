@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.IamSettings;
 import io.lakeplan.plan.Plan;
@@ -273,6 +274,31 @@ class IamPoliciesTest {
     assertThat(expected).hasSizeGreaterThan(2);
     assertThat(policy.statement("S3ReadJobFiles").resources())
         .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void bucketsNamedAlike_getASidEach() {
+    // acme.landing and acme-landing both read as AcmeLanding in a sid
+    Environment environment =
+        Environment.builder()
+            .from(IamExamples.environment())
+            .catalog(
+                CatalogSettings.builder()
+                    .type(CatalogSettings.Type.GLUE)
+                    .warehouse("s3://acme.landing/warehouse")
+                    .build())
+            .build();
+
+    PolicyDocument policy = IamPolicies.forUseCase(IamExamples.plan(), "payments", environment);
+
+    assertThat(policy.statements())
+        .extracting(Statement::sid)
+        .contains("S3ListAcmeLanding", "S3ListAcmeLanding2")
+        .doesNotHaveDuplicates();
+    assertThat(policy.statement("S3ListAcmeLanding").resources())
+        .containsExactly("arn:aws:s3:::acme-landing");
+    assertThat(policy.statement("S3ListAcmeLanding2").resources())
+        .containsExactly("arn:aws:s3:::acme.landing");
   }
 
   @Test
