@@ -39,16 +39,17 @@ public abstract class IamSettings {
   public abstract String accountId();
 
   /**
-   * The EMR Serverless job role, by name, that {@code lakeplan deploy} puts each use case's policy
-   * {@code lakeplan-USECASE} on (an inline policy). Must be the role of {@code
-   * airflow.execution-role-arn}. Null (the default): deploy does not touch the job role.
+   * The EMR Serverless job role, by name, that {@code lakeplan deploy} attaches each use case's
+   * policy {@code lakeplan-ENVIRONMENT-job-USECASE} to (a customer managed policy). Must be the
+   * role of {@code airflow.execution-role-arn}. Null (the default): deploy does not touch the job
+   * role.
    */
   public abstract String jobRoleName();
 
   /**
-   * The MWAA execution role, by name, that {@code lakeplan deploy} puts the environment's policy
-   * {@code lakeplan-ENVIRONMENT-mwaa} on (an inline policy). Null (the default): deploy does not
-   * touch it.
+   * The MWAA execution role, by name, that {@code lakeplan deploy} attaches the environment's
+   * policy {@code lakeplan-ENVIRONMENT-mwaa} to (a customer managed policy). Null (the default):
+   * deploy does not touch it.
    */
   public abstract String mwaaRoleName();
 

@@ -53,12 +53,12 @@ class IamCommandTest {
     List<PolicyDocument> policies = expected(env);
     assertThat(policies)
         .extracting(PolicyDocument::name)
-        .containsExactly("lakeplan-orders", "lakeplan-prod-mwaa");
+        .containsExactly("lakeplan-prod-job-orders", "lakeplan-prod-mwaa");
     for (PolicyDocument policy : policies) {
       assertThat(run.out()).contains(policy.toText());
     }
     assertThat(run.out())
-        .startsWith("Policy lakeplan-orders (EMR Serverless job role, use case orders)\n")
+        .startsWith("Policy lakeplan-prod-job-orders (EMR Serverless job role, use case orders)\n")
         .contains("  IamPassJobRole: iam:PassRole on arn:aws:iam::123456789012:role/lakeplan-jobs")
         .endsWith("2 policies\n");
   }

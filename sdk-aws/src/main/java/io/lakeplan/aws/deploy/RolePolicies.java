@@ -12,20 +12,40 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.Policy;
+import software.amazon.awssdk.services.iam.model.PolicyScopeType;
+import software.amazon.awssdk.services.iam.model.PolicyVersion;
 
 /**
- * The IAM policies generated from the plan ({@link IamPolicies}), put as inline policies on the
- * roles the environment names: each use case's {@code lakeplan-USECASE} on {@code
- * iam.job-role-name}, the environment's {@code lakeplan-ENVIRONMENT-mwaa} on {@code
- * iam.mwaa-role-name}. A policy is created when missing, replaced when its document differs, and
- * left alone when equal; a role named but missing fails the plan. Without role names, nothing.
+ * The IAM policies generated from the plan ({@link IamPolicies}), as customer managed policies
+ * under the path {@value #PATH}, attached to the roles the environment names: each use case's
+ * policy to {@code iam.job-role-name}, the environment's MWAA policy to {@code iam.mwaa-role-name}.
+ * Managed rather than inline policies because all inline policies of a role share 10,240
+ * characters, a few use cases' worth, while a role takes ten managed policies of 6,144 each (twenty
+ * with a raised quota). A policy is created and attached when missing, gets a new default version
+ * when its document differs (the oldest of IAM's five versions removed first), is attached when it
+ * is not, and is left alone when equal and attached. A role named but missing fails the plan;
+ * without role names, nothing is done.
  */
 final class RolePolicies {
-  private static final String PERMISSIONS = "iam:GetRole, iam:GetRolePolicy and iam:PutRolePolicy";
+  /** The IAM path of every policy Lakeplan deploys. */
+  static final String PATH = "/lakeplan/";
+
+  private static final int MAX_VERSIONS = 5;
+  private static final String PERMISSIONS =
+      "iam:GetRole, iam:ListPolicies, iam:GetPolicyVersion, iam:ListPolicyVersions,"
+          + " iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicyVersion,"
+          + " iam:ListAttachedRolePolicies and iam:AttachRolePolicy";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Environment environment;
@@ -44,74 +64,178 @@ final class RolePolicies {
     if (jobRole == null && mwaaRole == null) {
       return List.of();
     }
-    List<Step> steps = new ArrayList<>();
     List<PolicyDocument> policies = IamPolicies.forPlan(plan, environment);
+    Map<String, Policy> existing = existing();
+    List<Step> steps = new ArrayList<>();
     if (jobRole != null) {
-      requireRole(jobRole, "iam.job-role-name");
+      Set<String> attached = attached(jobRole, "iam.job-role-name");
       policies.stream()
           .filter(policy -> policy.role() == PolicyDocument.Role.JOB)
-          .forEach(policy -> steps.add(step(jobRole, policy)));
+          .forEach(policy -> steps.add(step(jobRole, policy, existing, attached)));
     }
     if (mwaaRole != null) {
-      requireRole(mwaaRole, "iam.mwaa-role-name");
+      Set<String> attached = attached(mwaaRole, "iam.mwaa-role-name");
       policies.stream()
           .filter(policy -> policy.role() == PolicyDocument.Role.MWAA)
-          .forEach(policy -> steps.add(step(mwaaRole, policy)));
+          .forEach(policy -> steps.add(step(mwaaRole, policy, existing, attached)));
     }
     return steps;
   }
 
-  private void requireRole(String role, String setting) {
+  /** Lakeplan's managed policies in the account, by name. */
+  private Map<String, Policy> existing() {
+    try {
+      Map<String, Policy> policies = new HashMap<>();
+      iam.listPoliciesPaginator(
+              b ->
+                  b.scope(PolicyScopeType.LOCAL)
+                      .pathPrefix(PATH)
+                      .overrideConfiguration(CallLimits.timeout(callTimeout)))
+          .policies()
+          .forEach(policy -> policies.put(policy.policyName(), policy));
+      return policies;
+    } catch (SdkException e) {
+      throw DeployErrors.failure(environment, "IAM policies under " + PATH, PERMISSIONS, e);
+    }
+  }
+
+  /** The ARNs of the policies under {@value #PATH} attached to {@code role}. */
+  private Set<String> attached(String role, String setting) {
     String resource = "IAM role " + role;
     try {
       iam.getRole(b -> b.roleName(role).overrideConfiguration(CallLimits.timeout(callTimeout)));
+      return iam
+          .listAttachedRolePoliciesPaginator(
+              b ->
+                  b.roleName(role)
+                      .pathPrefix(PATH)
+                      .overrideConfiguration(CallLimits.timeout(callTimeout)))
+          .attachedPolicies()
+          .stream()
+          .map(AttachedPolicy::policyArn)
+          .collect(Collectors.toSet());
     } catch (NoSuchEntityException e) {
       throw new IllegalStateException(
           resource
               + " does not exist: create it, or fix "
               + setting
-              + " (Lakeplan puts its policies on the role, it does not create roles)",
+              + " (Lakeplan attaches its policies to the role, it does not create roles)",
           e);
     } catch (SdkException e) {
       throw DeployErrors.failure(environment, resource, PERMISSIONS, e);
     }
   }
 
-  private Step step(String role, PolicyDocument policy) {
-    String resource = "IAM policy " + policy.name() + " of role " + role;
+  private Step step(
+      String role, PolicyDocument policy, Map<String, Policy> existing, Set<String> attached) {
+    String resource = "IAM policy " + policy.name() + " (attached to role " + role + ")";
     String detail =
         policy.role() == PolicyDocument.Role.JOB
             ? "EMR Serverless jobs of use case " + policy.useCase()
             : "MWAA running the DAGs";
-    Runnable put = () -> put(role, policy, resource);
-    JsonNode current;
+    Policy current = existing.get(policy.name());
+    if (current == null) {
+      return Step.of(Change.Action.CREATE, resource, detail, () -> create(role, policy, resource));
+    }
+    String arn = current.arn();
+    boolean same = parse(document(current, resource)).equals(parse(policy.toCompactJson()));
+    boolean isAttached = attached.contains(arn);
+    if (same && isAttached) {
+      return Step.unchanged(resource, detail);
+    }
+    String why =
+        same
+            ? "not attached to the role"
+            : isAttached ? "statements changed" : "statements changed, not attached to the role";
+    return Step.of(
+        Change.Action.UPDATE,
+        resource,
+        why,
+        () -> {
+          if (!same) {
+            newVersion(arn, policy, resource);
+          }
+          if (!isAttached) {
+            attach(role, arn, resource);
+          }
+        });
+  }
+
+  private String document(Policy policy, String resource) {
     try {
-      String document =
-          iam.getRolePolicy(
-                  b ->
-                      b.roleName(role)
-                          .policyName(policy.name())
-                          .overrideConfiguration(CallLimits.timeout(callTimeout)))
-              .policyDocument();
-      current = parse(document);
-    } catch (NoSuchEntityException e) {
-      return Step.of(Change.Action.CREATE, resource, detail, put);
+      return iam.getPolicyVersion(
+              b ->
+                  b.policyArn(policy.arn())
+                      .versionId(policy.defaultVersionId())
+                      .overrideConfiguration(CallLimits.timeout(callTimeout)))
+          .policyVersion()
+          .document();
     } catch (SdkException e) {
       throw DeployErrors.failure(environment, resource, PERMISSIONS, e);
     }
-    if (parse(policy.toCompactJson()).equals(current)) {
-      return Step.unchanged(resource, detail);
-    }
-    return Step.of(Change.Action.UPDATE, resource, "statements changed", put);
   }
 
-  private void put(String role, PolicyDocument policy, String resource) {
+  private void create(String role, PolicyDocument policy, String resource) {
+    String arn;
     try {
-      iam.putRolePolicy(
+      arn =
+          iam.createPolicy(
+                  b ->
+                      b.policyName(policy.name())
+                          .path(PATH)
+                          .policyDocument(policy.toCompactJson())
+                          .description(
+                              "Lakeplan, environment "
+                                  + environment.name()
+                                  + (policy.useCase() == null
+                                      ? ": the MWAA execution role"
+                                      : ": the jobs of use case " + policy.useCase())
+                                  + " (generated from the plan by lakeplan deploy)")
+                          .overrideConfiguration(CallLimits.timeout(callTimeout)))
+              .policy()
+              .arn();
+    } catch (SdkException e) {
+      throw DeployErrors.failure(environment, resource, PERMISSIONS, e);
+    }
+    attach(role, arn, resource);
+  }
+
+  /** A new default version; IAM keeps five, so the oldest non-default one goes first. */
+  private void newVersion(String arn, PolicyDocument policy, String resource) {
+    try {
+      List<PolicyVersion> versions =
+          iam.listPolicyVersions(
+                  b -> b.policyArn(arn).overrideConfiguration(CallLimits.timeout(callTimeout)))
+              .versions();
+      if (versions.size() >= MAX_VERSIONS) {
+        versions.stream()
+            .filter(version -> !Boolean.TRUE.equals(version.isDefaultVersion()))
+            .min(Comparator.comparing(PolicyVersion::createDate))
+            .ifPresent(
+                oldest ->
+                    iam.deletePolicyVersion(
+                        b ->
+                            b.policyArn(arn)
+                                .versionId(oldest.versionId())
+                                .overrideConfiguration(CallLimits.timeout(callTimeout))));
+      }
+      iam.createPolicyVersion(
+          b ->
+              b.policyArn(arn)
+                  .policyDocument(policy.toCompactJson())
+                  .setAsDefault(true)
+                  .overrideConfiguration(CallLimits.timeout(callTimeout)));
+    } catch (SdkException e) {
+      throw DeployErrors.failure(environment, resource, PERMISSIONS, e);
+    }
+  }
+
+  private void attach(String role, String arn, String resource) {
+    try {
+      iam.attachRolePolicy(
           b ->
               b.roleName(role)
-                  .policyName(policy.name())
-                  .policyDocument(policy.toCompactJson())
+                  .policyArn(arn)
                   .overrideConfiguration(CallLimits.timeout(callTimeout)));
     } catch (SdkException e) {
       throw DeployErrors.failure(environment, resource, PERMISSIONS, e);

@@ -35,6 +35,9 @@ import java.util.TreeSet;
  * Variable templates).
  */
 public final class IamPolicies {
+  /** The largest managed policy AWS takes, in characters without white space. */
+  static final int MANAGED_POLICY_LIMIT = 6_144;
+
   private IamPolicies() {}
 
   /**
@@ -78,13 +81,21 @@ public final class IamPolicies {
     return sized(MwaaRolePolicy.of(Target.of(environment), plan));
   }
 
-  /** The largest managed policy AWS takes, in characters without white space. */
-  static final int MANAGED_POLICY_LIMIT = 6_144;
+  /**
+   * The name of use case {@code useCase}'s job-role policy in {@code environment}: {@code
+   * lakeplan-ENVIRONMENT-job-USECASE} (managed policy names are unique in an account, which may
+   * hold several environments).
+   */
+  public static String policyName(Environment environment, String useCase) {
+    return "lakeplan-" + environment.name() + "-job-" + useCase;
+  }
 
-  /** What all inline policies of one role may hold together, in characters without white space. */
-  static final int INLINE_POLICIES_LIMIT = 10_240;
+  /** The name of the MWAA policy of {@code environment}: {@code lakeplan-ENVIRONMENT-mwaa}. */
+  public static String mwaaPolicyName(Environment environment) {
+    return "lakeplan-" + environment.name() + "-mwaa";
+  }
 
-  /** {@code policy}, with a note when it is larger than AWS lets a role hold. */
+  /** {@code policy}, with a note when it is larger than a managed policy may be. */
   private static PolicyDocument sized(PolicyDocument policy) {
     int size = policy.toCompactJson().length();
     if (size <= MANAGED_POLICY_LIMIT) {
@@ -94,26 +105,11 @@ public final class IamPolicies {
     notes.add(
         "the policy has "
             + size
-            + " characters: more than a managed policy may hold ("
+            + " characters, more than a managed policy may hold ("
             + MANAGED_POLICY_LIMIT
-            + ")"
-            + (size > INLINE_POLICIES_LIMIT
-                ? " and more than all inline policies of a role together ("
-                    + INLINE_POLICIES_LIMIT
-                    + "): split the use case"
-                : "; as an inline policy it leaves little room for the role's others"));
+            + "): AWS refuses it; split the use case");
     return new PolicyDocument(
         policy.name(), policy.role(), policy.useCase(), policy.statements(), notes);
-  }
-
-  /** The name of use case {@code useCase}'s job-role policy: {@code lakeplan-USECASE}. */
-  public static String policyName(String useCase) {
-    return "lakeplan-" + useCase;
-  }
-
-  /** The name of the MWAA policy of {@code environment}: {@code lakeplan-ENVIRONMENT-mwaa}. */
-  public static String mwaaPolicyName(Environment environment) {
-    return "lakeplan-" + environment.name() + "-mwaa";
   }
 
   /** The use cases of {@code plan}, sorted. */

@@ -283,7 +283,7 @@ final class JobRolePolicy {
     statements.add("SsmReadParameters", List.of("ssm:GetParameter"), parameters);
     kms(statements, arns, environment.kmsKey());
     return new PolicyDocument(
-        IamPolicies.policyName(useCase),
+        IamPolicies.policyName(target.environment(), useCase),
         PolicyDocument.Role.JOB,
         useCase,
         statements.list(),

@@ -17,8 +17,8 @@ import java.util.SortedMap;
  * fixed order) and notes on what it could not derive from the plan. {@link #toJson()} is the IAM
  * policy document, the same bytes for the same plan and environment.
  *
- * @param name the policy name, e.g. {@code lakeplan-orders} (what {@code lakeplan deploy} names the
- *     role's inline policy)
+ * @param name the policy name, e.g. {@code lakeplan-prod-job-orders} (what {@code lakeplan deploy}
+ *     names the managed policy it attaches to the role)
  * @param role the role the policy is for
  * @param useCase the use case of a job-role policy; null for the MWAA policy
  * @param statements the statements, in rendering order

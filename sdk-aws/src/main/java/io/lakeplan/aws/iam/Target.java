@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 record Target(Environment environment, Arns arns, String roleName, S3Location warehouse) {
   private static final Pattern ROLE_ARN =
       Pattern.compile("arn:(aws[a-z-]*):iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]+)");
+  private static final Pattern POLICY_NAME_PART = Pattern.compile("[\\w+=,.@-]{1,48}");
   private static final Pattern ARN_ACCOUNT =
       Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:(\\d{12}):.*");
 
@@ -28,6 +29,12 @@ record Target(Environment environment, Arns arns, String roleName, S3Location wa
    */
   static Target of(Environment environment) {
     List<String> problems = new ArrayList<>();
+    if (!POLICY_NAME_PART.matcher(environment.name()).matches()) {
+      problems.add(
+          "name: '"
+              + environment.name()
+              + "' (the policies are named after it: letters, digits and _+=,.@-, at most 48)");
+    }
     if (environment.region() == null) {
       problems.add(
           "region: not set (the policies name ARNs in one region: set it, e.g. eu-west-1)");

@@ -252,7 +252,7 @@ class DeploymentIT {
   }
 
   @Test
-  void deploy_withRoleNames_putsTheGeneratedPoliciesOnTheRoles_andUpdatesOnlyWhatDiffers()
+  void deploy_withRoleNames_attachesTheGeneratedPolicies_andUpdatesOnlyWhatDiffers()
       throws Exception {
     iam.createRole(
         b ->
@@ -268,8 +268,8 @@ class DeploymentIT {
             .build();
     PolicyDocument jobs = IamPolicies.forUseCase(plan, "orders", environment);
     PolicyDocument mwaa = IamPolicies.forEnvironment(plan, environment);
-    String jobsResource = "IAM policy lakeplan-orders of role " + ROLE;
-    String mwaaResource = "IAM policy lakeplan-moto-mwaa of role lakeplan-mwaa";
+    String jobsResource = "IAM policy lakeplan-moto-job-orders (attached to role " + ROLE + ")";
+    String mwaaResource = "IAM policy lakeplan-moto-mwaa (attached to role lakeplan-mwaa)";
 
     DeployPlan dryRun = planOnly(environment);
 
@@ -278,30 +278,37 @@ class DeploymentIT {
             new Change(
                 Change.Action.CREATE, jobsResource, "EMR Serverless jobs of use case orders"),
             new Change(Change.Action.CREATE, mwaaResource, "MWAA running the DAGs"));
-    assertThat(iam.listRolePolicies(b -> b.roleName(ROLE)).policyNames()).isEmpty();
+    assertThat(policyArns()).isEmpty();
 
     deploy(environment);
 
-    assertThat(rolePolicy(ROLE, "lakeplan-orders")).isEqualTo(JSON.readTree(jobs.toJson()));
-    assertThat(rolePolicy("lakeplan-mwaa", "lakeplan-moto-mwaa"))
-        .isEqualTo(JSON.readTree(mwaa.toJson()));
+    String jobsArn = policyArns().get("lakeplan-moto-job-orders");
+    String mwaaArn = policyArns().get("lakeplan-moto-mwaa");
+    assertThat(attached(ROLE)).containsExactly(jobsArn);
+    assertThat(attached("lakeplan-mwaa")).containsExactly(mwaaArn);
+    assertThat(defaultDocument(jobsArn)).isEqualTo(JSON.readTree(jobs.toJson()));
+    assertThat(defaultDocument(mwaaArn)).isEqualTo(JSON.readTree(mwaa.toJson()));
     DeployPlan again = planOnly(environment);
     assertThat(again.hasChanges()).as(again.report()).isFalse();
 
-    // a policy edited by hand is put back, the other left alone
-    iam.putRolePolicy(
-        b ->
-            b.roleName(ROLE)
-                .policyName("lakeplan-orders")
-                .policyDocument(
-                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::other/*\"}]}"));
+    // a version edited by hand (IAM's five versions all taken) and a detached policy are repaired
+    String edited =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::other/*\"}]}";
+    for (int version = 2; version <= 5; version++) {
+      boolean last = version == 5;
+      iam.createPolicyVersion(b -> b.policyArn(jobsArn).policyDocument(edited).setAsDefault(last));
+    }
+    iam.detachRolePolicy(b -> b.roleName("lakeplan-mwaa").policyArn(mwaaArn));
     DeployPlan repair = planOnly(environment);
     assertThat(repair.changes())
         .contains(new Change(Change.Action.UPDATE, jobsResource, "statements changed"))
-        .contains(new Change(Change.Action.UNCHANGED, mwaaResource, "MWAA running the DAGs"));
+        .contains(new Change(Change.Action.UPDATE, mwaaResource, "not attached to the role"));
     deploy(environment);
-    assertThat(rolePolicy(ROLE, "lakeplan-orders")).isEqualTo(JSON.readTree(jobs.toJson()));
+    assertThat(defaultDocument(jobsArn)).isEqualTo(JSON.readTree(jobs.toJson()));
+    assertThat(iam.listPolicyVersions(b -> b.policyArn(jobsArn)).versions()).hasSize(5);
+    assertThat(attached("lakeplan-mwaa")).containsExactly(mwaaArn);
+    assertThat(planOnly(environment).hasChanges()).isFalse();
   }
 
   @Test
@@ -316,12 +323,29 @@ class DeploymentIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "IAM role no-such-role does not exist: create it, or fix iam.mwaa-role-name (Lakeplan"
-                + " puts its policies on the role, it does not create roles)");
+                + " attaches its policies to the role, it does not create roles)");
+    assertThat(policyArns()).isEmpty();
   }
 
-  private com.fasterxml.jackson.databind.JsonNode rolePolicy(String role, String name)
-      throws Exception {
-    String document = iam.getRolePolicy(b -> b.roleName(role).policyName(name)).policyDocument();
+  /** Lakeplan's managed policies, name to ARN. */
+  private Map<String, String> policyArns() {
+    Map<String, String> arns = new java.util.TreeMap<>();
+    iam.listPolicies(b -> b.scope("Local").pathPrefix("/lakeplan/"))
+        .policies()
+        .forEach(policy -> arns.put(policy.policyName(), policy.arn()));
+    return arns;
+  }
+
+  private List<String> attached(String role) {
+    return iam.listAttachedRolePolicies(b -> b.roleName(role)).attachedPolicies().stream()
+        .map(software.amazon.awssdk.services.iam.model.AttachedPolicy::policyArn)
+        .toList();
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode defaultDocument(String arn) throws Exception {
+    String version = iam.getPolicy(b -> b.policyArn(arn)).policy().defaultVersionId();
+    String document =
+        iam.getPolicyVersion(b -> b.policyArn(arn).versionId(version)).policyVersion().document();
     return JSON.readTree(
         document.startsWith("%7B")
             ? java.net.URLDecoder.decode(document, java.nio.charset.StandardCharsets.UTF_8)

@@ -48,7 +48,9 @@ class IamPoliciesTest {
         .extracting(policy -> policy.name() + ".json")
         .containsExactlyInAnyOrderElementsOf(goldenNames)
         .containsExactly(
-            "lakeplan-orders.json", "lakeplan-payments.json", "lakeplan-prod-mwaa.json");
+            "lakeplan-prod-job-orders.json",
+            "lakeplan-prod-job-payments.json",
+            "lakeplan-prod-mwaa.json");
     for (PolicyDocument policy : policies) {
       assertThat(policy.toJson())
           .as(
@@ -379,7 +381,7 @@ class IamPoliciesTest {
     List<String> lines = new ArrayList<>(policy.toText().lines().toList());
 
     assertThat(lines.get(0))
-        .isEqualTo("Policy lakeplan-orders (EMR Serverless job role, use case orders)");
+        .isEqualTo("Policy lakeplan-prod-job-orders (EMR Serverless job role, use case orders)");
     assertThat(lines).hasSize(1 + policy.statements().size() + policy.notes().size());
   }
 }
