@@ -132,6 +132,16 @@ public abstract class Environment {
     return DataSyncSettings.builder().build();
   }
 
+  /**
+   * The account and roles of the IAM policies generated from a plan ({@code lakeplan iam}) and put
+   * on the roles by {@code lakeplan deploy}. Default: none set (account from the execution role's
+   * ARN, no role touched by deploy).
+   */
+  @Value.Default
+  public IamSettings iam() {
+    return IamSettings.builder().build();
+  }
+
   /** The scheme of {@link #watermarks()}: {@code file} or {@code dynamodb}. */
   @JsonIgnore
   @Value.Derived

@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
     name = "deploy",
     mixinStandardHelpOptions = true,
     description = {
-      "Deploy the use cases to AWS: Glue databases, the DynamoDB watermark table, DataSync"
-          + " locations and tasks, the job jar, the plan JSON files and the Airflow DAG files"
+      "Deploy the use cases to AWS: Glue databases, the DynamoDB watermark table, the IAM"
+          + " policies of the roles named in iam (see lakeplan iam), DataSync locations and tasks, the job jar, the plan JSON files and the Airflow DAG files"
           + " (MWAA). Prints the changes first; --dry-run stops there.",
       "Exit 0 when deployed (or nothing to change), 2 when it could not (one line naming the"
           + " resource and the fix)."

@@ -66,7 +66,8 @@ public final class LakeplanCli implements Runnable {
         new SchemaCommand(),
         new RenderCommand(),
         new RunCommand(),
-        new DeployCommand());
+        new DeployCommand(),
+        new IamCommand());
   }
 
   @Option(

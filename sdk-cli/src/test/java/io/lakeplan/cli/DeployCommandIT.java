@@ -11,6 +11,7 @@ import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.DeploySettings;
 import io.lakeplan.env.Environment;
 import io.lakeplan.env.Environments;
+import io.lakeplan.env.IamSettings;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.testkit.moto.MotoExtension;
 import io.lakeplan.testkit.moto.MotoServer;
@@ -261,6 +262,35 @@ class DeployCommandIT {
     assertThat(second.out())
         .contains("No changes: " + created + " resources are up to date.")
         .doesNotContain("done ");
+  }
+
+  @Test
+  void deploy_withTheJobRoleNamed_showsThenAttachesOnePolicyPerUseCase() throws Exception {
+    role(EMR_TRUST);
+    Environment environment =
+        Environment.builder()
+            .from(environment(application("emr-8.1.0"), b -> b))
+            .iam(IamSettings.builder().jobRoleName(ROLE).build())
+            .build();
+    Path env = write(environment);
+
+    CliRun dryRun = deploy(env, "--dry-run");
+
+    assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
+    assertThat(dryRun.out())
+        .contains(
+            "[+] IAM policy lakeplan-moto-job-sales (attached to role "
+                + ROLE
+                + ") (EMR Serverless jobs of use case sales)")
+        .contains("[+] IAM policy lakeplan-moto-job-stock (attached to role " + ROLE + ")");
+    assertThat(iam.listAttachedRolePolicies(b -> b.roleName(ROLE)).attachedPolicies()).isEmpty();
+
+    CliRun deployed = deploy(env);
+
+    assertThat(deployed.exitCode()).as(deployed.err()).isZero();
+    assertThat(iam.listAttachedRolePolicies(b -> b.roleName(ROLE)).attachedPolicies())
+        .extracting(software.amazon.awssdk.services.iam.model.AttachedPolicy::policyName)
+        .containsExactlyInAnyOrder("lakeplan-moto-job-sales", "lakeplan-moto-job-stock");
   }
 
   @Test

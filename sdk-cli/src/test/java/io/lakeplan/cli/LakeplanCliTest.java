@@ -17,7 +17,15 @@ class LakeplanCliTest {
 
     assertThat(names)
         .containsExactly(
-            "validate", "plan", "graph", "import-legacy", "schema", "render", "run", "deploy");
+            "validate",
+            "plan",
+            "graph",
+            "import-legacy",
+            "schema",
+            "render",
+            "run",
+            "deploy",
+            "iam");
   }
 
   @Test

@@ -36,9 +36,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Deploys a plan to an AWS environment ({@code lakeplan deploy}): the Glue database of each layer
- * its tables live in, the DynamoDB watermark table, a DataSync HDFS location, S3 location and task
- * per migration copy, the job jar, each use case's plan JSON, and the Airflow DAG files in the MWAA
- * environment's DAG folder — rendered with the DataSync task ARNs found or created.
+ * its tables live in, the DynamoDB watermark table, the IAM policies generated from the plan on the
+ * roles named by {@code iam.job-role-name} and {@code iam.mwaa-role-name}, a DataSync HDFS
+ * location, S3 location and task per migration copy, the job jar, each use case's plan JSON, and
+ * the Airflow DAG files in the MWAA environment's DAG folder — rendered with the DataSync task ARNs
+ * found or created.
  *
  * <p>{@link #plan} reads what is there and says, per resource, what applying would do (create,
  * update, delete, nothing) without changing anything: a dry run. {@link #apply} then applies it in
@@ -208,6 +210,7 @@ public final class Deployment implements AutoCloseable {
           new GlueDatabases(environment, glue, callTimeout).steps(databases(plan)));
     }
     infrastructure.addAll(new WatermarkTable(environment, dynamoDb, callTimeout).steps());
+    infrastructure.addAll(new RolePolicies(environment, iam, callTimeout).steps(plan));
     DataSyncTasks.Planned dataSyncPlan = dataSyncTasks.plan(plan);
     infrastructure.addAll(dataSyncPlan.steps());
     List<Step> artifacts = artifacts(plan, dataSyncPlan.taskArns());

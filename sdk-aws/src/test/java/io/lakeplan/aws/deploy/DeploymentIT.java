@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeplan.aws.AwsClients;
 import io.lakeplan.aws.MotoClients;
 import io.lakeplan.aws.airflow.AirflowVersions;
+import io.lakeplan.aws.iam.IamPolicies;
+import io.lakeplan.aws.iam.PolicyDocument;
 import io.lakeplan.env.AirflowSettings;
 import io.lakeplan.env.CatalogSettings;
 import io.lakeplan.env.DataSyncSettings;
 import io.lakeplan.env.DeploySettings;
 import io.lakeplan.env.Environment;
+import io.lakeplan.env.IamSettings;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.testkit.moto.MotoExtension;
 import io.lakeplan.testkit.moto.MotoServer;
@@ -246,6 +249,107 @@ class DeploymentIT {
                 Change.Action.UNCHANGED,
                 "DataSync task lakeplan-orders-orders-history (migration orders-history)",
                 task.taskArn()));
+  }
+
+  @Test
+  void deploy_withRoleNames_attachesTheGeneratedPolicies_andUpdatesOnlyWhatDiffers()
+      throws Exception {
+    iam.createRole(
+        b ->
+            b.roleName("lakeplan-mwaa")
+                .assumeRolePolicyDocument(
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"Service\":\"airflow-env.amazonaws.com\"},"
+                        + "\"Action\":\"sts:AssumeRole\"}]}"));
+    Environment environment =
+        Environment.builder()
+            .from(environment(b -> b))
+            .iam(IamSettings.builder().jobRoleName(ROLE).mwaaRoleName("lakeplan-mwaa").build())
+            .build();
+    PolicyDocument jobs = IamPolicies.forUseCase(plan, "orders", environment);
+    PolicyDocument mwaa = IamPolicies.forEnvironment(plan, environment);
+    String jobsResource = "IAM policy lakeplan-moto-job-orders (attached to role " + ROLE + ")";
+    String mwaaResource = "IAM policy lakeplan-moto-mwaa (attached to role lakeplan-mwaa)";
+
+    DeployPlan dryRun = planOnly(environment);
+
+    assertThat(dryRun.changes())
+        .contains(
+            new Change(
+                Change.Action.CREATE, jobsResource, "EMR Serverless jobs of use case orders"),
+            new Change(Change.Action.CREATE, mwaaResource, "MWAA running the DAGs"));
+    assertThat(policyArns()).isEmpty();
+
+    deploy(environment);
+
+    String jobsArn = policyArns().get("lakeplan-moto-job-orders");
+    String mwaaArn = policyArns().get("lakeplan-moto-mwaa");
+    assertThat(attached(ROLE)).containsExactly(jobsArn);
+    assertThat(attached("lakeplan-mwaa")).containsExactly(mwaaArn);
+    assertThat(defaultDocument(jobsArn)).isEqualTo(JSON.readTree(jobs.toJson()));
+    assertThat(defaultDocument(mwaaArn)).isEqualTo(JSON.readTree(mwaa.toJson()));
+    DeployPlan again = planOnly(environment);
+    assertThat(again.hasChanges()).as(again.report()).isFalse();
+
+    // a version edited by hand (IAM's five versions all taken) and a detached policy are repaired
+    String edited =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::other/*\"}]}";
+    for (int version = 2; version <= 5; version++) {
+      boolean last = version == 5;
+      iam.createPolicyVersion(b -> b.policyArn(jobsArn).policyDocument(edited).setAsDefault(last));
+    }
+    iam.detachRolePolicy(b -> b.roleName("lakeplan-mwaa").policyArn(mwaaArn));
+    DeployPlan repair = planOnly(environment);
+    assertThat(repair.changes())
+        .contains(new Change(Change.Action.UPDATE, jobsResource, "statements changed"))
+        .contains(new Change(Change.Action.UPDATE, mwaaResource, "not attached to the role"));
+    deploy(environment);
+    assertThat(defaultDocument(jobsArn)).isEqualTo(JSON.readTree(jobs.toJson()));
+    assertThat(iam.listPolicyVersions(b -> b.policyArn(jobsArn)).versions()).hasSize(5);
+    assertThat(attached("lakeplan-mwaa")).containsExactly(mwaaArn);
+    assertThat(planOnly(environment).hasChanges()).isFalse();
+  }
+
+  @Test
+  void deploy_withAMissingRole_failsOnOneLineNamingTheSetting() {
+    Environment environment =
+        Environment.builder()
+            .from(environment(b -> b))
+            .iam(IamSettings.builder().mwaaRoleName("no-such-role").build())
+            .build();
+
+    assertThatThrownBy(() -> planOnly(environment))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "IAM role no-such-role does not exist: create it, or fix iam.mwaa-role-name (Lakeplan"
+                + " attaches its policies to the role, it does not create roles)");
+    assertThat(policyArns()).isEmpty();
+  }
+
+  /** Lakeplan's managed policies, name to ARN. */
+  private Map<String, String> policyArns() {
+    Map<String, String> arns = new java.util.TreeMap<>();
+    iam.listPolicies(b -> b.scope("Local").pathPrefix("/lakeplan/"))
+        .policies()
+        .forEach(policy -> arns.put(policy.policyName(), policy.arn()));
+    return arns;
+  }
+
+  private List<String> attached(String role) {
+    return iam.listAttachedRolePolicies(b -> b.roleName(role)).attachedPolicies().stream()
+        .map(software.amazon.awssdk.services.iam.model.AttachedPolicy::policyArn)
+        .toList();
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode defaultDocument(String arn) throws Exception {
+    String version = iam.getPolicy(b -> b.policyArn(arn)).policy().defaultVersionId();
+    String document =
+        iam.getPolicyVersion(b -> b.policyArn(arn).versionId(version)).policyVersion().document();
+    return JSON.readTree(
+        document.startsWith("%7B")
+            ? java.net.URLDecoder.decode(document, java.nio.charset.StandardCharsets.UTF_8)
+            : document);
   }
 
   @Test
