@@ -9,8 +9,11 @@ import org.immutables.value.Value;
  * task runs, through the environment's secret resolver (Secrets Manager or SSM on AWS), and give
  * every Kafka client of the ingestion {@code security.protocol=SASL_SSL}, the {@code
  * sasl.mechanism} and a {@code sasl.jaas.config} holding the value; a listener without TLS needs
- * the ingestion option {@code kafka.security.protocol: SASL_PLAINTEXT}. The value is never logged
- * nor written to a plan, YAML or {@code toString()}.
+ * the ingestion option {@code kafka.security.protocol: SASL_PLAINTEXT}, and brokers whose
+ * certificate a private CA signed need that CA as options {@code kafka.ssl.truststore.type: PEM}
+ * and {@code kafka.ssl.truststore.certificates} (the JVM's default CAs otherwise). Failures are the
+ * lines of {@link io.lakeplan.spi.KafkaAuthFailures}. The value is never logged nor written to a
+ * plan, YAML or {@code toString()}.
  */
 @Value.Immutable
 @JsonSerialize(as = ImmutableKafkaAuth.class)

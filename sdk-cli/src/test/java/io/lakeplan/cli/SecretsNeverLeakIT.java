@@ -303,8 +303,8 @@ class SecretsNeverLeakIT {
                 + PG_VARIABLE
                 + " holds this user's password")
         .containsPattern(
-            "leak\\.\\S+/payments FAILED in [0-9.]+ s — Kafka ingestion payments: .* rejected the"
-                + " SASL PLAIN credentials of user "
+            "leak\\.\\S+/payments FAILED in [0-9.]+ s — Kafka ingestion payments \\(topic"
+                + " payments\\): the brokers \\S+ rejected the SASL PLAIN credentials of user "
                 + USER
                 + ": check that secret env:"
                 + KAFKA_VARIABLE);

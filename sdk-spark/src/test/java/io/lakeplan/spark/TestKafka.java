@@ -69,7 +69,7 @@ public final class TestKafka {
     return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  private static KafkaClusterTestKit.Builder builder() {
+  static KafkaClusterTestKit.Builder builder() {
     return new KafkaClusterTestKit.Builder(
             new TestKitNodes.Builder()
                 .setCombined(true)
@@ -87,7 +87,7 @@ public final class TestKafka {
         .setConfigProp("log.retention.ms", "-1");
   }
 
-  private static KafkaClusterTestKit start(KafkaClusterTestKit.Builder builder) throws Exception {
+  static KafkaClusterTestKit start(KafkaClusterTestKit.Builder builder) throws Exception {
     KafkaClusterTestKit kafka = builder.build();
     kafka.format();
     kafka.startup();

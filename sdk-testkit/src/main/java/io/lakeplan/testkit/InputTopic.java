@@ -2,6 +2,7 @@ package io.lakeplan.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.testkit.internal.Inputs;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,46 @@ public final class InputTopic {
   /** The topic name. */
   public String name() {
     return name;
+  }
+
+  /**
+   * Makes the topic's brokers require SASL credentials, as a listener with {@code mechanism}
+   * enabled and {@code user} known with {@code password} would: an ingestion reading the topic must
+   * have an {@code auth} with this mechanism and user, and a password reference that resolves
+   * (through the driver's {@link PipelineTestDriver.Builder#secrets secret resolver}) to {@code
+   * password}; otherwise its task fails with the line the Spark engine gives when the brokers
+   * reject credentials ({@link io.lakeplan.spi.KafkaAuthFailures#rejected}), and reads nothing. An
+   * ingestion without {@code auth} fails too.
+   *
+   * @param mechanism PLAIN, SCRAM_SHA_256 or SCRAM_SHA_512 (for Amazon MSK's IAM access control,
+   *     {@link #requireMskIam()})
+   * @return this topic
+   * @throws IllegalArgumentException for AWS_MSK_IAM, or a blank user or password
+   */
+  public InputTopic requireAuth(KafkaAuth.Mechanism mechanism, String user, String password) {
+    if (mechanism == KafkaAuth.Mechanism.AWS_MSK_IAM) {
+      throw new IllegalArgumentException(
+          "Topic " + name + ": AWS_MSK_IAM has no user or password; use requireMskIam()");
+    }
+    if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Topic " + name + ": requireAuth needs a user and a password");
+    }
+    inputs.requireAuth(name, new Inputs.TopicAuth(mechanism, user, password));
+    return this;
+  }
+
+  /**
+   * Makes the topic's brokers require Amazon MSK's IAM access control: an ingestion reading it must
+   * have {@code auth} with mechanism AWS_MSK_IAM. The in-memory engine signs nothing and checks no
+   * AWS credentials (the Spark engine's client signs with the default credentials chain when it
+   * connects); it checks the mechanism only.
+   *
+   * @return this topic
+   */
+  public InputTopic requireMskIam() {
+    inputs.requireAuth(name, new Inputs.TopicAuth(KafkaAuth.Mechanism.AWS_MSK_IAM, null, null));
+    return this;
   }
 
   /** The number of partitions. */

@@ -17,6 +17,7 @@ import io.lakeplan.run.RunClock;
 import io.lakeplan.run.RunEvent;
 import io.lakeplan.spi.Engine;
 import io.lakeplan.spi.RunContext;
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.testkit.internal.InMemoryEngine;
 import io.lakeplan.testkit.internal.Inputs;
@@ -100,8 +101,11 @@ import org.slf4j.LoggerFactory;
  *       out). JDBC connection settings, secrets, fetch sizes and partitioned reads are ignored.
  *   <li>Kafka: streaming mode ingests what is available, one batch per run (it does not keep
  *       running); keyed records go to {@code hash(key) mod partitions} (not Kafka's murmur2); Avro
- *       values are unsupported (as on Spark); {@code options} are ignored. JSON parsing follows
- *       Spark's: no partial results, a value of the wrong JSON type makes the record malformed.
+ *       values are unsupported (as on Spark); {@code options} are ignored. SASL {@code auth} is
+ *       checked against what a topic requires ({@link InputTopic#requireAuth}), the password
+ *       resolved through {@link Builder#secrets}; no TLS, and AWS_MSK_IAM compares the mechanism
+ *       only (nothing is signed). JSON parsing follows Spark's: no partial results, a value of the
+ *       wrong JSON type makes the record malformed.
  *   <li>Time: schedules, retention cut-offs (expiry, orphans, hard delete) and record times use the
  *       driver clock; Iceberg itself stamps snapshots with the wall clock, so snapshot ages are
  *       taken from the commit times the driver recorded. A retry's delay moves the driver clock;
@@ -148,7 +152,7 @@ public final class PipelineTestDriver implements AutoCloseable {
         builder.watermarks != null ? builder.watermarks : new InMemoryWatermarkStore();
     this.skipped = Set.copyOf(builder.skipped);
     this.lake = new Lake(() -> now);
-    this.engine = new InMemoryEngine(lake, watermarks, inputs, this::afterCommit);
+    this.engine = new InMemoryEngine(lake, watermarks, inputs, builder.secrets, this::afterCommit);
     this.runner =
         DagRunner.builder(plan, new DriverEngine())
             .clock(new DriverClock())
@@ -170,6 +174,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     private final List<UseCase> useCases = new ArrayList<>();
     private Instant startTime;
     private InMemoryWatermarkStore watermarks;
+    private SecretResolver secrets = SecretResolver.environmentVariables();
     private final Set<String> skipped = new TreeSet<>();
 
     private Builder() {}
@@ -202,6 +207,19 @@ public final class PipelineTestDriver implements AutoCloseable {
     /** The watermark store to use, e.g. one pre-seeded; default: a new empty one. */
     public Builder watermarkStore(InMemoryWatermarkStore store) {
       this.watermarks = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * How the engine resolves secret references (Kafka SASL passwords, checked against the
+     * credentials an {@link InputTopic#requireAuth input topic requires}), as an engine's resolver
+     * does when a task runs; default: {@code env:} references from this process's environment
+     * variables, the Spark engine's default. A test passes its own, e.g. {@code ref ->
+     * Map.of("KAFKA_PASSWORD", "test").get(ref.name())} wrapped to throw {@link
+     * io.lakeplan.spi.SecretResolutionException} for an unknown one.
+     */
+    public Builder secrets(SecretResolver secrets) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets");
       return this;
     }
 

@@ -64,6 +64,10 @@ final class KafkaPartitions {
       throw new TaskFailedException(
           "Kafka ingestion " + ingestion.id() + " was interrupted listing its partitions", e);
     } catch (ExecutionException | TimeoutException e) {
+      String authentication = KafkaSecurity.describeRejection(ingestion, e);
+      if (authentication != null) {
+        throw new TaskFailedException(authentication, e);
+      }
       throw new TaskFailedException(
           "Kafka ingestion "
               + ingestion.id()

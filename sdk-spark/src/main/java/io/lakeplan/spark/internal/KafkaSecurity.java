@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.spi.KafkaAuthFailures;
 import io.lakeplan.spi.SecretResolutionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,11 @@ import java.util.Map;
  *
  * <p>The protocol is {@code SASL_SSL} (what Amazon MSK and hosted Kafka require); a listener
  * without TLS needs {@code kafka.security.protocol: SASL_PLAINTEXT} in the ingestion's options,
- * which win over these settings. The resolved password lives only in the returned map and in the
+ * which win over these settings. TLS trusts the JVM's default CAs (enough for MSK's public
+ * certificates); brokers whose certificate a private CA signed are trusted through the options
+ * {@code kafka.ssl.truststore.type: PEM} with {@code kafka.ssl.truststore.certificates} (the CA's
+ * PEM text: public, no password, and it reaches every executor with the options) or {@code
+ * kafka.ssl.truststore.location}. The resolved password lives only in the returned map and in the
  * Kafka clients it configures: Kafka prints {@code sasl.jaas.config} as {@code [hidden]}, and Spark
  * redacts options whose value matches {@code spark.redaction.regex} ({@code password}) in plans and
  * in the UI.
@@ -28,6 +33,12 @@ final class KafkaSecurity {
 
   private static final String REJECTED =
       "org.apache.kafka.common.errors.SaslAuthenticationException";
+
+  private static final String TLS_FAILED =
+      "org.apache.kafka.common.errors.SslAuthenticationException";
+
+  /** The login module of Amazon's aws-msk-iam-auth library. */
+  static final String IAM_LOGIN_MODULE = "software.amazon.msk.auth.iam.IAMLoginModule";
 
   private KafkaSecurity() {}
 
@@ -47,9 +58,10 @@ final class KafkaSecurity {
     properties.put("security.protocol", DEFAULT_PROTOCOL);
     if (auth.mechanism() == KafkaAuth.Mechanism.AWS_MSK_IAM) {
       // Amazon MSK's IAM access control: the job role signs, no password (the aws-msk-iam-auth
-      // library must be on the job's class path)
+      // library, which the job jar carries)
+      requireClass(ingestion, IAM_LOGIN_MODULE);
       properties.put("sasl.mechanism", "AWS_MSK_IAM");
-      properties.put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+      properties.put("sasl.jaas.config", IAM_LOGIN_MODULE + " required;");
       properties.put(
           "sasl.client.callback.handler.class",
           "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
@@ -69,38 +81,51 @@ final class KafkaSecurity {
   }
 
   /**
-   * Whether {@code failure} is the brokers rejecting the credentials, and if so the one line that
-   * says so: the user, the mechanism and the password's reference (never its value).
+   * Whether {@code failure} is an authentication failure, and if so the one line that says so
+   * ({@link KafkaAuthFailures}): the brokers rejecting the credentials (naming the topics, the
+   * mechanism, the user and the password's reference, never its value), or the TLS handshake
+   * failing (an untrusted certificate); null for any other failure.
    */
   static String describeRejection(KafkaIngestion ingestion, Throwable failure) {
-    KafkaAuth auth = ingestion.auth();
-    if (auth == null || !causedByRejection(failure)) {
+    if (ingestion.auth() == null) {
       return null;
     }
-    return "Kafka ingestion "
-        + ingestion.id()
-        + ": the brokers "
-        + ingestion.bootstrapServers()
-        + " rejected the SASL "
-        + auth.mechanism()
-        + " credentials"
-        + (auth.username() == null ? "" : " of user " + auth.username())
-        + (auth.password() == null
-            ? ": check the job role's access to the cluster"
-            : ": check that secret " + auth.password() + " holds this user's password")
-        + " and that the mechanism is enabled on the listener";
-  }
-
-  private static boolean causedByRejection(Throwable failure) {
+    Throwable tls = null;
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause.getClass().getName().equals(REJECTED)) {
-        return true;
+      String name = cause.getClass().getName();
+      if (name.equals(REJECTED)) {
+        return KafkaAuthFailures.rejected(ingestion);
+      }
+      if (name.equals(TLS_FAILED) && tls == null) {
+        tls = cause;
       }
       if (cause.getCause() == cause) {
         break;
       }
     }
-    return false;
+    return tls == null ? null : KafkaAuthFailures.tlsFailed(ingestion, tlsReason(tls));
+  }
+
+  /** The innermost message of a TLS failure's causes, on one line. */
+  private static String tlsReason(Throwable tls) {
+    String reason = null;
+    for (Throwable cause = tls; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null) {
+        reason = cause.getMessage();
+      }
+    }
+    return reason == null ? tls.getClass().getSimpleName() : reason.lines().findFirst().orElse("");
+  }
+
+  private static void requireClass(KafkaIngestion ingestion, String name) {
+    try {
+      Class.forName(name, false, KafkaSecurity.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new TaskFailedException(
+          KafkaAuthFailures.mechanismUnavailable(
+              ingestion, "software.amazon.msk:aws-msk-iam-auth (" + name + ")"),
+          e);
+    }
   }
 
   private static String password(Context context, KafkaIngestion ingestion) {
@@ -108,8 +133,7 @@ final class KafkaSecurity {
     try {
       return context.secrets.resolve(secret);
     } catch (SecretResolutionException e) {
-      throw new TaskFailedException(
-          e.getMessage() + " (SASL password of Kafka ingestion " + ingestion.id() + ")", e);
+      throw new TaskFailedException(KafkaAuthFailures.unresolvedPassword(ingestion, e), e);
     }
   }
 

@@ -237,6 +237,41 @@ class JobJarIT {
   }
 
   @Test
+  void jobJar_carriesAmazonsMskIamLibrary_loadedFromTheJarOnSparksJars() throws Exception {
+    List<java.net.URL> urls = new ArrayList<>();
+    urls.add(jobJar.toUri().toURL());
+    for (String jar : sparkJars().split(File.pathSeparator)) {
+      urls.add(Path.of(jar).toUri().toURL());
+    }
+    // only the job jar and Spark's jars: nothing from this JVM's class path
+    try (java.net.URLClassLoader loader =
+        new java.net.URLClassLoader(
+            urls.toArray(java.net.URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      Object handler =
+          Class.forName("software.amazon.msk.auth.iam.IAMClientCallbackHandler", true, loader)
+              .getConstructor()
+              .newInstance();
+      assertThat(handler.getClass().getProtectionDomain().getCodeSource().getLocation())
+          .isEqualTo(jobJar.toUri().toURL());
+      assertThat(Class.forName("software.amazon.msk.auth.iam.IAMLoginModule", false, loader))
+          .isNotNull();
+      javax.security.sasl.SaslClientFactory factory =
+          (javax.security.sasl.SaslClientFactory)
+              Class.forName(
+                      "software.amazon.msk.auth.iam.internals.IAMSaslClient$IAMSaslClientFactory",
+                      true,
+                      loader)
+                  .getConstructor()
+                  .newInstance();
+      // the library's factory names the mechanism with its class loader's tag
+      assertThat(factory.getMechanismNames(java.util.Map.of()))
+          .singleElement()
+          .asString()
+          .startsWith("AWS_MSK_IAM");
+    }
+  }
+
+  @Test
   void jobJar_onSparksJarsOnly_runsConvertAndWatermarkOnGlueS3AndDynamoDb() throws Exception {
     ChildJob.Outcome convert = submit("hist.convert");
     assertThat(convert.exitCode()).as(String.join("\n", convert.tail())).isZero();

@@ -253,7 +253,7 @@ class KafkaSaslOnAwsIT {
     assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(failed.summary())
         .isEqualTo(
-            "Kafka ingestion refunds: the brokers "
+            "Kafka ingestion refunds (topic refunds): the brokers "
                 + kafka.bootstrapServers()
                 + " rejected the SASL PLAIN credentials of user "
                 + USER
@@ -279,7 +279,7 @@ class KafkaSaslOnAwsIT {
     assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(failed.summary())
         .startsWith("Cannot resolve secret " + missing + ": ")
-        .endsWith(" (SASL password of Kafka ingestion returns)")
+        .endsWith(" (SASL PLAIN password of Kafka ingestion returns, topic returns)")
         .doesNotContain("\n");
   }
 }

@@ -3,6 +3,7 @@ package io.lakeplan.spark.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakeplan.model.Column;
+import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.KafkaIngestion;
 import io.lakeplan.model.Migration;
 import io.lakeplan.model.UseCase;
@@ -13,6 +14,7 @@ import io.lakeplan.run.DagRun;
 import io.lakeplan.run.DagRunner;
 import io.lakeplan.run.RunClock;
 import io.lakeplan.spark.FileWatermarkStore;
+import io.lakeplan.spark.SecuredKafka;
 import io.lakeplan.spark.SparkEngine;
 import io.lakeplan.spark.TestKafka;
 import io.lakeplan.spark.TestSpark;
@@ -23,6 +25,7 @@ import io.lakeplan.spi.Watermark;
 import io.lakeplan.spi.WatermarkStore;
 import io.lakeplan.testkit.ManifestEntry;
 import io.lakeplan.testkit.conformance.AbstractEngineConformanceTest;
+import io.lakeplan.testkit.conformance.AuthenticatedKafka;
 import io.lakeplan.testkit.conformance.ConformanceSession;
 import io.lakeplan.testkit.conformance.Endpoints;
 import io.lakeplan.workspace.Planner;
@@ -114,6 +117,16 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
         PASSWORD_VARIABLE);
   }
 
+  /**
+   * The JVM's SASL_SSL broker ({@link SecuredKafka}, started on the first authentication scenario),
+   * trusted through the PEM truststore options.
+   */
+  @Override
+  protected AuthenticatedKafka authenticatedKafka() {
+    SecuredKafka secured = SecuredKafka.get();
+    return new AuthenticatedKafka(secured.bootstrapServers(), secured.trustOptions());
+  }
+
   @Override
   protected ConformanceSession open(UseCase useCase) {
     return new SparkConformanceSession(useCase);
@@ -175,6 +188,8 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     private final Map<String, Integer> failures = new HashMap<>();
     private DagRunner runner;
     private KafkaProducer<String, String> producer;
+    private KafkaProducer<String, String> securedProducer;
+    private final java.util.Set<String> securedTopics = new java.util.HashSet<>();
 
     SparkConformanceSession(UseCase useCase) {
       this.useCase = useCase;
@@ -305,15 +320,37 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
     }
 
     @Override
+    public void createTopicRequiringAuth(
+        String topic, KafkaAuth.Mechanism mechanism, String user, String password) {
+      if (mechanism != KafkaAuth.Mechanism.SCRAM_SHA_256
+          && mechanism != KafkaAuth.Mechanism.SCRAM_SHA_512) {
+        throw new UnsupportedOperationException(
+            "The Spark conformance session creates SCRAM users only, not " + mechanism);
+      }
+      SecuredKafka secured = SecuredKafka.get();
+      secured.addScramUser(user, password);
+      secured.createTopic(topic, 1);
+      securedTopics.add(topic);
+    }
+
+    @Override
     public void send(String topic, int partition, String key, String value, Instant timestamp) {
       try {
         // each record acknowledged before the next is sent: the scenario's order is the log's
-        producer()
+        (securedTopics.contains(topic) ? securedProducer() : producer())
             .send(new ProducerRecord<>(topic, partition, timestamp.toEpochMilli(), key, value))
             .get();
       } catch (Exception e) {
         throw new IllegalStateException("Cannot send to " + topic, e);
       }
+    }
+
+    /** The session's producer to the SASL_SSL broker, as its admin user. */
+    private KafkaProducer<String, String> securedProducer() {
+      if (securedProducer == null) {
+        securedProducer = SecuredKafka.get().producer();
+      }
+      return securedProducer;
     }
 
     /** The session's one producer (a producer per record spent seconds per scenario). */
@@ -549,6 +586,9 @@ class SparkEngineConformanceIT extends AbstractEngineConformanceTest {
       KafkaIngestExecutor.afterCommit = null;
       if (producer != null) {
         producer.close();
+      }
+      if (securedProducer != null) {
+        securedProducer.close();
       }
       dropTables();
     }

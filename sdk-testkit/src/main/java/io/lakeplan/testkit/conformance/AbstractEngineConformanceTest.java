@@ -7,6 +7,7 @@ import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.JdbcDialect;
 import io.lakeplan.model.JdbcIngestion;
+import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.Merge;
 import io.lakeplan.model.MergeHistory;
 import io.lakeplan.model.Migration;
@@ -1225,6 +1226,148 @@ public abstract class AbstractEngineConformanceTest {
       assertRows(RAW, raw(1, "NEW", "10.00", "I", 0));
       closeSession();
     }
+  }
+
+  // ---- Kafka authentication ----------------------------------------------------------------
+
+  /**
+   * The environment variable holding the SASL password of the authentication scenarios: both
+   * engines resolve {@code env:} references through {@link
+   * io.lakeplan.spi.SecretResolver#environmentVariables()}, so the test JVM of every engine must
+   * have it set (any value; the build sets it in surefire's and failsafe's environment).
+   */
+  public static final String KAFKA_PASSWORD_VARIABLE = "LAKEPLAN_CONFORMANCE_KAFKA_PASSWORD";
+
+  /**
+   * Where the topics that require credentials live ({@link
+   * ConformanceSession#createTopicRequiringAuth}) and the ingestion options that reach them;
+   * default: {@link #endpoints()}' brokers without options (the in-memory engine).
+   */
+  protected AuthenticatedKafka authenticatedKafka() {
+    return new AuthenticatedKafka(endpoints().kafkaBootstrapServers(), Map.of());
+  }
+
+  /** The value of {@link #KAFKA_PASSWORD_VARIABLE}, which the brokers will require. */
+  private static String kafkaPassword() {
+    String value = System.getenv(KAFKA_PASSWORD_VARIABLE);
+    assertThat(value)
+        .as(
+            "environment variable %s of the test JVM (set it in surefire/failsafe"
+                + " environmentVariables)",
+            KAFKA_PASSWORD_VARIABLE)
+        .isNotBlank();
+    return value;
+  }
+
+  /**
+   * The orders use case whose Kafka ingestion reads {@code topic} from the authenticated brokers
+   * with SASL SCRAM-SHA-512 as {@code user}, the password from {@code password}.
+   */
+  private UseCase authenticatedOrders(String topic, String user, SecretRef password) {
+    AuthenticatedKafka brokers = authenticatedKafka();
+    return orders(
+        builder ->
+            builder.ingestKafka(
+                k ->
+                    k.id("orders-kafka")
+                        .bootstrapServers(brokers.bootstrapServers())
+                        .auth(
+                            KafkaAuth.builder()
+                                .mechanism(KafkaAuth.Mechanism.SCRAM_SHA_512)
+                                .username(user)
+                                .password(password)
+                                .build())
+                        .putAllOptions(brokers.options())
+                        .addTopic(topic)
+                        .column("order_id", "long")
+                        .column("status", "string")
+                        .column("amount", "decimal(12,2)")
+                        .column("op", "string")
+                        .column("updated_at", "timestamp")
+                        .mode(StreamMode.MICRO_BATCH)
+                        .startingPosition(StartingPosition.EARLIEST)
+                        .checkpoint("checkpoints/orders-kafka")
+                        .target(RAW)));
+  }
+
+  @Test
+  void kafka_authRightCredentials_readEveryRecord() {
+    String topic = "orders_" + unique();
+    String user = "conformance_" + unique();
+    start(authenticatedOrders(topic, user, SecretRef.env(KAFKA_PASSWORD_VARIABLE)));
+    succeed("history.create-table");
+    session.createTopicRequiringAuth(
+        topic, KafkaAuth.Mechanism.SCRAM_SHA_512, user, kafkaPassword());
+    Map<String, Object> first = raw(1, "NEW", "10.00", "I", 5);
+    Map<String, Object> second = raw(2, "PAID", "20.00", "U", 6);
+    send(topic, first, 5);
+    send(topic, second, 6);
+
+    TaskResult result = succeed("orders-kafka");
+
+    assertThat(result.rows()).isEqualTo(2);
+    assertRows(RAW, first, second);
+  }
+
+  @Test
+  void kafka_authWrongPassword_failsNamingTopicAndMechanism_tableUnchanged() {
+    String topic = "orders_" + unique();
+    String user = "conformance_" + unique();
+    SecretRef password = SecretRef.env(KAFKA_PASSWORD_VARIABLE);
+    start(authenticatedOrders(topic, user, password));
+    succeed("history.create-table");
+    // the brokers know a rotated password; the secret still holds the old one
+    session.createTopicRequiringAuth(
+        topic, KafkaAuth.Mechanism.SCRAM_SHA_512, user, kafkaPassword() + "-rotated");
+    send(topic, raw(1, "NEW", "10.00", "I", 5), 5);
+    int snapshots = session.snapshotCount(RAW);
+
+    TaskResult failed = run("orders-kafka");
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Kafka ingestion orders-kafka (topic "
+                + topic
+                + "): the brokers "
+                + authenticatedKafka().bootstrapServers()
+                + " rejected the SASL SCRAM_SHA_512 credentials of user "
+                + user
+                + ": check that secret "
+                + password
+                + " holds this user's password and that the mechanism is enabled on the"
+                + " listener")
+        .doesNotContain(kafkaPassword());
+    assertThat(session.rows(RAW)).isEmpty();
+    assertThat(session.snapshotCount(RAW)).isEqualTo(snapshots);
+  }
+
+  @Test
+  void kafka_authSecretThatDoesNotResolve_failsNamingTheReferenceAndTheTopic() {
+    String topic = "orders_" + unique();
+    String user = "conformance_" + unique();
+    SecretRef missing =
+        SecretRef.env("LAKEPLAN_CONFORMANCE_UNSET_" + unique().toUpperCase(java.util.Locale.ROOT));
+    start(authenticatedOrders(topic, user, missing));
+    succeed("history.create-table");
+    session.createTopicRequiringAuth(
+        topic, KafkaAuth.Mechanism.SCRAM_SHA_512, user, kafkaPassword());
+    send(topic, raw(1, "NEW", "10.00", "I", 5), 5);
+
+    TaskResult failed = run("orders-kafka");
+
+    assertThat(failed.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(failed.summary())
+        .isEqualTo(
+            "Cannot resolve secret "
+                + missing
+                + ": environment variable "
+                + missing.name()
+                + " is not set (SASL SCRAM_SHA_512 password of Kafka ingestion orders-kafka,"
+                + " topic "
+                + topic
+                + ")");
+    assertThat(session.rows(RAW)).isEmpty();
   }
 
   /**

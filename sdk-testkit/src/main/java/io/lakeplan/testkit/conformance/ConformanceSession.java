@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.conformance;
 
+import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.run.DagRun;
 import io.lakeplan.spi.TaskResult;
@@ -45,6 +46,16 @@ public interface ConformanceSession extends AutoCloseable {
 
   /** Creates Kafka topic {@code topic} with {@code partitions} partitions. */
   void createTopic(String topic, int partitions);
+
+  /**
+   * Creates Kafka topic {@code topic} (one partition) on brokers that require SASL {@code
+   * mechanism} credentials of {@code user} with {@code password}: those of {@link
+   * AbstractEngineConformanceTest#authenticatedKafka()} (in memory, {@link
+   * io.lakeplan.testkit.InputTopic#requireAuth}). Records are sent to it with {@link #send} as to
+   * any topic.
+   */
+  void createTopicRequiringAuth(
+      String topic, KafkaAuth.Mechanism mechanism, String user, String password);
 
   /** Sends one record to partition 0 of {@code topic}. */
   default void send(String topic, String key, String value, Instant timestamp) {

@@ -1,5 +1,6 @@
 package io.lakeplan.testkit.conformance;
 
+import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.TableDefinition;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.run.DagRun;
@@ -58,6 +59,12 @@ public record InMemoryConformanceSession(PipelineTestDriver driver) implements C
   @Override
   public void createTopic(String topic, int partitions) {
     driver.inputTopic(topic, partitions);
+  }
+
+  @Override
+  public void createTopicRequiringAuth(
+      String topic, KafkaAuth.Mechanism mechanism, String user, String password) {
+    driver.inputTopic(topic, 1).requireAuth(mechanism, user, password);
   }
 
   @Override

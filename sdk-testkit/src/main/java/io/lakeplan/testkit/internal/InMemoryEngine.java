@@ -6,6 +6,7 @@ import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.Engine;
 import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.RunContext;
+import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskFailedException;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
@@ -39,6 +40,7 @@ public final class InMemoryEngine implements Engine {
       Lake lake,
       WatermarkStore watermarks,
       Inputs inputs,
+      SecretResolver secrets,
       CommitHook hook,
       String dagId,
       String taskId) {
@@ -51,13 +53,31 @@ public final class InMemoryEngine implements Engine {
   private final Lake lake;
   private final WatermarkStore watermarks;
   private final Inputs inputs;
+  private final SecretResolver secrets;
   private final CommitHook hook;
 
-  /** An engine on {@code lake}, reading {@code inputs}, with {@code watermarks} as its store. */
+  /**
+   * An engine on {@code lake}, reading {@code inputs}, with {@code watermarks} as its store,
+   * resolving {@code env:} secret references (as the Spark engine does by default).
+   */
   public InMemoryEngine(Lake lake, WatermarkStore watermarks, Inputs inputs, CommitHook hook) {
+    this(lake, watermarks, inputs, SecretResolver.environmentVariables(), hook);
+  }
+
+  /**
+   * An engine like {@link #InMemoryEngine(Lake, WatermarkStore, Inputs, CommitHook)} resolving
+   * secret references (Kafka SASL passwords) with {@code secrets}.
+   */
+  public InMemoryEngine(
+      Lake lake,
+      WatermarkStore watermarks,
+      Inputs inputs,
+      SecretResolver secrets,
+      CommitHook hook) {
     this.lake = lake;
     this.watermarks = watermarks;
     this.inputs = inputs;
+    this.secrets = secrets;
     this.hook = hook;
   }
 
@@ -88,7 +108,7 @@ public final class InMemoryEngine implements Engine {
    */
   @Override
   public TaskResult run(RunContext runContext, Dag dag, Task task) {
-    Context context = new Context(lake, watermarks, inputs, hook, dag.id(), task.id());
+    Context context = new Context(lake, watermarks, inputs, secrets, hook, dag.id(), task.id());
     long start = System.nanoTime();
     try {
       TaskResult result = execute(context, task.spec());

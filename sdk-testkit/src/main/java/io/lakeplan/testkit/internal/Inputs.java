@@ -1,6 +1,7 @@
 package io.lakeplan.testkit.internal;
 
 import io.lakeplan.model.ColumnType;
+import io.lakeplan.model.KafkaAuth;
 import io.lakeplan.model.KafkaIngestion;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +82,19 @@ public final class Inputs {
     }
   }
 
+  /**
+   * The credentials a topic's brokers require ({@code user} and {@code password} null for
+   * AWS_MSK_IAM). The password is the broker's copy, test data: never printed.
+   */
+  public record TopicAuth(KafkaAuth.Mechanism mechanism, String user, String password) {
+    @Override
+    public String toString() {
+      return mechanism + (user == null ? "" : " user " + user);
+    }
+  }
+
   private final Map<String, List<List<KafkaRecord>>> topics = new TreeMap<>();
+  private final Map<String, TopicAuth> topicAuth = new TreeMap<>();
   private final Map<String, Integer> roundRobin = new LinkedHashMap<>();
   private final Map<String, Checkpoint> checkpoints = new TreeMap<>();
   private int checkpointsCreated;
@@ -120,6 +133,17 @@ public final class Inputs {
       logs.add(new ArrayList<>());
     }
     topics.put(topic, logs);
+  }
+
+  /** Makes {@code topic}'s brokers require {@code auth} (replacing what they required). */
+  public void requireAuth(String topic, TopicAuth auth) {
+    log(topic);
+    topicAuth.put(topic, Objects.requireNonNull(auth, "auth"));
+  }
+
+  /** What {@code topic}'s brokers require, or null when they take any client. */
+  public TopicAuth requiredAuth(String topic) {
+    return topicAuth.get(topic);
   }
 
   /** Whether topic {@code topic} was created. */

@@ -88,6 +88,11 @@ final class KafkaIngestTask {
     String location = checkpoint(ingestion);
     Inputs inputs = context.inputs();
     List<Inputs.TopicPartition> partitions = partitions(inputs, ingestion);
+    // the credentials, before anything is read (the Spark engine's clients authenticate first)
+    KafkaAuthCheck.check(
+        context,
+        ingestion,
+        partitions.stream().map(Inputs.TopicPartition::topic).distinct().toList());
     Inputs.Checkpoint checkpoint = inputs.checkpoint(location);
 
     Map<Inputs.TopicPartition, Long> start;
