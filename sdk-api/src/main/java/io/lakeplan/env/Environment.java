@@ -106,22 +106,12 @@ public abstract class Environment {
    * The ARN of the KMS key ({@code arn:aws:kms:REGION:ACCOUNT:key/ID}) that encrypts everything the
    * SDK writes on AWS: every S3 object (SSE-KMS: Iceberg data, metadata and manifests, landing
    * copies, checkpoints, the staged plan and environment files, deployed artifacts), the DynamoDB
-   * watermark table, and the EMR Serverless job logs. Required by an environment with a {@code
-   * glue} catalog or {@code dynamodb} watermarks, and by runs on EMR Serverless and {@code lakeplan
-   * deploy}; a key ARN rather than an alias or key id, because EMR Serverless takes only an ARN for
-   * its logs. Null (the default) suits local environments only.
+   * watermark table, and the EMR Serverless job logs. Required by an environment that {@link
+   * #usesAws() uses AWS}, and by runs on EMR Serverless and {@code lakeplan deploy}; a key ARN
+   * rather than an alias or key id, because EMR Serverless takes only an ARN for its logs. Null
+   * (the default) suits local environments only.
    */
   public abstract String kmsKey();
-
-  /**
-   * Whether the environment stores data on AWS (a {@code glue} catalog or {@code dynamodb}
-   * watermarks), so it must name its {@link #kmsKey()}.
-   */
-  @JsonIgnore
-  @Value.Derived
-  public boolean storesOnAws() {
-    return catalog().type() == CatalogSettings.Type.GLUE || "dynamodb".equals(watermarkScheme());
-  }
 
   /** Notification channels used where a use case names none. */
   @Value.Default
@@ -233,10 +223,11 @@ public abstract class Environment {
               + "' (write "
               + KMS_KEY_FORM
               + "; EMR Serverless encrypts job logs only with a key ARN, not an alias or key id)");
-    } else if (kmsKey() == null && storesOnAws()) {
+    } else if (kmsKey() == null && usesAws()) {
       problems.add(
-          "kms-key: missing (an environment with a glue catalog or dynamodb watermarks encrypts"
-              + " every S3 object, the DynamoDB table and the EMR job logs with its own key: write "
+          "kms-key: missing (an AWS environment — a glue catalog, dynamodb watermarks or AWS"
+              + " secret stores — encrypts every S3 object, the DynamoDB table and the EMR job logs"
+              + " with its own key: write "
               + KMS_KEY_FORM
               + ")");
     }

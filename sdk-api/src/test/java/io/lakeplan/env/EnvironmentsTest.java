@@ -215,18 +215,19 @@ class EnvironmentsTest {
   }
 
   @Test
-  void read_glueCatalogOrDynamodbWatermarksWithoutKmsKey_isAProblemNamingKmsKeyAndTheForm() {
+  void read_awsEnvironmentWithoutKmsKey_isAProblemNamingKmsKeyAndTheForm() {
     for (String yaml :
         List.of(
             "catalog:\n  type: glue\n  warehouse: s3://lake/warehouse\n",
-            "watermarks: dynamodb:lakeplan-watermarks\n")) {
+            "watermarks: dynamodb:lakeplan-watermarks\n",
+            "secret-providers: [env, ssm]\n")) {
       assertThatThrownBy(() -> Environments.read("env.yaml", yaml))
           .as(yaml)
           .isInstanceOf(ValidationException.class)
           .hasMessageContaining(
-              "kms-key: missing (an environment with a glue catalog or dynamodb watermarks"
-                  + " encrypts every S3 object, the DynamoDB table and the EMR job logs with its"
-                  + " own key: write the ARN of a KMS key, e.g."
+              "kms-key: missing (an AWS environment — a glue catalog, dynamodb watermarks or AWS"
+                  + " secret stores — encrypts every S3 object, the DynamoDB table and the EMR job"
+                  + " logs with its own key: write the ARN of a KMS key, e.g."
                   + " arn:aws:kms:eu-west-1:123456789012:key/");
     }
     assertThat(Environments.read("env.yaml", "name: dev\n").kmsKey()).isNull();

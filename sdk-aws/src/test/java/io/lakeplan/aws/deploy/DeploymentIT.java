@@ -104,6 +104,7 @@ class DeploymentIT {
     try (KmsClient kms = MotoClients.onMoto(KmsClient.builder(), moto).build()) {
       kmsKey = kms.createKey(b -> b.description("lakeplan deploy test")).keyMetadata().arn();
     }
+    landingEncryption(kmsKey);
     jar = Files.writeString(work.resolve("job.jar"), "a stand-in for the job jar");
     Path useCases = Files.createDirectories(work.resolve("use-cases"));
     Files.writeString(
@@ -239,6 +240,51 @@ class DeploymentIT {
       assertThat(sse.sseType()).isEqualTo(SSEType.KMS);
       assertThat(sse.kmsMasterKeyArn()).isEqualTo(key);
     }
+  }
+
+  /** Sets the landing bucket's default encryption: SSE-KMS with {@code key}, or SSE-S3 (null). */
+  private void landingEncryption(String key) {
+    s3.putBucketEncryption(
+        b ->
+            b.bucket(LANDING)
+                .serverSideEncryptionConfiguration(
+                    c ->
+                        c.rules(
+                            r ->
+                                r.applyServerSideEncryptionByDefault(
+                                    d ->
+                                        d.sseAlgorithm(
+                                                key == null
+                                                    ? ServerSideEncryption.AES256
+                                                    : ServerSideEncryption.AWS_KMS)
+                                            .kmsMasterKeyID(key)))));
+  }
+
+  @Test
+  void deploy_landingBucketWithoutTheKeyByDefault_isRefusedBeforeAnyChange_namingTheFix() {
+    landingEncryption(null);
+    Environment environment = environment(b -> b);
+
+    assertThatThrownBy(() -> planOnly(environment))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "S3 bucket "
+                + LANDING
+                + " (landing of migration orders-history) has default encryption AES256:"
+                + " DataSync copies land with the bucket's default encryption, so set it to"
+                + " SSE-KMS with kms-key "
+                + kmsKey
+                + " (aws s3api put-bucket-encryption --bucket "
+                + LANDING
+                + " --server-side-encryption-configuration"
+                + " '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":"
+                + "\"aws:kms\",\"KMSMasterKeyID\":\""
+                + kmsKey
+                + "\"},\"BucketKeyEnabled\":true}]}')");
+    assertThat(tasks()).isEmpty();
+
+    landingEncryption(kmsKey);
+    assertThat(planOnly(environment).hasChanges()).isTrue();
   }
 
   private List<TaskListEntry> tasks() {
