@@ -252,7 +252,11 @@ class KafkaSaslOnAwsIT {
         .anyMatch(key -> key.contains("/offsets/"))
         .anyMatch(key -> key.contains("/commits/"));
     List<S3Object> table = lake.objects(AwsLake.WAREHOUSE_BUCKET, "warehouse/raw.db/orders/");
-    assertThat(table).extracting(S3Object::key).anyMatch(key -> key.contains("/data/"));
+    assertThat(table)
+        .extracting(S3Object::key)
+        .anyMatch(key -> key.startsWith("warehouse/raw.db/orders/data/"))
+        .anyMatch(key -> key.endsWith(".metadata.json"))
+        .anyMatch(key -> key.endsWith(".avro"));
     List<String> unencrypted = new ArrayList<>();
     for (String[] bucketAndKey :
         Stream.concat(
