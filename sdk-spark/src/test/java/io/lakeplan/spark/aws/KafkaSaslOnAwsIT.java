@@ -126,8 +126,16 @@ class KafkaSaslOnAwsIT {
     }
   }
 
-  /** A use case: the table {@code raw.<name>} and a micro-batch ingestion of topic {@code name}. */
+  /**
+   * A use case: the table {@code raw.<name>} and a micro-batch ingestion of topic {@code name},
+   * checkpointed in the working folder.
+   */
   private UseCase useCase(String name, SecretRef password) {
+    return useCase(name, password, "checkpoints/" + name);
+  }
+
+  /** {@link #useCase(String, SecretRef)} with the ingestion's checkpoint at {@code checkpoint}. */
+  private UseCase useCase(String name, SecretRef password, String checkpoint) {
     return UseCase.named("sasl_" + name)
         .owner("data-platform@example.com")
         .table(
@@ -150,8 +158,7 @@ class KafkaSaslOnAwsIT {
                     .column("order_id", "long")
                     .column("status", "string")
                     .startingPosition(StartingPosition.EARLIEST)
-                    // on S3 (S3A), as on EMR Serverless: SSE-KMS with the environment's key
-                    .checkpoint(CHECKPOINTS + name)
+                    .checkpoint(checkpoint)
                     .target("raw." + name))
         .build();
   }
@@ -214,7 +221,8 @@ class KafkaSaslOnAwsIT {
       throws Exception {
     long[] ids = LongStream.rangeClosed(1, 40).toArray();
     produce("orders", ids);
-    UseCase useCase = useCase("orders", PASSWORD);
+    // the checkpoint on S3 (S3A), as on EMR Serverless: SSE-KMS with the environment's key
+    UseCase useCase = useCase("orders", PASSWORD, CHECKPOINTS + "orders");
     Plan plan = Planner.plan(useCase);
 
     Captured run = runCapturingLogs(plan);
