@@ -46,6 +46,7 @@ JOB_JAR = "s3://acme-artifacts/lakeplan/lakeplan-job.jar"
 SPEC_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/plan.json"
 ENVIRONMENT_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/environment-e0b5fa9aa599.yaml"
 LOG_URI = "s3://acme-logs/emr-serverless/"
+KMS_KEY_ARN = "{{ var.value.lakeplan_kms_key_arn }}"
 
 SNS_TOPIC_ARNS = ["arn:aws:sns:eu-west-1:123456789012:orders-alerts"]
 # the subject and text of Java runs' notifications (NotificationMessage), with
@@ -100,7 +101,12 @@ def job_main(task_id, name=None, **kwargs):
             }
         },
         configuration_overrides={
-            "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": LOG_URI}}
+            "monitoringConfiguration": {
+                "s3MonitoringConfiguration": {
+                    "logUri": LOG_URI,
+                    "encryptionKeyArn": KMS_KEY_ARN,
+                }
+            }
         },
         aws_conn_id=AWS_CONN_ID,
         region_name=REGION_NAME,

@@ -2,6 +2,7 @@ package io.lakeplan.env;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.lakeplan.spi.S3Encryption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,7 +123,10 @@ public abstract class AirflowSettings {
     return "aws_default";
   }
 
-  /** Extra spark-submit parameters for Lakeplan jobs, e.g. {@code --conf ...}; may be null. */
+  /**
+   * Extra spark-submit parameters for Lakeplan jobs, e.g. {@code --conf spark.executor.memory=4g};
+   * may be null. S3 encryption settings are refused ({@link S3Encryption}): Lakeplan sets them.
+   */
   public abstract String sparkSubmitParameters();
 
   /**
@@ -233,6 +237,9 @@ public abstract class AirflowSettings {
               + version()
               + "' (the rendered DAGs need Airflow 2.10 or later: write 2.10.3, 2.11.2, 3.0.6 or"
               + " 3.3.1)");
+    }
+    for (String key : S3Encryption.encryptionSettings(sparkSubmitParameters())) {
+      problems.add(S3Encryption.problem("spark-submit-parameters", "--conf " + key));
     }
     if (maxActiveRuns() < 1 || maxActiveRuns() > 100) {
       problems.add("max-active-runs: " + maxActiveRuns() + " (must be 1–100)");

@@ -43,7 +43,8 @@ public abstract class CatalogSettings {
 
   /**
    * Extra Iceberg catalog properties, added after Lakeplan's own (e.g. {@code lock-impl}, {@code
-   * glue.skip-archive}); empty by default. Never put credentials here.
+   * glue.skip-archive}); empty by default. Never put credentials here; S3 encryption settings
+   * ({@code s3.sse.*}, …) are refused too, as Lakeplan sets them from {@code kms-key}.
    */
   public abstract Map<String, String> properties();
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.lakeplan.model.SecretRef;
+import io.lakeplan.spi.S3Encryption;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -47,6 +48,12 @@ import org.immutables.value.Value;
 public abstract class Environment {
   private static final Pattern STORE = Pattern.compile("(file|dynamodb):.+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+  private static final Pattern KMS_KEY_ARN =
+      Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+");
+
+  /** How a problem tells the reader to write {@link #kmsKey()}. */
+  static final String KMS_KEY_FORM =
+      "the ARN of a KMS key, e.g. arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
   /** The environment's name, shown in logs and run reports. Default: {@code local}. */
   @Value.Default
@@ -96,9 +103,13 @@ public abstract class Environment {
   }
 
   /**
-   * The KMS key (ARN, id or {@code alias/…}) that encrypts what the SDK writes on AWS: every S3
-   * object of the Glue catalog's tables (SSE-KMS) and the DynamoDB watermark table. Null (the
-   * default): S3 objects use SSE-KMS with the AWS managed key and DynamoDB its own key.
+   * The ARN of the KMS key ({@code arn:aws:kms:REGION:ACCOUNT:key/ID}) that encrypts everything the
+   * SDK writes on AWS: every S3 object (SSE-KMS: Iceberg data, metadata and manifests, landing
+   * copies, checkpoints, the staged plan and environment files, deployed artifacts), the DynamoDB
+   * watermark table, and the EMR Serverless job logs. Required by an environment that {@link
+   * #usesAws() uses AWS}, and by runs on EMR Serverless and {@code lakeplan deploy}; a key ARN
+   * rather than an alias or key id, because EMR Serverless takes only an ARN for its logs. Null
+   * (the default) suits local environments only.
    */
   public abstract String kmsKey();
 
@@ -214,6 +225,24 @@ public abstract class Environment {
           "catalog.warehouse: '"
               + warehouse
               + "' (a glue catalog's warehouse is an s3:// location, e.g. s3://bucket/warehouse)");
+    }
+    if (kmsKey() != null && !KMS_KEY_ARN.matcher(kmsKey()).matches()) {
+      problems.add(
+          "kms-key: '"
+              + kmsKey()
+              + "' (write "
+              + KMS_KEY_FORM
+              + "; EMR Serverless encrypts job logs only with a key ARN, not an alias or key id)");
+    } else if (kmsKey() == null && usesAws()) {
+      problems.add(
+          "kms-key: missing (an AWS environment — a glue catalog, dynamodb watermarks or AWS"
+              + " secret stores — encrypts every S3 object, the DynamoDB table and the EMR job logs"
+              + " with its own key: write "
+              + KMS_KEY_FORM
+              + ")");
+    }
+    for (String key : S3Encryption.encryptionSettings(catalog().properties())) {
+      problems.add(S3Encryption.problem("catalog.properties", key));
     }
     for (String key : catalog().properties().keySet()) {
       String lower = key.toLowerCase(Locale.ROOT);

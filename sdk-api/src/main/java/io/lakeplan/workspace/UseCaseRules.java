@@ -27,6 +27,7 @@ import io.lakeplan.model.TableId;
 import io.lakeplan.model.UseCase;
 import io.lakeplan.model.ValueFormat;
 import io.lakeplan.model.WriteMode;
+import io.lakeplan.spi.S3Encryption;
 import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ProblemCode;
 import java.time.Duration;
@@ -855,6 +856,12 @@ final class UseCaseRules {
     at.noSecretInArguments(job.arguments());
     at.at("spark-submit-parameters")
         .noSecretInText(job.sparkSubmitParameters(), "spark-submit parameters");
+    for (String key : S3Encryption.encryptionSettings(job.sparkSubmitParameters())) {
+      at.at("spark-submit-parameters")
+          .report(
+              ProblemCode.INVALID_VALUE,
+              "--conf " + key + " configures S3 encryption (" + S3Encryption.FIX + ")");
+    }
     if (job.dag() != null && !DAG_ID.matcher(job.dag()).matches()) {
       at.at("dag")
           .report(

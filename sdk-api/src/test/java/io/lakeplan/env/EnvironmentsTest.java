@@ -215,6 +215,88 @@ class EnvironmentsTest {
   }
 
   @Test
+  void read_awsEnvironmentWithoutKmsKey_isAProblemNamingKmsKeyAndTheForm() {
+    for (String yaml :
+        List.of(
+            "catalog:\n  type: glue\n  warehouse: s3://lake/warehouse\n",
+            "watermarks: dynamodb:lakeplan-watermarks\n",
+            "secret-providers: [env, ssm]\n")) {
+      assertThatThrownBy(() -> Environments.read("env.yaml", yaml))
+          .as(yaml)
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining(
+              "kms-key: missing (an AWS environment — a glue catalog, dynamodb watermarks or AWS"
+                  + " secret stores — encrypts every S3 object, the DynamoDB table and the EMR job"
+                  + " logs with its own key: write the ARN of a KMS key, e.g."
+                  + " arn:aws:kms:eu-west-1:123456789012:key/");
+    }
+    assertThat(Environments.read("env.yaml", "name: dev\n").kmsKey()).isNull();
+  }
+
+  @Test
+  void read_kmsKeyAliasOrId_isAProblemAskingForTheKeyArn() {
+    for (String key : List.of("alias/lake", "1234abcd-12ab-34cd-56ef-1234567890ab")) {
+      assertThatThrownBy(() -> Environments.read("env.yaml", "kms-key: " + key + "\n"))
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining(
+              "kms-key: '" + key + "' (write the ARN of a KMS key, e.g. arn:aws:kms:")
+          .hasMessageContaining(
+              "EMR Serverless encrypts job logs only with a key ARN, not an alias or key id)");
+    }
+  }
+
+  @Test
+  void read_s3EncryptionInCatalogProperties_isAProblemPerKeyNamingTheFix() {
+    String yaml =
+        """
+        kms-key: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        catalog:
+          type: glue
+          warehouse: s3://lake/warehouse
+          properties:
+            s3.sse.type: none
+            hadoop.fs.s3a.encryption.algorithm: SSE-S3
+            glue.skip-archive: "true"
+        """;
+
+    assertThatThrownBy(() -> Environments.read("env.yaml", yaml))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(
+            "catalog.properties: s3.sse.type configures S3 encryption (Lakeplan writes every S3"
+                + " object SSE-KMS with the environment's kms-key itself: remove the setting (to"
+                + " use another key, set kms-key))")
+        .hasMessageContaining(
+            "catalog.properties: hadoop.fs.s3a.encryption.algorithm configures S3 encryption")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("glue.skip-archive"));
+  }
+
+  @Test
+  void read_s3EncryptionInSparkSubmitParameters_isAProblemPerKey() {
+    String yaml =
+        """
+        airflow:
+          spark-submit-parameters: >-
+            --conf spark.executor.memory=4g
+            --conf spark.hadoop.fs.s3.enableServerSideEncryption=false
+            --conf spark.sql.catalog.lakeplan.s3.sse.type=s3
+            --conf spark.io.encryption.enabled=true
+        """;
+
+    assertThatThrownBy(() -> Environments.read("env.yaml", yaml))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(
+            "spark-submit-parameters: --conf spark.hadoop.fs.s3.enableServerSideEncryption"
+                + " configures S3 encryption (Lakeplan writes every S3 object SSE-KMS")
+        .hasMessageContaining(
+            "spark-submit-parameters: --conf spark.sql.catalog.lakeplan.s3.sse.type configures")
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("spark.executor.memory")
+                    .doesNotContain("spark.io.encryption"));
+  }
+
+  @Test
   void read_wrongApiVersion_isAProblem() {
     assertThatThrownBy(() -> Environments.read("env.yaml", "api-version: lakeplan/v9\n"))
         .isInstanceOf(ValidationException.class)

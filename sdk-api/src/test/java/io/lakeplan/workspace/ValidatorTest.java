@@ -424,6 +424,28 @@ class ValidatorTest {
   }
 
   @Test
+  void sparkJobParametersTurningS3EncryptionOff_areInvalidValuesNamingTheKeyAndTheFix() {
+    UseCase useCase =
+        TestUseCases.orders()
+            .sparkJob(
+                j ->
+                    j.id("own-job")
+                        .entrypoint("s3://jobs/main.py")
+                        .sparkSubmitParameters(
+                            "--conf spark.executor.memory=4g --conf"
+                                + " spark.hadoop.fs.s3a.encryption.algorithm=NONE"
+                                + " --conf spark.io.encryption.enabled=true"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.INVALID_VALUE);
+    assertThat(problem.path()).isEqualTo("spark-jobs[own-job].spark-submit-parameters");
+    assertThat(problem.message())
+        .isEqualTo(
+            "--conf spark.hadoop.fs.s3a.encryption.algorithm configures S3 encryption (Lakeplan"
+                + " writes every S3 object SSE-KMS with the environment's kms-key itself: remove"
+                + " the setting (to use another key, set kms-key))");
+  }
+
+  @Test
   void secretReferences_areNotPlaintextSecrets() {
     UseCase useCase =
         TestUseCases.orders()

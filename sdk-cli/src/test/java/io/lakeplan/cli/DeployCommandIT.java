@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Database;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -66,6 +67,7 @@ class DeployCommandIT {
   private EmrServerlessClient emrServerless;
   private IamClient iam;
   private MotoServer moto;
+  private String kmsKey;
   private Path jar;
 
   @BeforeEach
@@ -77,6 +79,9 @@ class DeployCommandIT {
     dynamoDb = MotoClientsCli.client(DynamoDbClient.builder(), moto);
     emrServerless = MotoClientsCli.client(EmrServerlessClient.builder(), moto);
     iam = MotoClientsCli.client(IamClient.builder(), moto);
+    try (KmsClient kms = MotoClientsCli.client(KmsClient.builder(), moto)) {
+      kmsKey = kms.createKey(b -> b.description("lakeplan deploy test")).keyMetadata().arn();
+    }
     for (String bucket : List.of(ARTIFACTS, MWAA, LAKE)) {
       s3.createBucket(b -> b.bucket(bucket));
     }
@@ -141,6 +146,7 @@ class DeployCommandIT {
                 .warehouse("s3://" + LAKE + "/warehouse")
                 .build())
         .watermarks("dynamodb:" + TABLE)
+        .kmsKey(kmsKey)
         .airflow(
             more.apply(
                     AirflowSettings.builder()

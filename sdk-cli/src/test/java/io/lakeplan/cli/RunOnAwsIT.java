@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -58,6 +59,10 @@ class RunOnAwsIT {
   void run_withAMissingWarehouseBucket_printsOneLineNamingIt_andRunsOnceItExists(MotoServer moto)
       throws Exception {
     Path environmentFile = work.resolve("moto.yaml");
+    String kmsKey;
+    try (KmsClient kms = MotoClientsCli.client(KmsClient.builder(), moto)) {
+      kmsKey = kms.createKey(b -> b.description("lakeplan cli test")).keyMetadata().arn();
+    }
     Files.writeString(
         environmentFile,
         Environments.toYaml(
@@ -71,6 +76,7 @@ class RunOnAwsIT {
                         .warehouse("s3://" + BUCKET + "/warehouse")
                         .build())
                 .watermarks("dynamodb:cli-watermarks")
+                .kmsKey(kmsKey)
                 .build()));
     Path spec = work.resolve("cli.yaml");
     Files.writeString(

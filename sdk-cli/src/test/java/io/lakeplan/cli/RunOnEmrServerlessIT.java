@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.emrserverless.model.JobRunSummary;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -69,10 +70,13 @@ class RunOnEmrServerlessIT {
   void runOnEmrServerless_ordersTransformation_printsEachTasksJobRunAndLogs(MotoServer moto)
       throws Exception {
     String applicationId;
+    String kmsKey;
     try (EmrServerlessClient emrServerless =
             MotoClientsCli.client(EmrServerlessClient.builder(), moto);
-        S3Client s3 = MotoClientsCli.client(S3Client.builder().forcePathStyle(true), moto)) {
+        S3Client s3 = MotoClientsCli.client(S3Client.builder().forcePathStyle(true), moto);
+        KmsClient kms = MotoClientsCli.client(KmsClient.builder(), moto)) {
       s3.createBucket(b -> b.bucket(BUCKET));
+      kmsKey = kms.createKey(b -> b.description("lakeplan cli test")).keyMetadata().arn();
       s3.putObject(b -> b.bucket(BUCKET).key("lakeplan-job.jar"), RequestBody.fromString("jar"));
       // moto takes only emr-N.N.0 labels: emr-8.1.0 stands for the emr-spark-8.x releases
       applicationId =
@@ -88,6 +92,7 @@ class RunOnEmrServerlessIT {
                 .name("moto")
                 .region(MotoServer.REGION)
                 .endpointOverride(moto.endpoint().toString())
+                .kmsKey(kmsKey)
                 .airflow(
                     AirflowSettings.builder()
                         .emrApplicationId(applicationId)

@@ -1,10 +1,13 @@
 package io.lakeplan.spark;
 
+import io.lakeplan.spi.S3Encryption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spark settings for the Iceberg catalog named {@value #NAME}, the catalog every Lakeplan task
@@ -18,6 +21,7 @@ public final class LakeplanCatalog {
   public static final String NAME = "lakeplan";
 
   private static final String PREFIX = "spark.sql.catalog." + NAME;
+  private static final Logger LOG = LoggerFactory.getLogger(LakeplanCatalog.class);
 
   private LakeplanCatalog() {}
 
@@ -96,13 +100,28 @@ public final class LakeplanCatalog {
   /**
    * Sets each of {@code properties} on the Hadoop configuration of {@code spark}'s context unless
    * it is set already: the runtime's own file system configuration (EMRFS for {@code s3://} on EMR)
-   * wins over an environment's defaults. See {@code EnvironmentRuntime.fileSystemProperties()}.
+   * wins over an environment's defaults. S3 encryption settings ({@link
+   * S3Encryption#isEncryptionSetting}) are the exception: the environment's always apply, so a
+   * runtime's {@code spark.hadoop.*} or cluster setting never writes an object without the
+   * environment's SSE-KMS key. See {@code EnvironmentRuntime.fileSystemProperties()}.
    */
   public static void applyFileSystemDefaults(SparkSession spark, Map<String, String> properties) {
-    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    applyFileSystemDefaults(spark.sparkContext().hadoopConfiguration(), properties);
+  }
+
+  /** {@link #applyFileSystemDefaults(SparkSession, Map)} on {@code conf}. */
+  static void applyFileSystemDefaults(
+      org.apache.hadoop.conf.Configuration conf, Map<String, String> properties) {
     properties.forEach(
         (key, value) -> {
-          if (!explicitlySet(conf, key)) {
+          if (S3Encryption.isEncryptionSetting(key)) {
+            String runtime = explicitlySet(conf, key) ? conf.get(key) : null;
+            if (runtime != null && !runtime.equals(value)) {
+              // the value may be a key id: name the setting only
+              LOG.warn("Replacing the runtime's {} with the environment's S3 encryption", key);
+            }
+            conf.set(key, value);
+          } else if (!explicitlySet(conf, key)) {
             conf.set(key, value);
           }
         });

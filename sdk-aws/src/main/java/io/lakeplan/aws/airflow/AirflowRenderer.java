@@ -67,6 +67,12 @@ public final class AirflowRenderer {
   public static final String JOB_MAIN_CLASS = EmrServerlessJob.JOB_MAIN_CLASS;
 
   /**
+   * The Airflow Variable holding the KMS key ARN that encrypts the EMR job logs when the
+   * environment sets no {@code kms-key}.
+   */
+  public static final String KMS_KEY_VARIABLE = "lakeplan_kms_key_arn";
+
+  /**
    * The prefix of the task id of a SENSORS-mode sensor; followed by the upstream DAG id, and by as
    * many underscores as it takes to differ from the DAG's task ids.
    */
@@ -671,8 +677,19 @@ public final class AirflowRenderer {
       }
       if (hasSpark()) {
         out.append("LOG_URI = ").append(Python.string(target.logUri())).append('\n');
+        out.append("KMS_KEY_ARN = ").append(Python.string(kmsKeyArn())).append('\n');
       }
       out.append('\n');
+    }
+
+    /**
+     * The environment's {@code kms-key}, else the Airflow Variable {@code lakeplan_kms_key_arn}
+     * (like the other AWS settings the environment leaves open).
+     */
+    private String kmsKeyArn() {
+      return environment.kmsKey() != null
+          ? environment.kmsKey()
+          : "{{ var.value." + KMS_KEY_VARIABLE + " }}";
     }
 
     private String specLocation() {
@@ -716,17 +733,28 @@ public final class AirflowRenderer {
           .append(",\n");
       out.append("            }\n");
       out.append("        },\n");
-      out.append("        configuration_overrides={\n");
-      out.append(
-          "            \"monitoringConfiguration\": {\"s3MonitoringConfiguration\": {\"logUri\":"
-              + " LOG_URI}}\n");
-      out.append("        },\n");
+      configurationOverrides(out);
       out.append("        aws_conn_id=AWS_CONN_ID,\n");
       out.append("        region_name=REGION_NAME,\n");
       out.append("        waiter_delay=").append(target.pollInterval().getSeconds()).append(",\n");
       out.append("        waiter_max_attempts=").append(target.maxAttempts()).append(",\n");
       out.append("        **kwargs,\n");
       out.append("    )\n\n\n");
+    }
+
+    /**
+     * The job run's logs: under LOG_URI, SSE-KMS with the environment's key (what {@code
+     * EmrServerlessEngine} sends too).
+     */
+    private static void configurationOverrides(StringBuilder out) {
+      out.append("        configuration_overrides={\n");
+      out.append("            \"monitoringConfiguration\": {\n");
+      out.append("                \"s3MonitoringConfiguration\": {\n");
+      out.append("                    \"logUri\": LOG_URI,\n");
+      out.append("                    \"encryptionKeyArn\": KMS_KEY_ARN,\n");
+      out.append("                }\n");
+      out.append("            }\n");
+      out.append("        },\n");
     }
 
     private void gateFunction(StringBuilder out) {
@@ -890,11 +918,7 @@ public final class AirflowRenderer {
         out.append("                \"sparkSubmitParameters\": ").append(parameters).append(",\n");
         out.append("            }\n");
         out.append("        },\n");
-        out.append("        configuration_overrides={\n");
-        out.append(
-            "            \"monitoringConfiguration\": {\"s3MonitoringConfiguration\": {\"logUri\":"
-                + " LOG_URI}}\n");
-        out.append("        },\n");
+        configurationOverrides(out);
         out.append("        aws_conn_id=AWS_CONN_ID,\n");
         out.append("        region_name=REGION_NAME,\n");
         out.append("        waiter_delay=")

@@ -65,16 +65,19 @@ final class DataSyncTasks {
 
   /**
    * The steps, and the task ARN per migration id: the task's when it is there and kept, {@link
-   * #NEW_TASK} when the steps create it (the apply records the real ARN).
+   * #NEW_TASK} when the steps create it (the apply records the real ARN); the landing buckets the
+   * tasks write (bucket → the first migration landing there).
    */
-  record Planned(List<Step> steps, Map<String, String> taskArns) {}
+  record Planned(List<Step> steps, Map<String, String> taskArns, Map<String, String> landing) {}
 
   /** What the plan's copies need, read from DataSync. */
   Planned plan(Plan plan) {
     List<Wanted> wanted = wanted(plan);
     if (wanted.isEmpty()) {
-      return new Planned(List.of(), Map.of());
+      return new Planned(List.of(), Map.of(), Map.of());
     }
+    Map<String, String> landing = new LinkedHashMap<>();
+    wanted.forEach(task -> landing.putIfAbsent(task.bucket(), task.migrationId()));
     List<TaskListEntry> tasks =
         call(
             "DataSync tasks",
@@ -142,7 +145,7 @@ final class DataSyncTasks {
                 replaced.forEach(old -> deleteTaskAndLocations(old, arn));
               }));
     }
-    return new Planned(steps, arns);
+    return new Planned(steps, arns, landing);
   }
 
   /** A task the plan needs. */

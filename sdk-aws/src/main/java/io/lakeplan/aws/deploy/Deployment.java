@@ -212,6 +212,7 @@ public final class Deployment implements AutoCloseable {
     infrastructure.addAll(new WatermarkTable(environment, dynamoDb, callTimeout).steps());
     infrastructure.addAll(new RolePolicies(environment, iam, callTimeout).steps(plan));
     DataSyncTasks.Planned dataSyncPlan = dataSyncTasks.plan(plan);
+    LandingEncryption.require(environment, s3, callTimeout, dataSyncPlan.landing());
     infrastructure.addAll(dataSyncPlan.steps());
     List<Step> artifacts = artifacts(plan, dataSyncPlan.taskArns());
     return new DeployPlan(plan, infrastructure, artifacts);

@@ -39,7 +39,7 @@ final class Preflight {
    */
   static void settings(Environment environment, Path jobJar) {
     AirflowSettings airflow = environment.airflow();
-    List<String> problems = new ArrayList<>(EmrServerlessEngine.settingsProblems(airflow));
+    List<String> problems = new ArrayList<>(EmrServerlessEngine.settingsProblems(environment));
     if (environment.deploy().dagsLocation() == null) {
       problems.add(
           "deploy.dags-location: missing (the MWAA environment's DAG folder, e.g."

@@ -271,7 +271,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
      */
     public EmrServerlessEngine build() {
       Objects.requireNonNull(environment, "environment");
-      List<String> problems = JobRunRequests.settingsProblems(environment.airflow());
+      List<String> problems = JobRunRequests.settingsProblems(environment);
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException(
             "Cannot run on EMR Serverless with environment "
@@ -374,7 +374,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
             "run lakeplan run --on emr-serverless, which uploads it, or lakeplan deploy");
       }
       return execute(
-          JobRunRequests.request(settings, context, dag, task.id(), job),
+          JobRunRequests.request(environment, context, dag, task.id(), job),
           submission.jobMain(),
           context,
           dag,
@@ -402,7 +402,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
    */
   public StartJobRunRequest startJobRunRequest(RunContext context, Dag dag, Task task) {
     return JobRunRequests.request(
-        settings,
+        environment,
         context,
         dag,
         task.id(),
@@ -635,7 +635,7 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
    * and beside it the environment file the jobs read ({@link
    * EmrServerlessJob#environmentLocation}), where no object is there yet (a location holds one spec
    * or environment version, so an object already there is the same file and is left alone),
-   * encrypted with SSE-KMS (the environment's {@code kms-key}, or the AWS managed key).
+   * encrypted with SSE-KMS with the environment's {@code kms-key}.
    *
    * @return the locations written
    * @throws IllegalStateException naming the location, the cause and the fix when an upload fails
@@ -668,12 +668,13 @@ public final class EmrServerlessEngine implements Engine, AutoCloseable {
   }
 
   /**
-   * What is wrong with {@code settings} for job runs from Java or a deployment: one entry per
-   * {@code airflow.*} setting that is still an Airflow Variable template or malformed, naming the
-   * key and the form to write; empty when every one can be used.
+   * What is wrong with {@code environment} for job runs from Java or a deployment: one entry per
+   * {@code airflow.*} setting that is still an Airflow Variable template or malformed, and a
+   * missing {@code kms-key} (the job logs, the staged plan and environment files are encrypted with
+   * it), naming the key and the form to write; empty when every one can be used.
    */
-  public static List<String> settingsProblems(AirflowSettings settings) {
-    return JobRunRequests.settingsProblems(settings);
+  public static List<String> settingsProblems(Environment environment) {
+    return JobRunRequests.settingsProblems(environment);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.lakeplan.aws.emr;
 
 import io.lakeplan.aws.internal.S3Location;
 import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.spi.RunContext;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,9 @@ final class JobRunRequests {
 
   private JobRunRequests() {}
 
-  /** What is wrong with {@code settings} for a run from Java, one entry per setting. */
-  static List<String> settingsProblems(AirflowSettings settings) {
+  /** What is wrong with {@code environment} for a run from Java, one entry per setting. */
+  static List<String> settingsProblems(Environment environment) {
+    AirflowSettings settings = environment.airflow();
     List<String> problems = new ArrayList<>();
     if (resolved(problems, "airflow.emr-application-id", settings.emrApplicationId())
         && !APPLICATION_ID.matcher(settings.emrApplicationId()).matches()) {
@@ -55,6 +57,12 @@ final class JobRunRequests {
           "airflow.log-uri: '"
               + settings.logUri()
               + "' (an s3:// prefix, e.g. s3://acme-logs/emr/)");
+    }
+    if (environment.kmsKey() == null) {
+      problems.add(
+          "kms-key: missing (EMR Serverless job logs, the staged plan and environment files are"
+              + " encrypted with it: the ARN of a KMS key, e.g."
+              + " arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab)");
     }
     return problems;
   }
@@ -84,7 +92,8 @@ final class JobRunRequests {
    * The request that starts {@code job}, task {@code taskId} of {@code dag}, in {@code context}.
    */
   static StartJobRunRequest request(
-      AirflowSettings settings, RunContext context, Dag dag, String taskId, EmrServerlessJob job) {
+      Environment environment, RunContext context, Dag dag, String taskId, EmrServerlessJob job) {
+    AirflowSettings settings = environment.airflow();
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(EmrServerlessEngine.TAG_USE_CASE, tagValue(dag.useCase()));
     tags.put(EmrServerlessEngine.TAG_DAG, tagValue(dag.id()));
@@ -113,7 +122,10 @@ final class JobRunRequests {
                 overrides.monitoringConfiguration(
                     monitoring ->
                         monitoring.s3MonitoringConfiguration(
-                            logs -> logs.logUri(settings.logUri()))))
+                            logs ->
+                                logs.logUri(settings.logUri())
+                                    // the logs are SSE-KMS with the environment's key, not S3's
+                                    .encryptionKeyArn(environment.kmsKey()))))
         .tags(tags)
         .build();
   }

@@ -9,7 +9,8 @@ import java.util.Map;
  * The Iceberg catalog properties of an environment's {@code glue} catalog: Iceberg's {@code
  * GlueCatalog} with {@code S3FileIO} (from {@code iceberg-aws}, beside the job's AWS SDK v2), the
  * S3 warehouse, the region, the endpoint override (path-style S3 with it), SSE-KMS on every object
- * S3FileIO writes ({@code s3.sse.type=kms}, with the environment's KMS key when set), and time
+ * S3FileIO writes ({@code s3.sse.type=kms} with the environment's {@code kms-key}, which an AWS
+ * environment must name; S3 encryption settings in its catalog properties are refused), and time
  * limits on the Apache HTTP client. Each namespace (layer) is a Glue database of the same name.
  *
  * <p>Iceberg's GlueCatalog guards commits with Glue's optimistic {@code VersionId} check; the

@@ -13,8 +13,9 @@ import java.util.Map;
  * environment's region, endpoint override (path-style) and SSE-KMS key, and the AWS SDK's default
  * credential chain like every other client.
  *
- * <p>Encryption: SSE-KMS on every object, with {@link Environment#kmsKey()} when set; without one,
- * S3A uses the AWS managed key, while EMRFS needs a key id for SSE-KMS and falls back to SSE-S3.
+ * <p>Encryption: SSE-KMS on every object with {@link Environment#kmsKey()}, which every AWS
+ * environment names (validation requires it). These encryption settings are the exception to "only
+ * where the runtime has not set it": the engine always applies them.
  */
 public final class S3FileSystemProperties {
   /** Hadoop's S3A file system, registered for {@code s3://} where the runtime has none. */

@@ -92,6 +92,7 @@ class AirflowDagsTestIT {
       Environment target =
           Environment.builder()
               .region("us-east-1")
+              .kmsKey("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
               .airflow(
                   AirflowSettings.builder()
                       .emrApplicationId(applicationId)
@@ -188,6 +189,14 @@ class AirflowDagsTestIT {
                         "/configurationOverrides/monitoringConfiguration/s3MonitoringConfiguration/logUri")
                     .asText())
             .isEqualTo(target.airflow().logUri());
+        // the job logs' encryption, as moto's GetJobRun has it from the operator's StartJobRun
+        assertThat(
+                jobRun
+                    .at(
+                        "/configurationOverrides/monitoringConfiguration/s3MonitoringConfiguration"
+                            + "/encryptionKeyArn")
+                    .asText())
+            .isEqualTo(target.kmsKey());
       }
     } finally {
       moto.destroy();

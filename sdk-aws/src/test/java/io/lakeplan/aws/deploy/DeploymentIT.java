@@ -36,10 +36,18 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.datasync.DataSyncClient;
 import software.amazon.awssdk.services.datasync.model.DescribeTaskResponse;
 import software.amazon.awssdk.services.datasync.model.TaskListEntry;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.SSEDescription;
+import software.amazon.awssdk.services.dynamodb.model.SSEStatus;
+import software.amazon.awssdk.services.dynamodb.model.SSEType;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * {@link Deployment} on moto: DataSync locations and task from a migration (the HDFS location
@@ -68,6 +76,7 @@ class DeploymentIT {
   private DataSyncClient motoDataSync;
   private DataSyncHdfsStub stub;
   private String applicationId;
+  private String kmsKey;
   private Path jar;
   private Plan plan;
 
@@ -95,6 +104,10 @@ class DeploymentIT {
           emr.createApplication(b -> b.name("lakeplan").releaseLabel("emr-8.1.0").type("SPARK"))
               .applicationId();
     }
+    try (KmsClient kms = MotoClients.onMoto(KmsClient.builder(), moto).build()) {
+      kmsKey = kms.createKey(b -> b.description("lakeplan deploy test")).keyMetadata().arn();
+    }
+    landingEncryption(kmsKey);
     jar = Files.writeString(work.resolve("job.jar"), "a stand-in for the job jar");
     Path useCases = Files.createDirectories(work.resolve("use-cases"));
     Files.writeString(
@@ -138,6 +151,7 @@ class DeploymentIT {
                 .warehouse("s3://" + LANDING + "/warehouse")
                 .build())
         .watermarks("dynamodb:deploy-watermarks")
+        .kmsKey(kmsKey)
         .airflow(
             AirflowSettings.builder()
                 .emrApplicationId(applicationId)
@@ -193,6 +207,89 @@ class DeploymentIT {
     }
   }
 
+  /**
+   * Every object the deployment wrote (job jar, plan JSON and environment file, DAG files) reads
+   * back SSE-KMS with {@code key}, and the watermark table is SSE-KMS with it.
+   */
+  private void assertEverythingDeployedIsEncryptedWith(String key) {
+    List<String> objects = new ArrayList<>();
+    List<String> unencrypted = new ArrayList<>();
+    for (String bucket : List.of(ARTIFACTS, MWAA)) {
+      for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+        objects.add(bucket + "/" + object.key());
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(object.key()));
+        if (head.serverSideEncryption() != ServerSideEncryption.AWS_KMS
+            || !key.equals(head.ssekmsKeyId())) {
+          unencrypted.add(
+              bucket
+                  + "/"
+                  + object.key()
+                  + " "
+                  + head.serverSideEncryptionAsString()
+                  + " "
+                  + head.ssekmsKeyId());
+        }
+      }
+    }
+    assertThat(objects)
+        .contains(ARTIFACTS + "/lakeplan/job.jar", MWAA + "/" + DAG_FILE)
+        .anyMatch(name -> name.endsWith("/plan.json"))
+        .anyMatch(name -> name.matches(".*/environment-[0-9a-f]{12}\\.yaml"));
+    assertThat(unencrypted).isEmpty();
+    try (DynamoDbClient dynamoDb = MotoClients.onMoto(DynamoDbClient.builder(), moto).build()) {
+      SSEDescription sse =
+          dynamoDb.describeTable(b -> b.tableName("deploy-watermarks")).table().sseDescription();
+      assertThat(sse.status()).isEqualTo(SSEStatus.ENABLED);
+      assertThat(sse.sseType()).isEqualTo(SSEType.KMS);
+      assertThat(sse.kmsMasterKeyArn()).isEqualTo(key);
+    }
+  }
+
+  /** Sets the landing bucket's default encryption: SSE-KMS with {@code key}, or SSE-S3 (null). */
+  private void landingEncryption(String key) {
+    s3.putBucketEncryption(
+        b ->
+            b.bucket(LANDING)
+                .serverSideEncryptionConfiguration(
+                    c ->
+                        c.rules(
+                            r ->
+                                r.applyServerSideEncryptionByDefault(
+                                    d ->
+                                        d.sseAlgorithm(
+                                                key == null
+                                                    ? ServerSideEncryption.AES256
+                                                    : ServerSideEncryption.AWS_KMS)
+                                            .kmsMasterKeyID(key)))));
+  }
+
+  @Test
+  void deploy_landingBucketWithoutTheKeyByDefault_isRefusedBeforeAnyChange_namingTheFix() {
+    landingEncryption(null);
+    Environment environment = environment(b -> b);
+
+    assertThatThrownBy(() -> planOnly(environment))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "S3 bucket "
+                + LANDING
+                + " (landing of migration orders-history) has default encryption AES256:"
+                + " DataSync copies land with the bucket's default encryption, so set it to"
+                + " SSE-KMS with kms-key "
+                + kmsKey
+                + " (aws s3api put-bucket-encryption --bucket "
+                + LANDING
+                + " --server-side-encryption-configuration"
+                + " '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":"
+                + "\"aws:kms\",\"KMSMasterKeyID\":\""
+                + kmsKey
+                + "\"},\"BucketKeyEnabled\":true}]}')");
+    assertThat(tasks()).isEmpty();
+
+    landingEncryption(kmsKey);
+    assertThat(planOnly(environment).hasChanges()).isTrue();
+  }
+
   private List<TaskListEntry> tasks() {
     return motoDataSync.listTasks(b -> {}).tasks();
   }
@@ -239,6 +336,7 @@ class DeploymentIT {
     assertThat(DataSyncTasks.folder(landing.locationUri()))
         .isEqualTo("s3://" + LANDING + "/orders/");
     assertThat(dagFile()).contains("task_arn=\"" + task.taskArn() + "\"");
+    assertEverythingDeployedIsEncryptedWith(kmsKey);
 
     DeployPlan again = planOnly(environment);
 

@@ -50,6 +50,10 @@ public final class EmrServerlessApiStub implements AutoCloseable {
   /** The id of the application the stub serves (release emr-spark-8.1.0). */
   public static final String APPLICATION = "00stubapplication";
 
+  /** The KMS key of the stub's environment. */
+  public static final String KMS_KEY =
+      "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
   static final String JOB_RUNS = "/applications/" + APPLICATION + "/jobruns";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,6 +88,7 @@ public final class EmrServerlessApiStub implements AutoCloseable {
         .name("stub")
         .region("us-east-1")
         .endpointOverride(endpoint().toString())
+        .kmsKey(KMS_KEY)
         .airflow(
             AirflowSettings.builder()
                 .emrApplicationId(APPLICATION)

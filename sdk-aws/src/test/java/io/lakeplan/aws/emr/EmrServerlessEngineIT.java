@@ -43,7 +43,9 @@ import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.emrserverless.model.JobRun;
 import software.amazon.awssdk.services.emrserverless.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.emrserverless.model.StartJobRunRequest;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * The engine on moto's EMR Serverless and S3: applications created in moto, plans run through
@@ -70,6 +72,7 @@ class EmrServerlessEngineIT {
   private static final List<StartJobRunRequest> SENT = new CopyOnWriteArrayList<>();
   private static String spark4;
   private static String spark3;
+  private static String kmsKey;
 
   @BeforeAll
   static void start(MotoServer server) {
@@ -96,6 +99,9 @@ class EmrServerlessEngineIT {
         b -> b.bucket(BUCKET).key("lakeplan/lakeplan-job.jar"), RequestBody.fromString("jar"));
     // moto takes only emr-N.N.0 labels: emr-8.1.0 stands for the emr-spark-8.x releases here (the
     // engine reads both alike; EmrServerlessEngineStubIT serves the real emr-spark-8.1.0)
+    try (KmsClient kms = MotoClients.onMoto(KmsClient.builder(), moto).build()) {
+      kmsKey = kms.createKey(b -> b.description("lakeplan engine test")).keyMetadata().arn();
+    }
     spark4 = application("emr-8.1.0");
     spark3 = application("emr-7.12.0");
   }
@@ -127,6 +133,7 @@ class EmrServerlessEngineIT {
         .name("moto")
         .region(MotoServer.REGION)
         .endpointOverride(moto.endpoint().toString())
+        .kmsKey(kmsKey)
         .airflow(
             AirflowSettings.builder()
                 .emrApplicationId(applicationId)
@@ -193,14 +200,15 @@ class EmrServerlessEngineIT {
                 environmentLocation,
                 s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(environmentKey)).asUtf8String()))
         .isEqualTo(engine.environment());
-    assertThat(
-            s3.headObject(b -> b.bucket(BUCKET).key(environmentKey)).serverSideEncryptionAsString())
-        .isEqualTo("aws:kms");
+    HeadObjectResponse environmentHead = s3.headObject(b -> b.bucket(BUCKET).key(environmentKey));
+    assertThat(environmentHead.serverSideEncryptionAsString()).isEqualTo("aws:kms");
+    assertThat(environmentHead.ssekmsKeyId()).isEqualTo(kmsKey);
     Plan uploaded =
         UseCaseCodec.planFromJson(
             s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String());
-    assertThat(s3.headObject(b -> b.bucket(BUCKET).key(key)).serverSideEncryptionAsString())
-        .isEqualTo("aws:kms");
+    HeadObjectResponse planHead = s3.headObject(b -> b.bucket(BUCKET).key(key));
+    assertThat(planHead.serverSideEncryptionAsString()).isEqualTo("aws:kms");
+    assertThat(planHead.ssekmsKeyId()).isEqualTo(kmsKey);
     assertThat(uploaded.dag(dag.id())).isEqualTo(dag);
     assertThat(engine.stagePlans(plan)).as("a second staging finds the plans there").isEmpty();
 
@@ -239,6 +247,14 @@ class EmrServerlessEngineIT {
                   .s3MonitoringConfiguration()
                   .logUri())
           .isEqualTo("s3://lake-logs/emr/");
+      // the job logs' encryption as EMR Serverless has it (moto's GetJobRun; moto writes no logs)
+      assertThat(
+              jobRun
+                  .configurationOverrides()
+                  .monitoringConfiguration()
+                  .s3MonitoringConfiguration()
+                  .encryptionKeyArn())
+          .isEqualTo(kmsKey);
       assertThat(jobRun.tags())
           .isEqualTo(
               Map.of(

@@ -205,6 +205,16 @@ class EmrServerlessEngineStubIT {
     String token = EmrServerlessEngine.clientToken(context(clock), dag, task.id());
     assertThat(starts)
         .allSatisfy(body -> assertThat(body.get("clientToken").asText()).isEqualTo(token));
+    // the job logs are SSE-KMS with the environment's key: the field as it goes over the wire
+    assertThat(starts)
+        .allSatisfy(
+            body ->
+                assertThat(
+                        body.at(
+                                "/configurationOverrides/monitoringConfiguration"
+                                    + "/s3MonitoringConfiguration/encryptionKeyArn")
+                            .asText())
+                    .isEqualTo(EmrServerlessApiStub.KMS_KEY));
     assertThat(stub.polls("00runthrottled")).isEqualTo(3);
     // two throttled starts (retries 0, 1), one throttled poll (retry 0), one poll wait (retry 0)
     List<Duration> sleeps = clock.sleeps();

@@ -60,7 +60,10 @@ class EmrServerlessEngineTest {
         .hasMessageContaining("airflow.execution-role-arn: '{{ var.value.")
         .hasMessageContaining("airflow.job-jar: '{{ var.value.lakeplan_job_jar }}'")
         .hasMessageContaining("airflow.spec-location: '{{ var.value.lakeplan_spec_root }}")
-        .hasMessageContaining("airflow.log-uri: '{{ var.value.lakeplan_log_uri }}'");
+        .hasMessageContaining("airflow.log-uri: '{{ var.value.lakeplan_log_uri }}'")
+        .hasMessageContaining(
+            "kms-key: missing (EMR Serverless job logs, the staged plan and environment files are"
+                + " encrypted with it: the ARN of a KMS key, e.g. arn:aws:kms:");
   }
 
   @Test
@@ -68,6 +71,7 @@ class EmrServerlessEngineTest {
     Environment bad =
         Environment.builder()
             .name("prod")
+            .kmsKey("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
             .airflow(
                 AirflowSettings.builder()
                     .emrApplicationId("My-App")

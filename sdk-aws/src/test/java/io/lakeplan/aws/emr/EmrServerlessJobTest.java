@@ -41,10 +41,14 @@ class EmrServerlessJobTest {
 
   @AutoClose private final OfflineClients clients = new OfflineClients();
 
+  static final String KMS_KEY =
+      "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
   static Environment environment() {
     return Environment.builder()
         .name("prod")
         .region("eu-west-1")
+        .kmsKey(KMS_KEY)
         .airflow(
             AirflowSettings.builder()
                 .emrApplicationId("00fexampleapp01")
@@ -116,6 +120,15 @@ class EmrServerlessJobTest {
                     .s3MonitoringConfiguration()
                     .logUri())
             .isEqualTo(names.get("LOG_URI"));
+        assertThat(
+                request
+                    .configurationOverrides()
+                    .monitoringConfiguration()
+                    .s3MonitoringConfiguration()
+                    .encryptionKeyArn())
+            .isEqualTo(names.get("KMS_KEY_ARN"))
+            .isEqualTo(KMS_KEY);
+        assertThat(function).contains("\"encryptionKeyArn\": KMS_KEY_ARN,");
         compared++;
       }
     }

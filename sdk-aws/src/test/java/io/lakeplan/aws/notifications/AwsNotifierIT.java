@@ -88,6 +88,7 @@ class AwsNotifierIT {
                     .emailSnsTopicArn("arn:aws:sns:eu-west-1:123456789012:lake-mail")
                     .build())
             .secretProviders(List.of(SecretRef.Provider.ENV, SecretRef.Provider.SECRETSMANAGER))
+            .kmsKey("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
             .build();
     SlackNotifier slack = SlackNotifier.builder().secrets(reference -> "unused").build();
 

@@ -107,6 +107,7 @@ class AwsSecretResolverIT {
                     SecretRef.Provider.ENV,
                     SecretRef.Provider.SECRETSMANAGER,
                     SecretRef.Provider.SSM))
+            .kmsKey("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
             .build();
     try (EnvironmentRuntime runtime = EnvironmentRuntime.open(aws)) {
       assertThat(runtime.secrets().resolve(SecretRef.parse("ssm:/prod/orders/db-password")))

@@ -21,16 +21,13 @@ import io.lakeplan.spi.TaskResult;
 import io.lakeplan.testkit.moto.MotoExtension;
 import io.lakeplan.testkit.moto.MotoServer;
 import io.lakeplan.workspace.Planner;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import kafka.testkit.KafkaClusterTestKit;
@@ -45,6 +42,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -62,6 +63,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class KafkaSaslOnAwsIT {
 
   private static final String USER = "lakeplan";
+  private static final String CHECKPOINTS = "s3://" + AwsLake.LANDING_BUCKET + "/checkpoints/";
   private static final SecretRef PASSWORD = SecretRef.parse("secretsmanager:lakeplan/kafka");
   private static final SecretRef WRONG = SecretRef.parse("secretsmanager:lakeplan/kafka-stale");
 
@@ -124,8 +126,16 @@ class KafkaSaslOnAwsIT {
     }
   }
 
-  /** A use case: the table {@code raw.<name>} and a micro-batch ingestion of topic {@code name}. */
+  /**
+   * A use case: the table {@code raw.<name>} and a micro-batch ingestion of topic {@code name},
+   * checkpointed in the working folder.
+   */
   private UseCase useCase(String name, SecretRef password) {
+    return useCase(name, password, "checkpoints/" + name);
+  }
+
+  /** {@link #useCase(String, SecretRef)} with the ingestion's checkpoint at {@code checkpoint}. */
+  private UseCase useCase(String name, SecretRef password, String checkpoint) {
     return UseCase.named("sasl_" + name)
         .owner("data-platform@example.com")
         .table(
@@ -148,7 +158,7 @@ class KafkaSaslOnAwsIT {
                     .column("order_id", "long")
                     .column("status", "string")
                     .startingPosition(StartingPosition.EARLIEST)
-                    .checkpoint("checkpoints/" + name)
+                    .checkpoint(checkpoint)
                     .target("raw." + name))
         .build();
   }
@@ -191,15 +201,16 @@ class KafkaSaslOnAwsIT {
     throw new AssertionError("No Kafka ingestion task in " + plan);
   }
 
-  /** The text of every file under {@code dir}. */
-  private static String filesUnder(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return "";
-    }
+  /** The text of every object of the checkpoint of ingestion {@code name}. */
+  private String checkpointText(String name) {
     StringBuilder text = new StringBuilder();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
-        text.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+    try (S3Client s3 = lake.s3()) {
+      for (S3Object object : lake.objects(AwsLake.LANDING_BUCKET, "checkpoints/" + name + "/")) {
+        text.append(
+            new String(
+                s3.getObjectAsBytes(b -> b.bucket(AwsLake.LANDING_BUCKET).key(object.key()))
+                    .asByteArray(),
+                StandardCharsets.ISO_8859_1));
       }
     }
     return text.toString();
@@ -210,7 +221,8 @@ class KafkaSaslOnAwsIT {
       throws Exception {
     long[] ids = LongStream.rangeClosed(1, 40).toArray();
     produce("orders", ids);
-    UseCase useCase = useCase("orders", PASSWORD);
+    // the checkpoint on S3 (S3A), as on EMR Serverless: SSE-KMS with the environment's key
+    UseCase useCase = useCase("orders", PASSWORD, CHECKPOINTS + "orders");
     Plan plan = Planner.plan(useCase);
 
     Captured run = runCapturingLogs(plan);
@@ -236,10 +248,36 @@ class KafkaSaslOnAwsIT {
           {"use-case YAML", UseCaseCodec.toYaml(useCase)},
           {"use case toString()", useCase.toString()},
           {"plan toString()", plan.toString()},
-          {"checkpoint", filesUnder(folder.resolve("checkpoints/orders"))}
+          {"checkpoint", checkpointText("orders")}
         }) {
       assertThat(place[1]).as(place[0]).doesNotContain(marker);
     }
+
+    // the streaming checkpoint (S3A) and the table (S3FileIO): SSE-KMS with the environment's key
+    List<S3Object> checkpoint = lake.objects(AwsLake.LANDING_BUCKET, "checkpoints/orders/");
+    assertThat(checkpoint)
+        .extracting(S3Object::key)
+        .anyMatch(key -> key.contains("/offsets/"))
+        .anyMatch(key -> key.contains("/commits/"));
+    List<S3Object> table = lake.objects(AwsLake.WAREHOUSE_BUCKET, "warehouse/raw.db/orders/");
+    assertThat(table)
+        .extracting(S3Object::key)
+        .anyMatch(key -> key.startsWith("warehouse/raw.db/orders/data/"))
+        .anyMatch(key -> key.endsWith(".metadata.json"))
+        .anyMatch(key -> key.endsWith(".avro"));
+    List<String> unencrypted = new ArrayList<>();
+    for (String[] bucketAndKey :
+        Stream.concat(
+                checkpoint.stream().map(o -> new String[] {AwsLake.LANDING_BUCKET, o.key()}),
+                table.stream().map(o -> new String[] {AwsLake.WAREHOUSE_BUCKET, o.key()}))
+            .toList()) {
+      HeadObjectResponse head = lake.head(bucketAndKey[0], bucketAndKey[1]);
+      if (head.serverSideEncryption() != ServerSideEncryption.AWS_KMS
+          || !lake.kmsKey().equals(head.ssekmsKeyId())) {
+        unencrypted.add(String.join("/", bucketAndKey) + " " + head.serverSideEncryptionAsString());
+      }
+    }
+    assertThat(unencrypted).isEmpty();
   }
 
   @Test
