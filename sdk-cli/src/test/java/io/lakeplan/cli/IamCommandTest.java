@@ -29,6 +29,7 @@ class IamCommandTest {
             "region: eu-west-1",
             "catalog: {type: glue, warehouse: 's3://acme-lake/warehouse'}",
             "watermarks: dynamodb:lakeplan-watermarks",
+            "kms-key: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "airflow:",
             "  emr-application-id: 00fexampleapp01",
             "  execution-role-arn: arn:aws:iam::123456789012:role/lakeplan-jobs",

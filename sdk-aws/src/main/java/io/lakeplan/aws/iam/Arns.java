@@ -71,25 +71,6 @@ record Arns(String partition, String region, String account) {
     return arn("ssm", "parameter" + (name.startsWith("/") ? name : "/" + name));
   }
 
-  /** The key ARN of a key ARN or id; null for an alias (see {@link #kmsAlias}). */
-  String kmsKey(String key) {
-    if (key.startsWith("arn:")) {
-      return key.contains(":alias/") ? null : key;
-    }
-    return key.startsWith("alias/") ? null : arn("kms", "key/" + key);
-  }
-
-  /** The alias name ({@code alias/NAME}) of an alias or alias ARN; null for a key. */
-  static String kmsAlias(String key) {
-    int alias = key.indexOf("alias/");
-    return alias < 0 ? null : key.substring(alias);
-  }
-
-  /** Every key of the account: with an alias only, narrowed by {@code kms:ResourceAliases}. */
-  String kmsKeys() {
-    return arn("kms", "key/*");
-  }
-
   String emrApplication(String applicationId) {
     return arn("emr-serverless", "/applications/" + applicationId);
   }

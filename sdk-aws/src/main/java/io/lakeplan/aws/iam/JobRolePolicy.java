@@ -281,7 +281,7 @@ final class JobRolePolicy {
 
     statements.add("SecretsManagerReadSecrets", List.of("secretsmanager:GetSecretValue"), secrets);
     statements.add("SsmReadParameters", List.of("ssm:GetParameter"), parameters);
-    kms(statements, arns, environment.kmsKey());
+    kms(statements, environment.kmsKey());
     return new PolicyDocument(
         IamPolicies.policyName(target.environment(), useCase),
         PolicyDocument.Role.JOB,
@@ -292,27 +292,15 @@ final class JobRolePolicy {
 
   /**
    * The KMS key of S3 objects (SSE-KMS) and the watermark table: {@code kms:Decrypt} and {@code
-   * kms:GenerateDataKey} only. Without a key, S3 and DynamoDB use AWS managed keys, which need no
-   * permission in the role.
+   * kms:GenerateDataKey} only. An AWS environment always names one (validation); a local one has
+   * none and needs no statement.
    */
-  static void kms(Statements statements, Arns arns, String kmsKey) {
+  private static void kms(Statements statements, String kmsKey) {
     if (kmsKey == null) {
       return;
     }
-    List<String> actions = List.of("kms:Decrypt", "kms:GenerateDataKey");
-    String key = arns.kmsKey(kmsKey);
-    if (key != null) {
-      statements.add("KmsUseKey", actions, List.of(key));
-    } else {
-      // exception to exact resources: an alias is no key resource, so the key is found by its
-      // alias through kms:ResourceAliases over the account's keys
-      statements.add(
-          Statement.of("KmsUseKey", actions, List.of(arns.kmsKeys()))
-              .when(
-                  "ForAnyValue:StringEquals",
-                  "kms:ResourceAliases",
-                  List.of(Arns.kmsAlias(kmsKey))));
-    }
+    // the environment's key is always a key ARN (validation refuses aliases and key ids)
+    statements.add("KmsUseKey", List.of("kms:Decrypt", "kms:GenerateDataKey"), List.of(kmsKey));
   }
 
   /**

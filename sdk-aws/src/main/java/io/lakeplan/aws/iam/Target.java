@@ -45,7 +45,7 @@ record Target(Environment environment, Arns arns, String roleName, S3Location wa
               + " catalog.type: glue)");
     }
     AirflowSettings airflow = environment.airflow();
-    problems.addAll(EmrServerlessEngine.settingsProblems(airflow));
+    problems.addAll(EmrServerlessEngine.settingsProblems(environment));
     Matcher role = ROLE_ARN.matcher(airflow.executionRoleArn());
     boolean roleKnown = role.matches();
     String partition = roleKnown ? role.group(1) : "aws";

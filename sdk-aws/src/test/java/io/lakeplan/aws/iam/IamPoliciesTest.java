@@ -304,19 +304,6 @@ class IamPoliciesTest {
   }
 
   @Test
-  void kmsAlias_keysOfTheAccountNarrowedByAlias() {
-    Environment environment =
-        Environment.builder().from(IamExamples.environment()).kmsKey("alias/lake").build();
-
-    Statement kms =
-        IamPolicies.forUseCase(IamExamples.plan(), "orders", environment).statement("KmsUseKey");
-
-    assertThat(kms.resources()).containsExactly("arn:aws:kms:eu-west-1:123456789012:key/*");
-    assertThat(kms.conditions().get("ForAnyValue:StringEquals").get("kms:ResourceAliases"))
-        .containsExactly("alias/lake");
-  }
-
-  @Test
   void accountId_fromIamSettings_overridesTheRoleArns() {
     Environment environment =
         Environment.builder()

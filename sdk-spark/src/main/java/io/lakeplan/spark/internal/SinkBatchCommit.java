@@ -190,6 +190,11 @@ final class SinkBatchCommit implements StreamingWrite {
             .read()
             .format("kafka")
             .option("kafka.bootstrap.servers", ingestion().bootstrapServers());
+    // the stream's SASL settings too (the password resolved again, never logged)
+    for (Map.Entry<String, String> setting :
+        KafkaSecurity.clientProperties(stream.context(), ingestion()).entrySet()) {
+      reader = reader.option("kafka." + setting.getKey(), setting.getValue());
+    }
     for (Map.Entry<String, String> option : ingestion().options().entrySet()) {
       if (option.getKey().startsWith("kafka.")) {
         reader = reader.option(option.getKey(), option.getValue());
