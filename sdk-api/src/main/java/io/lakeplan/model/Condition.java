@@ -167,8 +167,17 @@ public sealed interface Condition
       return value;
     }
 
+    /**
+     * The literal as Spark SQL. Text is written with Spark's backslash escapes ({@code \\} and
+     * {@code \'}), not the doubled quote of the text form: Spark reads a backslash in a literal as
+     * an escape, so {@code 'a\'} written as is would not end where the condition's literal ends.
+     * Assumes Spark's default {@code spark.sql.parser.escapedStringLiterals=false}.
+     */
     @Override
     public String toSql(UnaryOperator<String> quoteIdentifier) {
+      if (value instanceof String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+      }
       return toString();
     }
 
@@ -393,7 +402,9 @@ public sealed interface Condition
     public String toSql(UnaryOperator<String> quoteIdentifier) {
       return quoteIdentifier.apply(column)
           + (negated ? " NOT IN (" : " IN (")
-          + values.stream().map(Literal::toString).collect(Collectors.joining(", "))
+          + values.stream()
+              .map(literal -> literal.toSql(quoteIdentifier))
+              .collect(Collectors.joining(", "))
           + ")";
     }
 

@@ -30,12 +30,35 @@ final class ConditionParser {
       throw new IllegalArgumentException("Invalid condition: blank (write e.g. op = 'D')");
     }
     ConditionParser parser = new ConditionParser(text);
+    parser.requirePlainOutsideLiterals();
     Condition condition = parser.parseOr();
     parser.skipSpace();
     if (parser.position < text.length()) {
       throw parser.error("unexpected '" + parser.rest() + "'");
     }
     return condition;
+  }
+
+  /**
+   * Outside text literals a condition is ASCII without control characters: a look-alike letter (a
+   * Cyrillic {@code а}, a fullwidth {@code ｏｐ}) or digit would otherwise name another column or
+   * read as a number, and control characters have no place in SQL text.
+   */
+  private void requirePlainOutsideLiterals() {
+    boolean inLiteral = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\'') {
+        inLiteral = !inLiteral;
+      } else if (!inLiteral && (c > 0x7e || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))) {
+        position = i;
+        throw error(
+            String.format(
+                "character U+%04X outside a text literal; columns, keywords and numbers are plain"
+                    + " ASCII (retype it, it may be a look-alike), text goes in quotes",
+                text.codePointAt(i)));
+      }
+    }
   }
 
   private Condition parseOr() {

@@ -45,6 +45,13 @@ public enum ProblemCode {
   PLAINTEXT_SECRET,
   /** A name that reaches SQL is not a safe identifier. */
   UNSAFE_IDENTIFIER,
+  /** A path or location has a {@code ..} segment or a control character. */
+  UNSAFE_PATH,
+  /**
+   * A JDBC query is not one self-contained SELECT: it has a {@code ;}, or a quote, comment or
+   * parenthesis that does not close inside it.
+   */
+  UNSAFE_QUERY,
   /** Snapshots expire before an incremental reader of the table has read them. */
   RETENTION_TOO_SHORT,
   /** A hard-delete column is missing or not a date or timestamp. */

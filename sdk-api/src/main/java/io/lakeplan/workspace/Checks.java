@@ -22,6 +22,12 @@ final class Checks {
       Pattern.compile("(?i)--?[\\w.-]*(password|passwd|secret|token|api[-_.]?key)[\\w.-]*");
   private static final Pattern URL_USER_INFO = Pattern.compile("//[^/@\\s:]+:[^/@\\s]+@");
 
+  /** Oracle's thin URL form with the credentials in it: {@code jdbc:oracle:thin:user/pass@…}. */
+  private static final Pattern ORACLE_USER_PASSWORD =
+      Pattern.compile("(?i)^jdbc:oracle:[a-z0-9]+:[^@/\\s]+/[^@\\s]+@");
+
+  private static final Pattern URI_USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/]*@");
+
   private final List<Problem> problems;
   private final String useCase;
   private final String path;
@@ -111,6 +117,51 @@ final class Checks {
     return true;
   }
 
+  /**
+   * Checks a path or URI that the engines read or write (a source, a landing folder, a checkpoint,
+   * a SQL file, a job's entry point): no credentials in it, no {@code ..} segment that would leave
+   * the folder it is relative to, no control character; true when clean.
+   */
+  boolean location(String location, String what) {
+    if (location == null) {
+      return true;
+    }
+    if (URI_USER_INFO.matcher(location).find()) {
+      report(
+          ProblemCode.PLAINTEXT_SECRET,
+          "The "
+              + what
+              + " carries credentials before its '@' (value hidden); remove them and let the job"
+              + " role, or a secret reference such as secretsmanager:NAME, grant access");
+      return false;
+    }
+    for (int i = 0; i < location.length(); i++) {
+      char c = location.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        report(
+            ProblemCode.UNSAFE_PATH,
+            String.format(
+                "The %s '%s' holds control character U+%04X; remove it",
+                what, printable(location), (int) c));
+        return false;
+      }
+    }
+    for (String segment : location.split("[/\\\\]", -1)) {
+      if (segment.equals("..")) {
+        report(
+            ProblemCode.UNSAFE_PATH,
+            "The "
+                + what
+                + " '"
+                + location
+                + "' has a '..' segment; write the path without it (relative paths stay inside"
+                + " the use-case folder, absolute ones name their folder directly)");
+        return false;
+      }
+    }
+    return true;
+  }
+
   void positive(Duration duration, String what) {
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       report(
@@ -182,7 +233,7 @@ final class Checks {
       return;
     }
     java.util.regex.Matcher assignment = SECRET_ASSIGNMENT.matcher(text);
-    boolean plain = URL_USER_INFO.matcher(text).find();
+    boolean plain = URL_USER_INFO.matcher(text).find() || ORACLE_USER_PASSWORD.matcher(text).find();
     while (!plain && assignment.find()) {
       plain = !looksLikeReference(assignment.group(2));
     }
@@ -230,6 +281,19 @@ final class Checks {
   }
 
   static String printable(String text) {
-    return text.replace("\n", "\\n").replace("\t", "\\t");
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

@@ -390,6 +390,7 @@ final class UseCaseRules {
     MigrationSource from = migration.source();
     if (source.required(from, "source (a path or a hive-table)")) {
       source.exactlyOne(from.path(), "path", from.hiveTable(), "hive-table");
+      source.at("path").location(from.path(), "source path");
       if (from.hiveTable() != null) {
         String[] parts = from.hiveTable().split("\\.", -1);
         if (parts.length != 2) {
@@ -422,7 +423,9 @@ final class UseCaseRules {
       }
     }
     if (migration.landing() != null) {
-      at.at("landing").required(migration.landing(), "landing location");
+      if (at.at("landing").required(migration.landing(), "landing location")) {
+        at.at("landing").location(migration.landing(), "landing location");
+      }
     }
     Checks target = at.at("target");
     if (target.required(migration.target(), "target table definition")) {
@@ -470,6 +473,17 @@ final class UseCaseRules {
       connection.at("properties").noSecretProperties(jdbc.properties());
     }
     at.exactlyOne(ingestion.table(), "table", ingestion.query(), "query");
+    if (ingestion.query() != null && !ingestion.query().isBlank()) {
+      String why = QueryText.problem(ingestion.query());
+      if (why != null) {
+        at.at("query")
+            .report(
+                ProblemCode.UNSAFE_QUERY,
+                "The query cannot be read as one derived table: "
+                    + why
+                    + "; write a single SELECT whose quotes, comments and parentheses close");
+      }
+    }
     if (ingestion.table() != null && !ingestion.table().isBlank()) {
       for (String part : ingestion.table().split("\\.", -1)) {
         at.at("table").identifier(part, "source table part");
@@ -686,7 +700,9 @@ final class UseCaseRules {
     if (ingestion.mode() == StreamMode.STREAMING) {
       at.at("trigger").positive(ingestion.trigger(), "trigger");
     }
-    at.at("checkpoint").required(ingestion.checkpoint(), "checkpoint location");
+    if (at.at("checkpoint").required(ingestion.checkpoint(), "checkpoint location")) {
+      at.at("checkpoint").location(ingestion.checkpoint(), "checkpoint location");
+    }
     boolean timestamp = ingestion.startingPosition() == StartingPosition.TIMESTAMP;
     if (timestamp && ingestion.startingTimestamp() == null) {
       at.at("starting-timestamp")
@@ -714,6 +730,7 @@ final class UseCaseRules {
     at.at("id").stepId(merge.id());
     target(at.at("target"), merge.target());
     at.exactlyOne(merge.source(), "source", merge.sqlFile(), "sql-file");
+    at.at("sql-file").location(merge.sqlFile(), "sql-file");
     if (merge.source() != null) {
       target(at.at("source"), merge.source());
       if (merge.keys().isEmpty()) {
@@ -852,7 +869,9 @@ final class UseCaseRules {
 
   private static void sparkJob(Checks at, SparkJob job) {
     at.at("id").stepId(job.id());
-    at.at("entrypoint").required(job.entrypoint(), "entrypoint (the job script or jar)");
+    if (at.at("entrypoint").required(job.entrypoint(), "entrypoint (the job script or jar)")) {
+      at.at("entrypoint").location(job.entrypoint(), "entrypoint");
+    }
     at.noSecretInArguments(job.arguments());
     at.at("spark-submit-parameters")
         .noSecretInText(job.sparkSubmitParameters(), "spark-submit parameters");

@@ -142,7 +142,7 @@ class ModelValuesTest {
     assertThat(Condition.parse("not (op = 'D')").evaluate(k -> null)).isNull();
     assertThat(Condition.parse("op is null").matches(k -> null)).isTrue();
     assertThat(condition.toSql(c -> "`" + c + "`"))
-        .isEqualTo("`op` = 'D' AND `amount` > 0 OR `status` IN ('void', 'x''y')");
+        .isEqualTo("`op` = 'D' AND `amount` > 0 OR `status` IN ('void', 'x\\'y')");
   }
 
   @Test

@@ -32,8 +32,10 @@ final class JdbcSql {
       }
       return ingestion.table();
     }
-    // a derived table needs an alias; no AS, which Oracle does not accept for table aliases
-    return "(" + ingestion.query() + ") lakeplan_query";
+    // a derived table needs an alias; no AS, which Oracle does not accept for table aliases. The
+    // line break ends a -- comment on the query's last line, which would otherwise swallow the
+    // parenthesis and the window (validation refuses queries that do not close, see QueryText)
+    return "(" + ingestion.query() + "\n) lakeplan_query";
   }
 
   /**

@@ -104,7 +104,7 @@ class JdbcSqlTest {
         .isEqualTo(
             "SELECT MAX(UPDATED_AT) AS upper_bound, COUNT(*) - COUNT(UPDATED_AT) AS without_value"
                 + " FROM (SELECT o.*, c.REGION FROM ORDERS o JOIN CUSTOMERS c ON c.ID ="
-                + " o.CUSTOMER_ID) lakeplan_query");
+                + " o.CUSTOMER_ID\n) lakeplan_query");
   }
 
   @Test
