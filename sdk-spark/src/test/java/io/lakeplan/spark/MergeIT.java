@@ -137,6 +137,57 @@ class MergeIT {
   }
 
   @Test
+  void merge_deleteConditionWithHostileLiterals_deletesExactlyTheMatchingKeys() throws Exception {
+    // literals that would end early, comment out the rest or add a clause if quoted wrongly
+    String dropper = "'; DROP TABLE lakeplan.mrg.src_hostile; --";
+    String backslash = "a\\";
+    String widener = "x' OR '1'='1";
+    tables("hostile");
+    tables("bystander");
+    insertSource("bystander", "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");
+    long bystander = snapshotId("lakeplan.mrg.src_bystander");
+    spark.sql(
+        "INSERT INTO lakeplan.mrg.tgt_hostile VALUES"
+            + " (2, 'old', TIMESTAMP_NTZ '2024-01-01 00:00:00'),"
+            + " (3, 'old', TIMESTAMP_NTZ '2024-01-01 00:00:00'),"
+            + " (6, 'old', TIMESTAMP_NTZ '2024-01-01 00:00:00'),"
+            + " (7, 'untouched', TIMESTAMP_NTZ '2024-01-01 00:00:00')");
+    java.time.LocalDateTime at = java.time.LocalDateTime.of(2024, 1, 2, 0, 0);
+    spark
+        .createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(1L, "upd", "U", at),
+                org.apache.spark.sql.RowFactory.create(2L, "gone", dropper, at),
+                org.apache.spark.sql.RowFactory.create(3L, "gone", backslash, at),
+                org.apache.spark.sql.RowFactory.create(4L, "kept", "a", at),
+                org.apache.spark.sql.RowFactory.create(5L, "kept", "x", at),
+                org.apache.spark.sql.RowFactory.create(6L, "gone", widener, at)),
+            spark.table("lakeplan.mrg.src_hostile").schema())
+        .writeTo("lakeplan.mrg.src_hostile")
+        .append();
+    Merge hostile =
+        Merge.builder()
+            .from(merge("hostile"))
+            .deleteWhen(
+                new io.lakeplan.model.Condition.In(
+                    "op",
+                    List.of(
+                        new io.lakeplan.model.Condition.Literal(dropper),
+                        new io.lakeplan.model.Condition.Literal(backslash),
+                        new io.lakeplan.model.Condition.Literal(widener)),
+                    false))
+            .build();
+
+    TaskResult result = TestSpark.run(base, TaskSpec.MergeInto.of(hostile));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(target("hostile")).containsExactly("1:upd", "4:kept", "5:kept", "7:untouched");
+    assertThat(spark.table("lakeplan.mrg.src_hostile").count()).isEqualTo(6);
+    assertThat(snapshotId("lakeplan.mrg.src_bystander")).isEqualTo(bystander);
+    assertThat(target("bystander")).isEmpty();
+  }
+
+  @Test
   void merge_tableNameWithQuote_isRejectedBeforeAnySqlAndTablesStayUnchanged() throws Exception {
     tables("unsafe");
     insertSource("unsafe", "(1, 'a', 'U', TIMESTAMP_NTZ '2024-01-02 00:00:00')");

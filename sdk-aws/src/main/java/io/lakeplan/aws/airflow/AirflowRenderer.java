@@ -489,9 +489,7 @@ public final class AirflowRenderer {
               + ", "
               + dag.kind().name().toLowerCase(java.util.Locale.ROOT)
               + " DAG.");
-      out.append('"')
-          .append("\"\"\n")
-          .append(docMd().replace("\\", "\\\\").replace("\"\"\"", "\\\"\\\"\\\""));
+      out.append('"').append("\"\"\n").append(Python.docstring(docMd()));
       out.append("\"\"\"\n\n");
       imports(out);
       constants(out);

@@ -53,16 +53,43 @@ final class Python {
   /** A double-quoted string literal holding exactly {@code text}. */
   static String string(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+    escape(text, true, out);
+    return out.append('"').toString();
+  }
+
+  /**
+   * The body of a triple-quoted docstring holding exactly {@code text}: line breaks stay as they
+   * are, so the text reads in the file, and everything else that could end the string early or make
+   * the file unreadable to Python (quotes, backslashes, control characters, NUL) is escaped.
+   */
+  static String docstring(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    escape(text, false, out);
+    return out.toString();
+  }
+
+  private static void escape(String text, boolean escapeNewline, StringBuilder out) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
         case '\\' -> out.append("\\\\");
         case '"' -> out.append("\\\"");
-        case '\n' -> out.append("\\n");
+        case '\n' -> out.append(escapeNewline ? "\\n" : "\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029) {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1))) {
+            // one escape per code point: an escape per UTF-16 half gives Python two lone surrogates
+            out.append(String.format("\\U%08x", text.codePointAt(i)));
+            i++;
+          } else if (c < 0x20
+              || (c >= 0x7f && c <= 0x9f)
+              || Character.isSurrogate(c)
+              || c == 0x2028
+              || c == 0x2029
+              || c == 0xfeff) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
@@ -70,7 +97,6 @@ final class Python {
         }
       }
     }
-    return out.append('"').toString();
   }
 
   /** A list literal of string literals. */
@@ -114,6 +140,6 @@ final class Python {
 
   /** A text for a {@code #} comment: one line, no control characters. */
   static String comment(String text) {
-    return text.replaceAll("\\p{Cntrl}", " ");
+    return text.replaceAll("[\\p{Cntrl}\\u0080-\\u009f\\u2028\\u2029\\ufeff\\p{Cs}]", " ");
   }
 }
