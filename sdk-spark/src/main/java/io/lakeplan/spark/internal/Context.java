@@ -42,6 +42,13 @@ final class Context {
     if (path.contains("://") || path.startsWith("file:") || path.startsWith("/")) {
       return path;
     }
+    // validation refuses these (unsafe-path); a plan built around it must not leave the folder
+    for (String segment : path.split("[/\\\\]", -1)) {
+      if (segment.equals("..")) {
+        throw new TaskFailedException(
+            "Unsafe relative path '" + path + "': a '..' segment would leave " + base);
+      }
+    }
     String root = base.toString();
     return root.endsWith("/") ? root + path : root + "/" + path;
   }

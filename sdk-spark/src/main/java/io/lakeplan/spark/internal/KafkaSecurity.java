@@ -137,8 +137,12 @@ final class KafkaSecurity {
     }
   }
 
-  /** A JAAS entry for {@code loginModule}, the values quoted as JAAS's parser reads them. */
-  private static String jaas(String loginModule, String username, String password) {
+  /**
+   * A JAAS entry for {@code loginModule}, the values quoted as JAAS's parser reads them: its
+   * tokenizer ends a quoted value at a raw line break, so line breaks are escaped like quotes and
+   * backslashes, and a value cannot add options of its own.
+   */
+  static String jaas(String loginModule, String username, String password) {
     return loginModule
         + " required username=\""
         + quoted(username)
@@ -148,6 +152,10 @@ final class KafkaSecurity {
   }
 
   private static String quoted(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    return value
+        .replace("\\", "\\\\")
+        .replace("\"", "\\\"")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r");
   }
 }
