@@ -45,7 +45,10 @@ public enum ProblemCode {
   PLAINTEXT_SECRET,
   /** A name that reaches SQL is not a safe identifier. */
   UNSAFE_IDENTIFIER,
-  /** A path or location has a {@code ..} segment or a control character. */
+  /**
+   * A path or location has a {@code ..} segment, a control character, or a wildcard or variable
+   * ({@code *}, {@code ?}, <code>${</code>).
+   */
   UNSAFE_PATH,
   /**
    * A JDBC query is not one self-contained SELECT: it has a {@code ;}, or a quote, comment or

@@ -120,7 +120,8 @@ final class Checks {
   /**
    * Checks a path or URI that the engines read or write (a source, a landing folder, a checkpoint,
    * a SQL file, a job's entry point): no credentials in it, no {@code ..} segment that would leave
-   * the folder it is relative to, no control character; true when clean.
+   * the folder it is relative to, no control character, no wildcard or {@code ${…}} variable (the
+   * IAM policies are built from these paths, where both would match more); true when clean.
    */
   boolean location(String location, String what) {
     if (location == null) {
@@ -145,6 +146,18 @@ final class Checks {
                 what, printable(location), (int) c));
         return false;
       }
+    }
+    if (location.contains("*") || location.contains("?") || location.contains("${")) {
+      report(
+          ProblemCode.UNSAFE_PATH,
+          "The "
+              + what
+              + " '"
+              + location
+              + "' has a wildcard or variable ('*', '?' or '${'); name the exact folder or file"
+              + " (Lakeplan reads and writes one location, and the IAM policy built from it would"
+              + " match more)");
+      return false;
     }
     for (String segment : location.split("[/\\\\]", -1)) {
       if (segment.equals("..")) {

@@ -170,6 +170,26 @@ class InjectionRulesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("pathFields")
+  void wildcardOrPolicyVariableInAPath_isAnUnsafePath(
+      String field, String what, Function<String, UseCase> useCase) {
+    for (String path :
+        List.of("s3://bucket/*", "s3://bucket/data?/x", "s3://bucket/${aws:username}/x")) {
+      Problem problem = only(useCase.apply(path), ProblemCode.UNSAFE_PATH);
+      assertThat(problem.path()).isEqualTo(field);
+      assertThat(problem.message())
+          .isEqualTo(
+              "The "
+                  + what
+                  + " '"
+                  + path
+                  + "' has a wildcard or variable ('*', '?' or '${'); name the exact folder or"
+                  + " file (Lakeplan reads and writes one location, and the IAM policy built from"
+                  + " it would match more)");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pathFields")
   void ordinaryPaths_areAccepted(String field, String what, Function<String, UseCase> useCase) {
     for (String path :
         List.of(
