@@ -175,6 +175,25 @@ final class Checks {
     return true;
   }
 
+  /**
+   * Checks the name of a Secrets Manager or SSM reference: the job role's IAM policy grants the
+   * referenced secrets by name, so a wildcard or policy variable in it would grant more.
+   */
+  void secretName(io.lakeplan.model.SecretRef reference) {
+    if (reference.provider() == io.lakeplan.model.SecretRef.Provider.ENV) {
+      return;
+    }
+    String name = reference.name();
+    if (name.contains("*") || name.contains("?") || name.contains("${")) {
+      report(
+          ProblemCode.UNSAFE_PATH,
+          "Secret reference "
+              + reference
+              + " has a wildcard or variable ('*', '?' or '${'); name one secret (the job role's"
+              + " IAM policy grants exactly the secrets referenced)");
+    }
+  }
+
   void positive(Duration duration, String what) {
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       report(

@@ -471,6 +471,9 @@ final class UseCaseRules {
             jdbc.url().replace('?', ' ').replace('&', ' ').replace(';', ' '), "JDBC URL");
       }
       connection.at("properties").noSecretProperties(jdbc.properties());
+      if (jdbc.password() != null) {
+        connection.at("password").secretName(jdbc.password());
+      }
     }
     at.exactlyOne(ingestion.table(), "table", ingestion.query(), "query");
     if (ingestion.query() != null && !ingestion.query().isBlank()) {
@@ -652,7 +655,9 @@ final class UseCaseRules {
     KafkaAuth auth = ingestion.auth();
     if (auth != null && auth.mechanism() != KafkaAuth.Mechanism.AWS_MSK_IAM) {
       at.at("auth").at("username").required(auth.username(), "username");
-      at.at("auth").at("password").required(auth.password(), "password secret reference");
+      if (at.at("auth").at("password").required(auth.password(), "password secret reference")) {
+        at.at("auth").at("password").secretName(auth.password());
+      }
     }
     if (ingestion.format() == ValueFormat.RAW
         && ingestion.onSchemaChange() != SchemaChangePolicy.FAIL) {

@@ -326,6 +326,34 @@ class InjectionRulesTest {
 
   @ParameterizedTest
   @ValueSource(
+      strings = {"secretsmanager:prod/*", "secretsmanager:db-?#password", "ssm:/lakeplan/${x}"})
+  void wildcardInASecretReference_isAnUnsafePath(String text) {
+    SecretRef reference = SecretRef.parse(text);
+    UseCase useCase =
+        TestUseCases.orders()
+            .ingestJdbc(
+                j ->
+                    j.id("wide")
+                        .connection(
+                            c ->
+                                c.url("jdbc:postgresql://db:5432/sales")
+                                    .user("lakeplan")
+                                    .password(reference))
+                        .table("public.orders")
+                        .target("raw.orders"))
+            .build();
+    Problem problem = only(useCase, ProblemCode.UNSAFE_PATH);
+    assertThat(problem.path()).isEqualTo("jdbc-ingestions[wide].connection.password");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Secret reference "
+                + text
+                + " has a wildcard or variable ('*', '?' or '${'); name one secret (the job"
+                + " role's IAM policy grants exactly the secrets referenced)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
       strings = {
         "jdbc:oracle:thin:scott/tiger@//db:1521/SALES",
         "jdbc:oracle:thin:scott/tiger@db:1521:SALES",
