@@ -64,7 +64,7 @@ EMR_APPLICATION_ID = "00fexampleapp01"
 EXECUTION_ROLE_ARN = "arn:aws:iam::123456789012:role/lakeplan-jobs"
 JOB_JAR = "s3://acme-artifacts/lakeplan/lakeplan-job.jar"
 SPEC_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/plan.json"
-ENVIRONMENT_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/environment-e0b5fa9aa599.yaml"
+ENVIRONMENT_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/environment-2c2a110e604e.yaml"
 LOG_URI = "s3://acme-logs/emr-serverless/"
 KMS_KEY_ARN = "{{ var.value.lakeplan_kms_key_arn }}"
 
