@@ -84,8 +84,9 @@ public final class FrontEndChain {
    */
   /**
    * What the front end made of a document. {@code importable}: whether {@code import-legacy} should
-   * take it, which, unlike the other commands, keeps a dependency on a DAG outside the imported
-   * files as a note (the use case may join a workspace that defines it).
+   * take it, which, unlike the other commands, keeps a legacy {@code depends_on} entry naming a DAG
+   * outside the imported files as a note (the use case may join a workspace that defines it); a
+   * native document's dangling {@code dependencies} entry is a problem there as everywhere.
    */
   public record Outcome(
       boolean clean, boolean importable, int problems, List<Escape> escapes, long nanos) {}
@@ -159,7 +160,10 @@ public final class FrontEndChain {
           workspace != null && workspace.isClean(),
           workspace != null
               && workspace.problems().stream()
-                  .allMatch(problem -> problem.code() == ProblemCode.DANGLING_DEPENDENCY),
+                  .allMatch(
+                      problem ->
+                          problem.code() == ProblemCode.DANGLING_DEPENDENCY
+                              && problem.path().contains(".depends_on[")),
           workspace == null ? 0 : workspace.problems().size(),
           escapes,
           nanos);
