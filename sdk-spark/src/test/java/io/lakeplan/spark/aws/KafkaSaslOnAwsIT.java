@@ -221,6 +221,12 @@ class KafkaSaslOnAwsIT {
       throws Exception {
     long[] ids = LongStream.rangeClosed(1, 40).toArray();
     produce("orders", ids);
+    // and a malformed record: its dead letter is read back from the brokers with the same SASL
+    // settings, and written to raw.orders_dead_letter on S3
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(client(), new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>("orders", 0, "bad", "{\"order_id\": ")).get();
+    }
     // the checkpoint on S3 (S3A), as on EMR Serverless: SSE-KMS with the environment's key
     UseCase useCase = useCase("orders", PASSWORD, CHECKPOINTS + "orders");
     Plan plan = Planner.plan(useCase);
@@ -265,11 +271,18 @@ class KafkaSaslOnAwsIT {
         .anyMatch(key -> key.startsWith("warehouse/raw.db/orders/data/"))
         .anyMatch(key -> key.endsWith(".metadata.json"))
         .anyMatch(key -> key.endsWith(".avro"));
+    List<S3Object> deadLetters =
+        lake.objects(AwsLake.WAREHOUSE_BUCKET, "warehouse/raw.db/orders_dead_letter/");
+    assertThat(deadLetters)
+        .extracting(S3Object::key)
+        .anyMatch(key -> key.startsWith("warehouse/raw.db/orders_dead_letter/data/"));
     List<String> unencrypted = new ArrayList<>();
     for (String[] bucketAndKey :
-        Stream.concat(
+        Stream.of(
                 checkpoint.stream().map(o -> new String[] {AwsLake.LANDING_BUCKET, o.key()}),
-                table.stream().map(o -> new String[] {AwsLake.WAREHOUSE_BUCKET, o.key()}))
+                table.stream().map(o -> new String[] {AwsLake.WAREHOUSE_BUCKET, o.key()}),
+                deadLetters.stream().map(o -> new String[] {AwsLake.WAREHOUSE_BUCKET, o.key()}))
+            .flatMap(objects -> objects)
             .toList()) {
       HeadObjectResponse head = lake.head(bucketAndKey[0], bucketAndKey[1]);
       if (head.serverSideEncryption() != ServerSideEncryption.AWS_KMS
