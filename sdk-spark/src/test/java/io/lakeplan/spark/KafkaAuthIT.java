@@ -108,15 +108,6 @@ class KafkaAuthIT {
     return ingestion;
   }
 
-  private static List<Long> orderIds(String topic) {
-    return TestSpark.session()
-        .sql("SELECT order_id FROM " + LakeplanCatalog.NAME + ".raw." + topic + " ORDER BY 1")
-        .collectAsList()
-        .stream()
-        .map(row -> row.getLong(0))
-        .toList();
-  }
-
   /**
    * Also a malformed record: the dead-letter table is filled by reading its offsets back from the
    * brokers, with the same authentication as the stream.
@@ -142,7 +133,7 @@ class KafkaAuthIT {
 
     assertThat(result.isSuccess()).as(result.summary()).isTrue();
     assertThat(result.rows()).isEqualTo(5);
-    assertThat(orderIds(topic)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(TestSpark.orderIds("raw." + topic)).containsExactly(1L, 2L, 3L, 4L, 5L);
     String deadLetters = LakeplanCatalog.NAME + ".raw." + topic + "_dead_letter";
     TestSpark.session().sql("REFRESH TABLE " + deadLetters);
     assertThat(TestSpark.session().sql("SELECT kafka_offset FROM " + deadLetters).collectAsList())
@@ -166,7 +157,7 @@ class KafkaAuthIT {
         runIngestion(useCase(topic, auth, i -> i.putAllOptions(kafka.trustOptions())));
 
     assertThat(result.isSuccess()).as(result.summary()).isTrue();
-    assertThat(orderIds(topic)).containsExactly(7L, 8L);
+    assertThat(TestSpark.orderIds("raw." + topic)).containsExactly(7L, 8L);
   }
 
   @Test
@@ -198,6 +189,6 @@ class KafkaAuthIT {
         .contains("unable to find valid certification path")
         .doesNotContain("\n")
         .doesNotContain(password);
-    assertThat(orderIds(topic)).isEmpty();
+    assertThat(TestSpark.orderIds("raw." + topic)).isEmpty();
   }
 }

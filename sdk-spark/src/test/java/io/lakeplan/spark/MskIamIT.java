@@ -102,15 +102,6 @@ class MskIamIT {
     return ingestion;
   }
 
-  private static List<Long> orderIds(String topic) {
-    return TestSpark.session()
-        .sql("SELECT order_id FROM " + LakeplanCatalog.NAME + ".raw." + topic + " ORDER BY 1")
-        .collectAsList()
-        .stream()
-        .map(row -> row.getLong(0))
-        .toList();
-  }
-
   @Test
   void signedWithTheTrustedKey_readsEveryRecord() {
     System.setProperty("aws.secretAccessKey", secret);
@@ -121,7 +112,7 @@ class MskIamIT {
     TaskResult result = runIngestion(useCase(topic));
 
     assertThat(result.isSuccess()).as(result.summary()).isTrue();
-    assertThat(orderIds(topic)).containsExactly(1L, 2L);
+    assertThat(TestSpark.orderIds("raw." + topic)).containsExactly(1L, 2L);
   }
 
   @Test
@@ -139,6 +130,6 @@ class MskIamIT {
         .isEqualTo(KafkaAuthFailures.rejected(useCase.kafkaIngestions().get(0)))
         .contains("AWS_MSK_IAM")
         .contains("check the job role's access to the cluster");
-    assertThat(orderIds(topic)).isEmpty();
+    assertThat(TestSpark.orderIds("raw." + topic)).isEmpty();
   }
 }

@@ -44,6 +44,16 @@ public final class TestSpark {
     return root.resolve("warehouse");
   }
 
+  /** The {@code order_id} values of table {@code table} (namespace.name), in order. */
+  static List<Long> orderIds(String table) {
+    return session()
+        .sql("SELECT order_id FROM " + LakeplanCatalog.NAME + "." + table + " ORDER BY 1")
+        .collectAsList()
+        .stream()
+        .map(row -> row.getLong(0))
+        .toList();
+  }
+
   /** A fresh folder under the shared temporary root. */
   public static Path newDir(String prefix) {
     session();
