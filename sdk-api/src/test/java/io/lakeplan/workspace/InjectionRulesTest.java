@@ -35,54 +35,38 @@ class InjectionRulesTest {
     return matching.get(0);
   }
 
+  /** The orders use case with a migration {@code archive} of parquet at {@code source}. */
+  private static UseCase archive(String source, String landing) {
+    return TestUseCases.orders()
+        .migrate(
+            m ->
+                m.id("archive")
+                    .fromPath(source, FileFormat.PARQUET)
+                    .landing(landing)
+                    .target(
+                        "raw.archive",
+                        t ->
+                            t.requiredColumn("order_id", "long")
+                                .column("status", "string")
+                                .column("amount", "decimal(12,2)")
+                                .column("op", "string")
+                                .column("updated_at", "timestamp")
+                                .partitionBy("day(updated_at)"))
+                    .watermarkColumn("updated_at"))
+        .build();
+  }
+
   /** Each place a path reaches an engine, with a use case putting {@code path} there. */
   static Stream<Arguments> pathFields() {
     return Stream.of(
         Arguments.of(
             "migrations[archive].source.path",
             "source path",
-            (Function<String, UseCase>)
-                path ->
-                    TestUseCases.orders()
-                        .migrate(
-                            m ->
-                                m.id("archive")
-                                    .fromPath(path, FileFormat.PARQUET)
-                                    .landing("s3://landing/orders")
-                                    .target(
-                                        "raw.archive",
-                                        t ->
-                                            t.requiredColumn("order_id", "long")
-                                                .column("status", "string")
-                                                .column("amount", "decimal(12,2)")
-                                                .column("op", "string")
-                                                .column("updated_at", "timestamp")
-                                                .partitionBy("day(updated_at)"))
-                                    .watermarkColumn("updated_at"))
-                        .build()),
+            (Function<String, UseCase>) path -> archive(path, "s3://landing/orders")),
         Arguments.of(
             "migrations[archive].landing",
             "landing location",
-            (Function<String, UseCase>)
-                path ->
-                    TestUseCases.orders()
-                        .migrate(
-                            m ->
-                                m.id("archive")
-                                    .fromPath(
-                                        "hdfs://namenode:8020/data/orders", FileFormat.PARQUET)
-                                    .landing(path)
-                                    .target(
-                                        "raw.archive",
-                                        t ->
-                                            t.requiredColumn("order_id", "long")
-                                                .column("status", "string")
-                                                .column("amount", "decimal(12,2)")
-                                                .column("op", "string")
-                                                .column("updated_at", "timestamp")
-                                                .partitionBy("day(updated_at)"))
-                                    .watermarkColumn("updated_at"))
-                        .build()),
+            (Function<String, UseCase>) path -> archive("hdfs://namenode:8020/data/orders", path)),
         Arguments.of(
             "kafka-ingestions[clicks].checkpoint",
             "checkpoint location",
