@@ -186,8 +186,9 @@ public final class EngineSteps {
   }
 
   /**
-   * Why an engine that does not run a team's own Spark job fails its task: the job, the engine, and
-   * where the job does run ({@code spark-submit}, EMR Serverless) or how to leave the task out.
+   * Why an engine that does not run a team's own Spark job fails its task: the job, the engine,
+   * where the job does run (local Spark through {@code spark-submit}, EMR Serverless, the rendered
+   * Airflow DAG) and how to leave the task out.
    *
    * @param engine the engine's {@link Engine#name()}
    * @param leaveOut how to leave the task out of this engine's run
@@ -197,8 +198,9 @@ public final class EngineSteps {
         + job.id()
         + " (a team's own entry point) is not run by the "
         + engine
-        + " engine: run it on EMR Serverless (lakeplan run --on emr-serverless, or the rendered"
-        + " Airflow DAG) or with spark-submit, or leave the task out of "
+        + " engine: it runs on local Spark (lakeplan run, through spark-submit), on EMR"
+        + " Serverless (lakeplan run --on emr-serverless) and in the rendered Airflow DAG;"
+        + " leave the task out of "
         + leaveOut;
   }
 

@@ -9,6 +9,8 @@ import io.lakeplan.plan.TaskSpec;
 import io.lakeplan.spi.Engine;
 import io.lakeplan.spi.RunContext;
 import io.lakeplan.spi.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -19,29 +21,35 @@ class SparkEngineIT {
   private final Path base = TestSpark.newDir("engine");
 
   @Test
-  void aTeamsOwnSparkJob_failsNamingWhereItRuns_neverSkippedSilently() {
+  void aTeamsOwnSparkJob_withAnUnclosedQuoteInItsParameters_failsOnOneLineBeforeSparkSubmit()
+      throws IOException {
     Engine engine = TestSpark.engine(base);
+    Files.writeString(base.resolve("report.py"), "raise SystemExit('never run')\n");
     Dag dag = Dag.builder().id("legacy.nightly").useCase("legacy").build();
     SparkJob job =
         SparkJob.builder()
             .id("report")
-            .entrypoint("s3://code/report.py")
-            .sparkSubmitParameters("--conf spark.executor.cores=2")
+            .entrypoint("report.py")
+            .sparkSubmitParameters("--conf 'spark.app.name=nightly report")
             .build();
 
-    TaskResult result =
-        engine.run(
-            RunContext.startedNow(Clock.systemUTC()),
-            dag,
-            Task.of("report", TaskSpec.RunSparkJob.of(job)));
+    TaskResult result;
+    String log;
+    try (LogCapture capture = LogCapture.start()) {
+      result =
+          engine.run(
+              RunContext.startedNow(Clock.systemUTC()),
+              dag,
+              Task.of("report", TaskSpec.RunSparkJob.of(job)));
+      log = capture.text();
+    }
 
     assertThat(engine.name()).isEqualTo("Spark");
     assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
     assertThat(result.summary())
         .isEqualTo(
-            "Spark job report (a team's own entry point) is not run by the Spark engine: run it"
-                + " on EMR Serverless (lakeplan run --on emr-serverless, or the rendered Airflow"
-                + " DAG) or with spark-submit, or leave the task out of this run (select the others"
-                + " with --dag or --task)");
+            "Spark job report: spark-submit parameters have an unclosed ' quote"
+                + " (spark-jobs[report].spark-submit-parameters; close it, or escape it with \\)");
+    assertThat(log).contains("legacy.nightly").doesNotContain("started spark-submit");
   }
 }

@@ -147,8 +147,9 @@ class PipelineTestDriverTest {
       assertThat(result.summary())
           .isEqualTo(
               "Spark job report (a team's own entry point) is not run by the in-memory engine:"
-                  + " run it on EMR Serverless (lakeplan run --on emr-serverless, or the rendered"
-                  + " Airflow DAG) or with spark-submit, or leave the task out of the pipeline test"
+                  + " it runs on local Spark (lakeplan run, through spark-submit), on EMR"
+                  + " Serverless (lakeplan run --on emr-serverless) and in the rendered Airflow"
+                  + " DAG; leave the task out of the pipeline test"
                   + " (PipelineTestDriver.Builder.skipTask)");
     }
   }

@@ -1,7 +1,6 @@
 package io.lakeplan.spark.internal;
 
 import io.lakeplan.plan.TaskSpec;
-import io.lakeplan.spi.EngineSteps;
 import io.lakeplan.spi.SecretResolver;
 import io.lakeplan.spi.TaskResult;
 import io.lakeplan.spi.WatermarkStore;
@@ -101,9 +100,7 @@ public final class TaskExecutors {
 
           @Override
           public TaskResult runSparkJob(TaskSpec.RunSparkJob job) {
-            throw new TaskFailedException(
-                EngineSteps.sparkJobNotRun(
-                    "Spark", job.job(), "this run (select the others with --dag or --task)"));
+            return SparkSubmitJob.run(context, job.job());
           }
         });
   }
