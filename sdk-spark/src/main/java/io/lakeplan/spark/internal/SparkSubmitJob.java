@@ -36,6 +36,9 @@ final class SparkSubmitJob {
 
   static final String SPARK_SUBMIT_CLASS = "org.apache.spark.deploy.SparkSubmit";
 
+  /** How many of the last lines a successful task's summary carries (the log has them all). */
+  static final int SUMMARY_LINES = 5;
+
   /**
    * How long a child gets to stop on SIGTERM (its shutdown hooks stop Spark) before it is killed.
    */
@@ -227,6 +230,8 @@ final class SparkSubmitJob {
               + (error == null ? " and printed nothing" : ": " + error)
               + " (its last lines are in the log)");
     }
+    List<String> last = tail.stream().filter(line -> !line.isBlank()).toList();
+    last = last.subList(Math.max(0, last.size() - SUMMARY_LINES), last.size());
     return TaskResult.succeeded(
         0,
         0,
@@ -237,10 +242,7 @@ final class SparkSubmitJob {
             + ": spark-submit of "
             + entrypoint
             + " exited with code 0"
-            + (tail.isEmpty()
-                ? ""
-                : "; last lines: "
-                    + String.join(" | ", tail.stream().filter(l -> !l.isBlank()).toList())));
+            + (last.isEmpty() ? "" : "; last lines: " + String.join(" | ", last)));
   }
 
   private static void read(SparkJob job, Process process, SparkSubmitOutput output) {
