@@ -8,12 +8,12 @@ import io.lakeplan.plan.Task;
 import io.lakeplan.workspace.Workspace;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,17 +124,24 @@ final class GraphCommand implements Callable<Integer> {
     return LakeplanCli.exitCode(workspace.problems());
   }
 
-  /** {@code dotText} rendered by {@code dot -Tsvg}, or null after printing why it failed. */
+  /**
+   * {@code dotText} rendered by {@code dot -Tsvg}, or null after printing why it failed. Its input,
+   * output and errors go through temporary files, so a {@code dot} that hangs is stopped after
+   * {@value #DOT_TIMEOUT_SECONDS} s whatever it does with its pipes.
+   */
   private byte[] svg(Path dot, String dotText) {
-    Path errors = null;
+    Path work = null;
     try {
-      errors = Files.createTempFile("lakeplan-dot", ".err");
+      work = Files.createTempDirectory("lakeplan-graph");
+      Path input = Files.writeString(work.resolve("plan.dot"), dotText, StandardCharsets.UTF_8);
+      Path output = work.resolve("plan.svg");
+      Path errors = work.resolve("dot.err");
       Process process =
-          new ProcessBuilder(dot.toString(), "-Tsvg").redirectError(errors.toFile()).start();
-      try (OutputStream in = process.getOutputStream()) {
-        in.write(dotText.getBytes(StandardCharsets.UTF_8));
-      }
-      byte[] svg = process.getInputStream().readAllBytes();
+          new ProcessBuilder(dot.toString(), "-Tsvg")
+              .redirectInput(input.toFile())
+              .redirectOutput(output.toFile())
+              .redirectError(errors.toFile())
+              .start();
       if (!process.waitFor(DOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         error(dot + " -Tsvg did not finish in " + DOT_TIMEOUT_SECONDS + " s");
@@ -148,20 +156,27 @@ final class GraphCommand implements Callable<Integer> {
         error(dot + " -Tsvg failed (exit " + process.exitValue() + "): " + reason);
         return null;
       }
-      return svg;
+      return Files.readAllBytes(output);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot run " + dot + " -Tsvg: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while " + dot + " -Tsvg ran", e);
     } finally {
-      if (errors != null) {
-        try {
-          Files.deleteIfExists(errors);
-        } catch (IOException ignored) {
-          // a temporary file left behind changes no result
-        }
+      deleteQuietly(work);
+    }
+  }
+
+  private static void deleteQuietly(Path folder) {
+    if (folder == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
       }
+    } catch (IOException | UncheckedIOException ignored) {
+      // temporary files left behind change no result
     }
   }
 

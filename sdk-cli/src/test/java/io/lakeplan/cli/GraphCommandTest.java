@@ -138,7 +138,9 @@ class GraphCommandTest {
     Path notExecutable = Files.createDirectories(folder.resolve("not-executable"));
     Files.writeString(notExecutable.resolve("dot"), "#!/bin/sh\nexit 9\n");
     Path bin = fakeDot(folder.resolve("bin"));
-    String path = String.join(":", empty.toString(), notExecutable.toString(), bin.toString());
+    String path =
+        String.join(
+            java.io.File.pathSeparator, empty.toString(), notExecutable.toString(), bin.toString());
     Path svgFile = folder.resolve("orders.svg");
 
     CliRun run = svg(path, orders.toString());
