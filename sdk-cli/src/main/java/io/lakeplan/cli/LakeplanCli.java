@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     name = "lakeplan",
     mixinStandardHelpOptions = true,
     versionProvider = LakeplanCli.Version.class,
-    description = "Validate, plan, render, run, deploy and convert Lakeplan use cases.")
+    description = "Create, validate, plan, render, run, deploy and convert Lakeplan use cases.")
 public final class LakeplanCli implements Runnable {
   /** Exit code when the command ran and the input is clean. */
   static final int OK = 0;
@@ -59,6 +59,7 @@ public final class LakeplanCli implements Runnable {
   /** Every subcommand, in help order. */
   static List<Object> subcommands() {
     return List.of(
+        new InitCommand(),
         new ValidateCommand(),
         new PlanCommand(),
         new GraphCommand(),
@@ -85,8 +86,13 @@ public final class LakeplanCli implements Runnable {
 
   /** A configured command line; tests set its output streams. */
   public static CommandLine commandLine() {
+    return commandLine(subcommands());
+  }
+
+  /** A configured command line with {@code subcommands} (tests replace one). */
+  static CommandLine commandLine(List<Object> subcommands) {
     CommandLine commandLine = new CommandLine(new LakeplanCli());
-    for (Object subcommand : subcommands()) {
+    for (Object subcommand : subcommands) {
       commandLine.addSubcommand(subcommand);
     }
     commandLine.setExecutionExceptionHandler(LakeplanCli::handleError);

@@ -14,9 +14,13 @@ record CliRun(int exitCode, String out, String err) {
   static final Path EXAMPLES = Path.of("..", "examples");
 
   static CliRun of(String... args) {
+    return of(LakeplanCli.commandLine(), args);
+  }
+
+  /** A run of {@code commandLine} (one of {@link LakeplanCli#commandLine}'s). */
+  static CliRun of(CommandLine commandLine, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = LakeplanCli.commandLine();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int exitCode = commandLine.execute(args);

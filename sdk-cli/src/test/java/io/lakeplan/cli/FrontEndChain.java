@@ -279,7 +279,7 @@ public final class FrontEndChain {
               return rendering;
             });
       }
-      stage(Stage.GRAPH, escapes, () -> GraphCommand.mermaid(plan));
+      stage(Stage.GRAPH, escapes, () -> GraphCommand.mermaid(plan) + GraphCommand.dot(plan));
     }
     for (LoadedUseCase loaded : workspace.useCases()) {
       if (loaded.legacy()) {

@@ -144,6 +144,9 @@ class FrontEndFuzzTest {
     assertThat(GraphCommand.mermaid(actual.plan()))
         .as(context)
         .isEqualTo(GraphCommand.mermaid(expected.plan()));
+    assertThat(GraphCommand.dot(actual.plan()))
+        .as(context)
+        .isEqualTo(GraphCommand.dot(expected.plan()));
     for (AirflowSettings target :
         List.of(
             AirflowSettings.defaults(),

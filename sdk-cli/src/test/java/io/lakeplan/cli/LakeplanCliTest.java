@@ -17,6 +17,7 @@ class LakeplanCliTest {
 
     assertThat(names)
         .containsExactly(
+            "init",
             "validate",
             "plan",
             "graph",
