@@ -6,9 +6,9 @@ import io.lakeplan.model.Schedule;
 import io.lakeplan.model.UseCase;
 
 /**
- * A user's use case, written against Lakeplan's public API only: historical CSV files of shop orders
- * migrated into raw.shop_orders, then upserted into process.shop_orders (the latest change of each
- * order wins; op 'D' deletes).
+ * A user's use case, written against Lakeplan's public API only: historical CSV files of shop
+ * orders migrated into raw.shop_orders, then upserted into process.shop_orders (the latest change
+ * of each order wins; op 'D' deletes).
  */
 public final class ShopOrders {
   private ShopOrders() {}
