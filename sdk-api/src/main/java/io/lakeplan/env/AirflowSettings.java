@@ -125,7 +125,8 @@ public abstract class AirflowSettings {
 
   /**
    * Extra spark-submit parameters for Lakeplan jobs, e.g. {@code --conf spark.executor.memory=4g};
-   * may be null. S3 encryption settings are refused ({@link io.lakeplan.spi.S3Encryption}): Lakeplan sets them.
+   * may be null. S3 encryption settings are refused ({@link io.lakeplan.spi.S3Encryption}):
+   * Lakeplan sets them.
    */
   public abstract String sparkSubmitParameters();
 
