@@ -7,8 +7,9 @@
 - Refuses a pasted code sample: a fenced java, yaml or json block must be only snippet includes
   (`--8<-- "examples/..."`) of files the build compiles or validates; shell, console and text
   blocks (and untagged output blocks) may be written in place.
-- Copies the API Javadoc (each module's target/apidocs/, made by maven-javadoc-plugin) into the site
-  under api/, with an api/index.html listing what was found.
+- Copies the API Javadoc (each module's target/apidocs/ or target/reports/apidocs/, made by
+  maven-javadoc-plugin earlier in the same build) into the site under api/, with an api/index.html
+  listing what was found.
 """
 
 import html
@@ -84,10 +85,13 @@ def on_post_build(config):
     os.makedirs(api)
     found = []
     for module in JAVADOC_MODULES:
-        apidocs = os.path.join(ROOT, module, "target", "apidocs")
-        if os.path.isfile(os.path.join(apidocs, "index.html")):
-            shutil.copytree(apidocs, os.path.join(api, module))
-            found.append(module)
+        # javadoc:jar writes target/apidocs, the javadoc:javadoc report target/reports/apidocs
+        for apidocs in (os.path.join(ROOT, module, "target", "apidocs"),
+                        os.path.join(ROOT, module, "target", "reports", "apidocs")):
+            if os.path.isfile(os.path.join(apidocs, "index.html")):
+                shutil.copytree(apidocs, os.path.join(api, module))
+                found.append(module)
+                break
     if found:
         items = "".join(
             f'<li><a href="{m}/index.html">{html.escape(m)}</a></li>' for m in found)
