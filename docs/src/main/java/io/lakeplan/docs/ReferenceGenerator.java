@@ -33,7 +33,7 @@ import picocli.CommandLine;
  *
  * <p>Run by the docs module's build before {@code mkdocs build}: {@code ReferenceGenerator ROOT
  * OUT} writes {@code OUT/reference/*.md}, which the site's hook (docs/hooks/lakeplan_docs.py) adds
- * to the site.
+ * to the site, and {@code OUT/orders-plan.mmd}, which pages include (pymdownx.snippets).
  */
 public final class ReferenceGenerator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,6 +59,11 @@ public final class ReferenceGenerator {
     for (Map.Entry<String, String> page : generator.pages().entrySet()) {
       Files.writeString(reference.resolve(page.getKey()), page.getValue(), StandardCharsets.UTF_8);
     }
+    // the bare flowchart, which other pages include in a mermaid fence
+    Files.writeString(
+        Path.of(args[1]).resolve("orders-plan.mmd"),
+        generator.ordersPlanMermaid(),
+        StandardCharsets.UTF_8);
   }
 
   /** Every generated page: file name to Markdown. */
@@ -328,7 +333,7 @@ public final class ReferenceGenerator {
    * The plan of {@code examples/orders} as {@code lakeplan graph} draws it, rendered by Mermaid.
    */
   public String ordersPlanPage() {
-    String mermaid = runCli("graph", root.resolve("examples/orders").toString());
+    String mermaid = ordersPlanMermaid();
     return "# Plan graph of the orders example\n\n"
         + GENERATED_NOTE
         + "The plan of `examples/orders/orders.yaml` as `lakeplan graph examples/orders` prints"
@@ -338,6 +343,11 @@ public final class ReferenceGenerator {
         + "```mermaid\n"
         + mermaid.stripTrailing()
         + "\n```\n";
+  }
+
+  /** The Mermaid flowchart that {@code lakeplan graph examples/orders} prints. */
+  public String ordersPlanMermaid() {
+    return runCli("graph", root.resolve("examples/orders").toString());
   }
 
   private static String runCli(String... args) {

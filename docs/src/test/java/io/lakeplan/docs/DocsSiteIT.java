@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * by an internal link is opened, and the test fails on a link to a page or file that does not
  * exist, a link to an anchor that is not on its page, a console error or uncaught exception, a
  * failed or 4xx/5xx request, or any request leaving the site (the site must work offline). The
- * orders example's plan graph must render as an SVG with every DAG; screenshots of the home page
- * and of that graph are saved in docs/target/screenshots/.
+ * orders example's plan graph must render as an SVG with every DAG (on its reference page and on
+ * plans.html); screenshots of the home page and of that graph are saved in
+ * docs/target/screenshots/.
  */
 class DocsSiteIT {
   private static final Path ROOT =
@@ -175,8 +176,10 @@ class DocsSiteIT {
         if (page.equals("index.html")) {
           screenshot(cdp, session, "home.png");
         }
+        if (page.equals(GRAPH_PAGE) || page.equals("plans.html")) {
+          assertGraphRendered(cdp, session, page);
+        }
         if (page.equals(GRAPH_PAGE)) {
-          assertGraphRendered(cdp, session);
           screenshot(cdp, session, "orders-plan-graph.png");
         }
       }
@@ -288,7 +291,8 @@ class DocsSiteIT {
   /**
    * The graph page's Mermaid block became an SVG (inside Material's shadow root) with every DAG.
    */
-  private static void assertGraphRendered(Cdp cdp, String session) throws InterruptedException {
+  private static void assertGraphRendered(Cdp cdp, String session, String page)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(PAGE_TIMEOUT);
     List<String> text = List.of();
     while (Instant.now().isBefore(deadline)) {
@@ -301,7 +305,7 @@ class DocsSiteIT {
       Thread.sleep(200);
     }
     assertThat(String.join(" ", text))
-        .as("text of the rendered Mermaid SVG on " + GRAPH_PAGE)
+        .as("text of the rendered Mermaid SVG on " + page)
         .contains(
             "orders.migration",
             "orders.transformation",
