@@ -130,9 +130,13 @@ class DocsSiteIT {
       Map<String, Set<String>> anchorLinks = new LinkedHashMap<>(); // "page#id" -> linking pages
       Deque<String> queue = new ArrayDeque<>(List.of("index.html"));
       Set<String> seen = new LinkedHashSet<>(queue);
+      Map<String, String> linkedFrom = new LinkedHashMap<>();
       while (!queue.isEmpty()) {
         String page = queue.poll();
-        currentPage.set(page);
+        currentPage.set(
+            linkedFrom.containsKey(page)
+                ? page + " (linked from " + linkedFrom.get(page) + ")"
+                : page);
         loaded.set(new CompletableFuture<>());
         cdp.send(session, "Page.navigate", Map.of("url", base + page));
         loaded.get().get(PAGE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -169,6 +173,7 @@ class DocsSiteIT {
           boolean javadoc = linked.startsWith("api/") && !linked.equals("api/index.html");
           if (linked.endsWith(".html") && !javadoc && seen.add(linked)) {
             queue.add(linked);
+            linkedFrom.put(linked, page);
           } else if (!linked.endsWith(".html") || javadoc) {
             checkExists(linked, page, errors);
           }
