@@ -26,10 +26,13 @@ class OrdersPipelineTest {
 
   private static final Instant START = Instant.parse("2024-06-01T00:30:00Z");
 
+  // --8<-- [start:extension]
   @RegisterExtension
   static final PipelineTestExtension PIPELINE =
       PipelineTestExtension.forBuilder(
           () -> PipelineTestDriver.builder().useCase(OrdersUseCase.build()).startTime(START));
+
+  // --8<-- [end:extension]
 
   private static Map<String, Object> change(
       long id, String status, String amount, String op, String updatedAt) {
@@ -63,6 +66,7 @@ class OrdersPipelineTest {
         updatedAt);
   }
 
+  // --8<-- [start:history-test]
   @Test
   void history_isMigratedAndUpsertedLatestWins(PipelineTestDriver driver) {
     driver
@@ -94,6 +98,8 @@ class OrdersPipelineTest {
             version(order(2, "NEW", "25.50", "2024-05-01T12:00:00"), "2024-05-03T08:00:00"),
             version(order(3, "NEW", "99.99", "2024-05-03T09:00:00"), null));
   }
+
+  // --8<-- [end:history-test]
 
   /** {@code order} as a version of the history, valid from its updated_at until {@code until}. */
   private static Map<String, Object> version(Map<String, Object> order, String until) {
