@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What the launchers of the JDBC and Kafka examples share: the repository they run in, a clean state
- * folder per example, and {@code bin/lakeplan} run in a child process with the secrets the example
- * made in its environment (the use case holds only their references).
+ * What the launchers of the JDBC and Kafka examples share: the repository they run in, a clean
+ * state folder per example, and {@code bin/lakeplan} run in a child process with the secrets the
+ * example made in its environment (the use case holds only their references).
  *
  * <p>The launchers print what they do on standard output: they are command-line programs, run by
  * {@code bin/run-example}.

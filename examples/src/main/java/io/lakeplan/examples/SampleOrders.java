@@ -48,9 +48,11 @@ public final class SampleOrders {
     return List.copyOf(changes);
   }
 
-  /** Order {@code id}'s version with {@code status} at {@code time}; amount ({@code id}0.50) and customer by id. */
+  /**
+   * Order {@code id}'s version with {@code status} at {@code time}; amount ({@code id}0.50) and
+   * customer by id.
+   */
   private static OrderChange order(long id, String status, LocalDateTime time) {
-    return new OrderChange(
-        id, 100 + id % 3, status, BigDecimal.valueOf(id * 1000 + 50, 2), time);
+    return new OrderChange(id, 100 + id % 3, status, BigDecimal.valueOf(id * 1000 + 50, 2), time);
   }
 }

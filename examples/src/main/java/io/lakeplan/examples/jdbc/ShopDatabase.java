@@ -64,7 +64,8 @@ public final class ShopDatabase implements AutoCloseable {
       database.setUp(password);
     } catch (SQLException | IOException | RuntimeException e) {
       database.close();
-      throw new IllegalStateException("Cannot set up the embedded PostgreSQL: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot set up the embedded PostgreSQL: " + e.getMessage(), e);
     }
     return database;
   }

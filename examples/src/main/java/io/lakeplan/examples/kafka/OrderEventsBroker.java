@@ -45,7 +45,8 @@ public final class OrderEventsBroker implements AutoCloseable {
                       .setNumBrokerNodes(1)
                       .setNumControllerNodes(1)
                       .build())
-              .setConfigProp("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0")
+              .setConfigProp(
+                  "listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0")
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("offsets.topic.num.partitions", "1")
               .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -57,12 +58,13 @@ public final class OrderEventsBroker implements AutoCloseable {
               .build();
       kafka.format();
       kafka.startup();
-      kafka.waitForReadyBrokers();
+      // no waitForReadyBrokers(): it needs JUnit; the admin client retries until the broker is up
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
       }
       return new OrderEventsBroker(kafka);
-    } catch (Exception e) {
+    } catch (Exception | LinkageError e) {
+      // a broker left running would keep this JVM alive: close what started, whatever failed
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -76,7 +78,7 @@ public final class OrderEventsBroker implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(KafkaClusterTestKit kafka, Exception failure) {
+  private static void closeQuietly(KafkaClusterTestKit kafka, Throwable failure) {
     if (kafka == null) {
       return;
     }

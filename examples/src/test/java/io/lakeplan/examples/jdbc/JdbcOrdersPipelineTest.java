@@ -107,20 +107,12 @@ class JdbcOrdersPipelineTest {
   @Test
   void secretsAreReferences_toTheLaunchersVariable() {
     JdbcIngestion ingestion =
-        Workspace.loadStrict(EXAMPLE)
-            .useCases()
-            .get(0)
-            .useCase()
-            .jdbcIngestions()
-            .get(0);
+        Workspace.loadStrict(EXAMPLE).useCases().get(0).useCase().jdbcIngestions().get(0);
     assertThat(ingestion.connection().password())
         .isEqualTo(SecretRef.env(JdbcOrdersExample.PASSWORD_VARIABLE));
     assertThat(ingestion.connection().url())
         .isEqualTo(
-            "jdbc:postgresql://127.0.0.1:"
-                + JdbcOrdersExample.PORT
-                + "/"
-                + ShopDatabase.DATABASE);
+            "jdbc:postgresql://127.0.0.1:" + JdbcOrdersExample.PORT + "/" + ShopDatabase.DATABASE);
     assertThat(ingestion.connection().user()).isEqualTo(ShopDatabase.USER);
   }
 }

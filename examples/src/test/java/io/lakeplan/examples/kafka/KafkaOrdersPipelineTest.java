@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kafka example ({@code examples/kafka-orders}) on the testkit: the same use case file and the
- * same records as {@code bin/run-example kafka-orders}, on an in-memory topic of as many partitions.
+ * same records as {@code bin/run-example kafka-orders}, on an in-memory topic of as many
+ * partitions.
  */
 class KafkaOrdersPipelineTest {
   private static final Path EXAMPLE = Path.of("kafka-orders");
