@@ -2,8 +2,12 @@ package io.lakeplan.cli;
 
 import io.lakeplan.env.Environment;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,6 +76,23 @@ final class RunCommand implements Callable<Integer> {
   String on;
 
   @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "Run on an existing Spark standalone cluster, spark://host:port: the driver here, the"
+              + " tasks' Spark jobs on its executors, which get the job jar (--job-jar). Its"
+              + " workers must see the warehouse and data folders (or use --env with S3 or HDFS).")
+  String master;
+
+  @Option(
+      names = "--job-jar",
+      paramLabel = "FILE",
+      description =
+          "With --master: the Lakeplan job jar the executors get (default: the one bin/lakeplan"
+              + " builds, sdk-spark/target/sdk-spark-<version>-job.jar).")
+  Path jobJar;
+
+  @Option(
       names = "--logical-time",
       paramLabel = "INSTANT",
       description =
@@ -90,6 +111,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Inputs.existing(spec.commandLine(), path);
+    if (master != null && EMR_SERVERLESS.equals(on)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--master applies to local runs, not to --on " + EMR_SERVERLESS);
+    }
     if (EMR_SERVERLESS.equals(on)) {
       if (env == null) {
         throw new CommandLine.ParameterException(
@@ -120,8 +145,72 @@ final class RunCommand implements Callable<Integer> {
               + " the Spark runtime (sdk-cli/target/spark-classpath.txt)");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (master != null) {
+      return LocalRun.runOnCluster(
+              path, environment, warehouse, dag, task, master, clusterJars(), out)
+          ? 0
+          : 1;
+    }
     return LocalRun.run(path, environment, warehouse, dag, task, out) ? 0 : 1;
   }
+
+  /**
+   * What the executors of a --master run get: the job jar, the PostgreSQL driver this command
+   * carries (JDBC ingestion reads on the executors) and the jars of {@code LAKEPLAN_CLASSPATH}
+   * (another JDBC driver, say).
+   */
+  private List<Path> clusterJars() {
+    Path job = jobJar;
+    if (job == null) {
+      String built = System.getProperty(JOB_JAR_PROPERTY);
+      if (built == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--master needs the job jar the executors get: give --job-jar FILE (bin/lakeplan"
+                + " builds sdk-spark/target/sdk-spark-<version>-job.jar and passes it)");
+      }
+      job = Path.of(built);
+    }
+    if (!Files.isRegularFile(job)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Job jar "
+              + job
+              + " does not exist: build it with ./mvnw -pl sdk-spark -am package -DskipTests, or"
+              + " fix --job-jar");
+    }
+    List<Path> jars = new ArrayList<>();
+    jars.add(job);
+    jarOf("org.postgresql.Driver").ifPresent(jars::add);
+    String extra = System.getenv("LAKEPLAN_CLASSPATH");
+    if (extra != null) {
+      for (String entry : extra.split(java.io.File.pathSeparator)) {
+        if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
+          jars.add(Path.of(entry));
+        }
+      }
+    }
+    return jars;
+  }
+
+  /** The jar file {@code className} is loaded from, when it is on the class path in one. */
+  private static Optional<Path> jarOf(String className) {
+    try {
+      var source =
+          Class.forName(className, false, RunCommand.class.getClassLoader())
+              .getProtectionDomain()
+              .getCodeSource();
+      if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+        return Optional.empty();
+      }
+      return Optional.of(Path.of(source.getLocation().toURI()));
+    } catch (ClassNotFoundException | java.net.URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The system property bin/lakeplan sets to the job jar it built. */
+  static final String JOB_JAR_PROPERTY = "lakeplan.job-jar";
 
   private static boolean sparkPresent() {
     try {

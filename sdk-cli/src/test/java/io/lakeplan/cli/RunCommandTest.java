@@ -63,4 +63,75 @@ class RunCommandTest {
         .contains("airflow.log-uri: '{{ var.value.lakeplan_log_uri }}'");
     assertThat(run.out()).doesNotContain("[1/");
   }
+
+  @Test
+  void master_unreachable_isOneLineNamingTheMasterAndTheFix_andNothingRuns() throws IOException {
+    Path jobJar =
+        Files.writeString(work.resolve("job.jar"), "not read: the master is checked first");
+    Path warehouse = work.resolve("unreachable-warehouse");
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+
+    CliRun run =
+        CliRun.of(
+            "run",
+            ORDERS,
+            "--warehouse",
+            warehouse.toString(),
+            "--master",
+            "spark://127.0.0.1:" + closedPort,
+            "--job-jar",
+            jobJar.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err().lines())
+        .as(run.err())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "lakeplan: error: Cannot reach the Spark master spark://127.0.0.1:" + closedPort + " (")
+        .contains("start the cluster, or fix --master");
+    assertThat(warehouse).doesNotExist();
+  }
+
+  @Test
+  void master_notASparkUrl_isOneLineSayingHowToWriteIt() throws IOException {
+    Path jobJar = Files.writeString(work.resolve("job.jar"), "never read");
+
+    CliRun run = CliRun.of("run", ORDERS, "--master", "yarn", "--job-jar", jobJar.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines())
+        .singleElement()
+        .asString()
+        .contains("Invalid Spark master: 'yarn' (write spark://host:port)");
+  }
+
+  @Test
+  void master_withAMissingJobJar_isAUsageErrorNamingHowToBuildIt() {
+    CliRun run =
+        CliRun.of(
+            "run",
+            ORDERS,
+            "--master",
+            "spark://127.0.0.1:7077",
+            "--job-jar",
+            work.resolve("missing-job.jar").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("Job jar " + work.resolve("missing-job.jar") + " does not exist")
+        .contains("./mvnw -pl sdk-spark -am package");
+  }
+
+  @Test
+  void master_onEmrServerless_isAUsageError() {
+    CliRun run =
+        CliRun.of("run", ORDERS, "--on", "emr-serverless", "--master", "spark://127.0.0.1:7077");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--master applies to local runs, not to --on emr-serverless");
+  }
 }

@@ -9,16 +9,12 @@ import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
-import io.lakeplan.spark.TestKafka;
 import io.lakeplan.workspace.Planner;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import kafka.testkit.KafkaClusterTestKit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,110 +121,29 @@ class SecretsNeverLeakIT {
     }
   }
 
-  /**
-   * A PostgreSQL whose user {@value #USER} must give {@link #PG_PASSWORD} (SCRAM over TCP; only the
-   * server's own superuser is trusted, for the set-up), with a table of {@value #ROWS} orders.
-   */
+  /** A PostgreSQL whose user {@value #USER} must give {@link #PG_PASSWORD}. */
   private static void startPostgres() throws Exception {
-    Path data = work.resolve("pgdata");
-    postgres =
-        EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
-    try (Connection connection =
-            DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
-        Statement statement = connection.createStatement()) {
-      statement.execute("SET password_encryption = 'scram-sha-256'");
-      statement.execute(
-          "CREATE ROLE " + USER + " LOGIN PASSWORD '" + PG_PASSWORD.replace("'", "''") + "'");
-      statement.execute(
-          "CREATE TABLE public.orders (order_id bigint PRIMARY KEY, status text, updated_at"
-              + " timestamp)");
-      statement.execute(
-          "INSERT INTO public.orders SELECT i, 'paid', timestamp '2026-01-01 00:00:00' + i *"
-              + " interval '1 minute' FROM generate_series(1, "
-              + ROWS
-              + ") i");
-      statement.execute("GRANT SELECT ON public.orders TO " + USER);
-      Files.writeString(
-          data.resolve("pg_hba.conf"),
-          "local all all trust\n"
-              + "host all postgres 127.0.0.1/32 trust\n"
-              + "host all all 127.0.0.1/32 scram-sha-256\n"
-              + "host all all ::1/128 scram-sha-256\n");
-      statement.execute("SELECT pg_reload_conf()");
-    }
+    postgres = SecuredSources.postgres(work.resolve("pgdata"), USER, PG_PASSWORD, ROWS);
   }
 
   /** A KRaft broker on SASL PLAIN that knows {@value #USER} with {@link #KAFKA_PASSWORD}. */
   private static void startKafka() throws Exception {
-    kafka = TestKafka.startWithSasl(USER, KAFKA_PASSWORD);
-    Map<String, Object> client =
-        TestKafka.saslClientProperties(kafka.bootstrapServers(), USER, KAFKA_PASSWORD);
-    try (Admin admin = Admin.create(client)) {
-      admin.createTopics(List.of(new NewTopic("payments", 1, (short) 1))).all().get();
-    }
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(client, new StringSerializer(), new StringSerializer())) {
-      for (int i = 1; i <= RECORDS; i++) {
-        producer.send(
-            new ProducerRecord<>(
-                "payments",
-                Integer.toString(i),
-                "{\"order_id\": " + i + ", \"status\": \"paid\"}"));
-      }
-      producer.flush();
-    }
+    kafka = SecuredSources.kafka(USER, KAFKA_PASSWORD, 1, RECORDS);
   }
 
   private static void writeUseCaseAndEnvironment() throws IOException {
-    String port =
-        postgres.getJdbcUrl("postgres", "postgres").replaceAll(".*://[^:]+:(\\d+)/.*", "$1");
-    useCaseFile = work.resolve("leak.yaml");
-    Files.writeString(
-        useCaseFile,
-        String.join(
-            "\n",
-            "api-version: lakeplan/v1",
-            "name: leak",
-            "owner: data-platform@example.com",
-            "retries: 0",
-            "tables:",
-            "  - table: raw.orders",
-            "    columns:",
-            "      - {name: order_id, type: long, required: true}",
-            "      - {name: status, type: string}",
-            "      - {name: updated_at, type: timestamp}",
-            "  - table: raw.payments",
-            "    columns:",
-            "      - {name: order_id, type: long, required: true}",
-            "      - {name: status, type: string}",
-            "jdbc-ingestions:",
-            "  - id: orders-db",
-            "    connection:",
-            "      url: jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-            "      dialect: postgres",
-            "      user: " + USER,
-            "      password: env:" + PG_VARIABLE,
-            "    table: public.orders",
-            "    incremental-column: updated_at",
-            "    target: raw.orders",
-            "kafka-ingestions:",
-            "  - id: payments",
-            "    bootstrap-servers: " + kafka.bootstrapServers(),
-            "    auth:",
-            "      mechanism: plain",
-            "      username: " + USER,
-            "      password: env:" + KAFKA_VARIABLE,
-            "    options:",
-            "      kafka.security.protocol: SASL_PLAINTEXT",
-            "    topics: [payments]",
-            "    format: json",
-            "    columns:",
-            "      - {name: order_id, type: long}",
-            "      - {name: status, type: string}",
-            "    starting-position: earliest",
-            "    checkpoint: " + work.resolve("checkpoints/payments"),
-            "    target: raw.payments",
-            ""));
+    useCaseFile =
+        SecuredSources.write(
+            work.resolve("leak.yaml"),
+            SecuredSources.useCase(
+                "leak",
+                postgres,
+                kafka,
+                USER,
+                PG_VARIABLE,
+                KAFKA_VARIABLE,
+                work.resolve("checkpoints/payments"),
+                List.of()));
     environmentFile = work.resolve("environment.yaml");
     Files.writeString(
         environmentFile,

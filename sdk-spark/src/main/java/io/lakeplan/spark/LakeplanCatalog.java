@@ -98,6 +98,63 @@ public final class LakeplanCatalog {
   }
 
   /**
+   * What a run on a cluster sets unless this JVM's {@code spark.*} system properties say otherwise
+   * ({@code LAKEPLAN_JAVA_OPTS=-Dspark.dynamicAllocation.executorIdleTimeout=60s}): dynamic
+   * allocation with shuffle tracking, executors given back after 10 s idle — a standalone master
+   * gives an application every free core, so without this a team's own Spark job that a {@code
+   * spark-job} task submits to the same cluster would wait for cores the idle plan run holds.
+   */
+  private static final Map<String, String> CLUSTER_DEFAULTS =
+      Map.of(
+          "spark.dynamicAllocation.enabled", "true",
+          "spark.dynamicAllocation.shuffleTracking.enabled", "true",
+          "spark.dynamicAllocation.executorIdleTimeout", "10s",
+          // a task's shuffle files are read within that task; none outlives it
+          "spark.dynamicAllocation.shuffleTracking.timeout", "10s");
+
+  /**
+   * A session on {@code cluster} (driver in this JVM, executors on its workers with {@link
+   * SparkCluster#jars()}) whose catalog has {@code catalogProperties} (see {@link #of(Map)}). The
+   * master is checked first ({@link SparkCluster#requireReachable()}).
+   *
+   * @throws IllegalStateException when the master cannot be reached, or this JVM already runs a
+   *     Spark session on another master (Spark allows one per JVM)
+   */
+  public static SparkSession clusterSession(
+      SparkCluster cluster, Map<String, String> catalogProperties) {
+    cluster.requireReachable();
+    SparkSession.getActiveSession()
+        .foreach(
+            active -> {
+              String running = active.sparkContext().master();
+              if (!running.equals(cluster.master())) {
+                throw new IllegalStateException(
+                    "This JVM already runs a Spark session on "
+                        + running
+                        + ": a run on "
+                        + cluster.master()
+                        + " needs a JVM of its own (Spark allows one session per JVM)");
+              }
+              return null;
+            });
+    SparkSession.Builder builder =
+        SparkSession.builder().master(cluster.master()).appName("lakeplan");
+    CLUSTER_DEFAULTS.forEach(
+        (key, value) -> {
+          if (System.getProperty(key) == null) {
+            builder.config(key, value);
+          }
+        });
+    builder.config(
+        "spark.jars",
+        cluster.jars().stream()
+            .map(jar -> jar.toAbsolutePath().toUri().toString())
+            .collect(java.util.stream.Collectors.joining(",")));
+    of(catalogProperties).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /**
    * Sets each of {@code properties} on the Hadoop configuration of {@code spark}'s context unless
    * it is set already: the runtime's own file system configuration (EMRFS for {@code s3://} on EMR)
    * wins over an environment's defaults. S3 encryption settings ({@link

@@ -77,6 +77,22 @@ public final class LocalRunner {
   }
 
   /**
+   * Like {@link #run(Path, Path, Selection, Progress)} on an existing Spark standalone cluster
+   * ({@code lakeplan run --master spark://host:port}): the driver and the watermark store stay in
+   * this JVM, the tasks' Spark jobs run on the cluster's executors, which get the cluster's jars
+   * (the job jar). The warehouse folder must be one the workers see at the same path.
+   *
+   * @throws IllegalStateException when the master cannot be reached (nothing has run then)
+   */
+  public static Report runOn(
+      SparkCluster cluster, Path spec, Path warehouse, Selection selection, Progress progress) {
+    Specs specs = Specs.loadLocal(spec);
+    PlanRun.select(specs.plan, selection);
+    SparkSession spark = LakeplanCatalog.clusterSession(cluster, LakeplanCatalog.hadoop(warehouse));
+    return run(specs, selection, localEngines(spark, warehouse), progress, NO_ENVIRONMENT);
+  }
+
+  /**
    * The notifier of a run without an environment: it tells no one, and the run says so for each
    * notification target before it starts.
    */
@@ -106,10 +122,36 @@ public final class LocalRunner {
    */
   public static Report run(
       Path spec, Environment environment, Selection selection, Progress progress) {
+    return run(spec, environment, selection, progress, null);
+  }
+
+  /**
+   * Like {@link #run(Path, Environment, Selection, Progress)} on an existing Spark standalone
+   * cluster, as {@link #runOn(SparkCluster, Path, Path, Selection, Progress)}: the environment's
+   * catalog, file system settings, watermark store and secret stores, with the driver in this JVM.
+   */
+  public static Report runOn(
+      SparkCluster cluster,
+      Path spec,
+      Environment environment,
+      Selection selection,
+      Progress progress) {
+    return run(spec, environment, selection, progress, Objects.requireNonNull(cluster, "cluster"));
+  }
+
+  private static Report run(
+      Path spec,
+      Environment environment,
+      Selection selection,
+      Progress progress,
+      SparkCluster cluster) {
     Specs specs = Specs.loadLocal(spec);
     PlanRun.select(specs.plan, selection); // an unknown DAG or task fails before Spark starts
     try (EnvironmentRuntime runtime = EnvironmentRuntime.open(environment)) {
-      SparkSession spark = LakeplanCatalog.localSession(runtime.catalogProperties());
+      SparkSession spark =
+          cluster == null
+              ? LakeplanCatalog.localSession(runtime.catalogProperties())
+              : LakeplanCatalog.clusterSession(cluster, runtime.catalogProperties());
       LakeplanCatalog.applyFileSystemDefaults(spark, runtime.fileSystemProperties());
       return run(
           specs,
