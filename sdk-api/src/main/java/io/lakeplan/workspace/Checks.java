@@ -279,12 +279,19 @@ final class Checks {
     }
   }
 
-  /** Secrets in argument lists: a secret flag followed by its value. */
+  /** Argument lists: no argument without a value, no secret flag followed by its value. */
   void noSecretInArguments(List<String> arguments) {
     for (int i = 0; i < arguments.size(); i++) {
       String argument = arguments.get(i);
       Checks at = element("arguments", null, i);
       if (argument == null) {
+        // spark-submit would get the text "null" or nothing: never what the author meant
+        at.report(
+            ProblemCode.INVALID_VALUE,
+            "Argument "
+                + (i + 1)
+                + " has no value (YAML reads an unquoted null, NULL, ~ or an empty item as none):"
+                + " write it in quotes, e.g. 'NULL', or remove it");
         continue;
       }
       boolean flagWithValue =

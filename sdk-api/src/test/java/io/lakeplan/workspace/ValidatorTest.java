@@ -424,6 +424,34 @@ class ValidatorTest {
   }
 
   @Test
+  void sparkJobArgumentWithoutAValue_isAnInvalidValue_neverPassedAsNull(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+    java.nio.file.Path file =
+        java.nio.file.Files.writeString(
+            folder.resolve("payments.yaml"),
+            String.join(
+                "\n",
+                "api-version: lakeplan/v1",
+                "name: payments",
+                "owner: payments-team@example.com",
+                "spark-jobs:",
+                "  - id: payments_migration",
+                "    entrypoint: s3://jobs/main.py",
+                "    arguments:",
+                "      - --config",
+                "      - NULL",
+                ""));
+
+    Problem problem = only(Workspace.load(file).problems(), ProblemCode.INVALID_VALUE);
+
+    assertThat(problem.path()).isEqualTo("spark-jobs[payments_migration].arguments[1]");
+    assertThat(problem.message())
+        .isEqualTo(
+            "Argument 2 has no value (YAML reads an unquoted null, NULL, ~ or an empty item as"
+                + " none): write it in quotes, e.g. 'NULL', or remove it");
+  }
+
+  @Test
   void sparkJobParametersTurningS3EncryptionOff_areInvalidValuesNamingTheKeyAndTheFix() {
     UseCase useCase =
         TestUseCases.orders()
