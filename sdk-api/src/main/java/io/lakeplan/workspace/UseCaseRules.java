@@ -892,6 +892,12 @@ final class UseCaseRules {
               ProblemCode.INVALID_ID,
               "Invalid DAG id '" + job.dag() + "' (letters, digits, _, . and - only)");
     }
+    for (int i = 0; i < job.tags().size(); i++) {
+      at.item(job.tags().get(i), "tags", i, "tag");
+    }
+    for (int i = 0; i < job.dependencies().size(); i++) {
+      at.item(job.dependencies().get(i), "dependencies", i, "dependency");
+    }
     notifications(at.at("notifications"), job.notifications());
   }
 

@@ -89,9 +89,18 @@ class ValidateCommandTest {
     assertThat(withoutEnvironment.exitCode()).as(withoutEnvironment.out()).isZero();
   }
 
-  @Test
-  void validate_nativeExamples_strictExits0() {
-    CliRun run = CliRun.of("validate", "--strict", CliRun.EXAMPLES.toString());
+  /** Each folder of native use cases under examples/ (environments and legacy files live apart). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "orders",
+        "jdbc-orders",
+        "kafka-orders",
+        "shop-workspace/use-cases",
+        "legacy-workspace/imported"
+      })
+  void validate_nativeExamples_strictExits0(String folder) {
+    CliRun run = CliRun.of("validate", "--strict", CliRun.EXAMPLES.resolve(folder).toString());
 
     assertThat(run.exitCode()).as(run.out()).isZero();
     assertThat(run.out()).startsWith("OK: 0 problems");
