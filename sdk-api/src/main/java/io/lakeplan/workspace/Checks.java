@@ -244,8 +244,20 @@ final class Checks {
     }
   }
 
-  /** Secret-looking keys in a property map are plaintext secrets. */
+  /** A property map: no key without a value; secret-looking keys are plaintext secrets. */
   void noSecretProperties(java.util.Map<String, String> properties) {
+    properties.forEach(
+        (key, value) -> {
+          if (value == null) {
+            at(key)
+                .report(
+                    ProblemCode.INVALID_VALUE,
+                    "Property '"
+                        + key
+                        + "' has no value (YAML reads an unquoted null, ~ or nothing as none):"
+                        + " give it a value, in quotes if it reads as null, or remove it");
+          }
+        });
     for (String key : properties.keySet()) {
       if (SECRET_KEY.matcher(key).matches()) {
         at(key)

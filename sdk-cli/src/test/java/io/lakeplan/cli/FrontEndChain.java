@@ -188,7 +188,9 @@ public final class FrontEndChain {
                 .map(arg -> arg.equals("OUT") ? out.toString() : arg)
                 .toArray(String[]::new);
         boolean clean =
-            command.get(0).equals("import-legacy") ? outcome.importable() : outcome.clean();
+            command.get(0).equals("import-legacy")
+                ? outcome.importable()
+                : outcome.clean() && (!command.get(0).equals("render") || rendersClean(file));
         CliRun run;
         try {
           run = CliRun.of(args);
@@ -228,6 +230,17 @@ public final class FrontEndChain {
       delete(file);
       deleteTree(out);
     }
+  }
+
+  /**
+   * Whether {@code render airflow} without an environment renders every DAG of the file: one whose
+   * DAGs need an environment's setting (e-mail targets need its e-mail topic) is left out with a
+   * problem, and the command exits 1.
+   */
+  private static boolean rendersClean(Path file) {
+    Workspace workspace = Workspace.load(file);
+    return AirflowRenderer.to(DATASETS).render(workspace).problems().size()
+        == workspace.problems().size();
   }
 
   private Workspace check(Path file, MutatedDocument document, List<Escape> escapes) {
