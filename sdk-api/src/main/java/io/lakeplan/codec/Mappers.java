@@ -53,7 +53,10 @@ final class Mappers {
       JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper YAML =
       configure(
-          YAMLMapper.builder()
+          YAMLMapper.builder(
+                  com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                      .stringQuotingChecker(new LineSeparatorsQuoted())
+                      .build())
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
@@ -61,6 +64,24 @@ final class Mappers {
               .build());
 
   private Mappers() {}
+
+  /**
+   * Double-quotes a value holding a line or paragraph separator (U+0085, U+2028, U+2029): YAML
+   * readers break lines there, so written plain or single-quoted the value would not read back;
+   * double-quoted it is escaped ({@code \N}, {@code \L}, {@code \P}).
+   */
+  private static final class LineSeparatorsQuoted
+      extends com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return value.indexOf('\u0085') >= 0
+          || value.indexOf('\u2028') >= 0
+          || value.indexOf('\u2029') >= 0
+          || super.needToQuoteValue(value);
+    }
+  }
 
   /** The compact JSON mapper (plans, hashing). */
   public static ObjectMapper json() {

@@ -531,4 +531,24 @@ class UseCaseCodecTest {
     // Only the reference's name is held: the model has no field that could carry the value.
     assertThat(texts).allMatch(text -> text.contains("env:SALES_DB_PASSWORD"));
   }
+
+  @Test
+  void toYaml_valuesWithLineOrParagraphSeparators_readBackUnchanged() {
+    UseCase useCase =
+        UseCase.named("separators")
+            .owner("data@example.com")
+            .sparkJob(
+                job ->
+                    job.id("report")
+                        .entrypoint("s3://jobs/report.py")
+                        .addArgument("3:\u2029l")
+                        .addArgument("a\u2028b")
+                        .addArgument("c\u0085d"))
+            .build();
+
+    String yaml = UseCaseCodec.toYaml(useCase);
+
+    assertThat(yaml).contains("\\P", "\\L", "\\N").doesNotContain("\u2029", "\u2028");
+    assertThat(UseCaseCodec.fromYaml(yaml)).isEqualTo(useCase);
+  }
 }
