@@ -192,8 +192,8 @@ class SparkClusterIT {
     }
     int logged = cluster.executorLog(0).size();
 
-    Process convert = submitted.start("orders.migration", "orders-history.convert");
-    String running = awaitLongRunningTask(convert, logged);
+    Started convert = submitted.start("orders.migration", "orders-history.convert");
+    String running = awaitLongRunningTask(convert.process(), logged);
     cluster.killWorker(0);
     Submission run = submitted.finish(convert);
 
@@ -300,7 +300,7 @@ class SparkClusterIT {
      * parameters of {@link EmrServerlessJob#jobMain}, which the rendered DAGs pass too; the
      * environment file where that job reads it.
      */
-    Process start(String dagId, String taskId) throws Exception {
+    Started start(String dagId, String taskId) throws Exception {
       Dag dag = plan.dag(dagId);
       Path environmentFile = Path.of(EmrServerlessJob.environmentLocation(environment, dag));
       Files.writeString(environmentFile, EmrServerlessJob.environmentFile(environment));
@@ -322,24 +322,24 @@ class SparkClusterIT {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       builder.environment().putAll(cluster.sparkEnvironment());
-      Process process = builder.start();
-      LOGS.put(process.pid(), log);
-      return process;
+      return new Started(builder.start(), log);
     }
 
-    Submission finish(Process process) throws Exception {
+    Submission finish(Started started) throws Exception {
+      Process process = started.process();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new AssertionError("spark-submit did not finish in 5 minutes");
       }
-      return new Submission(process.exitValue(), Files.readString(LOGS.remove(process.pid())));
+      return new Submission(process.exitValue(), Files.readString(started.log()));
     }
   }
 
+  /** A running spark-submit and the file its output goes to. */
+  private record Started(Process process, Path log) {}
+
   /** Where each spark-submit's output stays after the run, for a failure's diagnosis. */
   private static final Path LOG_FOLDER = Path.of("target", "spark-cluster-it");
-
-  private static final Map<Long, Path> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static void deleteTree(Path folder) throws IOException {
     if (Files.exists(folder)) {
