@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lakeplan.model.ConversionMode;
 import io.lakeplan.model.FileFormat;
 import io.lakeplan.model.Migration;
+import io.lakeplan.model.ReconcileLevel;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
@@ -65,7 +66,14 @@ public final class ConvertScaling {
     List<Map<String, Object>> results = new ArrayList<>();
     try {
       System.out.printf(
-          Locale.ROOT, "%12s %14s %14s %9s%n", "rows", "REWRITE ms", "ADD_FILES ms", "speed-up");
+          Locale.ROOT,
+          "%12s %14s %14s %9s %14s %9s%n",
+          "rows",
+          "REWRITE ms",
+          "ADD_FILES ms",
+          "speed-up",
+          "reconcile ms",
+          "/REWRITE");
       for (long rows : sizes) {
         Path landing = work.resolve("landing-" + rows);
         spark
@@ -82,6 +90,7 @@ public final class ConvertScaling {
             .parquet(landing.toUri().toString());
         List<Long> rewrite = new ArrayList<>();
         List<Long> addFiles = new ArrayList<>();
+        List<Long> reconcile = new ArrayList<>();
         for (int rep = 0; rep <= reps; rep++) {
           List<ConversionMode> order =
               rep % 2 == 0
@@ -101,25 +110,46 @@ public final class ConvertScaling {
             if (rep > 0) {
               (mode == ConversionMode.REWRITE ? rewrite : addFiles).add(millis);
             }
+            if (mode == ConversionMode.REWRITE) {
+              // the FULL reconciliation of what REWRITE wrote: source and table compared
+              System.gc();
+              start = System.nanoTime();
+              result =
+                  check(engine.run(dag, Task.of("reconcile", TaskSpec.Reconcile.of(migration))));
+              if (rep > 0) {
+                reconcile.add((System.nanoTime() - start) / 1_000_000);
+              }
+              if (result.rows() != rows) {
+                throw new IllegalStateException(
+                    "Reconciled " + result.rows() + " rows, not " + rows);
+              }
+            }
           }
         }
         long rewriteMedian = median(rewrite);
         long addFilesMedian = median(addFiles);
+        long reconcileMedian = median(reconcile);
         double speedUp = (double) rewriteMedian / addFilesMedian;
+        double reconcileFraction = (double) reconcileMedian / rewriteMedian;
         System.out.printf(
             Locale.ROOT,
-            "%,12d %,14d %,14d %8.1fx%n",
+            "%,12d %,14d %,14d %8.1fx %,14d %9.2f%n",
             rows,
             rewriteMedian,
             addFilesMedian,
-            speedUp);
+            speedUp,
+            reconcileMedian,
+            reconcileFraction);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("rows", rows);
         entry.put("rewriteMs", rewrite);
         entry.put("addFilesMs", addFiles);
         entry.put("rewriteMedianMs", rewriteMedian);
         entry.put("addFilesMedianMs", addFilesMedian);
+        entry.put("reconcileFullMs", reconcile);
         entry.put("speedUp", Math.round(speedUp * 10) / 10.0);
+        entry.put("reconcileFullMedianMs", reconcileMedian);
+        entry.put("reconcileFractionOfRewrite", Math.round(reconcileFraction * 100) / 100.0);
         results.add(entry);
       }
     } finally {
@@ -149,6 +179,7 @@ public final class ConvertScaling {
                     .column("amount", "decimal(12,2)")
                     .column("updated_at", "timestamp"))
         .mode(mode)
+        .reconcile(ReconcileLevel.FULL)
         .build();
   }
 
