@@ -240,6 +240,90 @@ class ConvertIT {
     assertThat(count("lakeplan.conv.in_place")).isEqualTo(50);
   }
 
+  @Test
+  void addFiles_columnsStoredInAnotherOrder_areReadByName_inOneCommitWithTheFingerprint()
+      throws Exception {
+    Path folder = base.resolve("in-place-order");
+    TestSpark.session()
+        .sql(
+            "SELECT CAST(id * 2 AS decimal(12,2)) AS amount, CASE WHEN id % 5 = 0 THEN NULL ELSE"
+                + " concat('c-', id) END AS customer, id AS order_id FROM range(0, 400)")
+        .repartition(4)
+        .write()
+        .parquet(folder.toUri().toString());
+    Migration migration =
+        Migration.builder()
+            .id("in-place-order")
+            .fromPath("in-place-order", FileFormat.PARQUET)
+            .target(
+                TableDefinition.builder()
+                    .table("conv.in_place_order")
+                    .column("order_id", "long")
+                    .column("customer", "string")
+                    .column("amount", "decimal(12,2)")
+                    .build())
+            .mode(ConversionMode.ADD_FILES)
+            .reconcile(io.lakeplan.model.ReconcileLevel.FULL)
+            .build();
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(result.status()).as(result.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+    assertThat(result.rows()).isEqualTo(400);
+    assertThat(result.files()).isEqualTo(4);
+    Table table = Spark3Util.loadIcebergTable(TestSpark.session(), "lakeplan.conv.in_place_order");
+    // one snapshot: the files and the input's fingerprint together
+    assertThat(table.snapshots()).hasSize(1);
+    assertThat(table.currentSnapshot().summary())
+        .containsEntry("added-data-files", "4")
+        .containsEntry("added-records", "400")
+        .containsKey(io.lakeplan.spi.CommitProperties.migrationSource("in-place-order"));
+    assertThat(table.properties()).containsKey("schema.name-mapping.default");
+    assertThat(
+            TestSpark.session()
+                .sql(
+                    "SELECT count(*), sum(order_id), count(customer), sum(amount),"
+                        + " max(customer) FROM lakeplan.conv.in_place_order")
+                .first()
+                .toString())
+        .isEqualTo("[400,79800,320,159600.00,c-99]");
+    TaskResult reconciled = TestSpark.run(base, TaskSpec.Reconcile.of(migration));
+    assertThat(reconciled.status()).as(reconciled.summary()).isEqualTo(TaskResult.Status.SUCCEEDED);
+  }
+
+  @Test
+  void addFiles_partitionFoldersIntoAnUnpartitionedTable_goThroughTheProcedure_whichRefusesThem()
+      throws Exception {
+    Path folder = base.resolve("in-place-partitioned");
+    TestSpark.session()
+        .sql("SELECT id AS order_id, id % 2 AS part FROM range(0, 20)")
+        .write()
+        .partitionBy("part")
+        .parquet(folder.toUri().toString());
+    Migration migration =
+        Migration.builder()
+            .id("in-place-partitioned")
+            .fromPath("in-place-partitioned", FileFormat.PARQUET)
+            .target(
+                TableDefinition.builder()
+                    .table("conv.in_place_partitioned")
+                    .column("order_id", "long")
+                    .build())
+            .mode(ConversionMode.ADD_FILES)
+            .onSchemaChange(SchemaChangePolicy.IGNORE)
+            .build();
+    TestSpark.run(base, TaskSpec.CreateTable.of(migration.target()));
+
+    TaskResult result = TestSpark.run(base, TaskSpec.Convert.of(migration));
+
+    assertThat(result.status()).isEqualTo(TaskResult.Status.FAILED);
+    assertThat(result.summary())
+        .contains("add_files into conv.in_place_partitioned failed")
+        .contains("matches the partition columns ([part])");
+    assertThat(count("lakeplan.conv.in_place_partitioned")).isZero();
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,

@@ -192,16 +192,19 @@ final class ConvertExecutor {
           "Unsafe input path for add_files: '" + location + "' (quotes are not allowed)");
     }
     // add_files does not cast: the stored types must already be the declared ones
-    Dataset<Row> raw = SourceReader.raw(context, migration);
+    Table iceberg = Tables.load(context, target.table());
+    InPlace inPlace = InPlace.of(context, migration, iceberg, location);
+    StructType stored =
+        inPlace != null ? inPlace.schema() : SourceReader.raw(context, migration).schema();
     Map<String, StructField> fields = new LinkedHashMap<>();
-    for (StructField field : raw.schema().fields()) {
+    for (StructField field : stored.fields()) {
       fields.put(field.name().toLowerCase(Locale.ROOT), field);
     }
     // add-files cannot add columns (validation refuses append-new-columns): extra ones stay unread
     SchemaChanges.Decision changes =
         SchemaChanges.of(migration)
             .decide(
-                SchemaEvolution.names(raw.schema()),
+                SchemaEvolution.names(stored),
                 target.columns().stream().map(Column::name).toList(),
                 SourceReader.requiredColumns(target),
                 TaskFailedException::new);
@@ -230,7 +233,6 @@ final class ConvertExecutor {
               + " (add_files does not cast): "
               + String.join("; ", problems));
     }
-    Table iceberg = Tables.load(context, target.table());
     String fingerprint = fingerprint(context, migration);
     MigrationInputs.History history = Tables.conversion(iceberg, migration.id());
     if (fingerprint.equals(history.recorded())) {
@@ -270,6 +272,9 @@ final class ConvertExecutor {
               + " are already in "
               + target.table()
               + "; remove them or the others before adding");
+    }
+    if (inPlace != null) {
+      return inPlace.register(fingerprint, changes);
     }
     String format = migration.source().format().name().toLowerCase(Locale.ROOT);
     String call =
