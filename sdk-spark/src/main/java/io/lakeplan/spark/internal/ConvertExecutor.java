@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +59,7 @@ final class ConvertExecutor {
 
   private static TaskResult rewrite(Context context, Migration migration, String table) {
     TableDefinition target = migration.target();
-    String fingerprint = fingerprint(context, migration);
+    String fingerprint = fingerprint(context, migration, null);
     Table iceberg = Tables.load(context, target.table());
     MigrationInputs.History history = Tables.conversion(iceberg, migration.id());
     if (fingerprint.equals(history.recorded())) {
@@ -233,7 +234,7 @@ final class ConvertExecutor {
               + " (add_files does not cast): "
               + String.join("; ", problems));
     }
-    String fingerprint = fingerprint(context, migration);
+    String fingerprint = fingerprint(context, migration, inPlace == null ? null : inPlace.files());
     MigrationInputs.History history = Tables.conversion(iceberg, migration.id());
     if (fingerprint.equals(history.recorded())) {
       record(iceberg, migration, fingerprint);
@@ -250,7 +251,10 @@ final class ConvertExecutor {
         .newScan()
         .planFiles()
         .forEach(task -> registered.add(new Path(task.file().location()).toUri().getPath()));
-    List<String> files = dataFiles(context, location);
+    List<String> files =
+        inPlace == null
+            ? dataFiles(context, location)
+            : inPlace.files().stream().map(file -> file.getPath().toUri().getPath()).toList();
     long present = files.stream().filter(registered::contains).count();
     if (present == files.size() && !files.isEmpty()) {
       // added by a run that stopped before it recorded the folder
@@ -318,8 +322,11 @@ final class ConvertExecutor {
   /**
    * The fingerprint of the migration's input: the copy's inventory (paths, sizes, checksums) when
    * the landing folder has one, else each file's path, size and modification time.
+   *
+   * @param listed the input's files as a recursive listing of its folder finds them, or null to
+   *     list them
    */
-  private static String fingerprint(Context context, Migration migration) {
+  private static String fingerprint(Context context, Migration migration, List<FileStatus> listed) {
     Configuration conf = context.spark.sparkContext().hadoopConfiguration();
     List<String> described = new ArrayList<>();
     try {
@@ -346,9 +353,10 @@ final class ConvertExecutor {
             "Input path of migration " + migration.id() + " does not exist: " + root);
       }
       String prefix = fs.getFileStatus(root).getPath().toUri().getPath();
-      RemoteIterator<LocatedFileStatus> iterator = fs.listFiles(root, true);
+      Iterator<? extends FileStatus> iterator =
+          listed != null ? listed.iterator() : listing(fs.listFiles(root, true));
       while (iterator.hasNext()) {
-        LocatedFileStatus status = iterator.next();
+        FileStatus status = iterator.next();
         String name = status.getPath().getName();
         if (name.startsWith("_") || name.startsWith(".")) {
           continue; // readers skip them too
@@ -365,6 +373,29 @@ final class ConvertExecutor {
       throw new UncheckedIOException("Cannot list the input of migration " + migration.id(), e);
     }
     return MigrationInputs.fingerprint(described);
+  }
+
+  /** A listing's remote iterator as an iterator (its I/O errors unchecked). */
+  private static Iterator<LocatedFileStatus> listing(RemoteIterator<LocatedFileStatus> remote) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return remote.hasNext();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public LocatedFileStatus next() {
+        try {
+          return remote.next();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
   }
 
   /** Keeps the converted input's fingerprint as a table property, which outlives snapshots. */

@@ -11,22 +11,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
-import org.apache.iceberg.data.TableMigrationUtil;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
+import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.shaded.org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.iceberg.shaded.org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.iceberg.spark.SparkSchemaUtil;
@@ -36,10 +40,10 @@ import org.apache.spark.sql.types.StructType;
  * ADD_FILES without a Spark job, for the common layout: Parquet files directly in the input folder,
  * registered into an unpartitioned table. The stored schema comes from one file's footer (as
  * Spark's inference reads one), the files' metrics from every footer, read in parallel by Iceberg's
- * {@link TableMigrationUtil} (what the {@code add_files} procedure runs in a Spark job), and one
- * commit adds the files with the input's fingerprint and the name mapping files without field ids
- * are read by. Other layouts (partition folders, ORC, Avro, a Hive table, a partitioned table) go
- * through the procedure.
+ * {@link ParquetUtil#fileMetrics} (what the {@code add_files} procedure runs in a Spark job), and
+ * one commit adds the files with the input's fingerprint and the name mapping files without field
+ * ids are read by. Other layouts (partition folders, ORC, Avro, a Hive table, a partitioned table)
+ * go through the procedure.
  */
 final class InPlace {
 
@@ -50,7 +54,7 @@ final class InPlace {
   private final Migration migration;
   private final Table table;
   private final String location;
-  private final int files;
+  private final List<FileStatus> files;
   private final StructType schema;
 
   private InPlace(
@@ -58,7 +62,7 @@ final class InPlace {
       Migration migration,
       Table table,
       String location,
-      int files,
+      List<FileStatus> files,
       StructType schema) {
     this.context = context;
     this.migration = migration;
@@ -90,11 +94,12 @@ final class InPlace {
       }
       for (FileStatus status : fs.listStatus(root)) {
         String name = status.getPath().getName();
+        if (!status.isFile()) {
+          // partition folders; a hidden folder's files are in the input's fingerprint
+          return null;
+        }
         if (name.startsWith("_") || name.startsWith(".")) {
           continue; // readers skip them too
-        }
-        if (!status.isFile()) {
-          return null; // partition folders
         }
         files.add(status);
       }
@@ -115,12 +120,67 @@ final class InPlace {
       throw new TaskFailedException(
           "Cannot read " + location + " as PARQUET: " + Failures.rootMessage(e), e);
     }
-    return new InPlace(context, migration, table, location, files.size(), schema);
+    return new InPlace(context, migration, table, location, List.copyOf(files), schema);
   }
 
   /** The stored columns and types, as the first file's footer declares them. */
   StructType schema() {
     return schema;
+  }
+
+  /** The data files, as a recursive listing of the folder finds them. */
+  List<FileStatus> files() {
+    return files;
+  }
+
+  /**
+   * Each file with the metrics of its footer, footers read in parallel.
+   *
+   * @throws TaskFailedException naming a file whose footer cannot be read
+   */
+  private List<DataFile> dataFiles(NameMapping mapping) {
+    Configuration conf = context.spark.sparkContext().hadoopConfiguration();
+    MetricsConfig metrics = MetricsConfig.forTable(table);
+    ExecutorService readers =
+        Executors.newFixedThreadPool(Math.min(files.size(), MAX_PARALLEL_READS));
+    try {
+      List<Future<DataFile>> reads = new ArrayList<>();
+      for (FileStatus file : files) {
+        reads.add(readers.submit(() -> dataFile(file, conf, metrics, mapping)));
+      }
+      List<DataFile> dataFiles = new ArrayList<>();
+      for (Future<DataFile> read : reads) {
+        dataFiles.add(read.get());
+      }
+      return dataFiles;
+    } catch (ExecutionException e) {
+      throw new TaskFailedException(
+          "Cannot read " + location + " as PARQUET: " + Failures.rootMessage(e.getCause()),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskFailedException("Interrupted while reading the footers of " + location, e);
+    } finally {
+      readers.shutdownNow();
+    }
+  }
+
+  private DataFile dataFile(
+      FileStatus file, Configuration conf, MetricsConfig metrics, NameMapping mapping) {
+    try {
+      return DataFiles.builder(table.spec())
+          .withPath(file.getPath().toString())
+          .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+          .withFileSizeInBytes(file.getLen())
+          .withMetrics(
+              ParquetUtil.fileMetrics(
+                  org.apache.iceberg.hadoop.HadoopInputFile.fromStatus(file, conf),
+                  metrics,
+                  mapping))
+          .build();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(file.getPath() + ": " + Failures.rootMessage(e), e);
+    }
   }
 
   /**
@@ -137,16 +197,7 @@ final class InPlace {
             : MappingUtil.create(table.schema());
     List<DataFile> dataFiles;
     try {
-      dataFiles =
-          TableMigrationUtil.listPartition(
-              Map.of(),
-              location,
-              "parquet",
-              table.spec(),
-              context.spark.sparkContext().hadoopConfiguration(),
-              MetricsConfig.forTable(table),
-              mapping,
-              Math.min(files, MAX_PARALLEL_READS));
+      dataFiles = dataFiles(mapping);
       String key = CommitProperties.migrationSource(migration.id());
       Transaction transaction = table.newTransaction();
       AppendFiles append = transaction.newAppend();
