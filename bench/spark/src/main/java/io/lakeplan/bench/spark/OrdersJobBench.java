@@ -15,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -54,7 +58,11 @@ public final class OrdersJobBench {
     Path work = Files.createTempDirectory("lakeplan-orders-job-");
     warehouse = work.resolve("warehouse");
     SparkSession spark = LakeplanCatalog.localSession(warehouse);
+    SparkJobs jobs = new SparkJobs();
+    spark.sparkContext().addSparkListener(jobs);
     Map<String, List<Long>> taskMillis = new LinkedHashMap<>();
+    Map<String, List<Long>> jobCounts = new LinkedHashMap<>();
+    Map<String, List<Long>> jobMillis = new LinkedHashMap<>();
     List<Long> totals = new ArrayList<>();
     List<Long> walls = new ArrayList<>();
     List<String> results = new ArrayList<>();
@@ -64,6 +72,7 @@ public final class OrdersJobBench {
         deleteRecursively(warehouse.resolve(".lakeplan"));
         Path folder = work.resolve("run-" + rep);
         copy(example, folder);
+        jobs.clear();
         long start = System.nanoTime();
         PlanRun.Report report = LocalRunner.run(folder, warehouse, spark);
         long wall = (System.nanoTime() - start) / 1_000_000;
@@ -75,9 +84,10 @@ public final class OrdersJobBench {
           long millis = entry.result().duration().toMillis();
           total += millis;
           if (rep > 0) {
-            taskMillis
-                .computeIfAbsent(entry.dagId() + "/" + entry.taskId(), k -> new ArrayList<>())
-                .add(millis);
+            String task = entry.dagId() + "/" + entry.taskId();
+            taskMillis.computeIfAbsent(task, k -> new ArrayList<>()).add(millis);
+            jobCounts.computeIfAbsent(task, k -> new ArrayList<>()).add(jobs.count(task));
+            jobMillis.computeIfAbsent(task, k -> new ArrayList<>()).add(jobs.millis(task));
           }
         }
         String digest = digest(spark);
@@ -105,9 +115,17 @@ public final class OrdersJobBench {
     Map<String, Long> medians = new LinkedHashMap<>();
     taskMillis.forEach((task, values) -> medians.put(task, median(values)));
     long sumOfMedians = medians.values().stream().mapToLong(Long::longValue).sum();
-    System.out.printf(Locale.ROOT, "%n%-64s %10s%n", "task (warm median)", "ms");
+    System.out.printf(
+        Locale.ROOT, "%n%-64s %10s %6s %10s%n", "task (warm median)", "ms", "jobs", "in jobs");
     medians.forEach(
-        (task, millis) -> System.out.printf(Locale.ROOT, "%-64s %,10d%n", task, millis));
+        (task, millis) ->
+            System.out.printf(
+                Locale.ROOT,
+                "%-64s %,10d %6d %,10d%n",
+                task,
+                millis,
+                median(jobCounts.get(task)),
+                median(jobMillis.get(task))));
     System.out.printf(
         Locale.ROOT,
         "%-64s %,10d%n%-64s %,10d%n",
@@ -125,9 +143,63 @@ public final class OrdersJobBench {
     json.put("medianWallMs", median(walls));
     json.put("taskMedianMs", medians);
     json.put("taskMs", taskMillis);
+    json.put("sparkJobsPerTask", jobCounts);
+    json.put("sparkJobMsPerTask", jobMillis);
     json.put("tables", results.get(0));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  /**
+   * The Spark jobs each task ran and their wall time, by the job group the engine gives a task's
+   * jobs ({@code use case/dag/task}).
+   */
+  private static final class SparkJobs extends SparkListener {
+    private final Map<Integer, Long> started = new ConcurrentHashMap<>();
+    private final Map<Integer, String> groups = new ConcurrentHashMap<>();
+    private final Map<String, long[]> byTask = new ConcurrentHashMap<>();
+
+    void clear() {
+      byTask.clear();
+    }
+
+    long count(String task) {
+      return totals(task)[0];
+    }
+
+    long millis(String task) {
+      return totals(task)[1];
+    }
+
+    private long[] totals(String task) {
+      return byTask.entrySet().stream()
+          .filter(entry -> entry.getKey().endsWith("/" + task))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(new long[2]);
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+      String group = start.properties().getProperty("spark.jobGroup.id");
+      if (group != null) {
+        groups.put(start.jobId(), group);
+        started.put(start.jobId(), start.time());
+      }
+    }
+
+    @Override
+    public void onJobEnd(SparkListenerJobEnd end) {
+      String group = groups.remove(end.jobId());
+      Long start = started.remove(end.jobId());
+      if (group != null && start != null) {
+        long[] totals = byTask.computeIfAbsent(group, k -> new long[2]);
+        synchronized (totals) {
+          totals[0]++;
+          totals[1] += end.time() - start;
+        }
+      }
+    }
   }
 
   /** Row count and an order-independent digest of every table the run left, by name. */
