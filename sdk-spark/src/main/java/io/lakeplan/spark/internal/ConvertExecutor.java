@@ -84,12 +84,44 @@ final class ConvertExecutor {
     SchemaChanges.Decision changes = evolution.changes();
     Map<String, ColumnType> added = evolution.added();
     Dataset<Row> data =
-        SourceReader.shaped(context, migration, raw, columns(target, tableSchema, added));
+        SourceReader.shaped(context, migration, raw, columns(target, tableSchema, added)).cache();
     try {
+      List<String> required = SourceReader.requiredColumns(target);
+      String nullCheck =
+          required.isEmpty()
+              ? "0"
+              : "count_if("
+                  + String.join(
+                      " OR ", required.stream().map(c -> Sql.quote(c) + " IS NULL").toList())
+                  + ")";
+      Row counts;
+      try {
+        counts = data.selectExpr("count(*)", nullCheck).first();
+      } catch (Exception e) {
+        throw new TaskFailedException(
+            "Cannot read "
+                + SourceReader.location(context, migration)
+                + ": "
+                + Failures.rootMessage(e)
+                + " (table "
+                + target.table()
+                + " unchanged)",
+            e);
+      }
+      long rows = counts.getLong(0);
+      long nulls = ((Number) counts.get(1)).longValue();
+      if (nulls > 0) {
+        throw new TaskFailedException(
+            nulls
+                + " input rows have a null in a required column ("
+                + String.join(", ", required)
+                + "); table "
+                + target.table()
+                + " unchanged");
+      }
       try {
         // the fingerprint is committed with the rows, and the new columns too: a re-run finds it
-        // even if this run stops; the input is read once, by the write (Spark refuses a null in a
-        // required column, and nothing is committed then)
+        // even if this run stops
         SchemaCommit.write(
             context,
             target.table(),
@@ -103,22 +135,13 @@ final class ConvertExecutor {
                     },
                     RuntimeException.class));
       } catch (Exception e) {
-        if (ValueChecks.isRefusal(e)) {
-          throw e;
-        }
-        throw writeFailure(context, migration, data, e);
+        throw new TaskFailedException(
+            "Write to " + target.table() + " failed: " + Failures.rootMessage(e), e);
       }
       CrashPoints.reach("after-commit");
       Table written = Tables.load(context, target.table());
       record(written, migration, fingerprint);
       Snapshot snapshot = written.currentSnapshot();
-      // an input without rows commits nothing: no snapshot of this run then
-      long rows =
-          snapshot != null
-                  && fingerprint.equals(
-                      snapshot.summary().get(CommitProperties.migrationSource(migration.id())))
-              ? Tables.summaryLong(snapshot, "added-records")
-              : 0;
       return TaskResult.succeeded(
           rows,
           Tables.summaryLong(snapshot, "added-data-files"),
@@ -132,66 +155,14 @@ final class ConvertExecutor {
               + Tables.summaryLong(snapshot, "changed-partition-count")
               + " partitions)"
               + changes.summary());
-    } catch (RuntimeException e) {
+    } catch (TaskFailedException e) {
       if (ValueChecks.isRefusal(e)) {
         throw SourceReader.refusal(context, migration, e);
       }
       throw e;
+    } finally {
+      data.unpersist();
     }
-  }
-
-  /**
-   * Why a conversion's write failed, in the terms of its input: rows with a null in a required
-   * column (counted now), an input that cannot be read, or else the write itself. Nothing was
-   * committed.
-   */
-  private static TaskFailedException writeFailure(
-      Context context, Migration migration, Dataset<Row> data, Exception failure) {
-    TableDefinition target = migration.target();
-    List<String> required = SourceReader.requiredColumns(target);
-    long nulls = 0;
-    try {
-      // every value, as the write read them: an input that cannot be read fails here too
-      data.write().format("noop").mode("overwrite").save();
-      if (!required.isEmpty()) {
-        nulls =
-            ((Number)
-                    data.selectExpr(
-                            "count_if("
-                                + String.join(
-                                    " OR ",
-                                    required.stream().map(c -> Sql.quote(c) + " IS NULL").toList())
-                                + ")")
-                        .first()
-                        .get(0))
-                .longValue();
-      }
-    } catch (Exception e) {
-      if (ValueChecks.isRefusal(e)) {
-        throw SourceReader.refusal(context, migration, e);
-      }
-      return new TaskFailedException(
-          "Cannot read "
-              + SourceReader.location(context, migration)
-              + ": "
-              + Failures.rootMessage(e)
-              + " (table "
-              + target.table()
-              + " unchanged)",
-          e);
-    }
-    if (nulls > 0) {
-      return new TaskFailedException(
-          nulls
-              + " input rows have a null in a required column ("
-              + String.join(", ", required)
-              + "); table "
-              + target.table()
-              + " unchanged",
-          failure);
-    }
-    return new TaskFailedException(
-        "Write to " + target.table() + " failed: " + Failures.rootMessage(failure), failure);
   }
 
   /**
