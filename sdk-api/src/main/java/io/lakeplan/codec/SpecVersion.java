@@ -1,8 +1,11 @@
 package io.lakeplan.codec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lakeplan.model.UseCase;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,10 +16,14 @@ final class SpecVersion {
 
   static String of(UseCase useCase) {
     try {
-      byte[] json = Mappers.json().writeValueAsBytes(useCase);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-      return HexFormat.of().formatHex(digest, 0, 6);
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      // the JSON goes straight into the digest: the same bytes, without buffering them
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      Mappers.json()
+          .writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), digest), useCase);
+      return HexFormat.of().formatHex(digest.digest(), 0, 6);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot hash use case " + useCase.name(), e);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Cannot hash use case " + useCase.name(), e);
     }
   }

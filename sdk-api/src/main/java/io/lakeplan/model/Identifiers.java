@@ -1,11 +1,7 @@
 package io.lakeplan.model;
 
-import java.util.regex.Pattern;
-
 /** Rules for names that end up in generated SQL, catalog paths and orchestrator ids. */
 public final class Identifiers {
-  private static final Pattern SQL_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-  private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   private Identifiers() {}
 
@@ -14,7 +10,20 @@ public final class Identifiers {
    * underscores, at most 128 characters. Safe identifiers are still quoted in generated SQL.
    */
   public static boolean isSafeSqlIdentifier(String name) {
-    return name != null && SQL_IDENTIFIER.matcher(name).matches();
+    if (name == null || name.isEmpty() || name.length() > 128) {
+      return false;
+    }
+    char first = name.charAt(0);
+    if (!(isAsciiLetter(first) || first == '_')) {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(isAsciiLetter(c) || isAsciiDigit(c) || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -23,6 +32,34 @@ public final class Identifiers {
    * DAG and task ids and stable across plans.
    */
   public static boolean isValidStepId(String id) {
-    return id != null && STEP_ID.matcher(id).matches();
+    if (id == null || id.isEmpty() || id.length() > 63) {
+      return false;
+    }
+    char first = id.charAt(0);
+    if (!(isLowerAsciiLetter(first) || isAsciiDigit(first))) {
+      return false;
+    }
+    for (int i = 1; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(isLowerAsciiLetter(c) || isAsciiDigit(c) || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // hand-written matchers, checked often (every column, step and use case), in place of the
+  // patterns [A-Za-z_][A-Za-z0-9_]{0,127} and [a-z0-9][a-z0-9_-]{0,62}
+
+  private static boolean isLowerAsciiLetter(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return isLowerAsciiLetter(c) || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 }

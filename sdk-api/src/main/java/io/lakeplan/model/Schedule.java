@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When a DAG runs: a preset ({@code @hourly}, {@code @daily}, {@code @weekly}, {@code @monthly},
@@ -33,6 +34,11 @@ public final class Schedule {
 
   /** Once, when the DAG is first enabled. */
   public static final Schedule ONCE = parse("@once");
+
+  /** {@link #longestInterval()} by schedule text, for the schedules seen last. */
+  private static final Map<String, Duration> LONGEST_INTERVALS = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_INTERVALS = 1_024;
 
   private final String text;
   private final CronExpression cron;
@@ -96,7 +102,20 @@ public final class Schedule {
    * {@code @once}. Used to check that retention covers what a scheduled reader needs.
    */
   public Duration longestInterval() {
-    return cron == null ? null : cron.longestInterval();
+    if (cron == null) {
+      return null;
+    }
+    // walking a cron's firings over four years is slow, and every file of a workspace that reads
+    // incrementally asks it for the same few schedules (equal text, equal firings)
+    Duration known = LONGEST_INTERVALS.get(text);
+    if (known == null) {
+      known = cron.longestInterval();
+      if (LONGEST_INTERVALS.size() >= MAX_CACHED_INTERVALS) {
+        LONGEST_INTERVALS.clear();
+      }
+      LONGEST_INTERVALS.put(text, known);
+    }
+    return known;
   }
 
   @JsonValue

@@ -22,9 +22,19 @@ public final class TableId implements Comparable<TableId> {
   private final String namespace;
   private final String name;
 
+  /**
+   * {@code namespace.name}, built once: plans sort and hash table ids many times (the planner's
+   * maps and sets of tables), and building the text each time dominated those comparisons.
+   */
+  private final String qualified;
+
+  private final int hash;
+
   private TableId(String namespace, String name) {
     this.namespace = namespace;
     this.name = name;
+    this.qualified = namespace + "." + name;
+    this.hash = Objects.hash(namespace, name);
   }
 
   /** A table in {@code namespace} named {@code name}, both kept in lower case. */
@@ -77,12 +87,12 @@ public final class TableId implements Comparable<TableId> {
   @JsonValue
   @Override
   public String toString() {
-    return namespace + "." + name;
+    return qualified;
   }
 
   @Override
   public int compareTo(TableId other) {
-    return toString().compareTo(other.toString());
+    return qualified.compareTo(other.qualified);
   }
 
   @Override
@@ -94,6 +104,6 @@ public final class TableId implements Comparable<TableId> {
 
   @Override
   public int hashCode() {
-    return Objects.hash(namespace, name);
+    return hash;
   }
 }

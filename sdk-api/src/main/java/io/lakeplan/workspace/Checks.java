@@ -30,34 +30,58 @@ final class Checks {
 
   private final List<Problem> problems;
   private final String useCase;
-  private final String path;
+
+  /**
+   * The place this one is below (null for a root), and the key and element label that lead here;
+   * the path text is built only when asked for (a problem is reported), since most places checked
+   * have no problem and building every path cost a good part of validation.
+   */
+  private final Checks parent;
+
+  private final String key;
+  private final String shown;
+  private String path;
 
   Checks(List<Problem> problems, String useCase, String path) {
     this.problems = problems;
     this.useCase = useCase;
+    this.parent = null;
+    this.key = null;
+    this.shown = null;
     this.path = path;
+  }
+
+  private Checks(Checks parent, String key, String shown) {
+    this.problems = parent.problems;
+    this.useCase = parent.useCase;
+    this.parent = parent;
+    this.key = key;
+    this.shown = shown;
   }
 
   /** The place {@code key} below this one. */
   Checks at(String key) {
-    return new Checks(problems, useCase, path.isEmpty() ? key : path + "." + key);
+    return new Checks(this, key, null);
   }
 
   /**
    * The element labelled {@code label} (its id, or its index when it has none) of list {@code key}.
    */
   Checks element(String key, String label, int index) {
-    String shown = label == null || label.isBlank() ? String.valueOf(index) : label;
-    return new Checks(
-        problems, useCase, (path.isEmpty() ? key : path + "." + key) + "[" + shown + "]");
+    return new Checks(this, key, label == null || label.isBlank() ? String.valueOf(index) : label);
   }
 
   String path() {
+    if (path == null) {
+      String above = parent.path();
+      String keyed = above.isEmpty() ? key : above + "." + key;
+      path = shown == null ? keyed : keyed + "[" + shown + "]";
+    }
     return path;
   }
 
   void report(ProblemCode code, String message) {
-    problems.add(new Problem(useCase, path, code, message, null));
+    problems.add(new Problem(useCase, path(), code, message, null));
   }
 
   /**

@@ -98,10 +98,40 @@ final class PlanCompiler {
   }
 
   /**
-   * The result: the plan (null when cycles make it impossible), the cycles found, and the writers
-   * of one table that nothing orders.
+   * The result: the cycles found and the writers of one table that nothing orders; {@link #plan()}
+   * builds the plan from them on demand, since validation needs only the cycles and writers (and
+   * building hashes every use case for its spec version).
    */
-  record Compilation(Plan plan, List<Cycle> cycles, List<UnorderedWriters> unorderedWriters) {}
+  static final class Compilation {
+    private final PlanCompiler compiler;
+    private final Map<String, Map<String, DagDependency>> upstream;
+    private final List<Cycle> cycles;
+    private final List<UnorderedWriters> unorderedWriters;
+
+    private Compilation(
+        PlanCompiler compiler,
+        Map<String, Map<String, DagDependency>> upstream,
+        List<Cycle> cycles,
+        List<UnorderedWriters> unorderedWriters) {
+      this.compiler = compiler;
+      this.upstream = upstream;
+      this.cycles = cycles;
+      this.unorderedWriters = unorderedWriters;
+    }
+
+    /** The plan; null when cycles make it impossible. Built once per call: call it once. */
+    Plan plan() {
+      return cycles.isEmpty() ? compiler.build(upstream) : null;
+    }
+
+    List<Cycle> cycles() {
+      return cycles;
+    }
+
+    List<UnorderedWriters> unorderedWriters() {
+      return unorderedWriters;
+    }
+  }
 
   private final Map<String, DraftDag> dags = new TreeMap<>();
 
@@ -149,10 +179,7 @@ final class PlanCompiler {
     }
     cycles.addAll(compiler.dagCycles(upstream));
     List<UnorderedWriters> unordered = compiler.unorderedWriters(upstream);
-    if (!cycles.isEmpty()) {
-      return new Compilation(null, cycles, unordered);
-    }
-    return new Compilation(compiler.build(upstream), List.of(), unordered);
+    return new Compilation(compiler, upstream, List.copyOf(cycles), unordered);
   }
 
   /** The targets of migrations that record a watermark, across {@code useCases}. */
@@ -539,7 +566,22 @@ final class PlanCompiler {
       Map<String, Map<String, DagDependency>> upstream) {
     Map<String, Set<String>> ancestors = new HashMap<>();
     List<UnorderedWriters> found = new ArrayList<>();
-    for (Map.Entry<TableId, List<DraftTask>> entry : new TreeMap<>(writers).entrySet()) {
+    // only tables written from two DAGs or more can have unordered writers; most have one
+    Map<TableId, List<DraftTask>> shared = new TreeMap<>();
+    for (Map.Entry<TableId, List<DraftTask>> entry : writers.entrySet()) {
+      String dagId = null;
+      for (DraftTask writer : entry.getValue()) {
+        if (!(writer.task().spec() instanceof TaskSpec.CreateTable)) {
+          if (dagId == null) {
+            dagId = writer.dagId();
+          } else if (!dagId.equals(writer.dagId())) {
+            shared.put(entry.getKey(), entry.getValue());
+            break;
+          }
+        }
+      }
+    }
+    for (Map.Entry<TableId, List<DraftTask>> entry : shared.entrySet()) {
       Map<String, DraftTask> byDag = new TreeMap<>();
       for (DraftTask writer : entry.getValue()) {
         if (!(writer.task().spec() instanceof TaskSpec.CreateTable)) {
@@ -609,7 +651,8 @@ final class PlanCompiler {
   }
 
   private Plan build(Map<String, Map<String, DagDependency>> upstream) {
-    Map<UseCase, String> versions = new HashMap<>();
+    // by identity: a use case's hash code walks all of it, once per DAG
+    Map<UseCase, String> versions = new IdentityHashMap<>();
     Plan.Builder plan = Plan.builder();
     for (DraftDag draft : dags.values()) {
       UseCase useCase = draft.useCase;

@@ -2,7 +2,6 @@ package io.lakeplan.workspace;
 
 import io.lakeplan.model.UseCase;
 import io.lakeplan.plan.Plan;
-import io.lakeplan.validation.Problem;
 import io.lakeplan.validation.ValidationException;
 import java.util.Collection;
 import java.util.List;
@@ -25,11 +24,12 @@ public final class Planner {
    * @throws ValidationException listing every problem, when there is any
    */
   public static Plan plan(Collection<UseCase> useCases) {
-    List<Problem> problems = Validator.validate(useCases);
-    if (!problems.isEmpty()) {
-      throw new ValidationException(problems);
+    // the validation compiles the use cases to find cycles: the plan is built from that
+    WorkspaceRules.Checked checked = WorkspaceRules.checkAndCompile(useCases, true, LeftOut.NONE);
+    if (!checked.problems().isEmpty()) {
+      throw new ValidationException(checked.problems());
     }
-    return PlanCompiler.compile(useCases).plan();
+    return checked.compilation().plan();
   }
 
   /** Plans the given use cases; see {@link #plan(Collection)}. */

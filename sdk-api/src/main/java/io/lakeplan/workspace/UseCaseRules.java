@@ -59,7 +59,12 @@ final class UseCaseRules {
 
   private UseCaseRules() {}
 
-  static List<Problem> check(UseCase useCase) {
+  /**
+   * The problems of {@code useCase} on its own. When it has none, the ids of the DAGs it lays out
+   * to (the Airflow limits are checked on them) are put in {@code dagIds}, so that the checks
+   * across use cases need not lay it out again.
+   */
+  static List<Problem> check(UseCase useCase, Map<UseCase, Set<String>> dagIds) {
     List<Problem> problems = new ArrayList<>();
     Checks root = new Checks(problems, useCase.name(), "");
     Checks name = root.at("name");
@@ -172,7 +177,7 @@ final class UseCaseRules {
       }
     }
     if (problems.isEmpty()) {
-      airflowLimits(problems, useCase);
+      airflowLimits(problems, useCase, dagIds);
     }
     return problems;
   }
@@ -182,7 +187,8 @@ final class UseCaseRules {
    * DAG files and, after {@code wait-for.}, the sensor tasks of sensors mode) and task ids. Checked
    * on the use case's own layout, at the step each id comes from.
    */
-  private static void airflowLimits(List<Problem> problems, UseCase useCase) {
+  private static void airflowLimits(
+      List<Problem> problems, UseCase useCase, Map<UseCase, Set<String>> dagIds) {
     Checks root = new Checks(problems, useCase.name(), "");
     for (int i = 0; i < useCase.tags().size(); i++) {
       tagLength(root.element("tags", null, i), useCase.tags().get(i));
@@ -194,41 +200,42 @@ final class UseCaseRules {
             root.element("spark-jobs", job.id(), j).element("tags", null, i), job.tags().get(i));
       }
     }
-    PlanCompiler.layout(useCase)
-        .forEach(
-            (dagId, tasks) -> {
-              String dagOrigin = tasks.isEmpty() ? "name" : tasks.values().iterator().next();
-              if (dagId.length() > AirflowLimits.MAX_DAG_ID_CHARS) {
-                new Checks(problems, useCase.name(), dagOrigin)
-                    .report(
-                        ProblemCode.TOO_LONG,
-                        "DAG id '"
-                            + dagId
-                            + "' has "
-                            + dagId.length()
-                            + " characters; Airflow allows "
-                            + AirflowLimits.AIRFLOW_ID_CHARS
-                            + ", and a DAG id also names its file and, after 'wait-for.', the"
-                            + " sensor waiting on it, so at most "
-                            + AirflowLimits.MAX_DAG_ID_CHARS
-                            + ": shorten the use-case name, the step's schedule or its dag");
-              }
-              tasks.forEach(
-                  (taskId, origin) -> {
-                    if (taskId.length() > AirflowLimits.AIRFLOW_ID_CHARS) {
-                      new Checks(problems, useCase.name(), origin)
-                          .report(
-                              ProblemCode.TOO_LONG,
-                              "Task id '"
-                                  + taskId
-                                  + "' has "
-                                  + taskId.length()
-                                  + " characters; Airflow allows at most "
-                                  + AirflowLimits.AIRFLOW_ID_CHARS
-                                  + ": shorten the step id or the table name it is made of");
-                    }
-                  });
-            });
+    Map<String, Map<String, String>> layout = PlanCompiler.layout(useCase);
+    dagIds.put(useCase, layout.keySet());
+    layout.forEach(
+        (dagId, tasks) -> {
+          String dagOrigin = tasks.isEmpty() ? "name" : tasks.values().iterator().next();
+          if (dagId.length() > AirflowLimits.MAX_DAG_ID_CHARS) {
+            new Checks(problems, useCase.name(), dagOrigin)
+                .report(
+                    ProblemCode.TOO_LONG,
+                    "DAG id '"
+                        + dagId
+                        + "' has "
+                        + dagId.length()
+                        + " characters; Airflow allows "
+                        + AirflowLimits.AIRFLOW_ID_CHARS
+                        + ", and a DAG id also names its file and, after 'wait-for.', the"
+                        + " sensor waiting on it, so at most "
+                        + AirflowLimits.MAX_DAG_ID_CHARS
+                        + ": shorten the use-case name, the step's schedule or its dag");
+          }
+          tasks.forEach(
+              (taskId, origin) -> {
+                if (taskId.length() > AirflowLimits.AIRFLOW_ID_CHARS) {
+                  new Checks(problems, useCase.name(), origin)
+                      .report(
+                          ProblemCode.TOO_LONG,
+                          "Task id '"
+                              + taskId
+                              + "' has "
+                              + taskId.length()
+                              + " characters; Airflow allows at most "
+                              + AirflowLimits.AIRFLOW_ID_CHARS
+                              + ": shorten the step id or the table name it is made of");
+                }
+              });
+        });
   }
 
   private static void tagLength(Checks at, String tag) {

@@ -43,17 +43,26 @@ public final class Workspace {
   private final int files;
   private final Map<String, String> legacyNames;
 
+  /**
+   * The compilation of the valid use cases that the load's last check across files ran and found
+   * clean, which {@link #plan()} builds the plan from; null when there was none (then it plans them
+   * anew).
+   */
+  private final PlanCompiler.Compilation compilation;
+
   private Workspace(
       List<LoadedUseCase> useCases,
       List<Problem> problems,
       List<Problem> warnings,
       int files,
-      Map<String, String> legacyNames) {
+      Map<String, String> legacyNames,
+      PlanCompiler.Compilation compilation) {
     this.useCases = List.copyOf(useCases);
     this.problems = List.copyOf(problems);
     this.warnings = List.copyOf(warnings);
     this.files = files;
     this.legacyNames = Map.copyOf(legacyNames);
+    this.compilation = compilation;
   }
 
   /**
@@ -110,7 +119,8 @@ public final class Workspace {
         leftOut.add(name, document.readable());
       }
     }
-    List<LoadedUseCase> valid = validate(documents, texts, problems, leftOut);
+    PlanCompiler.Compilation[] compilation = new PlanCompiler.Compilation[1];
+    List<LoadedUseCase> valid = validate(documents, texts, problems, leftOut, compilation);
     List<Problem> warnings = new ArrayList<>();
     for (LoadedUseCase loaded : valid) {
       warnings.addAll(
@@ -127,7 +137,7 @@ public final class Workspace {
         path,
         problems.size(),
         warnings.size());
-    return new Workspace(valid, problems, warnings, paths.size(), legacyNames);
+    return new Workspace(valid, problems, warnings, paths.size(), legacyNames, compilation[0]);
   }
 
   /**
@@ -206,13 +216,14 @@ public final class Workspace {
    * workspace, dropping the files with problems until the rest is clean. A file with problems of
    * its own never takes part in the cross-file checks, so it cannot take valid files down with it
    * (by sharing their use-case name, tables or DAG ids); its references are checked once it is
-   * fixed.
+   * fixed. The compilation of the check that found the rest clean goes to {@code compilation[0]}.
    */
   private static List<LoadedUseCase> validate(
       Map<String, Document> documents,
       Map<String, String> texts,
       List<Problem> problems,
-      LeftOut leftOut) {
+      LeftOut leftOut,
+      PlanCompiler.Compilation[] compilation) {
     Map<String, Document> remaining = new LinkedHashMap<>();
     for (Map.Entry<String, Document> entry : documents.entrySet()) {
       String file = entry.getKey();
@@ -232,8 +243,10 @@ public final class Workspace {
     Set<String> reported = new HashSet<>();
     while (!remaining.isEmpty()) {
       List<UseCase> useCases = remaining.values().stream().map(Document::useCase).toList();
-      List<Problem> found = WorkspaceRules.check(useCases, true, leftOut);
+      WorkspaceRules.Checked checked = WorkspaceRules.checkAndCompile(useCases, true, leftOut);
+      List<Problem> found = checked.problems();
       if (found.isEmpty()) {
+        compilation[0] = checked.compilation();
         break;
       }
       Set<String> failing = new HashSet<>();
@@ -307,6 +320,9 @@ public final class Workspace {
 
   private static List<Problem> locate(
       String file, String text, List<Problem> problems, boolean legacy) {
+    if (problems.isEmpty()) {
+      return List.of(); // nothing to locate: the file need not be parsed again
+    }
     try {
       return UseCaseCodec.locate(file, text, problems, legacy);
     } catch (IllegalArgumentException e) {
@@ -344,6 +360,9 @@ public final class Workspace {
 
   /** The plan of the valid use cases. */
   public Plan plan() {
+    if (compilation != null) {
+      return compilation.plan();
+    }
     return Planner.plan(useCases.stream().map(LoadedUseCase::useCase).toList());
   }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,10 +77,23 @@ final class WorkspaceRules {
    */
   public static List<Problem> check(
       Collection<UseCase> useCases, boolean complete, LeftOut leftOut) {
+    return checkAndCompile(useCases, complete, leftOut).problems();
+  }
+
+  /**
+   * The problems of {@code useCases} and, when the checks before compiling found none, the
+   * compilation they ran (cycles and unordered writers are found by compiling), so that the planner
+   * builds its plan from it instead of compiling the same use cases again.
+   */
+  record Checked(List<Problem> problems, PlanCompiler.Compilation compilation) {}
+
+  /** As {@link #check(Collection, boolean, LeftOut)}, keeping the compilation. */
+  static Checked checkAndCompile(Collection<UseCase> useCases, boolean complete, LeftOut leftOut) {
     List<Problem> problems = new ArrayList<>();
     List<UseCase> locallyValid = new ArrayList<>();
+    Map<UseCase, Set<String>> dagIds = new IdentityHashMap<>();
     for (UseCase useCase : useCases) {
-      List<Problem> local = UseCaseRules.check(useCase);
+      List<Problem> local = UseCaseRules.check(useCase, dagIds);
       problems.addAll(local);
       if (local.isEmpty()) {
         locallyValid.add(useCase);
@@ -89,12 +103,13 @@ final class WorkspaceRules {
     // need) rely on what local validation guarantees (names, targets, ids present), and a broken
     // use case must not fail valid ones by sharing their name, tables or DAG ids.
     WorkspaceRules rules = new WorkspaceRules(complete, leftOut);
-    rules.index(locallyValid, problems);
+    rules.index(locallyValid, dagIds, problems);
     for (UseCase useCase : locallyValid) {
       rules.references(useCase, problems);
     }
+    PlanCompiler.Compilation compilation = null;
     if (problems.isEmpty()) {
-      PlanCompiler.Compilation compilation = PlanCompiler.compile(locallyValid);
+      compilation = PlanCompiler.compile(locallyValid);
       for (PlanCompiler.UnorderedWriters writers : compilation.unorderedWriters()) {
         problems.add(
             new Problem(
@@ -132,10 +147,11 @@ final class WorkspaceRules {
                 null));
       }
     }
-    return problems;
+    return new Checked(problems, compilation);
   }
 
-  private void index(Collection<UseCase> useCases, List<Problem> problems) {
+  private void index(
+      Collection<UseCase> useCases, Map<UseCase, Set<String>> layouts, List<Problem> problems) {
     Map<String, Integer> names = new HashMap<>();
     Map<TableId, String> declaredBy = new HashMap<>();
     Map<String, String> dagOwners = new HashMap<>();
@@ -199,7 +215,8 @@ final class WorkspaceRules {
         }
       }
       if (useCase.name() != null) {
-        for (String dagId : PlanCompiler.dagIds(useCase)) {
+        Set<String> ids = layouts.get(useCase);
+        for (String dagId : ids != null ? ids : PlanCompiler.dagIds(useCase)) {
           String owner = dagOwners.putIfAbsent(dagId, useCase.name());
           if (owner != null && !owner.equals(useCase.name())) {
             problems.add(
