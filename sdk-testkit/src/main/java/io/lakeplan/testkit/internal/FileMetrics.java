@@ -53,7 +53,8 @@ final class FileMetrics {
       Type.PrimitiveType type = column.field().type().asPrimitiveType();
       // timestamps are ordered as they are and only the two bounds converted: Iceberg's
       // conversion to microseconds (ChronoUnit.between) was a tenth of a pipeline test
-      boolean timestamps = type.typeId() == Type.TypeID.TIMESTAMP;
+      Type.TypeID typeId = type.typeId(); // once per column, not per value
+      boolean timestamps = typeId == Type.TypeID.TIMESTAMP;
       Comparator<Object> order = null; // only for types this class bounds (see internal)
       long nulls = 0;
       long nans = 0;
@@ -62,7 +63,7 @@ final class FileMetrics {
       boolean bounded = true;
       for (Record record : records) {
         Object raw = column.value(record);
-        Object value = timestamps ? timestamp(raw) : internal(type, raw);
+        Object value = timestamps ? timestamp(raw) : internal(typeId, raw);
         if (raw == null) {
           nulls++;
         } else if (value == null) {
@@ -85,8 +86,8 @@ final class FileMetrics {
         continue;
       }
       if (timestamps) {
-        lower = internal(type, lower);
-        upper = internal(type, upper);
+        lower = internal(typeId, lower);
+        upper = internal(typeId, upper);
       }
       int length =
           mode instanceof MetricsModes.Truncate truncate ? truncate.length() : Integer.MAX_VALUE;
@@ -139,11 +140,11 @@ final class FileMetrics {
    * {@code value} (a generic record's Java value) in Iceberg's internal representation, or null
    * when it is null or of a type this class does not bound.
    */
-  private static Object internal(Type.PrimitiveType type, Object value) {
+  private static Object internal(Type.TypeID typeId, Object value) {
     if (value == null) {
       return null;
     }
-    switch (type.typeId()) {
+    switch (typeId) {
       case BOOLEAN:
         return value instanceof Boolean ? value : null;
       case INTEGER:
