@@ -413,14 +413,23 @@ public final class Values {
   public static Map<String, ColumnType> columnsOf(List<? extends Map<String, ?>> rows) {
     Map<String, ColumnType> columns = new LinkedHashMap<>();
     Map<String, String> names = new HashMap<>();
+    // by a row's key as given: its column's name, first spelling of any case (rows repeat keys)
+    Map<String, String> spellings = new HashMap<>();
     for (Map<String, ?> row : rows) {
       for (Map.Entry<String, ?> entry : row.entrySet()) {
-        String name =
-            names.computeIfAbsent(
-                entry.getKey().toLowerCase(java.util.Locale.ROOT), lower -> entry.getKey());
-        // null until a value gives the type
+        String key = entry.getKey();
+        String name = spellings.get(key);
+        if (name == null) {
+          name = names.computeIfAbsent(key.toLowerCase(java.util.Locale.ROOT), lower -> key);
+          spellings.put(key, name);
+        }
+        // null until a value gives the type; once given, it stays
+        ColumnType known = columns.get(name);
+        if (known != null) {
+          continue;
+        }
         ColumnType type = typeOf(entry.getValue());
-        if (!columns.containsKey(name) || (columns.get(name) == null && type != null)) {
+        if (!columns.containsKey(name) || type != null) {
           columns.put(name, type);
         }
       }

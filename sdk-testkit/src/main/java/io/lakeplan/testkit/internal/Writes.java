@@ -106,6 +106,12 @@ final class Writes {
       Map<DataFile, List<Record>> rewritten,
       List<Record> inserts,
       Map<String, String> properties) {
+    if (rewritten.isEmpty() && !inserts.isEmpty()) {
+      // only new rows: Iceberg's overwrite that adds files and removes none is an append
+      // (operation and summary alike), so they go in one manifest written here (see addFiles);
+      // the merge into a new table, for one, no longer waits on Iceberg's worker pool
+      return append(lake, table, inserts, properties);
+    }
     OverwriteFiles overwrite = Lake.inline(table.newOverwrite());
     List<Record> kept = new ArrayList<>(inserts);
     for (Map.Entry<DataFile, List<Record>> entry : rewritten.entrySet()) {

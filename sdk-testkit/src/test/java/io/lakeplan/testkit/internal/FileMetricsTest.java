@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -106,6 +108,47 @@ class FileMetricsTest {
     assertThat(value(metrics.upperBounds(), 5))
         .isEqualTo(DateTimeUtil.microsFromTimestamp(Collections.max(times)));
     assertThat(metrics.lowerBounds()).doesNotContainKey(7);
+  }
+
+  @Test
+  void of_timestamps_boundsAreTheLeastAndGreatestOfIcebergsMicroseconds() {
+    Schema schema =
+        new Schema(
+            Types.NestedField.optional(1, "at", Types.TimestampType.withZone()),
+            Types.NestedField.optional(2, "local", Types.TimestampType.withoutZone()));
+    // offsets that reverse the local order, instants before 1970, nanoseconds below a microsecond
+    List<OffsetDateTime> instants =
+        List.of(
+            OffsetDateTime.of(2024, 1, 15, 8, 30, 0, 0, ZoneOffset.ofHours(9)),
+            OffsetDateTime.of(2024, 1, 15, 1, 0, 0, 0, ZoneOffset.ofHours(-2)),
+            OffsetDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_500, ZoneOffset.UTC),
+            OffsetDateTime.of(1969, 12, 31, 23, 59, 59, 999_998_999, ZoneOffset.UTC),
+            OffsetDateTime.of(1960, 2, 29, 12, 0, 0, 1_500, ZoneOffset.ofHours(14)));
+    List<Record> rows = new ArrayList<>();
+    for (OffsetDateTime instant : instants) {
+      Record record = GenericRecord.create(schema);
+      record.setField("at", instant);
+      record.setField("local", instant.toLocalDateTime());
+      rows.add(record);
+    }
+
+    Metrics metrics = FileMetrics.of(schema, MetricsConfig.getDefault(), rows);
+
+    List<Long> at = instants.stream().map(DateTimeUtil::microsFromTimestamptz).toList();
+    List<Long> local =
+        instants.stream()
+            .map(instant -> DateTimeUtil.microsFromTimestamp(instant.toLocalDateTime()))
+            .toList();
+    Type.PrimitiveType zoned = Types.TimestampType.withZone();
+    Type.PrimitiveType plain = Types.TimestampType.withoutZone();
+    assertThat((Long) Conversions.fromByteBuffer(zoned, metrics.lowerBounds().get(1)))
+        .isEqualTo(Collections.min(at));
+    assertThat((Long) Conversions.fromByteBuffer(zoned, metrics.upperBounds().get(1)))
+        .isEqualTo(Collections.max(at));
+    assertThat((Long) Conversions.fromByteBuffer(plain, metrics.lowerBounds().get(2)))
+        .isEqualTo(Collections.min(local));
+    assertThat((Long) Conversions.fromByteBuffer(plain, metrics.upperBounds().get(2)))
+        .isEqualTo(Collections.max(local));
   }
 
   @Test

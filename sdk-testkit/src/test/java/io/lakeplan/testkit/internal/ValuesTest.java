@@ -3,8 +3,13 @@ package io.lakeplan.testkit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakeplan.model.ColumnType;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
@@ -17,6 +22,30 @@ class ValuesTest {
       Types.NestedField.optional(1, "at", Types.TimestampType.withoutZone());
   private static final Types.NestedField ZONED =
       Types.NestedField.optional(2, "at_utc", Types.TimestampType.withZone());
+
+  @Test
+  void columnsOf_firstSpellingInAnyCase_firstNonNullValueTypes_nullOnlyIsString() {
+    Map<String, Object> first = new LinkedHashMap<>();
+    first.put("Id", 1L);
+    first.put("amount", null);
+    first.put("note", null);
+    Map<String, Object> second = new LinkedHashMap<>();
+    second.put("ID", "not a long");
+    second.put("AMOUNT", new BigDecimal("1.25"));
+    second.put("note", null);
+    second.put("at", LocalDateTime.parse("2024-05-01T10:00:00"));
+    Map<String, Object> third = new HashMap<>();
+    third.put("amount", 3);
+
+    Map<String, ColumnType> columns = Values.columnsOf(List.of(first, second, third));
+
+    assertThat(columns)
+        .containsExactly(
+            Map.entry("Id", ColumnType.LONG),
+            Map.entry("amount", ColumnType.decimal(38, 2)),
+            Map.entry("note", ColumnType.STRING),
+            Map.entry("at", ColumnType.TIMESTAMP));
+  }
 
   @Test
   void coerce_timesWithZonesAndOffsets_areTheirUtcTime_andFinerThanMicrosecondsIsRefused() {
