@@ -4,7 +4,7 @@
 Run with the venv built by bin/setup-airflow:
 
     .venv-airflow-VERSION/bin/python bench/airflow/dagfactory_bench.py [-n 200] [-k 3] [--tasks 5]
-        [--compare DIR] [--keep] [--out FILE]
+        [--compare DIR [--baseline DIR]] [--keep] [--out FILE]
 
 1. Generates N dag-factory configs into a temporary folder, one DAG per YAML file and one
    small loader .py per YAML (dag_0001.yml + dag_0001.py), the usual layout when each team
@@ -12,11 +12,14 @@ Run with the venv built by bin/setup-airflow:
 2. Parses the folder with DagBag(dag_folder=..., include_examples=False) K times and reports
    the median whole-folder wall time and per-file times from DagBag.dagbag_stats.
 3. With --compare DIR, parses DIR (already-rendered plain static DAG files) the same way in the
-   same process, interleaved with the dag-factory runs, and reports the ratio.
+   same process, interleaved with the dag-factory runs, and reports the ratio. With --baseline DIR
+   too (e.g. the same DAGs rendered by an earlier version), parses that folder the same way in the
+   same rounds and reports it against both.
 
 One warm-up parse of each folder runs first (its time is reported as "first_parse_seconds"):
 it pays for importing operator modules and dag-factory once, as a long-lived DAG processor
-does. Prints one JSON document on stdout; logs go to stderr. Writes nothing outside the
+does. Each parse's wall time and the process's CPU time are recorded: on a machine shared with
+other work, CPU time is the steadier of the two. Prints one JSON document on stdout; logs go to stderr. Writes nothing outside the
 temporary folder (AIRFLOW_HOME defaults to a temp dir; no bytecode is written).
 """
 from __future__ import annotations
@@ -119,16 +122,19 @@ def _dagbag_class():
 def parse_once(folder: str) -> dict:
     DagBag = _dagbag_class()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     # Airflow 3.3's DagBag has no include_examples (AIRFLOW__CORE__LOAD_EXAMPLES keeps them out)
     options = {"include_examples": False} if "include_examples" in inspect.signature(DagBag).parameters else {}
     bag = DagBag(dag_folder=folder, **options)
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     per_file = {}
     for st in getattr(bag, "dagbag_stats", None) or []:
         dur = st.duration
         per_file[str(st.file)] = dur.total_seconds() if hasattr(dur, "total_seconds") else float(dur)
     return {
         "wall": wall,
+        "cpu": cpu,
         "per_file": per_file,
         "dags": len(bag.dags),
         "tasks": sum(len(d.tasks) for d in bag.dags.values()),
@@ -146,6 +152,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def summarize(folder: str, first: dict, runs: list[dict]) -> dict:
     walls = [r["wall"] for r in runs]
+    cpus = [r["cpu"] for r in runs]
     sums = [sum(r["per_file"].values()) for r in runs]
     # per file: median over the K runs, then distribution over files
     files = sorted(set().union(*(r["per_file"].keys() for r in runs))) if runs else []
@@ -162,6 +169,8 @@ def summarize(folder: str, first: dict, runs: list[dict]) -> dict:
         "first_parse_seconds": round(first["wall"], 4),
         "wall_seconds_median": round(statistics.median(walls), 4),
         "wall_seconds_runs": [round(w, 4) for w in walls],
+        "cpu_seconds_median": round(statistics.median(cpus), 4),
+        "cpu_seconds_runs": [round(c, 4) for c in cpus],
         "sum_file_seconds_median": round(statistics.median(sums), 4),
         "per_file_ms": {
             "median": round(1000 * statistics.median(pf), 3) if pf else None,
@@ -173,12 +182,29 @@ def summarize(folder: str, first: dict, runs: list[dict]) -> dict:
     }
 
 
+def _ratios(a: dict, b: dict, runs_a: list[dict], runs_b: list[dict]) -> dict:
+    """a over b: of the median wall and CPU times, of the per-file medians, and the median of the
+    rounds' own ratios (each round parses both folders back to back)."""
+    def div(x, y):
+        return round(x / y, 3) if y else None
+
+    return {
+        "wall_median": div(a["wall_seconds_median"], b["wall_seconds_median"]),
+        "cpu_median": div(a["cpu_seconds_median"], b["cpu_seconds_median"]),
+        "per_file_median": div(a["per_file_ms"]["median"], b["per_file_ms"]["median"]),
+        "cpu_per_round_median": div(statistics.median(ra["cpu"] / rb["cpu"] for ra, rb in zip(runs_a, runs_b)), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", "--dags", type=int, default=200, help="number of dag-factory DAGs (default 200)")
     ap.add_argument("-k", "--repeat", type=int, default=3, help="measured parses per folder (default 3)")
     ap.add_argument("--tasks", type=int, default=5, help="tasks per DAG (default 5)")
     ap.add_argument("--compare", metavar="DIR", help="folder of plain static DAG files to measure the same way")
+    ap.add_argument("--baseline", metavar="DIR",
+                    help="with --compare: another folder of static DAG files (e.g. the same DAGs as"
+                         " rendered before a change) measured in the same rounds")
     ap.add_argument("--workdir", help="generate into this folder instead of a new temp folder")
     ap.add_argument("--dagfactory-dir", metavar="DIR",
                     help="parse this already generated dag-factory folder (YAML + loader .py per DAG,"
@@ -201,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     if compare and not os.path.isdir(compare):
         print(f"--compare: not a directory: {compare}", file=sys.stderr)
         return 2
+    baseline = os.path.abspath(args.baseline) if args.baseline else None
+    if baseline and (not compare or not os.path.isdir(baseline)):
+        print(f"--baseline needs --compare and a directory: {baseline}", file=sys.stderr)
+        return 2
     try:
         import airflow
         import importlib.metadata as md
@@ -218,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         folders = {"dagfactory": gen_dir}
         if compare:
             folders["static"] = compare
+        if baseline:
+            folders["baseline"] = baseline
         first = {}
         for name, folder in folders.items():
             print(f"[bench] warm-up parse of {name}: {folder}", file=sys.stderr)
@@ -228,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             for name in order:
                 r = parse_once(folders[name])
                 runs[name].append(r)
-                print(f"[bench] run {k + 1}/{args.repeat} {name}: {r['wall']:.3f}s, {r['dags']} dags", file=sys.stderr)
+                print(f"[bench] run {k + 1}/{args.repeat} {name}: {r['wall']:.3f}s (cpu {r['cpu']:.3f}s),"
+                      f" {r['dags']} dags", file=sys.stderr)
 
         summary = {
             "airflow_version": airflow.__version__,
@@ -247,10 +280,11 @@ def main(argv: list[str] | None = None) -> int:
                 "wall_median": round(d["wall_seconds_median"] / s["wall_seconds_median"], 3) if s["wall_seconds_median"] else None,
                 "per_dag_median": round(d["per_dag_ms_median"] / s["per_dag_ms_median"], 3) if s.get("per_dag_ms_median") else None,
             }
-            summary["ratio_static_over_dagfactory"] = {
-                "wall_median": round(s["wall_seconds_median"] / d["wall_seconds_median"], 3) if d["wall_seconds_median"] else None,
-                "per_file_median": round(s["per_file_ms"]["median"] / d["per_file_ms"]["median"], 3) if d["per_file_ms"]["median"] else None,
-            }
+            summary["ratio_static_over_dagfactory"] = _ratios(s, d, runs["static"], runs["dagfactory"])
+        if baseline:
+            b = summary["baseline"] = summarize(baseline, first["baseline"], runs["baseline"])
+            summary["ratio_baseline_over_dagfactory"] = _ratios(b, d, runs["baseline"], runs["dagfactory"])
+            summary["ratio_static_over_baseline"] = _ratios(s, b, runs["static"], runs["baseline"])
         if args.keep:
             summary["generated_folder_kept"] = gen_dir
     finally:

@@ -21,22 +21,6 @@ from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOper
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.timetables.trigger import CronTriggerTimetable
 
-if not hasattr(EmrServerlessStartJobOperator, "aws_hook_class"):
-    # Amazon provider 9.0 (Airflow 2.10.3's): no region_name, its hook would take the
-    # connection's region; this one takes REGION_NAME, as newer providers do
-    from functools import cached_property
-
-    from airflow.providers.amazon.aws.hooks.emr import EmrServerlessHook
-
-    class EmrServerlessStartJobOperator(EmrServerlessStartJobOperator):
-        def __init__(self, *, region_name=None, **kwargs):
-            super().__init__(**kwargs)
-            self.region_name = region_name
-
-        @cached_property
-        def hook(self):
-            return EmrServerlessHook(aws_conn_id=self.aws_conn_id, region_name=self.region_name)
-
 DAG_ID = "orders.maintenance.cron_30_2_x_x_0"
 AWS_CONN_ID = "aws_default"
 REGION_NAME = "eu-west-1"
@@ -47,6 +31,22 @@ SPEC_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/plan.jso
 ENVIRONMENT_LOCATION = "s3://acme-artifacts/lakeplan/plans/orders/7286f6373061/environment-2c2a110e604e.yaml"
 LOG_URI = "s3://acme-logs/emr-serverless/"
 KMS_KEY_ARN = "{{ var.value.lakeplan_kms_key_arn }}"
+
+if hasattr(EmrServerlessStartJobOperator, "aws_hook_class"):
+    EMR_REGION = {"region_name": REGION_NAME}
+else:
+    # Amazon provider 9.0 (Airflow 2.10.3's): no region_name, its hook would take the
+    # connection's region; this one takes REGION_NAME, as newer providers do
+    from functools import cached_property
+
+    from airflow.providers.amazon.aws.hooks.emr import EmrServerlessHook
+
+    class EmrServerlessStartJobOperator(EmrServerlessStartJobOperator):
+        @cached_property
+        def hook(self):
+            return EmrServerlessHook(aws_conn_id=self.aws_conn_id, region_name=REGION_NAME)
+
+    EMR_REGION = {}
 
 SNS_TOPIC_ARNS = ["arn:aws:sns:eu-west-1:123456789012:orders-alerts"]
 # the subject and text of Java runs' notifications (NotificationMessage), with
@@ -109,9 +109,9 @@ def job_main(task_id, name=None, **kwargs):
             }
         },
         aws_conn_id=AWS_CONN_ID,
-        region_name=REGION_NAME,
         waiter_delay=60,
         waiter_max_attempts=1440,
+        **EMR_REGION,
         **kwargs,
     )
 

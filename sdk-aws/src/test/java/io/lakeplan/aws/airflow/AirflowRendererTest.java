@@ -265,7 +265,7 @@ class AirflowRendererTest {
         .containsOnlyOnce("Asset(\"iceberg://raw/orders\")");
     assertThat(file(rendering, "orders.transformation"))
         .contains("UPSTREAM_COMPLETED = [Asset(\"iceberg://raw/orders\")]")
-        .contains("upstream_completed >> create_process_orders");
+        .contains("upstream_completed >> [create_process_order_history, create_process_orders]");
   }
 
   @Test

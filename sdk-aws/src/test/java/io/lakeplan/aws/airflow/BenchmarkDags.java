@@ -11,7 +11,9 @@ import java.nio.file.Path;
 /**
  * Generates {@code N} Lakeplan use cases (one migration each: copy, create table, convert,
  * reconcile, record watermark — five tasks, like the dag-factory benchmark's DAGs) and renders them
- * as Airflow DAG files, for {@code bench/airflow/lakeplan_bench.sh}.
+ * as Airflow DAG files, for {@code bench/airflow/lakeplan_bench.sh}. Each DAG carries what the
+ * orders example's migration DAG carries: an SNS notifier on task failure and on retry (callbacks
+ * in the default arguments), the plan and environment locations, the KMS key and a dataset outlet.
  *
  * <p>Usage: {@code BenchmarkDags USE_CASE_DIR DAG_DIR [N [DAG_FACTORY_DIR]]} (N defaults to 200).
  * With {@code DAG_FACTORY_DIR}, also writes the same DAGs as dag-factory YAML (see {@link
@@ -36,6 +38,12 @@ public final class BenchmarkDags {
               "owner: data-eng@example.com",
               "tags: [bench, lakeplan]",
               "schedule: \"" + (i % 60) + " " + (i % 24) + " * * *\"",
+              "notifications:",
+              "  on-failure: true",
+              "  on-retry: true",
+              "  targets:",
+              "    - type: sns",
+              "      topic-arn: arn:aws:sns:eu-west-1:123456789012:bench-alerts",
               "migrations:",
               "  - id: history",
               "    source: {path: data/hdfs/" + table + ", format: parquet}",

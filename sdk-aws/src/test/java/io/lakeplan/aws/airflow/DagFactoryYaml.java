@@ -3,11 +3,17 @@ package io.lakeplan.aws.airflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lakeplan.aws.emr.EmrServerlessJob;
+import io.lakeplan.aws.notifications.SnsNotifier;
 import io.lakeplan.env.AirflowSettings;
+import io.lakeplan.env.Environment;
+import io.lakeplan.model.NotificationTarget;
 import io.lakeplan.plan.Dag;
 import io.lakeplan.plan.Edge;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
+import io.lakeplan.run.NotificationMessage;
+import io.lakeplan.run.RunEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,14 +44,58 @@ final class DagFactoryYaml {
 
   private DagFactoryYaml() {}
 
+  /**
+   * The provider's SnsNotifier with the arguments the rendered file's {@code sns_messages} makes.
+   */
+  private static Map<String, Object> notifier(
+      Dag dag, String topic, RunEvent.Kind kind, AirflowSettings target) {
+    NotificationMessage message = AirflowRenderer.notificationTemplate(kind, dag);
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put(SnsNotifier.EVENT_ATTRIBUTE, kind.name());
+    attributes.put(SnsNotifier.USE_CASE_ATTRIBUTE, dag.useCase());
+    attributes.put(SnsNotifier.DAG_ATTRIBUTE, dag.id());
+    attributes.put(SnsNotifier.TASK_ATTRIBUTE, AirflowRenderer.JINJA_TASK_ID);
+    Map<String, Object> notifier = new LinkedHashMap<>();
+    notifier.put("callback", Callbacks.PROVIDER_SNS_NOTIFIER);
+    notifier.put("aws_conn_id", target.awsConnectionId());
+    notifier.put("target_arn", topic);
+    notifier.put("region_name", topic.split(":")[3]);
+    notifier.put("subject", message.subject());
+    notifier.put("message", message.text());
+    notifier.put("message_attributes", attributes);
+    return notifier;
+  }
+
   /** The YAML of {@code dag} for {@code target}. */
   static String of(Dag dag, AirflowSettings target) {
+    Environment environment = Environment.builder().airflow(target).build();
     Map<String, Object> defaultArgs = new LinkedHashMap<>();
     defaultArgs.put("owner", dag.owner());
     defaultArgs.put("retries", dag.retries());
     defaultArgs.put("retry_delay_sec", dag.retryDelay().toSeconds());
     defaultArgs.put("depends_on_past", dag.dependsOnPast());
     defaultArgs.put("start_date", "2024-01-01");
+    // the same SNS notifier per event as the rendered file (dag-factory builds a provider notifier
+    // from a "callback" mapping); with one topic, one notifier instead of a list of one
+    List<String> topics = new ArrayList<>();
+    if (dag.notifications() != null) {
+      for (NotificationTarget notificationTarget : dag.notifications().targets()) {
+        if (notificationTarget instanceof NotificationTarget.Sns sns) {
+          topics.add(sns.topicArn());
+        }
+      }
+    }
+    if (topics.size() > 1) {
+      throw new IllegalArgumentException("one SNS topic per DAG: " + dag.id());
+    }
+    for (String topic : topics) {
+      if (dag.notifications().onFailure()) {
+        defaultArgs.put("on_failure_callback", notifier(dag, topic, RunEvent.Kind.FAILURE, target));
+      }
+      if (dag.notifications().onRetry()) {
+        defaultArgs.put("on_retry_callback", notifier(dag, topic, RunEvent.Kind.RETRY, target));
+      }
+    }
 
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("default_args", defaultArgs);
@@ -83,13 +133,27 @@ final class DagFactoryYaml {
                 Map.of(
                     "entryPoint", target.jobJar(),
                     "entryPointArguments",
-                        List.of("--spec", spec, "--dag", dag.id(), "--task", task.id()),
+                        List.of(
+                            "--spec",
+                            spec,
+                            "--env",
+                            EmrServerlessJob.environmentLocation(environment, dag),
+                            "--dag",
+                            dag.id(),
+                            "--task",
+                            task.id()),
                     "sparkSubmitParameters", "--class " + AirflowRenderer.JOB_MAIN_CLASS)));
         entry.put(
             "configuration_overrides",
             Map.of(
                 "monitoringConfiguration",
-                Map.of("s3MonitoringConfiguration", Map.of("logUri", target.logUri()))));
+                Map.of(
+                    "s3MonitoringConfiguration",
+                    Map.of(
+                        "logUri",
+                        target.logUri(),
+                        "encryptionKeyArn",
+                        "{{ var.value." + AirflowRenderer.KMS_KEY_VARIABLE + " }}"))));
         entry.put("aws_conn_id", target.awsConnectionId());
         entry.put("waiter_delay", target.pollInterval().toSeconds());
         entry.put("waiter_max_attempts", target.maxAttempts());
