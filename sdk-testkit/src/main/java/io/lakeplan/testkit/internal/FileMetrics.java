@@ -127,9 +127,15 @@ final class FileMetrics {
       } else if (isNaN(value)) {
         nans++;
       } else {
-        order = order == null ? (timestamps ? TIMESTAMPS : Comparators.forType(type)) : order;
-        lower = lower == null || order.compare(value, lower) < 0 ? value : lower;
-        upper = upper == null || order.compare(value, upper) > 0 ? value : upper;
+        if (lower == null) {
+          order = timestamps ? TIMESTAMPS : Comparators.forType(type);
+          lower = value;
+          upper = value;
+        } else if (order.compare(value, lower) < 0) {
+          lower = value; // below the least, so not above the greatest
+        } else if (order.compare(value, upper) > 0) {
+          upper = value;
+        }
       }
     }
   }
