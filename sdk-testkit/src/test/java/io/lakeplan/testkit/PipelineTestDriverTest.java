@@ -30,6 +30,10 @@ class PipelineTestDriverTest {
           () -> PipelineTestDriver.builder().useCase(orders(0)).startTime(START));
 
   static UseCase orders(int retries) {
+    return orders(retries, "op = 'D'", "updated_at");
+  }
+
+  static UseCase orders(int retries, String deleteWhen, String... orderBy) {
     return UseCase.named("orders")
         .owner("data@example.com")
         .schedule("@daily")
@@ -68,8 +72,8 @@ class PipelineTestDriverTest {
                 m.id("upsert")
                     .source("raw.orders")
                     .addKey("order_id")
-                    .orderBy("updated_at")
-                    .deleteWhen("op = 'D'"))
+                    .orderBy(orderBy)
+                    .deleteWhen(deleteWhen))
         .build();
   }
 
@@ -400,6 +404,41 @@ class PipelineTestDriverTest {
 
       assertThat(run).hasFailedTask("custom", "test it on the Spark engine");
     }
+  }
+
+  @Test
+  void merge_compoundDeleteCondition_andTwoOrderColumns_decidePerKey() {
+    // a null op makes the condition unknown: no delete
+    UseCase useCase = orders(0, "op = 'D' AND amount >= 50", "updated_at", "status");
+    try (PipelineTestDriver driver =
+        PipelineTestDriver.builder().useCase(useCase).startTime(START).build()) {
+      driver
+          .landingFiles("history")
+          .addFile(
+              historyRow(1, "NEW", 10, "I", "2024-05-01T10:00:00"),
+              historyRow(1, "GONE", 60, "D", "2024-05-02T10:00:00"),
+              historyRow(2, "NEW", 20, "I", "2024-05-01T10:00:00"),
+              historyRow(2, "FIX", 10, "D", "2024-05-02T10:00:00"),
+              historyRow(3, "NEW", 70, null, "2024-05-01T10:00:00"),
+              historyRow(4, "B", 1, "U", "2024-05-03T10:00:00"),
+              historyRow(4, "A", 2, "U", "2024-05-03T10:00:00"),
+              historyRow(5, "Z", 1, "U", "2024-05-01T10:00:00"),
+              historyRow(5, "A", 2, "U", "2024-05-02T10:00:00"));
+
+      driver.runAll().forEach(run -> assertThat(run).succeeded());
+
+      assertThat(driver.table("process.orders"))
+          .containsExactlyInAnyOrder(
+              processRow(2, "FIX", "10.00", "2024-05-02T10:00:00"),
+              processRow(3, "NEW", "70.00", "2024-05-01T10:00:00"),
+              processRow(4, "B", "1.00", "2024-05-03T10:00:00"),
+              processRow(5, "A", "2.00", "2024-05-02T10:00:00"));
+    }
+  }
+
+  private static Map<String, Object> processRow(
+      long orderId, String status, String amount, String updatedAt) {
+    return row("order_id", orderId, "status", status, "amount", amount, "updated_at", updatedAt);
   }
 
   @Test

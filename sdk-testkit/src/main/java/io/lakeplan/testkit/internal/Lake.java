@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
@@ -27,6 +28,7 @@ import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
@@ -286,6 +288,10 @@ public final class Lake implements AutoCloseable {
       StructLike partition,
       List<Record> records) {
     OutputFile output = io.newOutputFile(location);
+    // the column metrics are worked out beside the Avro encoding (both only read the records): the
+    // merge's and a Kafka batch's single file were encoded and then measured on one thread
+    ForkJoinTask<Metrics> columnMetrics =
+        ForkJoinTask.adapt(() -> FileMetrics.of(schema, metrics, records)).fork();
     try {
       DataWriter<Record> writer =
           Avro.writeData(output)
@@ -307,7 +313,7 @@ public final class Lake implements AutoCloseable {
       written.put(location, new Written(schema, List.copyOf(records)));
       return DataFiles.builder(spec)
           .copy(writer.toDataFile())
-          .withMetrics(FileMetrics.of(schema, metrics, records))
+          .withMetrics(columnMetrics.join())
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write data file " + location, e);

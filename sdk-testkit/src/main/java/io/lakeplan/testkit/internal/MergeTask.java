@@ -29,6 +29,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -131,8 +132,7 @@ final class MergeTask {
     for (Record record : input) {
       List<Object> key = key(record, sourceKeys, sourceSchema);
       Record previous = latest.get(key);
-      if (previous == null
-          || compareVersions(version(record, order), version(previous, order)) >= 0) {
+      if (previous == null || compareVersions(record, order, previous, order) >= 0) {
         latest.put(key, record);
       }
     }
@@ -174,9 +174,7 @@ final class MergeTask {
         }
         matched.add(key);
         if (targetOrder != null
-            && compareVersions(
-                    version(match.asTarget(), targetOrder), version(existing, targetOrder))
-                < 0) {
+            && compareVersions(match.asTarget(), targetOrder, existing, targetOrder) < 0) {
           late++;
           kept.add(existing);
           continue;
@@ -358,6 +356,26 @@ final class MergeTask {
   }
 
   /**
+   * How the version of {@code record} (its values at {@code positions}) compares with that of
+   * {@code other} (at {@code otherPositions}): {@link #compareVersions(List, List)} without
+   * building the two lists, for the dedupe and the target match, which compare once per row. Null
+   * is the least value, as in {@link Merges#compareVersions}.
+   */
+  private static int compareVersions(
+      Record record, int[] positions, Record other, int[] otherPositions) {
+    for (int i = 0; i < positions.length; i++) {
+      Object a = record.get(positions[i]);
+      Object b = other.get(otherPositions[i]);
+      int compared =
+          a == null ? (b == null ? 0 : -1) : b == null ? 1 : MigrationTasks.compareValues(a, b);
+      if (compared != 0) {
+        return compared;
+      }
+    }
+    return 0;
+  }
+
+  /**
    * An upsert of {@code records} (one per key, of the target's schema): matched rows are replaced,
    * the others inserted, in one commit with {@code properties}.
    */
@@ -500,8 +518,7 @@ final class MergeTask {
         newest.merge(
             version(delete, targetKeys),
             delete,
-            (a, b) ->
-                compareVersions(version(b, targetOrder), version(a, targetOrder)) > 0 ? b : a);
+            (a, b) -> compareVersions(b, targetOrder, a, targetOrder) > 0 ? b : a);
       }
       List<Record> written = new ArrayList<>();
       LocalDateTime now = LocalDateTime.ofInstant(lake.now(), ZoneOffset.UTC);
@@ -543,20 +560,29 @@ final class MergeTask {
     if (condition == null) {
       return row -> false;
     }
-    Map<String, Integer> resolved = new HashMap<>();
-    for (String column : condition.columns()) {
-      resolved.put(column, position(schema, column));
+    // the condition's columns, their positions and types in arrays: the condition asks for a
+    // column by the name it holds, so a scan of a few names (identity first) finds it without
+    // hashing, once per row and column
+    String[] names = condition.columns().toArray(new String[0]);
+    int[] positions = new int[names.length];
+    Type[] types = new Type[names.length];
+    for (int i = 0; i < names.length; i++) {
+      positions[i] = position(schema, names[i]);
+      types[i] = positions[i] < 0 ? null : schema.columns().get(positions[i]).type();
     }
     return row ->
         Boolean.TRUE.equals(
             condition.evaluate(
-                column ->
-                    value(
-                        row,
-                        resolved.containsKey(column)
-                            ? resolved.get(column)
-                            : position(schema, column),
-                        schema)));
+                column -> {
+                  for (int i = 0; i < names.length; i++) {
+                    if (names[i] == column || names[i].equals(column)) {
+                      return positions[i] < 0
+                          ? null
+                          : Values.fromIceberg(types[i], row.get(positions[i]));
+                    }
+                  }
+                  return value(row, position(schema, column), schema);
+                }));
   }
 
   private static Object value(Record record, int position, Schema schema) {

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -187,8 +186,6 @@ public final class Values {
     return converted instanceof ByteBuffer buffer ? buffer.asReadOnlyBuffer() : converted;
   }
 
-  private static final Map<Type, ColumnType> DECIMALS = new ConcurrentHashMap<>();
-
   /** The Lakeplan column type of an Iceberg type. */
   public static ColumnType columnType(Type type) {
     return switch (type.typeId()) {
@@ -197,13 +194,11 @@ public final class Values {
       case LONG -> ColumnType.LONG;
       case FLOAT -> ColumnType.FLOAT;
       case DOUBLE -> ColumnType.DOUBLE;
+      // built, not looked up: a cache keyed by the Iceberg type hashed it (Objects.hash) for every
+      // value converted, more than the construction costs; ColumnType compares by value
       case DECIMAL ->
-          DECIMALS.computeIfAbsent(
-              type,
-              decimal ->
-                  ColumnType.decimal(
-                      ((Types.DecimalType) decimal).precision(),
-                      ((Types.DecimalType) decimal).scale()));
+          ColumnType.decimal(
+              ((Types.DecimalType) type).precision(), ((Types.DecimalType) type).scale());
       case DATE -> ColumnType.DATE;
       case TIMESTAMP ->
           ((Types.TimestampType) type).shouldAdjustToUTC()

@@ -167,4 +167,93 @@ class FileMetricsTest {
     assertThat(value(metrics.upperBounds(), 2).toString())
         .isEqualTo("grace.hopper@navy.example.mil");
   }
+
+  @Test
+  void of_manyRows_countsAndBoundsOfEveryColumn_equalAPassPerColumnOverIcebergsValues() {
+    Schema schema =
+        new Schema(
+            Types.NestedField.optional(1, "id", Types.LongType.get()),
+            Types.NestedField.optional(2, "name", Types.StringType.get()),
+            Types.NestedField.optional(3, "amount", Types.DecimalType.of(12, 2)),
+            Types.NestedField.optional(4, "day", Types.DateType.get()),
+            Types.NestedField.optional(5, "score", Types.DoubleType.get()),
+            Types.NestedField.optional(
+                6,
+                "address",
+                Types.StructType.of(
+                    Types.NestedField.optional(7, "updated_at", Types.TimestampType.withZone()))));
+    java.util.Random random = new java.util.Random(21);
+    List<Record> rows = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      Record address = GenericRecord.create(schema.findType("address").asStructType());
+      address.setField(
+          "updated_at",
+          random.nextInt(9) == 0
+              ? null
+              : OffsetDateTime.of(
+                  LocalDateTime.of(2024, 1, 1, 0, 0).plusSeconds(random.nextInt(90_000_000)),
+                  ZoneOffset.ofHours(random.nextInt(25) - 12)));
+      Record record = GenericRecord.create(schema);
+      record.setField("id", random.nextInt(7) == 0 ? null : random.nextLong());
+      record.setField("name", random.nextInt(5) == 0 ? null : "n" + random.nextInt(1_000_000));
+      record.setField(
+          "amount",
+          random.nextInt(6) == 0
+              ? null
+              : java.math.BigDecimal.valueOf(random.nextInt(2_000_000) - 1_000_000, 2));
+      record.setField(
+          "day",
+          random.nextInt(4) == 0
+              ? null
+              : java.time.LocalDate.of(2000, 1, 1).plusDays(random.nextInt(20_000)));
+      record.setField(
+          "score",
+          random.nextInt(8) == 0
+              ? null
+              : random.nextInt(10) == 0 ? Double.NaN : random.nextGaussian());
+      record.setField("address", i % 50 == 0 ? null : address);
+      rows.add(record);
+    }
+
+    Metrics metrics = FileMetrics.of(schema, MetricsConfig.getDefault(), rows);
+
+    // expected: one pass per column over the values Iceberg stores (micros, days), in its order
+    for (int id : new int[] {1, 2, 3, 4, 5, 7}) {
+      Type.PrimitiveType type = schema.findType(id).asPrimitiveType();
+      List<Object> values = new ArrayList<>();
+      long nulls = 0;
+      long nans = 0;
+      for (Record row : rows) {
+        Object value =
+            id == 7
+                ? (row.getField("address") == null
+                    ? null
+                    : ((Record) row.getField("address")).getField("updated_at"))
+                : row.get(id - 1);
+        if (value == null) {
+          nulls++;
+        } else if (value instanceof Double number && number.isNaN()) {
+          nans++;
+        } else if (value instanceof OffsetDateTime time) {
+          values.add(DateTimeUtil.microsFromTimestamptz(time));
+        } else if (value instanceof java.time.LocalDate date) {
+          values.add(DateTimeUtil.daysFromDate(date));
+        } else {
+          values.add(value);
+        }
+      }
+      Comparator<Object> order = org.apache.iceberg.types.Comparators.forType(type);
+      assertThat(metrics.valueCounts()).containsEntry(id, (long) rows.size());
+      assertThat(metrics.nullValueCounts()).containsEntry(id, nulls);
+      if (id == 5) {
+        assertThat(metrics.nanValueCounts()).containsEntry(id, nans);
+      }
+      assertThat(Conversions.<Object>fromByteBuffer(type, metrics.lowerBounds().get(id)).toString())
+          .as("lower bound of field %s", id)
+          .isEqualTo(Collections.min(values, order).toString());
+      assertThat(Conversions.<Object>fromByteBuffer(type, metrics.upperBounds().get(id)).toString())
+          .as("upper bound of field %s", id)
+          .isEqualTo(Collections.max(values, order).toString());
+    }
+  }
 }
