@@ -226,6 +226,7 @@ final class MergeExecutor {
               : "SELECT *, " + String.join(", ", converted) + " FROM (" + deduplicated + ")";
       if (merge.history() == MergeHistory.SCD2) {
         String changes = changes(merge, view, converted);
+        long before = Tables.currentSnapshotId(targetTable);
         String history;
         try {
           history =
@@ -241,10 +242,11 @@ final class MergeExecutor {
           throw sourceFailure(
               context, merge, view, MergeSource.checked(merge, view), conversions, e, e);
         }
+        Snapshot committed = committedSince(context, merge, before);
         return TaskResult.succeeded(
             rows,
-            0,
-            0,
+            Tables.summaryLong(committed, "added-data-files"),
+            Tables.summaryLong(committed, "added-files-size"),
             Duration.ZERO,
             summary(merge, rows, incrementalRead, sourceSnapshot)
                 + (retained == null ? "" : retention.mergeSummary(merge.target()))
@@ -322,13 +324,11 @@ final class MergeExecutor {
         }
       }
       CrashPoints.reach("after-commit");
-      Table after = Tables.load(context, merge.target());
-      Snapshot snapshot = after.currentSnapshot();
-      boolean committed = snapshot != null && snapshot.snapshotId() != before;
+      Snapshot committed = committedSince(context, merge, before);
       return TaskResult.succeeded(
           rows,
-          committed ? Tables.summaryLong(snapshot, "added-data-files") : 0,
-          committed ? Tables.summaryLong(snapshot, "added-files-size") : 0,
+          Tables.summaryLong(committed, "added-data-files"),
+          Tables.summaryLong(committed, "added-files-size"),
           Duration.ZERO,
           summary(merge, rows, incrementalRead, sourceSnapshot)
               + (retained == null ? "" : retention.mergeSummary(merge.target()))
@@ -336,6 +336,12 @@ final class MergeExecutor {
     } finally {
       context.spark.catalog().dropTempView(view);
     }
+  }
+
+  /** The target's current snapshot when the merge committed one after {@code before}, or null. */
+  private static Snapshot committedSince(Context context, Merge merge, long before) {
+    Snapshot snapshot = Tables.load(context, merge.target()).currentSnapshot();
+    return snapshot != null && snapshot.snapshotId() != before ? snapshot : null;
   }
 
   /**

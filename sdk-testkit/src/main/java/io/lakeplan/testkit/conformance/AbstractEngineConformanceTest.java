@@ -239,6 +239,9 @@ public abstract class AbstractEngineConformanceTest {
         version(3, "NEW", "30.00", 5, null));
     assertThat(second.summary())
         .contains("; scd2 history of 3 keys rewritten (6 versions, 2 current)");
+    // the report counts the files the history commit wrote, as an upsert's does
+    assertThat(second.files()).as("files written").isPositive();
+    assertThat(second.bytes()).as("bytes written").isPositive();
 
     // later still: a change of 2 older than its delete slots in before it, and a version of 1
     // with the order value of its current one replaces it (the later arrival wins)

@@ -114,16 +114,16 @@ final class MergeTask {
       List<SourceRow> shaped =
           Parallel.map(input, row -> new SourceRow(targetRows.of(row), deletes.test(row)));
       targetRows.failIfRefused("The source of merge " + merge.id());
-      String history =
+      History.Written history =
           History.write(lake, merge, target, shaped, sourceSnapshotProperty(merge), sourceId);
       return TaskResult.succeeded(
           read,
-          0,
-          0,
+          Lake.summaryLong(history.snapshot(), "added-data-files"),
+          Lake.summaryLong(history.snapshot(), "added-files-size"),
           Duration.ZERO,
           summary(merge, read, incrementalRead, sourceId)
               + (retained == null ? "" : retention.mergeSummary(merge.target()))
-              + history);
+              + history.summary());
     }
 
     // one row per key: the greatest by the order columns, among equals the latest arrival
@@ -257,7 +257,10 @@ final class MergeTask {
     /** An event of a key's history: a version (a target row) or a delete, at an order value. */
     private record Event(Object order, Record version) {}
 
-    static String write(
+    /** The commit of the rebuilt histories and what the task's summary says of them. */
+    record Written(Snapshot snapshot, String summary) {}
+
+    static Written write(
         Lake lake,
         Merge merge,
         Table target,
@@ -336,8 +339,11 @@ final class MergeTask {
           }
         }
       }
-      Writes.overwrite(lake, target, rewritten, rebuilt, Map.of(property, Long.toString(sourceId)));
-      return Merges.historySummary(changed.size(), rebuilt.size(), currentVersions);
+      Snapshot snapshot =
+          Writes.overwrite(
+              lake, target, rewritten, rebuilt, Map.of(property, Long.toString(sourceId)));
+      return new Written(
+          snapshot, Merges.historySummary(changed.size(), rebuilt.size(), currentVersions));
     }
   }
 
