@@ -46,7 +46,21 @@ import java.util.TreeSet;
 final class PlanCompiler {
 
   /** A task with the use case and path of the step it came from (for problem messages). */
-  record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
+  record DraftTask(
+      String dagId,
+      UseCase useCase,
+      Task task,
+      String origin,
+      Set<TableId> reads,
+      Set<TableId> writes) {
+    /**
+     * The task's spec reads and writes are taken once: the compiler asks for them many times, and
+     * each call of the spec builds its sets anew.
+     */
+    DraftTask(String dagId, UseCase useCase, Task task, String origin) {
+      this(dagId, useCase, task, origin, task.spec().reads(), task.spec().writes());
+    }
+  }
 
   /** A DAG under construction. */
   static final class DraftDag {
@@ -141,7 +155,7 @@ final class PlanCompiler {
    * use case looks at its own DAGs instead of scanning every DAG of the workspace (which made
    * compilation quadratic in the number of use cases).
    */
-  private final Map<UseCase, Map<String, DraftDag>> dagsByUseCase = new IdentityHashMap<>();
+  private final Map<UseCase, Map<String, DraftDag>> dagsByUseCase;
 
   /** Tables a migration with a watermark column writes: where Kafka can take over by default. */
   private final Set<TableId> migratedWithWatermark = new HashSet<>();
@@ -159,7 +173,10 @@ final class PlanCompiler {
   /** The create-table task of each table (one, once validation has run). */
   private final Map<TableId, List<DraftTask>> creators = new HashMap<>();
 
-  private PlanCompiler() {}
+  /** A compiler for about {@code useCases} use cases. */
+  private PlanCompiler(int useCases) {
+    dagsByUseCase = new IdentityHashMap<>(useCases);
+  }
 
   /**
    * The DAGs of one use case laid out alone, with no other use case known: what the Airflow-limit
@@ -207,7 +224,7 @@ final class PlanCompiler {
    * instead of laying those use cases out again. The plan is the same either way.
    */
   static Compilation compile(Collection<UseCase> useCases, Map<UseCase, Layout> layouts) {
-    PlanCompiler compiler = new PlanCompiler();
+    PlanCompiler compiler = new PlanCompiler(useCases.size());
     List<UseCase> sorted = new ArrayList<>(useCases);
     sorted.sort(Comparator.comparing(UseCase::name));
     compiler.migratedWithWatermark.addAll(watermarkedTargets(sorted));
@@ -297,15 +314,21 @@ final class PlanCompiler {
 
   /** The DAGs of {@code useCase} laid out alone (see {@link Layout}). */
   static Layout layOutAlone(UseCase useCase) {
-    PlanCompiler compiler = new PlanCompiler();
+    PlanCompiler compiler = new PlanCompiler(1);
     compiler.layOut(useCase);
     return new Layout(useCase, compiler);
   }
 
   /** The id of the DAG a use case's tasks of {@code kind} go to by default. */
   public static String dagId(String useCase, DagKind kind) {
-    return useCase + "." + kind.name().toLowerCase(Locale.ROOT);
+    return useCase + KIND_SUFFIXES[kind.ordinal()];
   }
+
+  /** {@code .} and the lower-case name of each DAG kind, by ordinal. */
+  private static final String[] KIND_SUFFIXES =
+      Arrays.stream(DagKind.values())
+          .map(kind -> "." + kind.name().toLowerCase(Locale.ROOT))
+          .toArray(String[]::new);
 
   /** The id of the maintenance DAG for tasks on {@code schedule}. */
   static String maintenanceDagId(UseCase useCase, Schedule schedule) {
@@ -449,8 +472,7 @@ final class PlanCompiler {
             continue;
           }
           for (DraftTask task : dag.tasks.values()) {
-            Set<TableId> touched =
-                writing ? task.task().spec().writes() : task.task().spec().reads();
+            Set<TableId> touched = writing ? task.writes() : task.reads();
             if (touched.contains(table.table())) {
               home = dag;
               break;
@@ -472,7 +494,7 @@ final class PlanCompiler {
     for (DraftDag dag : dags.values()) {
       for (DraftTask task : dag.tasks.values()) {
         TaskSpec spec = task.task().spec();
-        for (TableId table : spec.writes()) {
+        for (TableId table : task.writes()) {
           writers.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
           if (spec instanceof TaskSpec.CreateTable) {
             creators.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
@@ -495,14 +517,13 @@ final class PlanCompiler {
         for (DraftTask other : dag.tasks.values()) {
           if (other != task
               && !(other.task().spec() instanceof TaskSpec.CreateTable)
-              && (other.task().spec().writes().contains(table)
-                  || other.task().spec().reads().contains(table))) {
+              && (other.writes().contains(table) || other.reads().contains(table))) {
             dag.edges.add(Edge.of(task.task().id(), other.task().id()));
           }
         }
         continue;
       }
-      for (TableId table : spec.reads()) {
+      for (TableId table : task.reads()) {
         for (DraftTask writer : writers.getOrDefault(table, List.of())) {
           if (writer.dagId().equals(dag.id)
               && writer != task
@@ -519,7 +540,7 @@ final class PlanCompiler {
     Map<TableId, List<String>> tableWriters = new HashMap<>();
     for (DraftTask task : dag.tasks.values()) {
       if (!(task.task().spec() instanceof TaskSpec.CreateTable)) {
-        for (TableId table : task.task().spec().writes()) {
+        for (TableId table : task.writes()) {
           tableWriters.computeIfAbsent(table, key -> new ArrayList<>()).add(task.task().id());
         }
       }
@@ -539,7 +560,7 @@ final class PlanCompiler {
     Map<String, String> origins = linkOrigins.computeIfAbsent(dag.id, key -> new HashMap<>());
     for (DraftTask task : dag.tasks.values()) {
       TaskSpec spec = task.task().spec();
-      for (TableId table : spec.reads()) {
+      for (TableId table : task.reads()) {
         List<DraftTask> tableWriters = writers.getOrDefault(table, List.of());
         // A read is satisfied inside the DAG when the DAG writes the table itself (a migration's
         // reconcile reads its own conversion, not the ingestion that continues after it).
@@ -552,7 +573,7 @@ final class PlanCompiler {
         }
       }
       if (!(spec instanceof TaskSpec.CreateTable)) {
-        for (TableId table : spec.writes()) {
+        for (TableId table : task.writes()) {
           for (DraftTask creator : creators.getOrDefault(table, List.of())) {
             link(dag, creator.dagId(), DagDependency.Reason.CREATION, table, reasons, tables);
             origins.putIfAbsent(creator.dagId(), task.origin());
