@@ -48,6 +48,20 @@ import java.util.stream.Collectors;
  * durations, ISO instants, conditions as text, absent values left out, unknown keys rejected.
  */
 final class Mappers {
+  /** The kebab-case names of each enum's constants, by ordinal: made once per enum type. */
+  private static final ClassValue<String[]> ENUM_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+          Object[] constants = type.getEnumConstants();
+          String[] names = new String[constants.length];
+          for (int i = 0; i < constants.length; i++) {
+            names[i] = ((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT).replace('_', '-');
+          }
+          return names;
+        }
+      };
+
   private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
   private static final ObjectMapper PRETTY_JSON =
       JSON.copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -202,7 +216,7 @@ final class Mappers {
 
   /** The kebab-case name of an enum constant: {@code ADD_FILES} → {@code add-files}. */
   public static String enumName(Enum<?> value) {
-    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return ENUM_NAMES.get(value.getDeclaringClass())[value.ordinal()];
   }
 
   /** Writes a value as its text form. */

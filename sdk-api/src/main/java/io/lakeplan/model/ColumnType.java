@@ -56,10 +56,15 @@ public final class ColumnType {
   private final int precision;
   private final int scale;
 
+  /** The type as written, made once: it is written for every column of every use case hashed. */
+  private final String text;
+
   private ColumnType(Kind kind, int precision, int scale) {
     this.kind = kind;
     this.precision = precision;
     this.scale = scale;
+    String name = kind.name().toLowerCase(Locale.ROOT);
+    this.text = kind == Kind.DECIMAL ? name + "(" + precision + "," + scale + ")" : name;
   }
 
   /** {@code decimal(precision, scale)}; precision 1–38, scale 0–precision. */
@@ -113,8 +118,7 @@ public final class ColumnType {
   @JsonValue
   @Override
   public String toString() {
-    String name = kind.name().toLowerCase(Locale.ROOT);
-    return kind == Kind.DECIMAL ? name + "(" + precision + "," + scale + ")" : name;
+    return text;
   }
 
   @Override

@@ -183,20 +183,32 @@ final class Checks {
               + " match more)");
       return false;
     }
-    for (String segment : location.split("[/\\\\]", -1)) {
-      if (segment.equals("..")) {
-        report(
-            ProblemCode.UNSAFE_PATH,
-            "The "
-                + what
-                + " '"
-                + location
-                + "' has a '..' segment; write the path without it (relative paths stay inside"
-                + " the use-case folder, absolute ones name their folder directly)");
-        return false;
-      }
+    if (hasParentSegment(location)) {
+      report(
+          ProblemCode.UNSAFE_PATH,
+          "The "
+              + what
+              + " '"
+              + location
+              + "' has a '..' segment; write the path without it (relative paths stay inside"
+              + " the use-case folder, absolute ones name their folder directly)");
+      return false;
     }
     return true;
+  }
+
+  /** Whether {@code location} has a {@code ..} segment between slashes or backslashes. */
+  private static boolean hasParentSegment(String location) {
+    int start = 0;
+    for (int i = 0; i <= location.length(); i++) {
+      if (i == location.length() || location.charAt(i) == '/' || location.charAt(i) == '\\') {
+        if (i - start == 2 && location.charAt(start) == '.' && location.charAt(start + 1) == '.') {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
   }
 
   /**

@@ -23,6 +23,7 @@ import io.lakeplan.plan.Plan;
 import io.lakeplan.plan.Task;
 import io.lakeplan.plan.TaskSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -45,7 +46,21 @@ import java.util.TreeSet;
 final class PlanCompiler {
 
   /** A task with the use case and path of the step it came from (for problem messages). */
-  record DraftTask(String dagId, UseCase useCase, Task task, String origin) {}
+  record DraftTask(
+      String dagId,
+      UseCase useCase,
+      Task task,
+      String origin,
+      Set<TableId> reads,
+      Set<TableId> writes) {
+    /**
+     * The task's spec reads and writes are taken once: the compiler asks for them many times, and
+     * each call of the spec builds its sets anew.
+     */
+    DraftTask(String dagId, UseCase useCase, Task task, String origin) {
+      this(dagId, useCase, task, origin, task.spec().reads(), task.spec().writes());
+    }
+  }
 
   /** A DAG under construction. */
   static final class DraftDag {
@@ -140,7 +155,7 @@ final class PlanCompiler {
    * use case looks at its own DAGs instead of scanning every DAG of the workspace (which made
    * compilation quadratic in the number of use cases).
    */
-  private final Map<UseCase, Map<String, DraftDag>> dagsByUseCase = new IdentityHashMap<>();
+  private final Map<UseCase, Map<String, DraftDag>> dagsByUseCase;
 
   /** Tables a migration with a watermark column writes: where Kafka can take over by default. */
   private final Set<TableId> migratedWithWatermark = new HashSet<>();
@@ -151,25 +166,76 @@ final class PlanCompiler {
    * Per DAG, per upstream DAG: the use-case path of the first step that made the link (the task
    * reading the table, or the declared dependency), where a cycle through the link is reported.
    */
-  private final Map<String, Map<String, String>> linkOrigins = new HashMap<>();
+  private Map<String, Map<String, String>> linkOrigins = new HashMap<>();
 
   private final Map<TableId, List<DraftTask>> watermarkRecorders = new HashMap<>();
 
   /** The create-table task of each table (one, once validation has run). */
   private final Map<TableId, List<DraftTask>> creators = new HashMap<>();
 
-  private PlanCompiler() {}
+  /** A compiler for about {@code useCases} use cases. */
+  private PlanCompiler(int useCases) {
+    dagsByUseCase = new IdentityHashMap<>(useCases);
+  }
+
+  /**
+   * The DAGs of one use case laid out alone, with no other use case known: what the Airflow-limit
+   * check and the DAG-id index read, and what {@link #compile(Collection, Map)} takes over instead
+   * of laying the use case out a second time.
+   */
+  static final class Layout {
+    private final UseCase useCase;
+    private final PlanCompiler compiler;
+
+    private Layout(UseCase useCase, PlanCompiler compiler) {
+      this.useCase = useCase;
+      this.compiler = compiler;
+    }
+
+    /** The DAGs by id, in id order. */
+    Map<String, DraftDag> dags() {
+      return Collections.unmodifiableMap(compiler.dags);
+    }
+
+    /** The DAG ids, in order. */
+    Set<String> dagIds() {
+      return Collections.unmodifiableSet(compiler.dags.keySet());
+    }
+  }
+
+  /**
+   * A Kafka task laid out while its ingestion left the starting position open: laid out alone, it
+   * starts at the earliest offsets; in the workspace, after the migration watermark when a
+   * migration records one for its target.
+   */
+  private record OpenStart(DraftDag dag, DraftTask task, KafkaIngestion ingestion) {}
+
+  /** Kafka tasks laid out with an open starting position (filled in {@link #layOut}). */
+  private final List<OpenStart> openStarts = new ArrayList<>();
 
   /** Compiles {@code useCases}, which must have passed local validation. */
   public static Compilation compile(Collection<UseCase> useCases) {
-    PlanCompiler compiler = new PlanCompiler();
+    return compile(useCases, new IdentityHashMap<>());
+  }
+
+  /**
+   * Compiles {@code useCases}, which must have passed local validation, taking over the layouts in
+   * {@code layouts} (by use case, made by {@link #layOutAlone}; each is used once and removed)
+   * instead of laying those use cases out again. The plan is the same either way.
+   */
+  static Compilation compile(Collection<UseCase> useCases, Map<UseCase, Layout> layouts) {
+    PlanCompiler compiler = new PlanCompiler(useCases.size());
     List<UseCase> sorted = new ArrayList<>(useCases);
     sorted.sort(Comparator.comparing(UseCase::name));
     compiler.migratedWithWatermark.addAll(watermarkedTargets(sorted));
     for (UseCase useCase : sorted) {
-      compiler.layOut(useCase);
+      Layout layout = layouts.remove(useCase);
+      if (layout == null || layout.useCase != useCase || !compiler.adopt(layout)) {
+        compiler.layOut(useCase);
+      }
     }
     compiler.indexLineage();
+    compiler.linkOrigins = new HashMap<>(WorkspaceRules.capacity(compiler.dags.size()));
     List<Cycle> cycles = new ArrayList<>();
     Map<String, Map<String, DagDependency>> upstream = new TreeMap<>();
     for (DraftDag dag : compiler.dags.values()) {
@@ -214,34 +280,55 @@ final class PlanCompiler {
         .build();
   }
 
-  /** The ids of the DAGs {@code useCase} compiles to, without linking anything. */
-  static Set<String> dagIds(UseCase useCase) {
-    PlanCompiler compiler = new PlanCompiler();
-    compiler.layOut(useCase);
-    return compiler.dags.keySet();
+  /**
+   * Takes over the DAGs of a use case laid out alone, as {@link #layOut} would lay it out here:
+   * false, taking nothing, when one of its DAG ids is taken already (then the use cases share a
+   * DAG, which only an invalid workspace does, and laying it out here merges them as before).
+   */
+  private boolean adopt(Layout layout) {
+    PlanCompiler alone = layout.compiler;
+    for (String id : alone.dags.keySet()) {
+      if (dags.containsKey(id)) {
+        return false;
+      }
+    }
+    dags.putAll(alone.dags);
+    dagsByUseCase.putAll(alone.dagsByUseCase);
+    for (OpenStart open : alone.openStarts) {
+      // the task may have been replaced by a later step with the same id, as it would be here
+      if (open.dag.tasks.get(open.task.task().id()) == open.task
+          && migratedWithWatermark.contains(open.ingestion.target())) {
+        open.dag.add(
+            open.task.task().id(),
+            TaskSpec.IngestKafka.of(withStartingPosition(open.ingestion)),
+            open.task.origin());
+      }
+    }
+    return true;
   }
 
-  /**
-   * The DAGs of {@code useCase} laid out alone: DAG id → (task id → the path of the step the task
-   * comes from), in id order.
-   */
-  static Map<String, Map<String, String>> layout(UseCase useCase) {
-    PlanCompiler compiler = new PlanCompiler();
+  /** The ids of the DAGs {@code useCase} compiles to, without linking anything. */
+  static Set<String> dagIds(UseCase useCase) {
+    return layOutAlone(useCase).dagIds();
+  }
+
+  /** The DAGs of {@code useCase} laid out alone (see {@link Layout}). */
+  static Layout layOutAlone(UseCase useCase) {
+    PlanCompiler compiler = new PlanCompiler(1);
     compiler.layOut(useCase);
-    Map<String, Map<String, String>> layout = new TreeMap<>();
-    compiler.dags.forEach(
-        (id, dag) -> {
-          Map<String, String> tasks = new TreeMap<>();
-          dag.tasks.forEach((taskId, task) -> tasks.put(taskId, task.origin()));
-          layout.put(id, tasks);
-        });
-    return layout;
+    return new Layout(useCase, compiler);
   }
 
   /** The id of the DAG a use case's tasks of {@code kind} go to by default. */
   public static String dagId(String useCase, DagKind kind) {
-    return useCase + "." + kind.name().toLowerCase(Locale.ROOT);
+    return useCase + KIND_SUFFIXES[kind.ordinal()];
   }
+
+  /** {@code .} and the lower-case name of each DAG kind, by ordinal. */
+  private static final String[] KIND_SUFFIXES =
+      Arrays.stream(DagKind.values())
+          .map(kind -> "." + kind.name().toLowerCase(Locale.ROOT))
+          .toArray(String[]::new);
 
   /** The id of the maintenance DAG for tasks on {@code schedule}. */
   static String maintenanceDagId(UseCase useCase, Schedule schedule) {
@@ -323,11 +410,14 @@ final class PlanCompiler {
               "jdbc-ingestions[" + ingestion.id() + "]");
     }
     for (KafkaIngestion ingestion : useCase.kafkaIngestions()) {
-      dag(useCase, DagKind.INGESTION)
-          .add(
-              ingestion.id(),
-              TaskSpec.IngestKafka.of(withStartingPosition(ingestion)),
-              "kafka-ingestions[" + ingestion.id() + "]");
+      DraftDag dag = dag(useCase, DagKind.INGESTION);
+      dag.add(
+          ingestion.id(),
+          TaskSpec.IngestKafka.of(withStartingPosition(ingestion)),
+          "kafka-ingestions[" + ingestion.id() + "]");
+      if (ingestion.startingPosition() == null) {
+        openStarts.add(new OpenStart(dag, dag.tasks.get(ingestion.id()), ingestion));
+      }
     }
     for (Merge merge : useCase.merges()) {
       dag(useCase, DagKind.TRANSFORMATION)
@@ -382,8 +472,7 @@ final class PlanCompiler {
             continue;
           }
           for (DraftTask task : dag.tasks.values()) {
-            Set<TableId> touched =
-                writing ? task.task().spec().writes() : task.task().spec().reads();
+            Set<TableId> touched = writing ? task.writes() : task.reads();
             if (touched.contains(table.table())) {
               home = dag;
               break;
@@ -405,7 +494,7 @@ final class PlanCompiler {
     for (DraftDag dag : dags.values()) {
       for (DraftTask task : dag.tasks.values()) {
         TaskSpec spec = task.task().spec();
-        for (TableId table : spec.writes()) {
+        for (TableId table : task.writes()) {
           writers.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
           if (spec instanceof TaskSpec.CreateTable) {
             creators.computeIfAbsent(table, key -> new ArrayList<>()).add(task);
@@ -428,14 +517,13 @@ final class PlanCompiler {
         for (DraftTask other : dag.tasks.values()) {
           if (other != task
               && !(other.task().spec() instanceof TaskSpec.CreateTable)
-              && (other.task().spec().writes().contains(table)
-                  || other.task().spec().reads().contains(table))) {
+              && (other.writes().contains(table) || other.reads().contains(table))) {
             dag.edges.add(Edge.of(task.task().id(), other.task().id()));
           }
         }
         continue;
       }
-      for (TableId table : spec.reads()) {
+      for (TableId table : task.reads()) {
         for (DraftTask writer : writers.getOrDefault(table, List.of())) {
           if (writer.dagId().equals(dag.id)
               && writer != task
@@ -447,10 +535,12 @@ final class PlanCompiler {
     }
     // Writers of one table in one DAG run one after the other, in task id order: Iceberg commits
     // of concurrent writers conflict, and an order makes every run write the same way.
-    Map<TableId, List<String>> tableWriters = new TreeMap<>();
+    // (the edges are a sorted set: the order of the tables does not matter, the order of each
+    // table's writers does)
+    Map<TableId, List<String>> tableWriters = new HashMap<>();
     for (DraftTask task : dag.tasks.values()) {
       if (!(task.task().spec() instanceof TaskSpec.CreateTable)) {
-        for (TableId table : task.task().spec().writes()) {
+        for (TableId table : task.writes()) {
           tableWriters.computeIfAbsent(table, key -> new ArrayList<>()).add(task.task().id());
         }
       }
@@ -470,11 +560,11 @@ final class PlanCompiler {
     Map<String, String> origins = linkOrigins.computeIfAbsent(dag.id, key -> new HashMap<>());
     for (DraftTask task : dag.tasks.values()) {
       TaskSpec spec = task.task().spec();
-      for (TableId table : spec.reads()) {
+      for (TableId table : task.reads()) {
         List<DraftTask> tableWriters = writers.getOrDefault(table, List.of());
         // A read is satisfied inside the DAG when the DAG writes the table itself (a migration's
         // reconcile reads its own conversion, not the ingestion that continues after it).
-        if (tableWriters.stream().anyMatch(writer -> writer.dagId().equals(dag.id))) {
+        if (writesInDag(tableWriters, dag.id)) {
           continue;
         }
         for (DraftTask writer : tableWriters) {
@@ -483,7 +573,7 @@ final class PlanCompiler {
         }
       }
       if (!(spec instanceof TaskSpec.CreateTable)) {
-        for (TableId table : spec.writes()) {
+        for (TableId table : task.writes()) {
           for (DraftTask creator : creators.getOrDefault(table, List.of())) {
             link(dag, creator.dagId(), DagDependency.Reason.CREATION, table, reasons, tables);
             origins.putIfAbsent(creator.dagId(), task.origin());
@@ -528,6 +618,15 @@ final class PlanCompiler {
                     .tables(tables.getOrDefault(upstreamId, Set.of()))
                     .build()));
     return upstream;
+  }
+
+  private static boolean writesInDag(List<DraftTask> writers, String dagId) {
+    for (DraftTask writer : writers) {
+      if (writer.dagId().equals(dagId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static TableId continuedTable(TaskSpec spec) {
@@ -624,11 +723,35 @@ final class PlanCompiler {
   }
 
   private List<Cycle> taskCycles(DraftDag dag) {
-    Map<String, List<String>> graph = new TreeMap<>();
-    dag.tasks.keySet().forEach(id -> graph.put(id, new ArrayList<>()));
-    dag.edges.forEach(edge -> graph.get(edge.from()).add(edge.to()));
+    if (dag.edges.isEmpty()) {
+      return List.of();
+    }
+    // task ids in id order (the tasks map's), each task's successors in edge order
+    String[] ids = dag.tasks.keySet().toArray(new String[0]);
+    int[] counts = new int[ids.length];
+    int[] from = new int[dag.edges.size()];
+    int[] to = new int[dag.edges.size()];
+    int e = 0;
+    for (Edge edge : dag.edges) {
+      from[e] = Arrays.binarySearch(ids, edge.from());
+      if (from[e] < 0) {
+        throw new IllegalStateException("Edge from unknown task " + edge.from() + " in " + dag.id);
+      }
+      int target = Arrays.binarySearch(ids, edge.to());
+      to[e] = target < 0 ? -1 : target;
+      counts[from[e]]++;
+      e++;
+    }
+    int[][] successors = new int[ids.length][];
+    for (int i = 0; i < ids.length; i++) {
+      successors[i] = new int[counts[i]];
+      counts[i] = 0;
+    }
+    for (int i = 0; i < from.length; i++) {
+      successors[from[i]][counts[from[i]]++] = to[i];
+    }
     List<Cycle> cycles = new ArrayList<>();
-    for (List<String> cycle : Cycles.find(graph)) {
+    for (List<String> cycle : Cycles.find(ids, successors)) {
       DraftTask first = dag.tasks.get(cycle.get(0));
       cycles.add(new Cycle(dag.useCase.name(), first.origin(), cycle, false));
     }
@@ -636,10 +759,8 @@ final class PlanCompiler {
   }
 
   private List<Cycle> dagCycles(Map<String, Map<String, DagDependency>> upstream) {
-    Map<String, List<String>> graph = new TreeMap<>();
-    upstream.forEach((dagId, ups) -> graph.put(dagId, new ArrayList<>(ups.keySet())));
     List<Cycle> cycles = new ArrayList<>();
-    for (List<String> cycle : Cycles.find(graph)) {
+    for (List<String> cycle : Cycles.findInKeys(upstream)) {
       List<String> downstreamFirst = new ArrayList<>(cycle);
       java.util.Collections.reverse(downstreamFirst);
       DraftDag first = dags.get(cycle.get(0));

@@ -60,11 +60,11 @@ final class UseCaseRules {
   private UseCaseRules() {}
 
   /**
-   * The problems of {@code useCase} on its own. When it has none, the ids of the DAGs it lays out
-   * to (the Airflow limits are checked on them) are put in {@code dagIds}, so that the checks
-   * across use cases need not lay it out again.
+   * The problems of {@code useCase} on its own. When it has none before the Airflow limits, the
+   * DAGs it lays out to alone (the limits are checked on them) are put in {@code layouts}, so that
+   * the checks across use cases and the compilation need not lay it out again.
    */
-  static List<Problem> check(UseCase useCase, Map<UseCase, Set<String>> dagIds) {
+  static List<Problem> check(UseCase useCase, Map<UseCase, PlanCompiler.Layout> layouts) {
     List<Problem> problems = new ArrayList<>();
     Checks root = new Checks(problems, useCase.name(), "");
     Checks name = root.at("name");
@@ -177,7 +177,7 @@ final class UseCaseRules {
       }
     }
     if (problems.isEmpty()) {
-      airflowLimits(problems, useCase, dagIds);
+      airflowLimits(problems, useCase, layouts);
     }
     return problems;
   }
@@ -188,7 +188,7 @@ final class UseCaseRules {
    * on the use case's own layout, at the step each id comes from.
    */
   private static void airflowLimits(
-      List<Problem> problems, UseCase useCase, Map<UseCase, Set<String>> dagIds) {
+      List<Problem> problems, UseCase useCase, Map<UseCase, PlanCompiler.Layout> layouts) {
     Checks root = new Checks(problems, useCase.name(), "");
     for (int i = 0; i < useCase.tags().size(); i++) {
       tagLength(root.element("tags", null, i), useCase.tags().get(i));
@@ -200,42 +200,46 @@ final class UseCaseRules {
             root.element("spark-jobs", job.id(), j).element("tags", null, i), job.tags().get(i));
       }
     }
-    Map<String, Map<String, String>> layout = PlanCompiler.layout(useCase);
-    dagIds.put(useCase, layout.keySet());
-    layout.forEach(
-        (dagId, tasks) -> {
-          String dagOrigin = tasks.isEmpty() ? "name" : tasks.values().iterator().next();
-          if (dagId.length() > AirflowLimits.MAX_DAG_ID_CHARS) {
-            new Checks(problems, useCase.name(), dagOrigin)
-                .report(
-                    ProblemCode.TOO_LONG,
-                    "DAG id '"
-                        + dagId
-                        + "' has "
-                        + dagId.length()
-                        + " characters; Airflow allows "
-                        + AirflowLimits.AIRFLOW_ID_CHARS
-                        + ", and a DAG id also names its file and, after 'wait-for.', the"
-                        + " sensor waiting on it, so at most "
-                        + AirflowLimits.MAX_DAG_ID_CHARS
-                        + ": shorten the use-case name, the step's schedule or its dag");
-          }
-          tasks.forEach(
-              (taskId, origin) -> {
-                if (taskId.length() > AirflowLimits.AIRFLOW_ID_CHARS) {
-                  new Checks(problems, useCase.name(), origin)
-                      .report(
-                          ProblemCode.TOO_LONG,
-                          "Task id '"
-                              + taskId
-                              + "' has "
-                              + taskId.length()
-                              + " characters; Airflow allows at most "
-                              + AirflowLimits.AIRFLOW_ID_CHARS
-                              + ": shorten the step id or the table name it is made of");
-                }
-              });
-        });
+    PlanCompiler.Layout layout = PlanCompiler.layOutAlone(useCase);
+    layouts.put(useCase, layout);
+    layout
+        .dags()
+        .forEach(
+            (dagId, dag) -> {
+              Map<String, PlanCompiler.DraftTask> tasks = dag.tasks;
+              String dagOrigin =
+                  tasks.isEmpty() ? "name" : tasks.values().iterator().next().origin();
+              if (dagId.length() > AirflowLimits.MAX_DAG_ID_CHARS) {
+                new Checks(problems, useCase.name(), dagOrigin)
+                    .report(
+                        ProblemCode.TOO_LONG,
+                        "DAG id '"
+                            + dagId
+                            + "' has "
+                            + dagId.length()
+                            + " characters; Airflow allows "
+                            + AirflowLimits.AIRFLOW_ID_CHARS
+                            + ", and a DAG id also names its file and, after 'wait-for.', the"
+                            + " sensor waiting on it, so at most "
+                            + AirflowLimits.MAX_DAG_ID_CHARS
+                            + ": shorten the use-case name, the step's schedule or its dag");
+              }
+              tasks.forEach(
+                  (taskId, task) -> {
+                    if (taskId.length() > AirflowLimits.AIRFLOW_ID_CHARS) {
+                      new Checks(problems, useCase.name(), task.origin())
+                          .report(
+                              ProblemCode.TOO_LONG,
+                              "Task id '"
+                                  + taskId
+                                  + "' has "
+                                  + taskId.length()
+                                  + " characters; Airflow allows at most "
+                                  + AirflowLimits.AIRFLOW_ID_CHARS
+                                  + ": shorten the step id or the table name it is made of");
+                    }
+                  });
+            });
   }
 
   private static void tagLength(Checks at, String tag) {

@@ -36,15 +36,16 @@ import java.util.TreeSet;
  * own gets only those: it is left out of the rules across use cases until they are fixed.
  */
 final class WorkspaceRules {
-  private final Map<TableId, TableDefinition> declared = new HashMap<>();
-  private final Set<TableId> written = new HashSet<>();
-  private final Set<TableId> migrated = new HashSet<>();
+  // sized for the workspace in index(): growing maps of 10,000s of entries rehash them repeatedly
+  private Map<TableId, TableDefinition> declared = new HashMap<>();
+  private Set<TableId> written = new HashSet<>();
+  private Set<TableId> migrated = new HashSet<>();
 
   /** The watermark column of the migration into each table that has one. */
-  private final Map<TableId, Column> watermarked = new HashMap<>();
+  private Map<TableId, Column> watermarked = new HashMap<>();
 
-  private final Set<String> dagIds = new HashSet<>();
-  private final Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
+  private Set<String> dagIds = new HashSet<>();
+  private Map<TableId, List<Reader>> incrementalReaders = new HashMap<>();
   private final boolean complete;
   private final LeftOut leftOut;
 
@@ -91,9 +92,11 @@ final class WorkspaceRules {
   static Checked checkAndCompile(Collection<UseCase> useCases, boolean complete, LeftOut leftOut) {
     List<Problem> problems = new ArrayList<>();
     List<UseCase> locallyValid = new ArrayList<>();
-    Map<UseCase, Set<String>> dagIds = new IdentityHashMap<>();
+    // each use case's DAGs laid out alone by its local checks: the DAG-id index reads them and
+    // the compilation takes them over, so no use case is laid out twice
+    Map<UseCase, PlanCompiler.Layout> layouts = new IdentityHashMap<>();
     for (UseCase useCase : useCases) {
-      List<Problem> local = UseCaseRules.check(useCase, dagIds);
+      List<Problem> local = UseCaseRules.check(useCase, layouts);
       problems.addAll(local);
       if (local.isEmpty()) {
         locallyValid.add(useCase);
@@ -103,13 +106,13 @@ final class WorkspaceRules {
     // need) rely on what local validation guarantees (names, targets, ids present), and a broken
     // use case must not fail valid ones by sharing their name, tables or DAG ids.
     WorkspaceRules rules = new WorkspaceRules(complete, leftOut);
-    rules.index(locallyValid, dagIds, problems);
+    rules.index(locallyValid, layouts, problems);
     for (UseCase useCase : locallyValid) {
       rules.references(useCase, problems);
     }
     PlanCompiler.Compilation compilation = null;
     if (problems.isEmpty()) {
-      compilation = PlanCompiler.compile(locallyValid);
+      compilation = PlanCompiler.compile(locallyValid, layouts);
       for (PlanCompiler.UnorderedWriters writers : compilation.unorderedWriters()) {
         problems.add(
             new Problem(
@@ -151,10 +154,30 @@ final class WorkspaceRules {
   }
 
   private void index(
-      Collection<UseCase> useCases, Map<UseCase, Set<String>> layouts, List<Problem> problems) {
-    Map<String, Integer> names = new HashMap<>();
-    Map<TableId, String> declaredBy = new HashMap<>();
-    Map<String, String> dagOwners = new HashMap<>();
+      Collection<UseCase> useCases,
+      Map<UseCase, PlanCompiler.Layout> layouts,
+      List<Problem> problems) {
+    int tableCount = 0;
+    int writeCount = 0;
+    int dagCount = 0;
+    for (UseCase useCase : useCases) {
+      tableCount += useCase.tables().size() + useCase.migrations().size();
+      writeCount +=
+          useCase.jdbcIngestions().size()
+              + 2 * useCase.kafkaIngestions().size()
+              + useCase.merges().size();
+      PlanCompiler.Layout layout = layouts.get(useCase);
+      dagCount += layout != null ? layout.dagIds().size() : 1;
+    }
+    declared = new HashMap<>(capacity(tableCount));
+    migrated = new HashSet<>(capacity(useCases.size()));
+    watermarked = new HashMap<>(capacity(useCases.size()));
+    written = new HashSet<>(capacity(writeCount));
+    incrementalReaders = new HashMap<>(capacity(useCases.size()));
+    dagIds = new HashSet<>(capacity(dagCount));
+    Map<String, Integer> names = new HashMap<>(capacity(useCases.size()));
+    Map<TableId, String> declaredBy = new HashMap<>(capacity(tableCount));
+    Map<String, String> dagOwners = new HashMap<>(capacity(dagCount));
     for (UseCase useCase : useCases) {
       if (useCase.name() != null && names.merge(useCase.name(), 1, Integer::sum) == 2) {
         problems.add(
@@ -215,8 +238,8 @@ final class WorkspaceRules {
         }
       }
       if (useCase.name() != null) {
-        Set<String> ids = layouts.get(useCase);
-        for (String dagId : ids != null ? ids : PlanCompiler.dagIds(useCase)) {
+        PlanCompiler.Layout layout = layouts.get(useCase);
+        for (String dagId : layout != null ? layout.dagIds() : PlanCompiler.dagIds(useCase)) {
           String owner = dagOwners.putIfAbsent(dagId, useCase.name());
           if (owner != null && !owner.equals(useCase.name())) {
             problems.add(
@@ -235,6 +258,11 @@ final class WorkspaceRules {
         }
       }
     }
+  }
+
+  /** The initial capacity of a hash map that holds {@code entries} without growing. */
+  static int capacity(int entries) {
+    return Math.max(16, (int) (entries / 0.75f) + 1);
   }
 
   private static void add(Set<TableId> set, TableId table) {
